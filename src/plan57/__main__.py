@@ -1,0 +1,3 @@
+from plan57.cli import main
+
+main()

@@ -1,0 +1,198 @@
+"""Loading the catalogue (`data/targets.yaml`) safely, and the smells the secretariat should see."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from plan57.errors import CatalogueError
+from plan57.findings import Finding, make_finding
+from plan57.messages import Lang
+from plan57.models import Catalogue, Indicator
+
+CATALOGUE_PATH = Path("data") / "targets.yaml"
+
+# The C loader parses the catalogue about ten times faster; history parses thousands of them.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INDICATOR_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?(CT\d{2})\b", re.MULTILINE)
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and validate the catalogue at `path`; a problem raises `CatalogueError`."""
+    if path.is_symlink() or not path.is_file():
+        raise CatalogueError("catalogue-missing", path=str(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError("catalogue-unreadable", path=str(path), reason=exc.strerror) from exc
+    return parse_catalogue(raw, str(path))
+
+
+def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
+    """Validate catalogue text; `source` names it in errors (a path, or `rev:path`)."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise CatalogueError("catalogue-unreadable", path=source, reason="not UTF-8") from exc
+    data = _load_yaml(text, source)
+    if not isinstance(data, dict):
+        raise CatalogueError(
+            "catalogue-invalid", path=source, line=1, field="/", reason="not a mapping"
+        )
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        raise CatalogueError(
+            "catalogue-invalid",
+            path=source,
+            line=_line_of(text, loc),
+            field=".".join(str(part) for part in loc) or "/",
+            reason=first["msg"],
+        ) from exc
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, C or Python
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise CatalogueError(
+            "catalogue-yaml", path=source, line=line, reason=exc.problem or str(exc)
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise CatalogueError("catalogue-yaml", path=source, line=1, reason=str(exc)) from exc
+    _refuse_shared_nodes(data, source)
+    return data
+
+
+def _refuse_shared_nodes(data: Any, source: str) -> None:
+    """Refuse YAML aliases: a node reused many times over is how alias bombs explode."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if id(node) in seen:
+            raise CatalogueError(
+                "catalogue-yaml", path=source, line=1, reason="YAML aliases (*name) are not allowed"
+            )
+        seen.add(id(node))
+        stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the YAML node at `loc` (pydantic's error location), best effort."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    line = 1
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        node = _child(node, part)
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node, part: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part) or (part == "schema_version" and key.value == "schema"):
+                return value
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def indicator_lines(text: str) -> dict[str, int]:
+    """The line on which each indicator's entry starts, to point findings at it."""
+    return {
+        match.group(1): text.count("\n", 0, match.start()) + 1
+        for match in _INDICATOR_LINE.finditer(text)
+    }
+
+
+def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> list[Finding]:
+    """Warnings about the catalogue itself, as the plan's own table has them."""
+    lines = indicator_lines(text)
+    findings: list[Finding] = []
+
+    def warn(code: str, indicator: str, **params: Any) -> None:
+        findings.append(
+            make_finding(
+                code, lang, file=file, line=lines.get(indicator), indicator=indicator, **params
+            )
+        )
+
+    for ind in catalogue.indicators:
+        if not ind.monitors:
+            warn("catalogue-no-monitor", ind.id)
+        for previous, target in zip(ind.targets, ind.targets[1:], strict=False):
+            before, after = previous.threshold, target.threshold
+            if before is not None and after is not None and after < before:
+                warn(
+                    "catalogue-target-down",
+                    ind.id,
+                    previous=previous.text,
+                    previous_year=previous.year,
+                    target=target.text,
+                    year=target.year,
+                )
+    for ind, other in _overlapping_pairs(catalogue.indicators):
+        for target in ind.targets:
+            other_target = other.target_for(target.year)
+            if other_target is not None and other_target.text != target.text:
+                warn(
+                    "catalogue-overlap",
+                    ind.id,
+                    other=other.id,
+                    year=target.year,
+                    target=target.text,
+                    other_target=other_target.text,
+                )
+                break
+    for entry in catalogue.registry:
+        if entry.kind == "group" and not entry.members:
+            used = [i.id for i in catalogue.indicators if entry.id in i.reporters]
+            if used:
+                findings.append(
+                    make_finding(
+                        "catalogue-empty-group",
+                        lang,
+                        file=file,
+                        group=entry.id,
+                        indicators=", ".join(used),
+                    )
+                )
+    return findings
+
+
+def _overlapping_pairs(indicators: list[Indicator]) -> list[tuple[Indicator, Indicator]]:
+    """Pairs whose names say the same thing: one name's words contain the other's, same unit."""
+    words = {ind.id: _name_words(ind.name_vi) for ind in indicators}
+    pairs = []
+    for index, ind in enumerate(indicators):
+        for other in indicators[index + 1 :]:
+            if ind.unit != other.unit or ind.flow != other.flow:
+                continue
+            mine, theirs = words[ind.id], words[other.id]
+            if mine <= theirs or theirs <= mine:
+                pairs.append((other, ind))
+    return pairs
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", name.lower()))

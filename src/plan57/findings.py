@@ -1,0 +1,79 @@
+"""Problems found in the data: plain values, collected into a report and never raised."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from plan57.messages import Lang, finding_text, severity_of
+
+Severity = Literal["error", "warning"]
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    file: str | None = None
+    line: int | None = None
+    column: str | None = None
+    indicator: str | None = None
+    message: str
+    hint: str
+
+    def sort_key(self) -> tuple[str, int, str, str, str, str]:
+        return (
+            self.file or "",
+            self.line or 0,
+            self.column or "",
+            self.code,
+            self.indicator or "",
+            self.message,
+        )
+
+
+def make_finding(
+    code: str,
+    lang: Lang,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    column: str | None = None,
+    indicator: str | None = None,
+    **params: Any,
+) -> Finding:
+    """Build a finding whose message and hint come from the message table for `code`."""
+    message, hint = finding_text(code, lang, {"indicator": indicator, "file": file, **params})
+    return Finding(
+        severity=severity_of(code),
+        code=code,
+        file=file,
+        line=line,
+        column=column,
+        indicator=indicator,
+        message=message,
+        hint=hint,
+    )
+
+
+class CheckReport(BaseModel):
+    """The result of `plan57 check`; its JSON dump is the public `--format json` contract."""
+
+    ok: bool
+    errors: int
+    warnings: int
+    problems: list[Finding]
+
+    @classmethod
+    def from_findings(cls, findings: list[Finding]) -> CheckReport:
+        unique = {f.sort_key() + (f.severity, f.hint): f for f in findings}
+        problems = sorted(unique.values(), key=Finding.sort_key)
+        errors = sum(1 for f in problems if f.severity == "error")
+        return cls(
+            ok=errors == 0,
+            errors=errors,
+            warnings=len(problems) - errors,
+            problems=problems,
+        )

@@ -1,0 +1,256 @@
+"""The catalogue's data model: the plan, its indicators, targets and reporting units."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
+Combine = Literal["sum", "ratio", "single", "max"]
+Frequency = Literal["month", "quarter", "half", "year"]
+TargetKind = Literal["min", "exact", "range", "qualitative"]
+RegistryKind = Literal["body", "department", "group", "commune", "enterprise", "institute"]
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_MIN = re.compile(rf"(?:≥|>=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
+_RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
+_EXACT = re.compile(rf"({_NUMBER})\s*%?(?:\s*GRDP)?")
+_REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _number(text: str) -> float:
+    # The plan writes decimals both ways ("1,0%", "≥ 0.60"); it never uses thousands separators.
+    return float(text.replace(",", "."))
+
+
+class Target(BaseModel):
+    """One milestone target, parsed from the text the plan uses and keeping that text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    kind: TargetKind
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    text: str
+
+    @classmethod
+    def parse(cls, year: int, text: str) -> Target:
+        cleaned = " ".join(text.split())
+        if match := _MIN.fullmatch(cleaned):
+            return cls(year=year, kind="min", value=_number(match.group(1)), text=cleaned)
+        if match := _RANGE.fullmatch(cleaned):
+            low, high = _number(match.group(1)), _number(match.group(2))
+            return cls(year=year, kind="range", low=low, high=high, text=cleaned)
+        if match := _EXACT.fullmatch(cleaned):
+            return cls(year=year, kind="exact", value=_number(match.group(1)), text=cleaned)
+        return cls(year=year, kind="qualitative", text=cleaned)
+
+    @property
+    def threshold(self) -> float | None:
+        """The number the value must reach: the minimum, the level, or a range's low end."""
+        return self.low if self.kind == "range" else self.value
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: str
+    date: date
+    issuer_vi: str
+    issuer_en: str
+    title_vi: str
+    title_en: str
+    resolution: str
+    baseline_year: int = 2024
+    milestones: list[int]
+    secretariat: str
+    secretariat_team: str | None = None
+
+    def milestone_end(self, year: int) -> date:
+        return date(year, 12, 31)
+
+
+class ScoringSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tolerance: float = Field(default=0.95, gt=0, le=1)
+    stale_after_months: int = Field(default=12, ge=1)
+
+
+class SubmissionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    deadline_days: int = Field(default=15, ge=0)
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name_vi: str
+    name_en: str
+
+
+class RegistryEntry(BaseModel):
+    """A reporting unit, a body the plan names, or a group of units."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_REPORTER_ID)
+    kind: RegistryKind
+    name_vi: str
+    name_en: str
+    team: str | None = None
+    members: list[str] = Field(default_factory=list)
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^CT\d{2}$")
+    group: str
+    name_vi: str
+    name_en: str
+    unit: Unit
+    flow: bool
+    frequency: Frequency = "quarter"
+    lead: str
+    responsible: list[str]
+    monitors: list[str]
+    reporters: list[str] = Field(min_length=1)
+    combine: Combine
+    authority: str | None = None
+    baseline: float | None = None
+    targets: list[Target]
+
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _parse_targets(cls, raw: object) -> object:
+        # The YAML writes targets as {year: "text" | null}, the appendix's row as it stands.
+        if not isinstance(raw, dict):
+            return raw
+        targets = []
+        for year, text in raw.items():
+            if text is None or (isinstance(text, str) and not text.strip()):
+                continue
+            if not isinstance(year, int) or not isinstance(text, (str, int, float)):
+                raise ValueError("targets are written as year: \"text\", e.g. 2025: \"≥ 60%\"")
+            targets.append(Target.parse(year, str(text)))
+        return targets
+
+    @model_validator(mode="after")
+    def _authority_needed(self) -> Indicator:
+        if self.combine == "single" and self.authority is None and len(self.reporters) > 1:
+            raise ValueError("combine: single with several reporters needs an authority")
+        return self
+
+    def target_for(self, year: int) -> Target | None:
+        return next((t for t in self.targets if t.year == year), None)
+
+    def name(self, lang: str) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_version: int = Field(alias="schema")
+    plan: Plan
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    submission: SubmissionSettings = Field(default_factory=SubmissionSettings)
+    groups: list[Group]
+    registry: list[RegistryEntry]
+    indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalogue:
+        _unique("groups", [g.id for g in self.groups])
+        _unique("registry", [e.id for e in self.registry])
+        _unique("indicators", [i.id for i in self.indicators])
+        entries = {e.id for e in self.registry}
+        groups = {g.id for g in self.groups}
+        for entry in self.registry:
+            for member in entry.members:
+                if member not in entries:
+                    raise ValueError(f"{entry.id}: member {member} is not in the registry")
+        if self.plan.secretariat not in entries:
+            raise ValueError(f"plan.secretariat {self.plan.secretariat} is not in the registry")
+        for ind in self.indicators:
+            if ind.group not in groups:
+                raise ValueError(f"{ind.id}: group {ind.group} is not defined")
+            for ref in [ind.lead, *ind.responsible, *ind.monitors, *ind.reporters]:
+                if ref not in entries:
+                    raise ValueError(f"{ind.id}: {ref} is not in the registry")
+            if ind.authority is not None and ind.authority not in self.expand(ind.reporters):
+                raise ValueError(f"{ind.id}: authority {ind.authority} is not one of its reporters")
+            for target in ind.targets:
+                if target.year not in self.plan.milestones:
+                    raise ValueError(f"{ind.id}: {target.year} is not a milestone of the plan")
+        return self
+
+    @cached_property
+    def _entries(self) -> dict[str, RegistryEntry]:
+        return {e.id: e for e in self.registry}
+
+    @cached_property
+    def _indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def assignments(self) -> dict[str, frozenset[str]]:
+        """Each indicator's reporters, groups expanded to their members."""
+        return {i.id: frozenset(self.expand(i.reporters)) for i in self.indicators}
+
+    def expand(self, ids: list[str]) -> list[str]:
+        """Reporter ids with every group replaced by its members (recursively), in order."""
+        out: list[str] = []
+        seen: set[str] = set()
+        stack = list(reversed(ids))
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            entry = self._entries.get(current)
+            if entry is not None and entry.kind == "group":
+                stack.extend(reversed(entry.members))
+            else:
+                out.append(current)
+        return out
+
+    def entry(self, entry_id: str) -> RegistryEntry | None:
+        return self._entries.get(entry_id)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return self._indicators.get(indicator_id)
+
+    def is_reporter(self, entry_id: str) -> bool:
+        entry = self._entries.get(entry_id)
+        return entry is not None and entry.kind not in ("group", "body")
+
+    def reporter_ids(self) -> list[str]:
+        """Every unit that may submit, in registry order."""
+        return [e.id for e in self.registry if e.kind not in ("group", "body")]
+
+    def indicators_for(self, reporter: str) -> list[Indicator]:
+        return [i for i in self.indicators if reporter in self.assignments[i.id]]
+
+    def entry_name(self, entry_id: str, lang: str) -> str:
+        entry = self._entries.get(entry_id)
+        if entry is None:
+            return entry_id
+        return entry.name_vi if lang == "vi" else entry.name_en
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{what}: the id {item} appears twice")
+        seen.add(item)
