@@ -59,7 +59,7 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
 
 def _load_yaml(text: str, source: str) -> Any:
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, C or Python
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -109,11 +109,11 @@ def _child(node: yaml.Node, part: Any) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == str(part) or (part == "schema_version" and key.value == "schema"):
-                return value
+                found: yaml.Node = value
+                return found
         return None
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        child: yaml.Node = node.value[part]
-        return child
+        return node.value[part]  # type: ignore[no-any-return]
     return None
 
 

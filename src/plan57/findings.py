@@ -68,7 +68,7 @@ class CheckReport(BaseModel):
 
     @classmethod
     def from_findings(cls, findings: list[Finding]) -> CheckReport:
-        unique = {f.sort_key() + (f.severity, f.hint): f for f in findings}
+        unique = {(*f.sort_key(), f.severity, f.hint): f for f in findings}
         problems = sorted(unique.values(), key=Finding.sort_key)
         errors = sum(1 for f in problems if f.severity == "error")
         return cls(

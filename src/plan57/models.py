@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import date
 from functools import cached_property
 from typing import Literal
 
@@ -61,7 +61,7 @@ class Plan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     number: str
-    date: date
+    date: dt.date
     issuer_vi: str
     issuer_en: str
     title_vi: str
@@ -72,8 +72,8 @@ class Plan(BaseModel):
     secretariat: str
     secretariat_team: str | None = None
 
-    def milestone_end(self, year: int) -> date:
-        return date(year, 12, 31)
+    def milestone_end(self, year: int) -> dt.date:
+        return dt.date(year, 12, 31)
 
 
 class ScoringSettings(BaseModel):
@@ -140,7 +140,7 @@ class Indicator(BaseModel):
             if text is None or (isinstance(text, str) and not text.strip()):
                 continue
             if not isinstance(year, int) or not isinstance(text, (str, int, float)):
-                raise ValueError("targets are written as year: \"text\", e.g. 2025: \"≥ 60%\"")
+                raise ValueError('targets are written as year: "text", e.g. 2025: "≥ 60%"')
             targets.append(Target.parse(year, str(text)))
         return targets
 

@@ -1,0 +1,15 @@
+"""The command line: each command parses options, calls one library function, writes the result.
+
+Command modules import heavy libraries (pandas, jinja2) inside their functions, so that
+`plan57 --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from plan57.cli import catalogue as _catalogue  # noqa: F401  (registers the command)
+from plan57.cli import check as _check  # noqa: F401
+from plan57.cli._app import app
+
+
+def main() -> None:
+    app(prog_name="plan57")

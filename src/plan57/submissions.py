@@ -1,0 +1,247 @@
+"""Reading submission files: from bytes to one frame of text cells, with file-level findings.
+
+Every file is read with Python's csv module and all rows go into a single pandas frame: one
+frame per file costs far more than the reading itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plan57.findings import Finding, make_finding
+from plan57.messages import Lang
+from plan57.periods import Period, parse_period
+from plan57.repository import SUBMISSIONS, relative
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REQUIRED = ("indicator", "value")
+OPTIONAL = ("period", "numerator", "denominator", "note", "source")
+# Columns a filled-in `plan57 template` carries to help whoever fills it in; the checker ignores them.
+HELPER_COLUMNS = ("name", "unit", "target")
+CELLS = (*REQUIRED, *OPTIONAL)
+_FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
+# The combining tone marks windows-1258 writes as separate bytes: a sure sign of that code page.
+_CP1258_TONES = re.compile(rb"[\xcc\xd2\xde\xec\xf2]")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    path: str
+    reporter: str | None
+    period: Period | None
+    period_text: str
+
+
+@dataclass
+class Submissions:
+    """All rows of all files as text, and what was wrong with the files themselves."""
+
+    files: list[SubmissionFile]
+    rows: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
+    """Every file under data/submissions/, sorted, and the links found there (never followed)."""
+    base = root / SUBMISSIONS
+    files: list[Path] = []
+    links: list[Path] = []
+    if base.is_symlink():
+        return [], [base]
+    for folder, dirs, names in os.walk(base, followlinks=False):
+        here = Path(folder)
+        for name in list(dirs):
+            if (here / name).is_symlink():
+                links.append(here / name)
+                dirs.remove(name)
+        for name in names:
+            path = here / name
+            (links if path.is_symlink() else files).append(path)
+    return sorted(files), sorted(links)
+
+
+def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
+    """The files the user named, folders expanded; nothing outside the repository."""
+    from plan57.repository import inside
+
+    chosen: list[Path] = []
+    for path in given:
+        absolute = inside(root, path)
+        if absolute.is_dir() and not absolute.is_symlink():
+            for folder, dirs, names in os.walk(absolute, followlinks=False):
+                here = Path(folder)
+                dirs[:] = sorted(dirs)
+                chosen += [here / name for name in sorted(names)]
+                chosen += [here / name for name in dirs if (here / name).is_symlink()]
+        else:
+            chosen.append(absolute)
+    return sorted(set(chosen))
+
+
+def read_submissions(
+    root: Path, paths: Sequence[Path] | None = None, *, lang: Lang = "vi"
+) -> Submissions:
+    """Read the submissions under `root` (or just `paths`) into one frame of text cells."""
+    import pandas as pd
+
+    if paths is None:
+        files, links = submission_paths(root)
+    else:
+        files = sorted(p for p in paths if not p.is_symlink())
+        links = sorted(p for p in paths if p.is_symlink())
+    reader = _Reader(root, lang)
+    for link in links:
+        reader.findings.append(make_finding("link-refused", lang, file=relative(root, link)))
+    for path in files:
+        reader.read(path)
+    rows = pd.DataFrame(reader.columns, columns=["file", "line", *CELLS])
+    rows["line"] = rows["line"].astype("int64")
+    return Submissions(files=reader.files, rows=rows, findings=reader.findings)
+
+
+class _Reader:
+    """Accumulates the rows of many files into column lists."""
+
+    def __init__(self, root: Path, lang: Lang) -> None:
+        self.root = root
+        self.lang = lang
+        self.files: list[SubmissionFile] = []
+        self.findings: list[Finding] = []
+        self.columns: dict[str, list[Any]] = {name: [] for name in ("file", "line", *CELLS)}
+
+    def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
+        self.findings.append(make_finding(code, self.lang, file=file, line=line, **params))
+
+    def read(self, path: Path) -> None:
+        name = relative(self.root, path)
+        described = self._describe(path, name)
+        if described is None:
+            return
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.finding("empty-file", name, reason=exc.strerror)
+            return
+        text = self._decode(raw, name)
+        if text is None:
+            return
+        self.files.append(described)
+        self._parse(text, name)
+
+    def _describe(self, path: Path, name: str) -> SubmissionFile | None:
+        try:
+            inner = path.relative_to(self.root / SUBMISSIONS).as_posix()
+        except ValueError:
+            inner = path.name
+        match = _FILE_NAME.fullmatch(inner)
+        if match is None:
+            self.finding("bad-file-name", name)
+            return None
+        reporter, period_text = match.group(1), match.group(2)
+        return SubmissionFile(name, reporter, parse_period(period_text), period_text)
+
+    def _decode(self, raw: bytes, name: str) -> str | None:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+            self.finding("encoding", name, line=1, encoding="UTF-16")
+            return None
+        if b"\x00" in raw:
+            self.finding("nul-byte", name, line=raw.count(b"\n", 0, raw.index(b"\x00")) + 1)
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            self.finding("encoding", name, line=line, encoding=_guess_encoding(raw))
+            return None
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        return text
+
+    def _parse(self, text: str, name: str) -> None:
+        if not text.strip():
+            self.finding("empty-file", name, line=1)
+            return
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [cell.strip().lower() for cell in next(reader)]
+        positions = self._header(header, name, text)
+        if positions is None:
+            return
+        width = len(header)
+        index_of = positions.get
+        indicator_at = positions["indicator"]
+        previous = reader.line_num
+        columns = self.columns
+        for row in reader:
+            line = previous + 1
+            previous = reader.line_num
+            if not any(cell.strip() for cell in row):
+                self.finding("blank-row", name, line=line)
+                continue
+            if len(row) != width:
+                self.finding("ragged-row", name, line=line, found=len(row), expected=width)
+                continue
+            if row[indicator_at].strip().lower() == "indicator":
+                self.finding("repeated-header", name, line=line)
+                continue
+            columns["file"].append(name)
+            columns["line"].append(line)
+            for cell in CELLS:
+                at = index_of(cell)
+                columns[cell].append("" if at is None else row[at].strip())
+
+    def _header(self, header: list[str], name: str, text: str) -> dict[str, int] | None:
+        if len(header) == 1:
+            first_line = text.split("\n", 1)[0]
+            for delimiter, shown in ((";", "«;»"), ("\t", "TAB")):
+                if delimiter in first_line:
+                    self.finding("delimiter", name, line=1, delimiter=shown)
+                    return None
+        positions: dict[str, int] = {}
+        problems = False
+        allowed = ", ".join((*CELLS, *HELPER_COLUMNS))
+        for at, column in enumerate(header):
+            if column in positions:
+                self.finding("duplicate-column", name, line=1, column=column, name=column)
+                problems = True
+            elif column in CELLS:
+                positions[column] = at
+            elif column and column not in HELPER_COLUMNS:
+                self.finding(
+                    "unknown-column", name, line=1, column=column, name=column, allowed=allowed
+                )
+        for column in REQUIRED:
+            if column not in positions:
+                self.finding("missing-column", name, line=1, column=column, name=column)
+                problems = True
+        return None if problems else positions
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL beside nearly every byte."""
+    sample = raw[:200]
+    return (len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4) or (
+        len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4
+    )
+
+
+def _guess_encoding(raw: bytes) -> str:
+    if _CP1258_TONES.search(raw):
+        return "windows-1258"
+    try:
+        raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "windows-1258"

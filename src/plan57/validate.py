@@ -1,0 +1,581 @@
+"""The submission contract: every rule `plan57 check` applies, as findings in one report.
+
+Row rules run on the single frame of all rows at once (pandas), so that a province's files,
+or a million rows, are checked in seconds; findings are only built for the rows that fail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plan57.catalogue import catalogue_smells, load_catalogue
+from plan57.findings import CheckReport, Finding, make_finding
+from plan57.messages import Lang, text
+from plan57.models import Catalogue
+from plan57.periods import Period
+from plan57.repository import CATALOGUE
+from plan57.submissions import SubmissionFile, Submissions, read_submissions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NUMBER = r"[+-]?\d+(?:\.\d+)?"
+# Thousands separators or a decimal comma: "1,500", "1.500,5", "6,5". Never guessed.
+AMBIGUOUS = r"[+-]?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|[+-]?\d+,\d+"
+YES = frozenset({"yes", "có", "co"})
+NO = frozenset({"no", "không", "khong"})
+# How a ratio's value relates to numerator/denominator, by unit.
+RATIO_SCALE = {"percent": 100.0, "percent_grdp": 100.0, "index": 1.0, "per_10k": 10_000.0}
+# A value this many times above or below the reporter's recent median deserves a second look.
+JUMP_FACTOR = 3.0
+JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
+_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class Validation:
+    report: CheckReport
+    observations: pd.DataFrame
+
+
+def check_repository(
+    root: Path,
+    *,
+    as_of: date,
+    lang: Lang,
+    paths: Sequence[Path] | None = None,
+    catalogue: Catalogue | None = None,
+) -> Validation:
+    """Load the catalogue and the submissions under `root`, and validate them."""
+    catalogue_path = root / CATALOGUE
+    if catalogue is None:
+        catalogue = load_catalogue(catalogue_path)
+    catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
+    submissions = read_submissions(root, paths, lang=lang)
+    return validate(
+        catalogue,
+        submissions,
+        as_of=as_of,
+        lang=lang,
+        catalogue_file=CATALOGUE.as_posix(),
+        catalogue_text=catalogue_text,
+    )
+
+
+def validate(
+    catalogue: Catalogue,
+    submissions: Submissions,
+    *,
+    as_of: date,
+    lang: Lang,
+    catalogue_file: str = CATALOGUE.as_posix(),
+    catalogue_text: str = "",
+    only_files: set[str] | None = None,
+) -> Validation:
+    """Every finding for the catalogue and the submissions, and the rows that passed.
+
+    `only_files` limits the findings to those files (the rest are still read, since a changed
+    file can conflict with them).
+    """
+    findings = list(submissions.findings)
+    findings += catalogue_smells(catalogue, lang, catalogue_file, catalogue_text)
+    good_files, file_findings = _check_files(catalogue, submissions.files, as_of, lang)
+    findings += file_findings
+    rules = _RowRules(catalogue, submissions.rows, good_files, lang)
+    findings += rules.run()
+    if only_files is not None:
+        findings = [f for f in findings if f.file in only_files or f.file == catalogue_file]
+    return Validation(CheckReport.from_findings(findings), rules.observations())
+
+
+def _check_files(
+    catalogue: Catalogue, files: list[SubmissionFile], as_of: date, lang: Lang
+) -> tuple[dict[str, SubmissionFile], list[Finding]]:
+    """File-level rules: the reporter exists, the period is well formed, over, and not too early."""
+    good: dict[str, SubmissionFile] = {}
+    findings: list[Finding] = []
+    reporters = catalogue.reporter_ids()
+    baseline = catalogue.plan.baseline_year
+    for file in files:
+        problems: list[Finding] = []
+        if file.reporter is None or not catalogue.is_reporter(file.reporter):
+            close = difflib.get_close_matches(file.reporter or "", reporters, n=1)
+            suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+            problems.append(
+                make_finding(
+                    "unknown-reporter",
+                    lang,
+                    file=file.path,
+                    reporter=file.reporter,
+                    suggestion=suggestion,
+                )
+            )
+        period = file.period
+        if period is None:
+            problems.append(
+                make_finding("bad-period", lang, file=file.path, period=file.period_text)
+            )
+        elif period.end > as_of:
+            problems.append(
+                make_finding(
+                    "period-not-over",
+                    lang,
+                    file=file.path,
+                    period=str(period),
+                    end=period.end.isoformat(),
+                    as_of=as_of.isoformat(),
+                )
+            )
+        elif period.year < baseline:
+            problems.append(
+                make_finding(
+                    "period-too-early", lang, file=file.path, period=str(period), baseline=baseline
+                )
+            )
+        findings += problems
+        if not problems:
+            good[file.path] = file
+    return good, findings
+
+
+def shown(value: Any) -> str:
+    """A cell as a message quotes it: control characters made visible, long text cut short."""
+    cell = str(value)
+    cell = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in cell)
+    return cell if len(cell) <= _SHOWN else cell[: _SHOWN - 1] + "…"
+
+
+def _number_text(value: float) -> str:
+    return f"{value:.10g}"
+
+
+class _RowRules:
+    """Row rules over the frame of all rows; remembers which rows failed."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        rows: pd.DataFrame,
+        good_files: dict[str, SubmissionFile],
+        lang: Lang,
+    ) -> None:
+        import pandas as pd
+
+        self.catalogue = catalogue
+        self.lang = lang
+        self.rows = rows.reset_index(drop=True)
+        self.findings: list[Finding] = []
+        self.failed = pd.Series(False, index=self.rows.index)
+        self.good_files = good_files
+        units = {i.id: i.unit for i in catalogue.indicators}
+        frame = self.rows
+        frame["reporter"] = frame["file"].map({path: f.reporter for path, f in good_files.items()})
+        frame["period_name"] = frame["file"].map(
+            {path: str(f.period) for path, f in good_files.items()}
+        )
+        frame["unit"] = frame["indicator"].map(units)
+        self.numbers: dict[str, pd.Series] = {}
+
+    # --- building findings for the rows a mask selects ---
+
+    def _flag(self, mask: pd.Series, code: str, column: str | None, **params: Any) -> None:
+        """One finding per selected row; `params` values that are column names are looked up."""
+        if not mask.any():
+            return
+        self.failed |= mask
+        self._emit(mask, code, column, params)
+
+    def _warn(self, mask: pd.Series, code: str, column: str | None, **params: Any) -> None:
+        if mask.any():
+            self._emit(mask, code, column, params)
+
+    def _emit(self, mask: pd.Series, code: str, column: str | None, params: dict[str, Any]) -> None:
+        selected = self.rows[mask]
+        for record in selected.to_dict("records"):
+            values = {
+                key: shown(record[value[1:]])
+                if isinstance(value, str) and value.startswith("@")
+                else value
+                for key, value in params.items()
+            }
+            indicator = record["indicator"] if record["indicator"] in self._ids else None
+            self.findings.append(
+                make_finding(
+                    code,
+                    self.lang,
+                    file=record["file"],
+                    line=int(record["line"]),
+                    column=column,
+                    indicator=indicator,
+                    **values,
+                )
+            )
+
+    @property
+    def _ids(self) -> dict[str, Any]:
+        return self.catalogue.assignments
+
+    # --- the rules ---
+
+    def run(self) -> list[Finding]:
+        if self.rows.empty:
+            return []
+        self._indicators()
+        self._periods()
+        value = self._parse_numbers()
+        self._yes_no()
+        self._ranges(value)
+        self._ratios(value)
+        self._duplicates()
+        self._flow_overlaps()
+        self._plausibility()
+        return self.findings
+
+    def _indicators(self) -> None:
+        import pandas as pd
+
+        rows = self.rows
+        known = rows["indicator"].isin(self._ids.keys())
+        unknown = ~known
+        for at in rows.index[unknown]:
+            self._unknown_indicator(at)
+        self.failed |= unknown
+        pairs = set(zip(rows["indicator"], rows["reporter"], strict=True))
+        allowed = {(ind, rep) for ind, rep in pairs if rep in self._ids.get(ind, ())}
+        assigned = pd.Series(
+            [(i, r) in allowed for i, r in zip(rows["indicator"], rows["reporter"], strict=True)],
+            index=rows.index,
+        )
+        outsider = known & rows["reporter"].notna() & ~assigned
+        for at in rows.index[outsider]:
+            indicator = rows.at[at, "indicator"]
+            reporters = self._ids[indicator]
+            self._flag_one(
+                at,
+                "not-assigned",
+                "indicator",
+                reporter=rows.at[at, "reporter"],
+                reporters=", ".join(sorted(reporters)) or "—",
+            )
+
+    def _flag_one(self, at: int, code: str, column: str | None, **params: Any) -> None:
+        self.failed.at[at] = True
+        row = self.rows.loc[at]
+        indicator = row["indicator"] if row["indicator"] in self._ids else None
+        self.findings.append(
+            make_finding(
+                code,
+                self.lang,
+                file=row["file"],
+                line=int(row["line"]),
+                column=column,
+                indicator=indicator,
+                **params,
+            )
+        )
+
+    def _unknown_indicator(self, at: int) -> None:
+        raw = str(self.rows.at[at, "indicator"])
+        guess = _guess_indicator(raw, list(self._ids))
+        suggestion = text("label.did-you-mean", self.lang, value=guess) if guess else ""
+        self._flag_one(
+            at, "unknown-indicator", "indicator", value=shown(raw), suggestion=suggestion
+        )
+
+    def _periods(self) -> None:
+        rows = self.rows
+        stated = rows["period"]
+        mismatch = (stated != "") & rows["period_name"].notna() & (stated != rows["period_name"])
+        self._flag(mismatch, "period-mismatch", "period", value="@period", period="@period_name")
+
+    def _parse_numbers(self) -> pd.Series:
+        import pandas as pd
+
+        yes_no = self.rows["unit"] == "yes_no"
+        value = self._numeric_column("value", skip=yes_no)
+        empty = (self.rows["value"] == "") & ~yes_no
+        self._flag(empty, "missing-value", "value")
+        for column in ("numerator", "denominator"):
+            self.numbers[column] = self._numeric_column(column, skip=yes_no)
+        self.numbers["value"] = value
+        return pd.Series(value, index=self.rows.index)
+
+    def _numeric_column(self, column: str, skip: pd.Series) -> pd.Series:
+        """The cells of `column` as numbers; flags text that is not a plain decimal number."""
+        import pandas as pd
+
+        cells = self.rows[column]
+        present = (cells != "") & ~skip
+        plain = cells.str.fullmatch(NUMBER).fillna(False).astype(bool)
+        ambiguous = present & ~plain & cells.str.fullmatch(AMBIGUOUS).fillna(False).astype(bool)
+        other = present & ~plain & ~ambiguous
+        self._flag(ambiguous, "ambiguous-number", column, value=f"@{column}")
+        self._flag(other, "not-a-number", column, value=f"@{column}")
+        return pd.to_numeric(cells.where(plain & ~skip), errors="coerce")
+
+    def _yes_no(self) -> None:
+        rows = self.rows
+        yes_no = rows["unit"] == "yes_no"
+        answer = rows["value"].str.lower()
+        bad = yes_no & ~answer.isin(YES | NO)
+        self._flag(bad, "not-yes-no", "value", value="@value")
+
+    def _ranges(self, value: pd.Series) -> None:
+        unit = self.rows["unit"]
+        percent = unit.isin(["percent", "percent_grdp"])
+        self._flag(
+            percent & ((value < 0) | (value > 100)), "percent-out-of-range", "value", value="@value"
+        )
+        index = unit == "index"
+        self._flag(
+            index & ((value < 0) | (value > 1)), "index-out-of-range", "value", value="@value"
+        )
+        others = unit.isin(["count", "per_10k"])
+        self._flag(others & (value < 0), "negative-value", "value", value="@value")
+        count = unit == "count"
+        self._flag(
+            count & (value >= 0) & (value % 1 != 0), "fractional-count", "value", value="@value"
+        )
+
+    def _ratios(self, value: pd.Series) -> None:
+        import numpy as np
+
+        rows = self.rows
+        numerator, denominator = self.numbers["numerator"], self.numbers["denominator"]
+        scale = rows["unit"].map(RATIO_SCALE)
+        applies = scale.notna()
+        has_num, has_den = rows["numerator"] != "", rows["denominator"] != ""
+        self._flag(
+            applies & has_num & ~has_den,
+            "ratio-incomplete",
+            "denominator",
+            present="numerator",
+            missing="denominator",
+        )
+        self._flag(
+            applies & has_den & ~has_num,
+            "ratio-incomplete",
+            "numerator",
+            present="denominator",
+            missing="numerator",
+        )
+        combine = rows["indicator"].map({i.id: i.combine for i in self.catalogue.indicators})
+        self._flag(
+            applies & (combine == "ratio") & ~has_num & ~has_den & (rows["value"] != ""),
+            "ratio-required",
+            "numerator",
+        )
+        both = applies & numerator.notna() & denominator.notna()
+        self._flag(both & (denominator == 0), "zero-denominator", "denominator")
+        bounded = rows["unit"].isin(["percent", "percent_grdp", "index"])
+        above = both & bounded & (numerator > denominator) & (denominator != 0)
+        self._flag(
+            above,
+            "numerator-above-denominator",
+            "numerator",
+            numerator="@numerator",
+            denominator="@denominator",
+        )
+        usable = both & (denominator > 0) & value.notna() & ~above
+        expected = (numerator / denominator.where(denominator > 0)) * scale
+        # A value agrees when it is the ratio rounded to as many decimals as the value shows.
+        decimals = rows["value"].str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+        tolerance = 0.5 * np.power(10.0, -decimals) + 1e-9
+        mismatch = usable & ((value - expected).abs() > tolerance)
+        for at in rows.index[mismatch]:
+            self._flag_one(
+                at,
+                "ratio-mismatch",
+                "value",
+                value=shown(rows.at[at, "value"]),
+                numerator=shown(rows.at[at, "numerator"]),
+                denominator=shown(rows.at[at, "denominator"]),
+                expected=f"{expected.at[at]:.{max(int(decimals.at[at]), 2)}f}",
+            )
+
+    def _duplicates(self) -> None:
+        rows = self.rows
+        repeated = rows.duplicated(["file", "indicator"], keep="first")
+        if not repeated.any():
+            return
+        first_line = rows.groupby(["file", "indicator"])["line"].transform("first")
+        for at in rows.index[repeated]:
+            self._flag_one(
+                at, "duplicate-indicator", "indicator", first_line=int(first_line.at[at])
+            )
+
+    def _flow_overlaps(self) -> None:
+        flows = {i.id for i in self.catalogue.indicators if i.flow}
+        rows = self.rows
+        candidates = rows[rows["indicator"].isin(flows) & rows["reporter"].notna()]
+        if candidates.empty:
+            return
+        periods = {path: f.period for path, f in self.good_files.items()}
+        seen: dict[tuple[str, str], list[tuple[Period, str]]] = {}
+        ordered = sorted(
+            candidates.index,
+            key=lambda at: (periods[rows.at[at, "file"]], rows.at[at, "file"]),
+        )
+        for at in ordered:
+            key = (rows.at[at, "reporter"], rows.at[at, "indicator"])
+            period = periods[rows.at[at, "file"]]
+            assert period is not None
+            earlier = seen.setdefault(key, [])
+            clash = next((p for p in earlier if p[0].overlaps(period)), None)
+            if clash is not None:
+                self._flag_one(
+                    at,
+                    "flow-overlap",
+                    "indicator",
+                    period=str(period),
+                    other_period=str(clash[0]),
+                    other_file=clash[1],
+                )
+            else:
+                earlier.append((period, rows.at[at, "file"]))
+
+    def _plausibility(self) -> None:
+        """Warnings on rows that passed: a stock that falls, a value far from recent ones."""
+        import numpy as np
+
+        rows = self.rows
+        value = self.numbers["value"]
+        usable = ~self.failed & value.notna() & rows["reporter"].notna()
+        if not usable.any():
+            return
+        stocks = {i.id for i in self.catalogue.indicators if not i.flow}
+        frame = rows.loc[usable, ["reporter", "indicator", "file", "line", "value", "period_name"]]
+        frame = frame.assign(
+            number=value[usable],
+            end=frame["file"].map(
+                {p: f.period.end for p, f in self.good_files.items() if f.period}
+            ),
+            months=frame["file"].map(
+                {p: f.period.months for p, f in self.good_files.items() if f.period}
+            ),
+        )
+        frame = frame.sort_values(
+            ["reporter", "indicator", "end", "months"], ascending=[True, True, True, False]
+        )
+        flow = ~frame["indicator"].isin(stocks)
+        # Flows are compared per month so that a year and a quarter can be compared.
+        frame["rate"] = np.where(flow, frame["number"] / frame["months"], frame["number"])
+        groups = frame.groupby(["reporter", "indicator"], sort=False)
+        previous = groups["number"].shift(1)
+        previous_period = groups["period_name"].shift(1)
+        fell = (
+            ~flow
+            & previous.notna()
+            & (frame["number"] < previous)
+            & (frame["end"] != groups["end"].shift(1))
+        )
+        for at in frame.index[fell]:
+            self._warn_one(
+                frame,
+                at,
+                "stock-fell",
+                previous=_number_text(previous.at[at]),
+                previous_period=previous_period.at[at],
+            )
+        history = np.column_stack(
+            [groups["rate"].shift(k).to_numpy(dtype=float) for k in range(1, 5)]
+        )
+        counts = (~np.isnan(history)).sum(axis=1)
+        median = np.full(len(frame), np.nan)
+        enough = counts >= 2
+        if enough.any():
+            median[enough] = np.nanmedian(history[enough], axis=1)
+        rate = frame["rate"].to_numpy(dtype=float)
+        months = np.where(flow, frame["months"], 1).astype(float)
+        # Small numbers jump by large factors without meaning anything: ask for a real gap too.
+        floor = frame["indicator"].map(self._jump_floor).to_numpy(dtype=float)
+        gap = np.abs(rate - median) * months >= floor
+        far = (rate > median * JUMP_FACTOR) | (rate < median / JUMP_FACTOR)
+        jump = enough & (median > 0) & far & gap
+        for position in np.flatnonzero(jump):
+            at = frame.index[position]
+            scale = frame.at[at, "months"] if frame.at[at, "indicator"] not in stocks else 1
+            self._warn_one(frame, at, "value-jump", median=_number_text(median[position] * scale))
+
+    @property
+    def _jump_floor(self) -> dict[str, float]:
+        return {i.id: JUMP_FLOOR[i.unit] for i in self.catalogue.indicators if i.unit in JUMP_FLOOR}
+
+    def _warn_one(self, frame: pd.DataFrame, at: Any, code: str, **params: Any) -> None:
+        self.findings.append(
+            make_finding(
+                code,
+                self.lang,
+                file=frame.at[at, "file"],
+                line=int(frame.at[at, "line"]),
+                column="value",
+                indicator=frame.at[at, "indicator"],
+                value=shown(frame.at[at, "value"]),
+                **params,
+            )
+        )
+
+    def observations(self) -> pd.DataFrame:
+        """The rows that passed every rule, typed for scoring."""
+        import pandas as pd
+
+        columns = [
+            "reporter",
+            "period",
+            "indicator",
+            "value",
+            "answer",
+            "numerator",
+            "denominator",
+            "file",
+            "line",
+            "start",
+            "end",
+            "months",
+        ]
+        if self.rows.empty:
+            return pd.DataFrame({name: [] for name in columns})
+        keep = ~self.failed & self.rows["reporter"].notna()
+        rows = self.rows[keep]
+        periods = {p: f.period for p, f in self.good_files.items() if f.period}
+        yes_no = rows["unit"] == "yes_no"
+        answer = (
+            rows["value"]
+            .str.lower()
+            .map(lambda v: True if v in YES else False if v in NO else None)
+        )
+        frame = pd.DataFrame(
+            {
+                "reporter": rows["reporter"].astype(str),
+                "period": rows["period_name"].astype(str),
+                "indicator": rows["indicator"].astype(str),
+                "value": self.numbers["value"][keep].astype("float64"),
+                "answer": answer.where(yes_no, None).astype(object),
+                "numerator": self.numbers["numerator"][keep].astype("float64"),
+                "denominator": self.numbers["denominator"][keep].astype("float64"),
+                "file": rows["file"].astype(str),
+                "line": rows["line"].astype("int64"),
+                "start": pd.to_datetime(rows["file"].map({p: q.start for p, q in periods.items()})),
+                "end": pd.to_datetime(rows["file"].map({p: q.end for p, q in periods.items()})),
+                "months": rows["file"]
+                .map({p: q.months for p, q in periods.items()})
+                .astype("int64"),
+            }
+        )
+        return frame.reset_index(drop=True)
+
+
+def _guess_indicator(raw: str, ids: list[str]) -> str | None:
+    """The id a mistyped indicator most likely meant: "ct5", "CT 05", "5" all mean CT05."""
+    digits = re.fullmatch(r"\s*(?:ct)?\s*0*(\d{1,2})\s*", raw, flags=re.IGNORECASE)
+    if digits:
+        candidate = f"CT{int(digits.group(1)):02d}"
+        return candidate if candidate in ids else None
+    close = difflib.get_close_matches(raw.upper(), ids, n=1)
+    return close[0] if close else None
