@@ -19,8 +19,8 @@ from plan57.findings import CheckReport, Finding, make_finding
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period
-from plan57.repository import CATALOGUE
-from plan57.submissions import SubmissionFile, Submissions, read_submissions
+from plan57.repository import CATALOGUE, relative
+from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,12 +52,22 @@ def check_repository(
     paths: Sequence[Path] | None = None,
     catalogue: Catalogue | None = None,
 ) -> Validation:
-    """Load the catalogue and the submissions under `root`, and validate them."""
+    """Load the catalogue and the submissions under `root`, and validate them.
+
+    With `paths`, findings are limited to those files, but every submission is still read:
+    a file can be wrong only in the light of another (overlapping periods).
+    """
     catalogue_path = root / CATALOGUE
     if catalogue is None:
         catalogue = load_catalogue(catalogue_path)
     catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
-    submissions = read_submissions(root, paths, lang=lang)
+    only_files = None
+    files = None
+    if paths is not None:
+        everything, links = submission_paths(root)
+        files = sorted({*everything, *links, *paths})
+        only_files = {relative(root, path) for path in paths}
+    submissions = read_submissions(root, files, lang=lang)
     return validate(
         catalogue,
         submissions,
@@ -65,6 +75,7 @@ def check_repository(
         lang=lang,
         catalogue_file=CATALOGUE.as_posix(),
         catalogue_text=catalogue_text,
+        only_files=only_files,
     )
 
 
