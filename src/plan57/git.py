@@ -1,0 +1,401 @@
+"""Reading a repository's history through the `git` command, safely and in few processes.
+
+Git is always run without a shell, with its arguments as a list, and every revision a user
+typed is checked before use so that it can never be taken for an option. History is read with
+one `git log --raw` call and blob contents through one long-lived `git cat-file --batch`
+process: thousands of revisions cost two processes, not thousands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Literal
+
+from plan57.errors import GitError
+
+# Values that make git's output independent of the user's configuration and language.
+_ENV_OVERRIDES = {
+    "LC_ALL": "C",
+    "LANGUAGE": "C",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+}
+_CONFIG = ("-c", "core.quotepath=off", "-c", "log.showsignature=false", "-c", "color.ui=false")
+_NULL_ID = re.compile(r"^0+$")
+# Fields of one commit in `git log` output: id, committer date, author date, author, email, message.
+_LOG_FORMAT = "--format=%x1e%H%x1f%cI%x1f%aI%x1f%an%x1f%ae%x1f%B%x1f"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as `log` reports it."""
+
+    id: str
+    date: datetime  # the committer date: when the change landed on the branch
+    author_date: datetime
+    author: str
+    email: str
+    message: str
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """What one commit did to one file: its blob before and after (None: absent)."""
+
+    commit: Commit
+    status: Literal["A", "M", "D", "R", "C", "T"]
+    old_path: str | None
+    new_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_ENV_OVERRIDES)
+    return env
+
+
+def run_git_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run `git -C root args…` and return its standard output; failures raise `GitError`."""
+    command = ["git", "-C", str(root), *_CONFIG, *args]
+    try:
+        completed = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            env=_environment(),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git-missing") from exc
+    except OSError as exc:
+        raise GitError("git-failed", command=args[0] if args else "", reason=str(exc)) from exc
+    if completed.returncode != 0:
+        reason = completed.stderr.decode("utf-8", "replace").strip()
+        if "not a git repository" in reason:
+            raise GitError("git-not-repository", path=str(root))
+        raise GitError(
+            "git-failed",
+            command=args[0] if args else "",
+            reason=reason.splitlines()[-1] if reason else f"exit status {completed.returncode}",
+        )
+    return completed.stdout
+
+
+def run_git(root: Path, *args: str) -> str:
+    """Run git in `root` and return its output as text (trailing newline removed)."""
+    return run_git_bytes(root, *args).decode("utf-8", "replace").rstrip("\n")
+
+
+def check_revision(revision: str) -> str:
+    """Refuse a revision string git could read as an option or that would break a batch line."""
+    if (
+        not revision
+        or revision.startswith("-")
+        or any(ch in revision for ch in "\n\r\0")
+        or revision != revision.strip()
+    ):
+        raise GitError("git-unknown-revision", rev=revision)
+    return revision
+
+
+def is_repository(root: Path) -> bool:
+    """Whether `root` is inside a git work tree (False also when git is missing)."""
+    try:
+        return run_git(root, "rev-parse", "--is-inside-work-tree") == "true"
+    except GitError:
+        return False
+
+
+def require_repository(root: Path) -> None:
+    """Raise the clear error when git is missing or `root` is not inside a work tree."""
+    if not root.is_dir():
+        raise GitError("git-not-repository", path=str(root))
+    if run_git(root, "rev-parse", "--is-inside-work-tree") != "true":
+        raise GitError("git-not-repository", path=str(root))
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether the clone is shallow (its history cut off, as CI checkouts are by default)."""
+    return run_git(root, "rev-parse", "--is-shallow-repository") == "true"
+
+
+def toplevel(root: Path) -> Path:
+    return Path(run_git(root, "rev-parse", "--show-toplevel"))
+
+
+def prefix(root: Path) -> str:
+    """`root` relative to the top of its work tree, '' or ending in '/' (git's pathspec prefix)."""
+    return run_git(root, "rev-parse", "--show-prefix")
+
+
+def resolve(root: Path, revision: str) -> str:
+    """The full id of the commit `revision` names (any git syntax: tags, HEAD~2, ids…).
+
+    An unknown revision in a shallow clone is reported as the shallow clone's fault, with the fix.
+    """
+    check_revision(revision)
+    try:
+        output = run_git_bytes(
+            root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+        )
+    except GitError as error:
+        if error.code != "git-failed":
+            raise
+        if is_shallow(root):
+            raise GitError("git-shallow-revision", rev=revision) from None
+        raise GitError("git-unknown-revision", rev=revision) from None
+    return output.decode("ascii").strip()
+
+
+def _parse_date(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _parse_log(output: bytes) -> list[tuple[Commit, list[tuple[str, str, str, list[str]]]]]:
+    """Commits and their raw entries (old blob, new blob, status, paths) from `git log -z`."""
+    text = output.decode("utf-8", "replace")
+    records: list[tuple[Commit, list[tuple[str, str, str, list[str]]]]] = []
+    position = text.find("\x1e")
+    end = len(text)
+    while 0 <= position < end:
+        fields_end = position + 1
+        fields: list[str] = []
+        for _ in range(5):
+            separator = text.index("\x1f", fields_end)
+            fields.append(text[fields_end:separator])
+            fields_end = separator + 1
+        message_end = text.find("\x1f", fields_end)
+        # The message is the last field; it ends at the first separator followed by NUL or the end.
+        while message_end != -1 and text[message_end + 1 : message_end + 2] not in ("\0", ""):
+            message_end = text.find("\x1f", message_end + 1)
+        if message_end == -1:
+            message_end = end
+        message = text[fields_end:message_end].strip("\n")
+        commit = Commit(
+            id=fields[0],
+            date=_parse_date(fields[1]),
+            author_date=_parse_date(fields[2]),
+            author=fields[3],
+            email=fields[4],
+            message=message,
+        )
+        cursor = message_end + 2
+        entries: list[tuple[str, str, str, list[str]]] = []
+        while cursor < end:
+            while cursor < end and text[cursor] in "\n\0":
+                cursor += 1
+            if cursor >= end or text[cursor] != ":":
+                break
+            header_end = text.index("\0", cursor)
+            parts = text[cursor + 1 : header_end].split(" ")
+            old_blob, new_blob, status = parts[2], parts[3], parts[4]
+            count = 2 if status[:1] in ("R", "C") else 1
+            paths = []
+            cursor = header_end + 1
+            for _ in range(count):
+                path_end = text.index("\0", cursor)
+                paths.append(text[cursor:path_end])
+                cursor = path_end + 1
+            entries.append((old_blob, new_blob, status, paths))
+        records.append((commit, entries))
+        position = text.find("\x1e", cursor) if cursor < end else -1
+    return records
+
+
+def log(
+    root: Path,
+    revision: str = "HEAD",
+    *,
+    paths: tuple[str, ...] = (),
+    first_parent: bool = False,
+    reverse: bool = False,
+    diff_filter: str | None = None,
+    pickaxe: str | None = None,
+    max_count: int | None = None,
+) -> list[Commit]:
+    """Commits reachable from `revision`, newest first (oldest first with `reverse`).
+
+    `paths` limits to commits touching them (relative to `root`); `diff_filter` is git's
+    (e.g. "A": commits that added a path); `pickaxe` keeps commits that changed how many times
+    a string occurs (git log -S), which finds the commit that added a line.
+    """
+    args = ["log", _LOG_FORMAT, "-z", "--no-color"]
+    if first_parent:
+        args.append("--first-parent")
+    if reverse:
+        args.append("--reverse")
+    if diff_filter is not None:
+        args.append(f"--diff-filter={diff_filter}")
+    if pickaxe is not None:
+        args.append(f"-S{pickaxe}")
+    if max_count is not None and not reverse:
+        args.append(f"--max-count={max_count}")
+    args += ["--end-of-options", check_revision(revision), "--", *paths]
+    commits = [commit for commit, _ in _parse_log(run_git_bytes(root, *args))]
+    if max_count is not None and reverse:
+        commits = commits[:max_count]
+    return commits
+
+
+def first_commit_adding(root: Path, path: str, line: str | None = None) -> Commit | None:
+    """The oldest commit that added `path` (or, with `line`, the text `line` to it)."""
+    if line is None:
+        found = log(root, paths=(path,), diff_filter="A", reverse=True, max_count=1)
+    else:
+        found = log(root, paths=(path,), pickaxe=line, reverse=True, max_count=1)
+    return found[0] if found else None
+
+
+def path_history(root: Path, path: str, revision: str = "HEAD") -> list[PathChange]:
+    """Every commit that changed `path`, newest first, following renames, with its blob ids.
+
+    One `git log --raw` call; `path` is relative to `root`. The paths in the result are
+    relative to the top of the work tree, as git reports them.
+    """
+    args = [
+        "log",
+        _LOG_FORMAT,
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-color",
+        "--follow",
+        "--end-of-options",
+        check_revision(revision),
+        "--",
+        path,
+    ]
+    changes: list[PathChange] = []
+    for commit, entries in _parse_log(run_git_bytes(root, *args)):
+        for old_blob, new_blob, status, paths in entries:
+            kind = status[:1]
+            if kind not in ("A", "M", "D", "R", "C", "T"):
+                continue
+            renamed = kind in ("R", "C")
+            changes.append(
+                PathChange(
+                    commit=commit,
+                    status=kind,  # type: ignore[arg-type]
+                    old_path=None if kind == "A" else paths[0],
+                    new_path=None if kind == "D" else paths[-1 if renamed else 0],
+                    old_blob=None if _NULL_ID.match(old_blob) else old_blob,
+                    new_blob=None if _NULL_ID.match(new_blob) else new_blob,
+                )
+            )
+    return changes
+
+
+class BlobReader:
+    """One `git cat-file --batch` process answering many object lookups.
+
+    Use as a context manager; `read(name)` takes a blob id (or `commit:path`) and returns its
+    bytes, or None when the object does not exist.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        try:
+            self._process = subprocess.Popen(
+                ["git", "-C", str(self._root), *_CONFIG, "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=_environment(),
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git-missing") from exc
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def read(self, name: str) -> bytes | None:
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("BlobReader used outside its with-block")
+        if not name or any(ch in name for ch in "\n\r\0"):
+            return None
+        try:
+            process.stdin.write(name.encode("utf-8") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline()
+        except BrokenPipeError:
+            header = b""
+        if not header:
+            reason = _drain(process.stderr)
+            if "not a git repository" in reason:
+                raise GitError("git-not-repository", path=str(self._root))
+            raise GitError("git-failed", command="cat-file", reason=reason or "no answer")
+        fields = header.decode("utf-8", "replace").rstrip("\n").split(" ")
+        if len(fields) < 3 or fields[-1] in ("missing", "ambiguous"):
+            return None
+        size = int(fields[2])
+        data = _read_exactly(process.stdout, size + 1)  # the object, then a newline
+        return data[:size]
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise GitError("git-failed", command="cat-file", reason="output cut short")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _drain(stream: IO[bytes] | None) -> str:
+    if stream is None:
+        return ""
+    try:
+        return stream.read().decode("utf-8", "replace").strip()
+    except (OSError, ValueError):
+        return ""
+
+
+def read_file_at(root: Path, commit: str, path: str) -> bytes:
+    """The bytes of `path` (relative to the work tree's top) at `commit`; absent raises."""
+    with BlobReader(root) as reader:
+        data = reader.read(f"{commit}:{path}")
+    if data is None:
+        raise GitError("git-path-missing", rev=commit, path=path)
+    return data
