@@ -36,6 +36,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "blank-row": "error",
     "ragged-row": "error",
     "repeated-header": "error",
+    "bad-quotes": "error",
     # rows
     "unknown-indicator": "error",
     "not-assigned": "error",
@@ -99,6 +100,8 @@ VI: dict[str, str] = {
     "ragged-row.hint": "Kiểm tra dấu phẩy thừa hoặc thiếu; ô có chứa dấu phẩy phải đặt trong dấu ngoặc kép.",
     "repeated-header": "Dòng tiêu đề bị lặp lại giữa tệp.",
     "repeated-header.hint": "Xóa dòng này; thường do dán hai tệp nối nhau.",
+    "bad-quotes": "Dấu ngoặc kép không khớp: ô bắt đầu bằng dấu ngoặc kép ở dòng này không được đóng đúng cách.",
+    "bad-quotes.hint": "Đóng ô bằng dấu ngoặc kép ngay trước dấu phẩy hoặc cuối dòng, và viết dấu ngoặc kép bên trong ô thành hai dấu (\"\"); nếu không, phần còn lại của tệp bị đọc thành một ô.",
     # --- findings: rows ---
     "unknown-indicator": "Mã chỉ tiêu «{value}» không có trong danh mục.",
     "unknown-indicator.hint": "Mã chỉ tiêu có dạng CT01 … CT55.{suggestion}",
@@ -150,7 +153,7 @@ VI: dict[str, str] = {
     "catalogue-empty-group.hint": "Bổ sung các đơn vị thành viên (members) của nhóm trong data/targets.yaml.",
     # --- errors that stop the run ---
     "catalogue-missing": "Không tìm thấy danh mục chỉ tiêu {path}.",
-    "catalogue-missing.hint": "Chạy lệnh trong kho dữ liệu (có data/targets.yaml), hoặc chỉ rõ bằng --catalogue.",
+    "catalogue-missing.hint": "Chạy lệnh trong kho dữ liệu (có data/targets.yaml), hoặc chỉ rõ kho bằng --root.",
     "catalogue-unreadable": "Không đọc được danh mục {path}: {reason}.",
     "catalogue-unreadable.hint": "Danh mục phải là tệp YAML mã hóa UTF-8.",
     "catalogue-yaml": "{path}, dòng {line}: YAML không hợp lệ: {reason}.",
@@ -374,6 +377,8 @@ EN: dict[str, str] = {
     "ragged-row.hint": "Look for an extra or missing comma; a cell that contains a comma must be in double quotes.",
     "repeated-header": "The header row is repeated inside the file.",
     "repeated-header.hint": "Delete this row; it usually comes from pasting two files together.",
+    "bad-quotes": "The double quotes do not match: a quoted cell that starts on this line is not closed properly.",
+    "bad-quotes.hint": "Close the cell with a double quote right before the next comma or the line end, and double any quote inside it (\"\"); otherwise the rest of the file is read as one cell.",
     # --- findings: rows ---
     "unknown-indicator": "The indicator id “{value}” is not in the catalogue.",
     "unknown-indicator.hint": "Indicator ids are CT01 … CT55.{suggestion}",
@@ -425,7 +430,7 @@ EN: dict[str, str] = {
     "catalogue-empty-group.hint": "Add the group's member units (members) in data/targets.yaml.",
     # --- errors that stop the run ---
     "catalogue-missing": "The indicator catalogue {path} was not found.",
-    "catalogue-missing.hint": "Run the command inside the data repository (the one with data/targets.yaml), or name it with --catalogue.",
+    "catalogue-missing.hint": "Run the command inside the data repository (the one with data/targets.yaml), or name the repository with --root.",
     "catalogue-unreadable": "The catalogue {path} cannot be read: {reason}.",
     "catalogue-unreadable.hint": "The catalogue must be a UTF-8 YAML file.",
     "catalogue-yaml": "{path}, line {line}: invalid YAML: {reason}.",
