@@ -1,0 +1,114 @@
+"""Numbers, targets and dates written the way each language writes them (vi `1.234,5`, en `1,234.5`).
+
+Scoring writes its reasons with these, and the reports show every figure through them, so a
+figure reads the same in the reason and in the table beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+from plan57.messages import TABLES, Lang, text
+from plan57.models import Target, Unit
+
+# Decimals shown per unit: percentages to a tenth, an index to a hundredth (DTI 0,62).
+_DECIMALS: dict[str, int] = {
+    "percent": 1,
+    "percent_grdp": 1,
+    "per_10k": 1,
+    "index": 2,
+    "count": 0,
+}
+_MONTHS_EN = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_FIRST_NUMBER = re.compile(r"\d+(?:[.,](\d+))?")
+
+
+def number(value: float, lang: Lang, decimals: int = 0) -> str:
+    """`value` with thousands grouped and the decimal mark of `lang`."""
+    if not math.isfinite(value):
+        return "–"
+    rounded = round(value, decimals)
+    if rounded == 0:
+        rounded = 0.0  # never "-0"
+    shown = f"{rounded:,.{decimals}f}"
+    if lang == "vi":
+        shown = shown.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return shown
+
+
+def decimals_for(unit: Unit, value: float) -> int:
+    """Counts are whole numbers, but a pro-rated count (an expected 10,8) keeps one decimal."""
+    if unit == "count":
+        return 0 if float(value).is_integer() else 1
+    return _DECIMALS.get(unit, 1)
+
+
+def bare(value: float, unit: Unit, lang: Lang, decimals: int | None = None) -> str:
+    """The number alone, with the decimals its unit uses (or those given)."""
+    return number(value, lang, decimals_for(unit, value) if decimals is None else decimals)
+
+
+def quantity(value: float | None, unit: Unit, lang: Lang, decimals: int | None = None) -> str:
+    """A figure with its unit: `1,2%`, `1,0% GRDP`, `6,5`, `0,62`, `1.500`."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    shown = bare(value, unit, lang, decimals)
+    if unit == "percent":
+        return f"{shown}%"
+    if unit == "percent_grdp":
+        return f"{shown}% GRDP"
+    return shown
+
+
+def answer(value: bool | None, lang: Lang) -> str:
+    if value is None:
+        return "–"
+    return text("score.yes" if value else "score.no", lang)
+
+
+def target(item: Target | None, unit: Unit, lang: Lang) -> str:
+    """A target as the plan states it, in `lang`'s notation: `≥ 1,0%`, `≥ 60%`, `15–20`.
+
+    Numbers keep the decimals the plan wrote ("1,0%" stays 1,0; "60%" stays 60).
+    """
+    if item is None:
+        return "–"
+    found = _FIRST_NUMBER.search(item.text)
+    decimals = len(found.group(1)) if found and found.group(1) else 0
+    if item.kind == "min" and item.value is not None:
+        return f"≥ {quantity(item.value, unit, lang, decimals)}"
+    if item.kind == "exact" and item.value is not None:
+        return quantity(item.value, unit, lang, decimals)
+    if item.kind == "range" and item.low is not None and item.high is not None:
+        low = bare(item.low, unit, lang, decimals)
+        return f"{low}–{quantity(item.high, unit, lang, decimals)}"
+    return qualitative(item.text, lang)
+
+
+def qualitative(wording: str, lang: Lang) -> str:
+    """A yes/no target's wording ("Có", "Ứng dụng"), translated where the table knows it."""
+    key = f"target-text.{wording}"
+    return TABLES[lang].get(key, wording)
+
+
+def ratio(value: float | None, lang: Lang) -> str:
+    """A progress ratio as a percentage: 0.92 → `92%`."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{number(value * 100, lang, 0)}%"
+
+
+def day(value: date, lang: Lang) -> str:
+    """A date: vi `31/12/2025`, en `31 Dec 2025`."""
+    if lang == "vi":
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def moment(value: datetime, lang: Lang) -> str:
+    """A time of day with its date, in UTC: vi `31/12/2025 08:30 UTC`."""
+    return f"{day(value.date(), lang)} {value:%H:%M} UTC"
