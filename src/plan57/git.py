@@ -12,6 +12,8 @@ import contextlib
 import os
 import re
 import subprocess
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -310,6 +312,7 @@ class BlobReader:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._process: subprocess.Popen[bytes] | None = None
+        self._writer: threading.Thread | None = None
 
     def __enter__(self) -> BlobReader:
         try:
@@ -334,8 +337,13 @@ class BlobReader:
 
     def close(self) -> None:
         process, self._process = self._process, None
+        writer, self._writer = self._writer, None
         if process is None:
             return
+        if writer is not None and writer.is_alive():
+            # Left mid-batch: git may be blocked writing answers nobody reads; stop it.
+            process.kill()
+            writer.join()
         for stream in (process.stdin, process.stdout, process.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError):
@@ -347,17 +355,52 @@ class BlobReader:
             process.wait()
 
     def read(self, name: str) -> bytes | None:
-        process = self._process
-        if process is None or process.stdin is None or process.stdout is None:
-            raise RuntimeError("BlobReader used outside its with-block")
-        if not name or any(ch in name for ch in "\n\r\0"):
+        """The object's bytes, or None when it does not exist."""
+        process = self._running()
+        if not _valid_name(name):
             return None
+        assert process.stdin is not None
         try:
             process.stdin.write(name.encode("utf-8") + b"\n")
             process.stdin.flush()
-            header = process.stdout.readline()
         except BrokenPipeError:
-            header = b""
+            pass  # git has gone; reading its answer reports why
+        return self._answer(process)
+
+    def read_many(self, names: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each name with its object's bytes (None: absent), in order, as git answers them.
+
+        All the names are sent at once from a helper thread while the answers are read, so
+        thousands of objects cost no round trip each.
+        """
+        process = self._running()
+        wanted = list(names)
+        batch = b"".join(name.encode("utf-8") + b"\n" for name in wanted if _valid_name(name))
+
+        def send() -> None:
+            assert process.stdin is not None
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.write(batch)
+                process.stdin.flush()
+
+        self._writer = threading.Thread(target=send, name="cat-file-batch", daemon=True)
+        self._writer.start()
+        for name in wanted:
+            yield name, (self._answer(process) if _valid_name(name) else None)
+        self._writer.join()
+        self._writer = None
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("BlobReader used outside its with-block")
+        if self._writer is not None:
+            raise RuntimeError("BlobReader.read_many is still running")
+        return process
+
+    def _answer(self, process: subprocess.Popen[bytes]) -> bytes | None:
+        assert process.stdout is not None
+        header = process.stdout.readline()
         if not header:
             reason = _drain(process.stderr)
             if "not a git repository" in reason:
@@ -369,6 +412,10 @@ class BlobReader:
         size = int(fields[2])
         data = _read_exactly(process.stdout, size + 1)  # the object, then a newline
         return data[:size]
+
+
+def _valid_name(name: str) -> bool:
+    return bool(name) and not any(ch in name for ch in "\n\r\0")
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes:
