@@ -137,7 +137,7 @@ class CatalogueCache:
         body = section[header.end() - 1 :]  # from the newline that ends the header
         first = _CONTENT.search(body)
         if first is None:
-            return []
+            raise _Unsure  # `indicators:` with nothing under it is null, not an empty list
         indent = first.end() - first.start() - 2
         item = "\n" + " " * indent + "-"
         # Every line whose content starts at the items' indent or less must start an item;
