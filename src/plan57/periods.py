@@ -10,7 +10,8 @@ from typing import Literal
 
 Granularity = Literal["year", "half", "quarter", "month"]
 
-_PATTERN = re.compile(r"(\d{4})(?:S([12])|Q([1-4])|M(0[1-9]|1[0-2]))?")
+# ASCII digits only (`\d` would take "٢٠٢٥" too), and no year 0, which `date` cannot hold.
+_PATTERN = re.compile(r"([1-9][0-9]{3})(?:S([12])|Q([1-4])|M(0[1-9]|1[0-2]))?")
 _MONTHS: dict[Granularity, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 
 

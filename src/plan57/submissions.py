@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
-from plan57.repository import SUBMISSIONS, relative
+from plan57.repository import CATALOGUE, SUBMISSIONS, relative
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,8 +31,11 @@ OPTIONAL = ("period", "numerator", "denominator", "note", "source")
 HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
 _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
-# The combining tone marks windows-1258 writes as separate bytes: a sure sign of that code page.
-_CP1258_TONES = re.compile(rb"[\xcc\xd2\xde\xec\xf2]")
+# windows-1258 writes most tone marks as combining bytes right after their vowel, and has Đ/đ;
+# in windows-1252 the same bytes are Ì Ò Þ ì ò (after consonants, as in "Hòa") and Ð ð (rare).
+_CP1258_MARKS = re.compile(
+    rb"[AEIOUYaeiouy\xc2\xc3\xca\xd4\xd5\xdd\xe2\xe3\xea\xf4\xf5\xfd][\xcc\xd2\xde\xec\xf2]|[\xd0\xf0]"
+)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -74,7 +77,10 @@ def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
 
 
 def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The files the user named, folders expanded; nothing outside the repository."""
+    """The files the user named, folders expanded; nothing outside the repository.
+
+    The catalogue is left out: it is always checked, and CI passes it among the changed files.
+    """
     from plan57.repository import inside
 
     chosen: list[Path] = []
@@ -88,7 +94,7 @@ def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
                 chosen += [here / name for name in dirs if (here / name).is_symlink()]
         else:
             chosen.append(absolute)
-    return sorted(set(chosen))
+    return sorted(p for p in set(chosen) if relative(root, p) != CATALOGUE.as_posix())
 
 
 def read_submissions(
@@ -174,8 +180,13 @@ class _Reader:
         if not text.strip():
             self.finding("empty-file", name, line=1)
             return
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = [cell.strip().lower() for cell in next(reader)]
+        # Strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = [cell.strip().lower() for cell in next(reader)]
+        except csv.Error:
+            self.finding("bad-quotes", name, line=1)
+            return
         positions = self._header(header, name, text)
         if positions is None:
             return
@@ -184,8 +195,16 @@ class _Reader:
         indicator_at = positions["indicator"]
         previous = reader.line_num
         columns = self.columns
-        for row in reader:
+        while True:
             line = previous + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                self.finding("bad-quotes", name, line=line)
+                previous = reader.line_num
+                continue
             previous = reader.line_num
             if not any(cell.strip() for cell in row):
                 self.finding("blank-row", name, line=line)
@@ -238,10 +257,4 @@ def _looks_utf16(raw: bytes) -> bool:
 
 
 def _guess_encoding(raw: bytes) -> str:
-    if _CP1258_TONES.search(raw):
-        return "windows-1258"
-    try:
-        raw.decode("cp1258")
-    except UnicodeDecodeError:
-        return "windows-1252"
-    return "windows-1258"
+    return "windows-1258" if _CP1258_MARKS.search(raw) else "windows-1252"

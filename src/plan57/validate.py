@@ -25,9 +25,10 @@ from plan57.submissions import SubmissionFile, Submissions, read_submissions, su
 if TYPE_CHECKING:
     import pandas as pd
 
-NUMBER = r"[+-]?\d+(?:\.\d+)?"
+# ASCII digits only: `\d` also matches full-width and other scripts' digits ("１２", "٣").
+NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 # Thousands separators or a decimal comma: "1,500", "1.500,5", "6,5". Never guessed.
-AMBIGUOUS = r"[+-]?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|[+-]?\d+,\d+"
+AMBIGUOUS = r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?|[+-]?[0-9]+,[0-9]+"
 YES = frozenset({"yes", "có", "co"})
 NO = frozenset({"no", "không", "khong"})
 # How a ratio's value relates to numerator/denominator, by unit.
@@ -310,7 +311,7 @@ class _RowRules:
 
         yes_no = self.rows["unit"] == "yes_no"
         value = self._numeric_column("value", skip=yes_no)
-        empty = (self.rows["value"] == "") & ~yes_no
+        empty = self.rows["value"] == ""
         self._flag(empty, "missing-value", "value")
         for column in ("numerator", "denominator"):
             self.numbers[column] = self._numeric_column(column, skip=yes_no)
@@ -334,7 +335,8 @@ class _RowRules:
         rows = self.rows
         yes_no = rows["unit"] == "yes_no"
         answer = rows["value"].str.lower()
-        bad = yes_no & ~answer.isin(YES | NO)
+        # An empty cell is a missing value, whatever the unit.
+        bad = yes_no & (answer != "") & ~answer.isin(YES | NO)
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: pd.Series) -> None:
@@ -422,34 +424,41 @@ class _RowRules:
             )
 
     def _flow_overlaps(self) -> None:
+        """Flag every flow row whose period overlaps another file's for the same reporter.
+
+        Both files get a finding: either may be the new one, and `check PATH` reports only the
+        files it is given.
+        """
         flows = {i.id for i in self.catalogue.indicators if i.flow}
         rows = self.rows
         candidates = rows[rows["indicator"].isin(flows) & rows["reporter"].notna()]
         if candidates.empty:
             return
         periods = {path: f.period for path, f in self.good_files.items()}
-        seen: dict[tuple[str, str], list[tuple[Period, str]]] = {}
-        ordered = sorted(
+        grouped: dict[tuple[str, str], list[tuple[Period, str, Any]]] = {}
+        for at, file, reporter, indicator in zip(
             candidates.index,
-            key=lambda at: (periods[rows.at[at, "file"]], rows.at[at, "file"]),
-        )
-        for at in ordered:
-            key = (rows.at[at, "reporter"], rows.at[at, "indicator"])
-            period = periods[rows.at[at, "file"]]
+            candidates["file"],
+            candidates["reporter"],
+            candidates["indicator"],
+            strict=True,
+        ):
+            period = periods[file]
             assert period is not None
-            earlier = seen.setdefault(key, [])
-            clash = next((p for p in earlier if p[0].overlaps(period)), None)
-            if clash is not None:
-                self._flag_one(
-                    at,
-                    "flow-overlap",
-                    "indicator",
-                    period=str(period),
-                    other_period=str(clash[0]),
-                    other_file=clash[1],
-                )
-            else:
-                earlier.append((period, rows.at[at, "file"]))
+            grouped.setdefault((reporter, indicator), []).append((period, file, at))
+        for entries in grouped.values():
+            entries.sort(key=lambda entry: (entry[0], entry[1]))
+            for period, file, at in entries:
+                clash = _first_overlap(entries, period, file)
+                if clash is not None:
+                    self._flag_one(
+                        at,
+                        "flow-overlap",
+                        "indicator",
+                        period=str(period),
+                        other_period=str(clash[0]),
+                        other_file=clash[1],
+                    )
 
     def _plausibility(self) -> None:
         """Warnings on rows that passed: a stock that falls, a value far from recent ones."""
@@ -580,6 +589,21 @@ class _RowRules:
             }
         )
         return frame.reset_index(drop=True)
+
+
+def _first_overlap(
+    entries: list[tuple[Period, str, Any]], period: Period, file: str
+) -> tuple[Period, str] | None:
+    """The first entry of another file whose period overlaps `period` (entries sorted by start).
+
+    The same file twice is a duplicate row, which `duplicate-indicator` reports.
+    """
+    for other, other_file, _ in entries:
+        if other.start > period.end:
+            return None
+        if other_file != file and other.overlaps(period):
+            return other, other_file
+    return None
 
 
 def _guess_indicator(raw: str, ids: list[str]) -> str | None:

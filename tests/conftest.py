@@ -1,0 +1,55 @@
+"""Shared test helpers: small data repositories built in tmp_path around the real catalogue."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+FINDINGS = TEST_DATA / "findings"
+# The check date of the tests: 2026Q2 is over, 2026Q3 is not.
+AS_OF = date(2026, 6, 30)
+
+
+@dataclass(frozen=True)
+class DataRepo:
+    """A data repository in a temporary folder: data/targets.yaml and data/submissions/."""
+
+    root: Path
+
+    @property
+    def catalogue(self) -> Path:
+        return self.root / "data" / "targets.yaml"
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def submit(self, reporter: str, period: str, content: str | bytes) -> Path:
+        return self.write(f"data/submissions/{reporter}/{period}.csv", content)
+
+
+def make_repo(root: Path, fixture: Path | None = None) -> DataRepo:
+    """A repository at `root`: the fixture's files (if any), and the real catalogue unless the
+    fixture brings its own."""
+    if fixture is not None:
+        shutil.copytree(fixture, root, symlinks=True)
+    (root / "data" / "submissions").mkdir(parents=True, exist_ok=True)
+    repo = DataRepo(root)
+    if not repo.catalogue.exists():
+        shutil.copyfile(REAL_CATALOGUE, repo.catalogue)
+    return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> DataRepo:
+    """An empty data repository with the real catalogue."""
+    return make_repo(tmp_path / "repo")

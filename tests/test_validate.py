@@ -1,0 +1,361 @@
+"""The submission contract: one fixture per finding code, each giving exactly its findings.
+
+Each folder under tests/data/findings/<code>/ is a small data repository (its submissions, and
+its own data/targets.yaml when the code is about the catalogue); the real catalogue is copied in
+otherwise. The table below says which findings each fixture must give, and nothing else.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import plan57
+from conftest import AS_OF, FINDINGS, PROJECT, REAL_CATALOGUE, DataRepo, make_repo
+from plan57.catalogue import indicator_lines
+from plan57.findings import Finding
+from plan57.messages import SEVERITY
+from plan57.validate import check_repository
+
+CAT = "data/targets.yaml"
+WARNINGS = {
+    "value-jump",
+    "stock-fell",
+    "catalogue-overlap",
+    "catalogue-target-down",
+    "catalogue-no-monitor",
+    "catalogue-empty-group",
+}
+
+
+@dataclass(frozen=True)
+class Expect:
+    code: str
+    file: str
+    line: int | None = None
+    column: str | None = None
+    indicator: str | None = None
+    # Text the English message or hint must contain.
+    says: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.file if self.file == CAT else f"data/submissions/{self.file}"
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.code in WARNINGS else "error"
+
+    def key(self) -> tuple[object, ...]:
+        return (self.code, self.severity, self.path, self.line, self.column, self.indicator)
+
+
+def _key(finding: Finding) -> tuple[object, ...]:
+    return (
+        finding.code,
+        finding.severity,
+        finding.file,
+        finding.line,
+        finding.column,
+        finding.indicator,
+    )
+
+
+E = Expect
+CASES: dict[str, list[Expect]] = {
+    "link-refused": [E("link-refused", "so-tc/2025.csv"), E("link-refused", "so-nv")],
+    "bad-file-name": [
+        E("bad-file-name", "so-khcn/2025Q1.txt"),
+        E("bad-file-name", "notes.csv"),
+        E("bad-file-name", "so-khcn/old/2025.csv"),
+    ],
+    "unknown-reporter": [
+        E("unknown-reporter", "so-kcn/2025.csv", says="Did you mean so-khcn?"),
+        # A group is not a reporter: its members submit.
+        E("unknown-reporter", "cac-so-nganh/2025.csv"),
+    ],
+    "bad-period": [
+        E("bad-period", "so-khcn/2025Q5.csv", says="“2025Q5”"),
+        E("bad-period", "so-khcn/2025q1.csv"),
+        E("bad-period", "so-khcn/0000.csv"),
+    ],
+    # 2026Q2 ends on the check date itself, so it is over.
+    "period-not-over": [E("period-not-over", "so-khcn/2026Q3.csv", says="2026-09-30")],
+    # 2024 is the baseline year and allowed.
+    "period-too-early": [E("period-too-early", "so-khcn/2023.csv", says="2024")],
+    "encoding": [
+        # Excel on a Vietnamese Windows: tone marks as separate bytes after their vowel.
+        E("encoding", "so-khcn/2025.csv", line=3, says="windows-1258"),
+        E("encoding", "so-tc/2025.csv", line=4, says="windows-1252"),
+        E("encoding", "so-nv/2025.csv", line=1, says="UTF-16"),
+    ],
+    "nul-byte": [E("nul-byte", "so-khcn/2025.csv", line=3)],
+    "empty-file": [
+        E("empty-file", "so-khcn/2025.csv", line=1),
+        E("empty-file", "so-tc/2025.csv", line=1),
+    ],
+    "delimiter": [
+        E("delimiter", "so-khcn/2025.csv", line=1, says="«;»"),
+        E("delimiter", "so-tc/2025.csv", line=1, says="TAB"),
+    ],
+    "missing-column": [
+        E("missing-column", "so-khcn/2025.csv", line=1, column="value"),
+        E("missing-column", "so-tc/2025.csv", line=1, column="indicator"),
+        E("unknown-column", "so-tc/2025.csv", line=1, column="indicatr"),
+    ],
+    # `name` is one of the template's helper columns, which the checker ignores.
+    "unknown-column": [E("unknown-column", "so-khcn/2025.csv", line=1, column="comment")],
+    "duplicate-column": [E("duplicate-column", "so-khcn/2025.csv", line=1, column="note")],
+    # One finding per blank row (",,", an empty line, " , "), not one per empty cell.
+    "blank-row": [
+        E("blank-row", "so-khcn/2025.csv", line=3),
+        E("blank-row", "so-khcn/2025.csv", line=4),
+        E("blank-row", "so-khcn/2025.csv", line=6),
+    ],
+    "ragged-row": [
+        E("ragged-row", "so-khcn/2025.csv", line=2, says="4 cells"),
+        E("ragged-row", "so-khcn/2025.csv", line=3, says="2 cells"),
+    ],
+    "repeated-header": [E("repeated-header", "so-khcn/2025.csv", line=3)],
+    # Lines 2-3 are one quoted cell, closed; the quote opened on line 4 never closes, so the
+    # rows after it cannot be read (and are not reported as "x" and "y" not being numbers).
+    "bad-quotes": [E("bad-quotes", "so-khcn/2025Q1.csv", line=4)],
+    "unknown-indicator": [
+        E("unknown-indicator", "so-khcn/2025.csv", line=3, column="indicator", says="CT99"),
+        E(
+            "unknown-indicator",
+            "so-khcn/2025.csv",
+            line=4,
+            column="indicator",
+            says="Did you mean CT14?",
+        ),
+    ],
+    "not-assigned": [
+        E("not-assigned", "so-khcn/2025.csv", 3, "indicator", "CT05", says="reported by so-tc")
+    ],
+    "period-mismatch": [
+        E("period-mismatch", "so-khcn/2025Q1.csv", 3, "period", "CT17", says="“2025Q2”")
+    ],
+    # A yes/no indicator with an empty cell is a missing value too.
+    "missing-value": [
+        E("missing-value", "so-khcn/2025.csv", 2, "value", "CT16"),
+        E("missing-value", "so-khcn/2025.csv", 3, "value", "CT04"),
+    ],
+    "not-a-number": [
+        E("not-a-number", "so-khcn/2025.csv", 2, "value", "CT13", says="“nan”"),
+        E("not-a-number", "so-khcn/2025.csv", 3, "value", "CT14", says="“inf”"),
+        E("not-a-number", "so-khcn/2025.csv", 4, "value", "CT16", says="“1_000”"),
+        E("not-a-number", "so-khcn/2025.csv", 5, "value", "CT23", says="“1e3”"),
+        E("not-a-number", "so-khcn/2025.csv", 6, "value", "CT18", says="“80%”"),
+        # Full-width digits, as some input methods type them.
+        E("not-a-number", "so-khcn/2025.csv", 7, "value", "CT24"),
+        E("not-a-number", "so-khcn/2025.csv", 8, "numerator", "CT08", says="“abc”"),
+    ],
+    "ambiguous-number": [
+        E("ambiguous-number", "so-khcn/2025.csv", 2, "value", "CT16", says="“1,500”"),
+        E("ambiguous-number", "so-khcn/2025.csv", 3, "value", "CT13", says="“1.500,5”"),
+        E("ambiguous-number", "so-khcn/2025.csv", 4, "value", "CT18", says="“6,5”"),
+    ],
+    "percent-out-of-range": [
+        E("percent-out-of-range", "so-khcn/2025.csv", 2, "value", "CT18", says="101"),
+        E("percent-out-of-range", "so-khcn/2025.csv", 3, "value", "CT20", says="-1"),
+        E("percent-out-of-range", "so-khcn/2025.csv", 4, "value", "CT06", says="120"),
+    ],
+    "index-out-of-range": [
+        E("index-out-of-range", "so-khcn/2025.csv", 2, "value", "CT39", says="1.2"),
+        E("index-out-of-range", "so-khcn/2024.csv", 2, "value", "CT39", says="-0.1"),
+    ],
+    "negative-value": [
+        E("negative-value", "so-khcn/2025.csv", 2, "value", "CT16", says="-5"),
+        E("negative-value", "so-nv/2025.csv", 2, "value", "CT11", says="-1"),
+    ],
+    # 4.0 is a whole number; CT11 (per 10,000 people) may have decimals.
+    "fractional-count": [E("fractional-count", "so-khcn/2025.csv", 2, "value", "CT16")],
+    # "Có", "không", "YES", "co" are accepted (2024.csv and CT54).
+    "not-yes-no": [
+        E("not-yes-no", "so-khcn/2025.csv", 2, "value", "CT04", says="“maybe”"),
+        E("not-yes-no", "so-khcn/2025.csv", 3, "value", "CT26", says="“1”"),
+    ],
+    "numerator-above-denominator": [
+        E("numerator-above-denominator", "so-khcn/2025.csv", 2, "numerator", "CT08")
+    ],
+    # 33.3 for 1/3 and 33 for 1/3 agree at the precision written; 0.66 for 2/3 does not.
+    "ratio-mismatch": [
+        E("ratio-mismatch", "so-khcn/2025.csv", 2, "value", "CT08", says="60.00"),
+        E("ratio-mismatch", "so-khcn/2025.csv", 5, "value", "CT39", says="0.67"),
+    ],
+    "ratio-incomplete": [
+        E("ratio-incomplete", "so-khcn/2025.csv", 2, "denominator", "CT08"),
+        E("ratio-incomplete", "so-khcn/2025.csv", 3, "numerator", "CT09"),
+    ],
+    # CT18 has one reporter, so a bare value is enough there.
+    "ratio-required": [E("ratio-required", "so-khcn/2025.csv", 2, "numerator", "CT08")],
+    "zero-denominator": [E("zero-denominator", "so-khcn/2025.csv", 2, "denominator", "CT08")],
+    "duplicate-indicator": [
+        E("duplicate-indicator", "so-khcn/2025.csv", 4, "indicator", "CT16", says="line 2")
+    ],
+    # 2025Q4 and 2025M12 overlap for the flow CT15: both files are told. 2025M09 does not
+    # overlap, and the stock CT16 may be reported in any periods.
+    "flow-overlap": [
+        E("flow-overlap", "so-khcn/2025Q4.csv", 2, "indicator", "CT15", says="2025M12"),
+        E("flow-overlap", "so-khcn/2025M12.csv", 2, "indicator", "CT15", says="2025Q4"),
+    ],
+    "value-jump": [E("value-jump", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="median 155")],
+    "stock-fell": [E("stock-fell", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="200")],
+    "catalogue-overlap": [E("catalogue-overlap", CAT, 34, None, "CT27", says="CT13")],
+    # CT01's "≥ 60%" → "100%" rises; CT02's "≥ 80" (2035) → "50-60" (2040) falls.
+    "catalogue-target-down": [E("catalogue-target-down", CAT, 35, None, "CT02", says="50-60")],
+    "catalogue-no-monitor": [E("catalogue-no-monitor", CAT, 34, None, "CT36")],
+    "catalogue-empty-group": [E("catalogue-empty-group", CAT, says="vien-truong")],
+}
+
+
+def _links(root: Path) -> None:
+    """A file link and a folder link inside data/submissions (git keeps neither reliably)."""
+    base = root / "data" / "submissions"
+    (base / "so-tc").mkdir()
+    os.symlink("../../../outside.csv", base / "so-tc" / "2025.csv")
+    os.symlink("so-khcn", base / "so-nv", target_is_directory=True)
+
+
+SETUP: dict[str, Callable[[Path], None]] = {"link-refused": _links}
+
+
+def _check(code: str, tmp_path: Path, lang: str = "en", as_of: date = AS_OF) -> list[Finding]:
+    fixture = FINDINGS / code
+    repo = make_repo(tmp_path / "repo", fixture)
+    SETUP.get(code, lambda root: None)(repo.root)
+    own_catalogue = (fixture / CAT).exists()
+    report = check_repository(repo.root, as_of=as_of, lang=lang).report  # type: ignore[arg-type]
+    # The real catalogue's own warnings are checked once, below, not in every fixture.
+    return [f for f in report.problems if own_catalogue or f.file != CAT]
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_fixture_gives_exactly_its_findings(code: str, tmp_path: Path) -> None:
+    found = _check(code, tmp_path)
+    expected = CASES[code]
+    assert code in {e.code for e in expected}
+    assert sorted(map(_key, found), key=repr) == sorted((e.key() for e in expected), key=repr)
+    for want in expected:
+        finding = next(f for f in found if _key(f) == want.key())
+        assert want.says in f"{finding.message} {finding.hint}"
+        assert finding.message and finding.hint
+
+
+def _check_codes() -> set[str]:
+    """The finding codes `plan57 check` can give: those its modules name."""
+    src = Path(plan57.__file__).parent
+    text = "".join((src / name).read_text("utf-8") for name in _CHECK_MODULES)
+    return {code for code in SEVERITY if f'"{code}"' in text}
+
+
+_CHECK_MODULES = ("submissions.py", "validate.py", "catalogue.py")
+
+
+def test_every_check_code_has_a_fixture() -> None:
+    fixtures = {path.name for path in FINDINGS.iterdir() if path.is_dir()}
+    assert fixtures == set(CASES)
+    assert fixtures <= set(SEVERITY)
+    assert _check_codes() <= fixtures
+    assert {code for code in fixtures if SEVERITY[code] == "warning"} == WARNINGS
+
+
+def test_encoding_fixtures_hold_the_bytes_they_claim() -> None:
+    base = FINDINGS / "encoding" / "data" / "submissions"
+    cp1258 = (base / "so-khcn" / "2025.csv").read_bytes()
+    # "ắ" is written as "ă" (0xE3) and a combining acute accent (0xEC): decomposed.
+    assert b"\xd0\xe3\xeck L\xe3\xeck" in cp1258
+    assert "Đắk Lắk" in unicodedata.normalize("NFC", cp1258.decode("cp1258"))
+    assert "Hòa Bình" in (base / "so-tc" / "2025.csv").read_bytes().decode("cp1252")
+    utf16 = (base / "so-nv" / "2025.csv").read_bytes()
+    assert utf16.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    assert "Sở Nội vụ" in utf16.decode("utf-16")
+
+
+def test_messages_follow_the_language(tmp_path: Path) -> None:
+    (vi,) = _check("duplicate-indicator", tmp_path / "vi", lang="vi")
+    (en,) = _check("duplicate-indicator", tmp_path / "en", lang="en")
+    assert vi.message == "Chỉ tiêu CT16 đã có ở dòng 2."
+    assert en.message == "Indicator CT16 already appears on line 2."
+    assert _key(vi) == _key(en)
+
+
+def test_period_not_over_depends_on_the_check_date(tmp_path: Path) -> None:
+    assert _check("period-not-over", tmp_path / "a", as_of=date(2026, 9, 30)) == []
+    (finding,) = _check("period-not-over", tmp_path / "b", as_of=date(2026, 9, 29))
+    assert finding.code == "period-not-over"
+    early = _check("period-not-over", tmp_path / "c", as_of=date(2026, 6, 29))
+    assert {f.file.rsplit("/", 1)[1] for f in early} == {"2026Q2.csv", "2026Q3.csv"}
+
+
+def test_bundled_sample_data_has_no_errors() -> None:
+    report = check_repository(PROJECT, as_of=AS_OF, lang="en").report
+    assert report.ok, [f for f in report.problems if f.severity == "error"]
+    lines = indicator_lines(REAL_CATALOGUE.read_text("utf-8"))
+    catalogue = {(f.code, f.line, f.indicator) for f in report.problems if f.file == CAT}
+    assert catalogue == {
+        ("catalogue-overlap", lines["CT27"], "CT27"),
+        ("catalogue-no-monitor", lines["CT36"], "CT36"),
+        ("catalogue-no-monitor", lines["CT42"], "CT42"),
+    }
+
+
+def test_paths_limit_the_findings_but_every_file_is_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FINDINGS / "flow-overlap")
+    base = repo.root / "data" / "submissions" / "so-khcn"
+    for name in ("2025Q4.csv", "2025M12.csv"):
+        report = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[base / name]).report
+        errors = [f for f in report.problems if f.severity == "error"]
+        assert [(f.code, f.file) for f in errors] == [
+            ("flow-overlap", f"data/submissions/so-khcn/{name}")
+        ]
+    report = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[]).report
+    assert report.ok
+    assert {f.file for f in report.problems} == {CAT}
+
+
+def test_observations_are_the_typed_rows_that_passed(repo: DataRepo) -> None:
+    repo.submit(
+        "so-khcn",
+        "2025Q1",
+        "indicator,value,numerator,denominator\nCT08,75,3,4\nCT15,3,,\nCT16,abc,,\n",
+    )
+    repo.submit("so-khcn", "2025", "indicator,value\nCT04,Có\nCT26,không\n")
+    validation = check_repository(repo.root, as_of=AS_OF, lang="en")
+    assert [f.code for f in validation.report.problems if f.file != CAT] == ["not-a-number"]
+    frame = validation.observations.sort_values(["period", "indicator"]).reset_index(drop=True)
+    assert list(frame["indicator"]) == ["CT04", "CT26", "CT08", "CT15"]
+    assert list(frame["period"]) == ["2025", "2025", "2025Q1", "2025Q1"]
+    assert list(frame["answer"][:2]) == [True, False]
+    assert frame["value"][:2].isna().all()
+    assert list(frame["value"][2:]) == [75.0, 3.0]
+    assert frame.at[2, "numerator"] == 3.0 and frame.at[2, "denominator"] == 4.0
+    assert pd.isna(frame.at[3, "numerator"])
+    assert list(frame["months"]) == [12, 12, 3, 3]
+    assert frame.at[2, "start"] == pd.Timestamp("2025-01-01")
+    assert frame.at[2, "end"] == pd.Timestamp("2025-03-31")
+    assert list(frame["line"]) == [2, 3, 2, 3]
+    assert set(frame["reporter"]) == {"so-khcn"}
+
+
+def test_no_submissions_at_all(repo: DataRepo) -> None:
+    validation = check_repository(repo.root, as_of=AS_OF, lang="en")
+    assert validation.report.ok
+    assert validation.observations.empty
+
+
+def test_nothing_under_data_is_modified(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FINDINGS / "encoding")
+    before = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
+    check_repository(repo.root, as_of=AS_OF, lang="en")
+    after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
+    assert after == before
