@@ -105,6 +105,27 @@ def test_the_bundled_catalogue() -> None:
             lambda t: t.replace("\nplan:", "\n  # indented comment\nplan:"), id="indented-comment"
         ),
         pytest.param(lambda t: t.encode("utf-16"), id="not-utf8"),
+        pytest.param(
+            lambda t: t.replace(
+                'name_en: "5G coverage in the province"', "name_en: &n five G"
+            ).replace('name_en: "R&D spending as a share of GRDP"', "name_en: *n"),
+            id="scalar-alias-across-pieces",
+        ),
+        pytest.param(
+            lambda t: t.replace(
+                'name_vi: "Tỷ lệ phủ sóng 5G trên địa bàn"', 'name_vi: &n "Tỷ lệ phủ sóng 5G"'
+            ).replace('name_en: "5G coverage in the province"', "name_en: *n"),
+            id="scalar-alias-in-a-piece",
+        ),
+        pytest.param(
+            lambda t: t.replace("  - id: CT05\n", "  - &five\n    id: CT05\n").replace(
+                "  - id: CT07\n", "  - <<: *five\n    id: CT07\n"
+            ),
+            id="merge-key",
+        ),
+        pytest.param(
+            lambda t: t.replace("date: 2025-05-22", "date: 2025-13-01"), id="impossible-date"
+        ),
     ],
 )
 def test_variants(variant: object) -> None:

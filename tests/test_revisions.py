@@ -286,7 +286,8 @@ def test_history_of_the_catalogue(story: Story) -> None:
     by_commit = {r.commit: r for r in report.revisions}
     # The broken revision is skipped, and the repair is compared with the last good one.
     assert [s.commit for s in report.skipped] == [story.r[7]]
-    assert "line" in report.skipped[0].reason
+    assert report.skipped[0].code == "catalogue-yaml"
+    assert report.skipped[0].params["line"] == 90
     assert _kinds(by_commit[story.r[8]].changes) == [("CT05", "targets.2025", "lowered")]
     assert by_commit[story.r[2]].changes == []  # the rename changed nothing inside
     assert _kinds(by_commit[story.r[3]].changes) == [

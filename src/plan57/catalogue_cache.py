@@ -57,7 +57,7 @@ class CatalogueCache:
             return self.get(blob)
         try:
             result: Catalogue | CatalogueError = self._parse_pieces(raw)
-        except _Unsure:
+        except Exception:  # any doubt at all: the full parse decides, and words the error
             try:
                 result = parse_catalogue(raw, source)
             except CatalogueError as error:
@@ -180,26 +180,34 @@ def _catalogue_fields() -> dict[str, str]:
 
 
 def _load(text: str) -> Any:
+    """The YAML value of one piece; any doubt (an error, an alias) raises `_Unsure`."""
+    loader = _SafeLoader(text)
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # a safe loader, C or Python
-    except yaml.YAMLError:
+        node = loader.get_single_node()
+        if node is None or _has_alias(node):
+            raise _Unsure  # the full parse refuses aliases, with its own message
+        return loader.construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError):
         raise _Unsure from None
-    if _shares_nodes(data):
-        raise _Unsure  # aliases: the full parse refuses them with its message
-    return data
+    finally:
+        loader.dispose()
 
 
-def _shares_nodes(data: Any) -> bool:
+def _has_alias(root: yaml.Node) -> bool:
+    """Whether a node is met twice: what an alias (*name, or a << merge) makes."""
     seen: set[int] = set()
-    stack = [data]
+    stack = [root]
     while stack:
         node = stack.pop()
-        if not isinstance(node, (dict, list)):
-            continue
         if id(node) in seen:
             return True
         seen.add(id(node))
-        stack.extend(node.values() if isinstance(node, dict) else node)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
     return False
 
 

@@ -73,8 +73,11 @@ class Revision(BaseModel):
 
 
 class SkippedRevision(BaseModel):
+    """A revision whose catalogue does not parse: the error's code and parameters."""
+
     commit: str
-    reason: str
+    code: str
+    params: dict[str, Any]
 
 
 class HistoryReport(BaseModel):
@@ -405,7 +408,9 @@ def history(
             try:
                 new = load(change.new_blob, change.commit.id)
             except CatalogueError as error:
-                skipped.append(SkippedRevision(commit=change.commit.id, reason=str(error)))
+                skipped.append(
+                    SkippedRevision(commit=change.commit.id, code=error.code, params=error.params)
+                )
                 continue
             found = compare(_previous(changes, index, load), new)
             if indicator is not None:

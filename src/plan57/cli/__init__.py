@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from plan57.cli import catalogue as _catalogue  # noqa: F401  (registers the command)
 from plan57.cli import check as _check  # noqa: F401
+from plan57.cli import diff as _diff  # noqa: F401
+from plan57.cli import history as _history  # noqa: F401
 from plan57.cli._app import app
 
 

@@ -1,0 +1,203 @@
+"""Presenting catalogue changes (`plan57 diff`, `plan57 history`) to people: rich and Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from plan57.messages import Lang, text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from plan57.revisions import Change, DiffReport, HistoryReport, Revision
+
+_STYLES = {
+    "raised": "green",
+    "lowered": "red",
+    "changed": "yellow",
+    "added": "cyan",
+    "removed": "magenta",
+}
+
+
+def show(value: Any, lang: Lang) -> str:
+    """A changed value as people read it: a target's own text, a unit's name, a list joined."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        if "text" in value and "year" in value:
+            return str(value["text"])
+        name = value.get("name_vi" if lang == "vi" else "name_en")
+        if name is not None:
+            return str(name)
+        return ", ".join(f"{key}: {show(item, lang)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(show(item, lang) for item in value) or "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def where(change: Change, lang: Lang) -> str:
+    return change.indicator or text("label.catalogue-wide", lang)
+
+
+def kind(change: Change, lang: Lang) -> str:
+    return text(f"change.{change.kind}", lang)
+
+
+def line(change: Change, lang: Lang) -> str:
+    """One change on one line: `CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)`."""
+    if change.kind == "added":
+        body = f"+ {show(change.new, lang)}"
+    elif change.kind == "removed":
+        body = f"− {show(change.old, lang)}"
+    else:
+        body = f"{show(change.old, lang)} → {show(change.new, lang)}"
+    return f"{where(change, lang)} {change.field}: {body} ({kind(change, lang)})"
+
+
+def revision_name(name: str, commit: str | None, lang: Lang) -> str:
+    from plan57.revisions import WORKTREE
+
+    if name == WORKTREE:
+        return text("label.working-tree", lang)
+    if commit is None or commit.startswith(name):
+        return name if commit is None else commit[:10]
+    return f"{name} ({commit[:10]})"
+
+
+def summary(revision: Revision, lang: Lang, *, whole: bool) -> list[str]:
+    """The lines describing a revision's changes; a catalogue's creation in one line."""
+    if whole and any(c.field == "plan" and c.kind == "added" for c in revision.changes):
+        count = sum(1 for c in revision.changes if c.field == "indicator")
+        return [text("label.history-created", lang, count=count)]
+    return [line(change, lang) for change in revision.changes]
+
+
+def _cell(value: str) -> str:
+    """Text made safe for one Markdown table cell."""
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+def diff_title(report: DiffReport, lang: Lang) -> str:
+    return text(
+        "label.diff-title",
+        lang,
+        old=revision_name(report.from_, report.from_commit, lang),
+        new=revision_name(report.to, report.to_commit, lang),
+    )
+
+
+def print_diff(report: DiffReport, lang: Lang, out: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not report.changes:
+        out.print(escape(diff_title(report, lang)))
+        out.print(text("label.diff-none", lang))
+        return
+    table = Table(title=escape(diff_title(report, lang)), title_justify="left")
+    for key in ("label.id", "label.field", "label.old", "label.new", "label.change"):
+        table.add_column(text(key, lang), overflow="fold")
+    for change in report.changes:
+        style = _STYLES[change.kind]
+        table.add_row(
+            escape(where(change, lang)),
+            escape(change.field),
+            escape(show(change.old, lang)),
+            escape(show(change.new, lang)),
+            f"[{style}]{escape(kind(change, lang))}[/{style}]",
+        )
+    out.print(table)
+    out.print(text("label.diff-count", lang, count=len(report.changes)))
+
+
+def diff_markdown(report: DiffReport, lang: Lang) -> str:
+    lines = [f"### {diff_title(report, lang)}", ""]
+    if not report.changes:
+        lines.append(text("label.diff-none", lang))
+        return "\n".join(lines) + "\n"
+    header = [text(key, lang) for key in ("label.id", "label.field", "label.old", "label.new")]
+    header.append(text("label.change", lang))
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for change in report.changes:
+        cells = [
+            where(change, lang),
+            f"`{change.field}`",
+            show(change.old, lang),
+            show(change.new, lang),
+            f"**{kind(change, lang)}**",
+        ]
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    lines += ["", text("label.diff-count", lang, count=len(report.changes))]
+    return "\n".join(lines) + "\n"
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def history_title(report: HistoryReport, lang: Lang) -> str:
+    if report.indicator is None:
+        return text("label.history-title", lang)
+    return text("label.history-title-indicator", lang, indicator=report.indicator)
+
+
+def skipped_notes(report: HistoryReport, lang: Lang) -> list[str]:
+    return [
+        text(
+            "label.history-skipped",
+            lang,
+            commit=item.commit[:10],
+            reason=text(item.code, lang, **item.params),
+        )
+        for item in report.skipped
+    ]
+
+
+def print_history(report: HistoryReport, lang: Lang, out: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not report.revisions:
+        out.print(escape(history_title(report, lang)))
+        out.print(text("label.history-none", lang))
+    else:
+        table = Table(title=escape(history_title(report, lang)), title_justify="left")
+        for key in ("label.commit", "label.date", "label.author", "label.message"):
+            table.add_column(text(key, lang), overflow="fold", no_wrap=key == "label.commit")
+        table.add_column(text("label.changes", lang), overflow="fold")
+        for revision in report.revisions:
+            lines = summary(revision, lang, whole=report.indicator is None)
+            table.add_row(
+                revision.commit[:10],
+                revision.date[:10],
+                escape(revision.author),
+                escape(revision.message.split("\n", 1)[0]),
+                escape("\n".join(lines)) if lines else "—",
+            )
+        out.print(table)
+    for note in skipped_notes(report, lang):
+        out.print(f"[dim]{escape(note)}[/dim]")
+
+
+def history_markdown(report: HistoryReport, lang: Lang) -> str:
+    lines = [f"### {history_title(report, lang)}", ""]
+    if not report.revisions:
+        lines.append(text("label.history-none", lang))
+    for revision in report.revisions:
+        subject = revision.message.split("\n", 1)[0]
+        lines.append(
+            f"#### `{revision.commit[:10]}` · {revision.date[:10]} · {revision.author} · {subject}"
+        )
+        lines.append("")
+        lines += [f"- {item}" for item in summary(revision, lang, whole=report.indicator is None)]
+        lines.append("")
+    lines += [f"> {note}" for note in skipped_notes(report, lang)]
+    return "\n".join(lines).rstrip("\n") + "\n"

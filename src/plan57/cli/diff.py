@@ -1,0 +1,49 @@
+"""`plan57 diff`: what changed in the catalogue between two revisions, by indicator."""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from plan57.cli._app import app, lang_option, root_of
+from plan57.messages import Lang
+
+
+class DiffFormat(enum.StrEnum):
+    human = "human"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    rev_a: str | None = typer.Argument(
+        None, help="Phiên bản gốc / the older revision (default: HEAD)."
+    ),
+    rev_b: str | None = typer.Argument(
+        None, help="Phiên bản mới / the newer revision (default: the working tree)."
+    ),
+    output_format: DiffFormat = typer.Option(
+        DiffFormat.human, "--format", help="human | md | json"
+    ),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Thoát với mã 1 nếu có thay đổi / exit 1 when there are changes."
+    ),
+    lang: str | None = lang_option(),
+) -> None:
+    """So sánh danh mục giữa hai phiên bản / semantic diff of the catalogue between revisions."""
+    from plan57.cli import _changes
+    from plan57.cli._output import console
+    from plan57.revisions import diff as catalogue_diff
+
+    language: Lang = lang  # type: ignore[assignment]
+    report = catalogue_diff(root_of(ctx), rev_a, rev_b)
+    if output_format is DiffFormat.json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif output_format is DiffFormat.md:
+        typer.echo(_changes.diff_markdown(report, language), nl=False)
+    else:
+        _changes.print_diff(report, language, console())
+    raise typer.Exit(1 if exit_code and report.changes else 0)

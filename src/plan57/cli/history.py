@@ -1,0 +1,46 @@
+"""`plan57 history`: every revision of the catalogue (or of one indicator), newest first."""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from plan57.cli._app import app, lang_option, root_of
+from plan57.messages import Lang
+
+
+class HistoryFormat(enum.StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    indicator: str | None = typer.Argument(
+        None, help="Mã chỉ tiêu / indicator id, e.g. CT05 (default: the whole catalogue)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Từ ngày / revisions from this day on, YYYY-MM-DD."
+    ),
+    output_format: HistoryFormat = typer.Option(
+        HistoryFormat.table, "--format", help="table | md | json"
+    ),
+    lang: str | None = lang_option(),
+) -> None:
+    """Lịch sử sửa đổi danh mục chỉ tiêu / the revisions of the targets, newest first."""
+    from plan57.cli import _changes
+    from plan57.cli._output import console, parse_as_of
+    from plan57.revisions import history as catalogue_history
+
+    language: Lang = lang  # type: ignore[assignment]
+    start = parse_as_of(since) if since is not None else None
+    report = catalogue_history(root_of(ctx), indicator, since=start)
+    if output_format is HistoryFormat.json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif output_format is HistoryFormat.md:
+        typer.echo(_changes.history_markdown(report, language), nl=False)
+    else:
+        _changes.print_history(report, language, console())
