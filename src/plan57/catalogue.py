@@ -48,10 +48,12 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
+        # Cross-reference errors belong to the whole catalogue; their message names the entry.
+        line = _line_of(text, loc) if loc else _entry_line(text, first["msg"])
         raise CatalogueError(
             "catalogue-invalid",
             path=source,
-            line=_line_of(text, loc),
+            line=line,
             field=".".join(str(part) for part in loc) or "/",
             reason=first["msg"],
         ) from exc
@@ -68,6 +70,11 @@ def _load_yaml(text: str, source: str) -> Any:
         ) from exc
     except yaml.YAMLError as exc:
         raise CatalogueError("catalogue-yaml", path=source, line=1, reason=str(exc)) from exc
+    except ValueError as exc:
+        # The safe constructor raises plain errors for impossible dates such as 2025-13-01.
+        raise CatalogueError(
+            "catalogue-yaml", path=source, line=_bad_scalar_line(text), reason=str(exc)
+        ) from exc
     _refuse_shared_nodes(data, source)
     return data
 
@@ -86,6 +93,40 @@ def _refuse_shared_nodes(data: Any, source: str) -> None:
             )
         seen.add(id(node))
         stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+def _bad_scalar_line(text: str) -> int:
+    """The line of the first scalar the safe constructor cannot build, else 1."""
+    try:
+        loader = yaml.SafeLoader(text)
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return 1
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, yaml.YAMLError):
+                return int(node.start_mark.line) + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return 1
+
+
+def _entry_line(text: str, message: str) -> int:
+    """The line of the registry entry or indicator a message starts with ("CT05: ..."), else 1."""
+    match = re.match(r"(?:Value error, )?([A-Za-z0-9-]+):", message)
+    if match is None:
+        return 1
+    entry_id = re.escape(match.group(1))
+    pattern = rf"^\s*-\s*{{?\s*id:\s*[\"']?{entry_id}[\"']?(?=[\s,}}]|$)"
+    entry = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, entry.start()) + 1 if entry else 1
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int:

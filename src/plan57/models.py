@@ -139,10 +139,16 @@ class Indicator(BaseModel):
         for year, text in raw.items():
             if text is None or (isinstance(text, str) and not text.strip()):
                 continue
-            if not isinstance(year, int) or not isinstance(text, (str, int, float)):
+            # YAML reads a bare yes/no/on/off as a boolean: a target must keep the plan's words.
+            if (
+                not isinstance(year, int)
+                or isinstance(text, bool)
+                or not isinstance(text, (str, int, float))
+            ):
                 raise ValueError('targets are written as year: "text", e.g. 2025: "≥ 60%"')
             targets.append(Target.parse(year, str(text)))
-        return targets
+        # Milestones in order, whatever order the file lists them in (smells compare neighbours).
+        return sorted(targets, key=lambda target: target.year)
 
     @model_validator(mode="after")
     def _authority_needed(self) -> Indicator:
