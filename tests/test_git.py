@@ -148,3 +148,31 @@ def test_shallow_clone(repo: Path, tmp_path: Path) -> None:
     assert caught.value.code == "git-shallow-revision"
     assert "git fetch --unshallow" in error_hint(caught.value, "en")
     assert "git fetch --unshallow" in error_hint(caught.value, "vi")
+
+
+def test_blob_reader_read_many(repo: Path) -> None:
+    changes = g.path_history(repo, "data/targets.yaml")
+    names = [c.new_blob or "" for c in changes] + ["0" * 40, "bad\nname", "HEAD:data/targets.yaml"]
+    with g.BlobReader(repo) as reader:
+        answers = list(reader.read_many(names))
+        # The same process keeps answering after a batch.
+        assert reader.read("HEAD~3:data/t.yaml") == b"a: 1\n"
+    assert [name for name, _ in answers] == names
+    assert [data for _, data in answers] == [
+        b"a: 3\n",
+        b"a: 2\n",
+        b"a: 2\n",
+        b"a: 1\n",
+        None,
+        None,
+        b"a: 3\n",
+    ]
+
+
+def test_blob_reader_left_mid_batch(repo: Path) -> None:
+    big = "x" * 200_000
+    commit(repo, {"big.txt": big}, "Big", "2025-05-10T09:00:00+07:00")
+    with g.BlobReader(repo) as reader:
+        for _, data in reader.read_many(["HEAD:big.txt"] * 50):
+            assert data == big.encode()
+            break  # git is still writing answers nobody will read: closing must not hang

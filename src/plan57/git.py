@@ -93,9 +93,15 @@ def run_git_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         raise GitError(
             "git-failed",
             command=args[0] if args else "",
-            reason=reason.splitlines()[-1] if reason else f"exit status {completed.returncode}",
+            reason=_one_line(reason) or f"exit status {completed.returncode}",
         )
     return completed.stdout
+
+
+def _one_line(message: str, limit: int = 400) -> str:
+    """Git's complaint on one line: the problem and, often, the command that fixes it."""
+    joined = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
 
 
 def run_git(root: Path, *args: str) -> str:

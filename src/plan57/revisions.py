@@ -11,6 +11,7 @@ of the catalogue that did not change from one revision to the next.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -432,10 +433,9 @@ def history(
 def _parse_into(cache: CatalogueCache, blob: str, raw: bytes | None, source: str) -> None:
     if raw is None:
         raise GitError("git-path-missing", rev=source.split(":", 1)[0], path=CATALOGUE.as_posix())
-    try:
+    # An error is cached with the blob and raised again when the revision is used.
+    with contextlib.suppress(CatalogueError):
         cache.parse(raw, source, blob=blob)
-    except CatalogueError:
-        pass  # cached with the blob; raised again when the revision is used
 
 
 def _previous(
