@@ -20,6 +20,7 @@ _MIN = re.compile(rf"(?:≥|>=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _EXACT = re.compile(rf"({_NUMBER})\s*%?(?:\s*GRDP)?")
 _REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
 
 
 def _number(text: str) -> float:
@@ -70,7 +71,7 @@ class Plan(BaseModel):
     baseline_year: int = 2024
     milestones: list[int]
     secretariat: str
-    secretariat_team: str | None = None
+    secretariat_team: str | None = Field(default=None, pattern=_HANDLE)
 
     def milestone_end(self, year: int) -> dt.date:
         return dt.date(year, 12, 31)
@@ -106,8 +107,12 @@ class RegistryEntry(BaseModel):
     kind: RegistryKind
     name_vi: str
     name_en: str
-    team: str | None = None
+    # The forge handle (@org/team, @user or an e-mail) that owns the unit's folder in CODEOWNERS.
+    team: str | None = Field(default=None, pattern=_HANDLE)
     members: list[str] = Field(default_factory=list)
+    # Whether the unit's folder may change in the same pull request as other units' folders
+    # (plan57 check --changed-since refuses that otherwise).
+    shared_pull_requests: bool = False
 
 
 class Indicator(BaseModel):

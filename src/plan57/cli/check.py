@@ -20,6 +20,8 @@ class CheckFormat(enum.StrEnum):
     human = "human"
     github = "github"
     json = "json"
+    gitlab = "gitlab"
+    md = "md"
 
 
 @app.command()
@@ -29,26 +31,42 @@ def check(
         None, help="Tệp hoặc thư mục cần kiểm tra / files or folders to check (default: all)."
     ),
     output_format: CheckFormat = typer.Option(
-        CheckFormat.human, "--format", help="human | github | json"
+        CheckFormat.human, "--format", help="human | github | json | gitlab | md"
     ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Ngày kiểm tra / check date, YYYY-MM-DD (default: today)."
     ),
+    changed_since: str | None = typer.Option(
+        None,
+        "--changed-since",
+        help="Chỉ kiểm tra thay đổi kể từ phiên bản này / check what changed since REV "
+        "(a pull request's base), and refuse changes mixing reporters' folders.",
+    ),
     lang: str | None = lang_option(),
 ) -> None:
     """Kiểm tra danh mục và số liệu nộp / validate the catalogue and the submissions."""
+    from plan57.gate import merge, scope
     from plan57.submissions import expand_paths
     from plan57.validate import check_repository
 
     language: Lang = lang  # type: ignore[assignment]
     root = root_of(ctx)
     chosen = expand_paths(root, paths) if paths else None
+    chosen, gate_findings = scope(root, chosen, changed_since, lang=language)
     validation = check_repository(root, as_of=parse_as_of(as_of), lang=language, paths=chosen)
-    report = validation.report
+    report = merge(validation.report, gate_findings)
     if output_format is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif output_format is CheckFormat.github:
         _print_github(report)
+    elif output_format is CheckFormat.gitlab:
+        from plan57.ci import code_quality_json
+
+        typer.echo(code_quality_json(report))
+    elif output_format is CheckFormat.md:
+        from plan57.ci import markdown
+
+        typer.echo(markdown(report, language), nl=False)
     else:
         _print_human(report, language)
     raise typer.Exit(0 if report.ok else 1)

@@ -1,0 +1,74 @@
+"""`plan57 status`: who owes what for a period, what came in, and whether it came on time."""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import console, parse_as_of
+from plan57.messages import Lang, text
+
+
+class StatusFormat(enum.StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    period: str = typer.Option(..., "--period", help="Kỳ báo cáo / period: 2025, 2025Q4, …"),
+    output_format: StatusFormat = typer.Option(
+        StatusFormat.table, "--format", help="table | md | json"
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Tính đến ngày / as of, YYYY-MM-DD (default: today)."
+    ),
+    lang: str | None = lang_option(),
+) -> None:
+    """Tình hình nộp số liệu của một kỳ / completeness and timeliness of a period."""
+    from plan57.catalogue import load_catalogue
+    from plan57.repository import CATALOGUE
+    from plan57.status import (
+        build_status,
+        notes,
+        parse_status_period,
+        render_markdown,
+        table_header,
+        table_rows,
+    )
+
+    language: Lang = lang  # type: ignore[assignment]
+    root = root_of(ctx)
+    chosen = parse_status_period(period)
+    date = parse_as_of(as_of)
+    catalogue = load_catalogue(root / CATALOGUE)
+    report = build_status(root, catalogue, chosen, as_of=date, lang=language)
+    if output_format is StatusFormat.json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    if output_format is StatusFormat.md:
+        typer.echo(render_markdown(report, catalogue, language), nl=False)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=text("label.status-title", language, period=report.period))
+    for index, name in enumerate(table_header(language)):
+        justify = "right" if index in (1, 2, 5) else "left"
+        table.add_column(name, overflow="fold", justify=justify)  # type: ignore[arg-type]
+    rows = table_rows(report, language)
+    for index, row in enumerate(rows):
+        last = index == len(rows) - 1
+        table.add_row(
+            *(escape(cell) for cell in row),
+            end_section=index == len(rows) - 2,
+            style="bold" if last else None,
+        )
+    out = console()
+    out.print(table)
+    for line in notes(report, catalogue, language):
+        out.print(escape(line))

@@ -1,0 +1,136 @@
+"""The form a reporter fills in: one CSV row per indicator it owes for a period.
+
+The form opens in Excel, so it carries a byte-order mark (Excel reads a CSV without one in the
+computer's ANSI code page and garbles the Vietnamese names) and no cell starts like a formula.
+The helper columns `name`, `unit` and `target` are for whoever fills the form in; the checker
+ignores them.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass
+
+from plan57.errors import UsageError
+from plan57.messages import Lang, text
+from plan57.models import Catalogue, Indicator, Target
+from plan57.periods import Period, parse_period
+
+COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "name",
+    "unit",
+    "target",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "source",
+)
+HELPER_COLUMNS: frozenset[str] = frozenset({"name", "unit", "target"})
+BOM = "\ufeff"
+
+# Excel evaluates a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class Form:
+    """A ready form: where it belongs and its bytes."""
+
+    reporter: str
+    period: Period
+    indicators: tuple[Indicator, ...]
+    data: bytes
+
+    @property
+    def submission_path(self) -> str:
+        """Where the filled-in form is committed, relative to the repository root."""
+        return f"data/submissions/{self.reporter}/{self.period}.csv"
+
+
+def owed(catalogue: Catalogue, reporter: str, period: Period) -> list[Indicator]:
+    """The indicators `reporter` owes for `period`: those reported at that period's length."""
+    return [i for i in catalogue.indicators_for(reporter) if i.frequency == period.granularity]
+
+
+def neutralise(cell: str) -> str:
+    """`cell` made inert for spreadsheets: a leading apostrophe keeps a formula as text."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def next_target(indicator: Indicator, year: int) -> Target | None:
+    """The target of the first milestone at or after `year` that has one."""
+    upcoming = sorted((t for t in indicator.targets if t.year >= year), key=lambda t: t.year)
+    return upcoming[0] if upcoming else None
+
+
+def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: Lang) -> Form:
+    """The form for `reporter` and the period `period_text`; bad input raises `UsageError`."""
+    period = parse_period(period_text.strip())
+    if period is None:
+        raise UsageError("bad-period-option", value=period_text)
+    if period.year < catalogue.plan.baseline_year:
+        raise UsageError(
+            "template-too-early", period=str(period), baseline=catalogue.plan.baseline_year
+        )
+    _require_reporter(catalogue, reporter, lang)
+    indicators = owed(catalogue, reporter, period)
+    if not indicators:
+        raise UsageError(
+            "template-nothing-owed",
+            reporter=reporter,
+            period=str(period),
+            granularities=_granularities(catalogue, reporter, lang),
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for indicator in indicators:
+        cells = {
+            "indicator": indicator.id,
+            "name": indicator.name(lang),
+            "unit": _unit(indicator, lang),
+            "target": _target(indicator, period.year, lang),
+            "period": str(period),
+        }
+        writer.writerow([neutralise(cells.get(column, "")) for column in COLUMNS])
+    data = (BOM + buffer.getvalue()).encode("utf-8")
+    return Form(reporter=reporter, period=period, indicators=tuple(indicators), data=data)
+
+
+def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:
+    if catalogue.is_reporter(reporter):
+        return
+    entry = catalogue.entry(reporter)
+    if entry is not None and entry.kind == "group":
+        members = ", ".join(catalogue.expand([reporter])) or "—"
+        raise UsageError("template-group", reporter=reporter, members=members)
+    close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
+    suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+    raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=suggestion)
+
+
+def _granularities(catalogue: Catalogue, reporter: str, lang: Lang) -> str:
+    kinds = {i.frequency for i in catalogue.indicators_for(reporter)}
+    order = ("month", "quarter", "half", "year")
+    names = [text(f"label.template-per-{kind}", lang) for kind in order if kind in kinds]
+    return ", ".join(names) or "—"
+
+
+def _unit(indicator: Indicator, lang: Lang) -> str:
+    unit = text(f"unit.{indicator.unit}", lang)
+    if indicator.combine == "ratio":
+        # Reporters' figures are pooled, so the checker needs the counts behind each rate.
+        return text("label.template-ratio-unit", lang, unit=unit)
+    return unit
+
+
+def _target(indicator: Indicator, year: int, lang: Lang) -> str:
+    target = next_target(indicator, year)
+    if target is None:
+        return ""
+    return text("label.template-target", lang, target=target.text, year=target.year)

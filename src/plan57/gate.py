@@ -1,0 +1,149 @@
+"""The pull-request gate: what a change touches since a revision, and what it may not touch.
+
+`plan57 check --changed-since REV` checks the submission files changed since the point where
+the branch left REV (their merge base), together with every other file of the same reporters
+(a changed file can overlap an unchanged one), and refuses a change that mixes reporters'
+folders where the catalogue keeps them apart. Uncommitted and untracked files count as
+changed, so that a pre-commit hook sees what is about to be committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from plan57.findings import CheckReport, Finding, make_finding
+from plan57.messages import Lang
+from plan57.models import Catalogue
+from plan57.repository import CATALOGUE, SUBMISSIONS
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The files a change touches and what the gate found about the change as a whole."""
+
+    base: str
+    changed: tuple[str, ...]
+    paths: tuple[Path, ...]
+    findings: tuple[Finding, ...]
+    catalogue_changed: bool
+
+
+def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
+    """The merge base of `revision` and HEAD, and every path changed since, relative to `root`.
+
+    Deleted paths are included: deleting another reporter's file touches its folder too.
+    """
+    from plan57.errors import GitError
+    from plan57.git import check_revision, require_repository, resolve, run_git, run_git_bytes
+
+    require_repository(root)
+    target = resolve(root, check_revision(revision))
+    try:
+        base = run_git(root, "merge-base", target, "HEAD") or target
+    except GitError:
+        # No common ancestor (or no HEAD yet): compare with the revision itself.
+        base = target
+    diff = run_git_bytes(
+        root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"
+    )
+    untracked = run_git_bytes(root, "ls-files", "-z", "--others", "--exclude-standard", "--")
+    names = {name for name in (diff + untracked).decode("utf-8", "replace").split("\0") if name}
+    return base, sorted(names)
+
+
+def reporter_folder(path: str) -> str | None:
+    """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…)."""
+    parts = PurePosixPath(path).parts
+    prefix = SUBMISSIONS.parts
+    if len(parts) > len(prefix) + 1 and parts[: len(prefix)] == prefix:
+        return parts[len(prefix)]
+    return None
+
+
+def mixed_reporters(catalogue: Catalogue, changed: list[str], *, lang: Lang) -> list[Finding]:
+    """Refuse a change that touches several reporters' folders where one must stand alone.
+
+    A reporter whose registry entry says `shared_pull_requests: true` may share a pull request
+    (a ward whose figures a central office commits with others'); every other reporter's
+    changes come alone, so that each pull request is reviewed by the one team that owns it.
+    """
+    folders: dict[str, list[str]] = {}
+    for path in changed:
+        folder = reporter_folder(path)
+        if folder is not None:
+            folders.setdefault(folder, []).append(path)
+    if len(folders) < 2:
+        return []
+    findings = []
+    for folder, paths in sorted(folders.items()):
+        entry = catalogue.entry(folder)
+        if entry is not None and entry.shared_pull_requests:
+            continue
+        others = ", ".join(name for name in sorted(folders) if name != folder)
+        findings.append(
+            make_finding(
+                "mixed-reporters",
+                lang,
+                file=sorted(paths)[0],
+                reporter=folder,
+                others=others,
+            )
+        )
+    return findings
+
+
+def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate:
+    """What `check --changed-since revision` checks, and the gate's own findings."""
+    base, changed = changed_files(root, revision)
+    catalogue_changed = CATALOGUE.as_posix() in changed
+    touched = {folder for path in changed if (folder := reporter_folder(path)) is not None}
+    chosen: set[Path] = set()
+    submissions = root / SUBMISSIONS
+    for path in changed:
+        if PurePosixPath(path).parts[: len(SUBMISSIONS.parts)] != SUBMISSIONS.parts:
+            continue
+        absolute = root / path
+        # Deleted files are gone; a stray file (a spreadsheet, a file at the wrong depth) is
+        # checked so that `check` reports its name.
+        if absolute.exists() or absolute.is_symlink():
+            chosen.add(absolute)
+    for folder in touched:
+        directory = submissions / folder
+        if directory.is_dir() and not directory.is_symlink():
+            chosen.update(p for p in directory.iterdir() if p.is_file() or p.is_symlink())
+    return Gate(
+        base=base,
+        changed=tuple(changed),
+        paths=tuple(sorted(chosen)),
+        findings=tuple(mixed_reporters(catalogue, changed, lang=lang)),
+        catalogue_changed=catalogue_changed,
+    )
+
+
+def scope(
+    root: Path, chosen: list[Path] | None, changed_since: str | None, *, lang: Lang
+) -> tuple[list[Path] | None, list[Finding]]:
+    """What `plan57 check` reports on (None: everything), and the findings it adds.
+
+    Those are the gate's (with `changed_since`) and the CODEOWNERS warnings, which `check`
+    gives on every run so that the registry and the forge never drift apart unnoticed.
+    """
+    from plan57.catalogue import load_catalogue
+    from plan57.codeowners import drift
+
+    catalogue = load_catalogue(root / CATALOGUE)
+    findings = drift(root, catalogue, lang=lang)
+    if changed_since is None:
+        return chosen, findings
+    result = gate(root, catalogue, changed_since, lang=lang)
+    findings += result.findings
+    if result.catalogue_changed:
+        # A new catalogue can make any submission wrong (an indicator reassigned, say).
+        return None, findings
+    return sorted({*(chosen or []), *result.paths}), findings
+
+
+def merge(report: CheckReport, findings: list[Finding]) -> CheckReport:
+    """`report` with `findings` added."""
+    return CheckReport.from_findings([*report.problems, *findings])

@@ -1,0 +1,479 @@
+"""Turning a CSV saved from Excel into the canonical submission form, without changing its meaning.
+
+Canonical: UTF-8 without a byte-order mark, commas between cells, `\\n` line endings and a final
+newline, decimal points, no blank rows, no spaces around cells, text in Unicode NFC.
+
+The repair is all or nothing: where one value's meaning is uncertain ("1,500" is 1500 or 1.5)
+the file is left as it is, because converting the rest would hide the doubt (once the other
+values use decimal points, "1.234" would silently read as one point two three four).
+A file that needs no change is left byte for byte as it was, quoting style included.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from plan57.files import write_atomic
+from plan57.findings import Finding, make_finding
+from plan57.messages import Lang, text
+from plan57.repository import SUBMISSIONS, inside, relative
+
+Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "windows-1258", "windows-1252"]
+
+KNOWN_COLUMNS: frozenset[str] = frozenset(
+    {
+        "indicator",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "note",
+        "source",
+        "name",
+        "unit",
+        "target",
+    }
+)
+NUMERIC_COLUMNS: frozenset[str] = frozenset({"value", "numerator", "denominator"})
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+ENCODING_NAMES: dict[str, str] = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "windows-1258": "windows-1258",
+    "windows-1252": "windows-1252",
+}
+
+# windows-1258 and windows-1252 differ only in a few bytes: five combining tone marks and the
+# letters ă đ ơ ư (and ₫) in 1258 are Latin-1 letters in 1252.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VIET_LETTERS = frozenset("ăĂđĐơƠưƯ₫")
+_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+_SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+
+_INTEGER = re.compile(r"[-+]?\d+")
+_COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")
+_POINT_DECIMAL = re.compile(r"([-+]?)(\d+)\.(\d+)")
+_DOT_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?")
+_COMMA_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?")
+
+
+class Refused(Exception):
+    """The file cannot be read or repaired safely; carries the reason as a finding code."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Change:
+    """One kind of change the repair makes, e.g. `encoding` with `{"encoding": "windows-1258"}`."""
+
+    code: str
+    count: int = 1
+    params: dict[str, str] = field(default_factory=dict)
+
+    def describe(self, lang: Lang) -> str:
+        return text(f"fix.{self.code}", lang, count=self.count, **self.params)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What `fix` does to one file: the new bytes and the changes, or why it refuses."""
+
+    file: str
+    original: bytes
+    data: bytes | None
+    changes: tuple[Change, ...] = ()
+    problems: tuple[Finding, ...] = ()
+    written: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return self.data is None
+
+    @property
+    def changed(self) -> bool:
+        return self.data is not None and self.data != self.original
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file read leniently: its rows of cells and the physical line each row starts on."""
+
+    encoding: Encoding
+    delimiter: str
+    rows: list[list[str]]
+    lines: list[int]
+    text: str
+    sep_line: bool = False
+
+    def header(self) -> list[str]:
+        return [_clean(cell).lower() for cell in self.rows[0]] if self.rows else []
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def detect_encoding(raw: bytes) -> Encoding:
+    """The encoding `raw` was most likely saved in; `Refused` when it cannot be told safely."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if raw.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if b"\x00" in raw:
+        raise Refused("nul-byte")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _single_byte(raw)
+    return "utf-8"
+
+
+def _single_byte(raw: bytes) -> Encoding:
+    """windows-1258 (Vietnamese Excel) or windows-1252 (Western Excel), judged by the text."""
+    vietnamese = _try_decode(raw, "cp1258")
+    western = _try_decode(raw, "cp1252")
+    if vietnamese is None:
+        if western is None:
+            raise Refused("fix-unknown-encoding")
+        return "windows-1252"
+    if western is None or vietnamese == western:
+        return "windows-1258"
+    plausible = implausible = 0
+    for index, (ours, theirs) in enumerate(zip(vietnamese, western, strict=True)):
+        if ours == theirs:
+            continue
+        if ours in _TONE_MARKS:
+            # Vietnamese Excel writes a tone mark as a combining character right after its vowel.
+            if index and vietnamese[index - 1] in _VOWELS:
+                plausible += 1
+            else:
+                implausible += 1
+        elif ours in _VIET_LETTERS:
+            plausible += 1
+    if implausible == 0:
+        return "windows-1258"
+    if plausible == 0:
+        return "windows-1252"
+    raise Refused("fix-unknown-encoding")
+
+
+def _try_decode(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(raw: bytes) -> tuple[str, Encoding]:
+    """The text of `raw` without any byte-order mark, and the encoding it was read in."""
+    encoding = detect_encoding(raw)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        decoded = _try_decode(raw[2:], encoding)
+        if decoded is None:
+            raise Refused("fix-unknown-encoding")
+        if "\x00" in decoded:
+            raise Refused("nul-byte")
+        return decoded, encoding
+    codec = {"windows-1258": "cp1258", "windows-1252": "cp1252"}.get(encoding, encoding)
+    return raw.decode(codec), encoding
+
+
+def read_table(raw: bytes) -> Table:
+    """Read a submission CSV however Excel saved it; `Refused` when that cannot be done safely."""
+    decoded, encoding = decode(raw)
+    unified = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    first, _, rest = unified.partition("\n")
+    skip = 0
+    delimiter: str | None = None
+    # Excel keeps a `sep=;` line when the workbook was opened from a file that had one.
+    if (match := _SEP_LINE.fullmatch(first.strip())) and match.group(1) in DELIMITERS:
+        delimiter, skip, unified = match.group(1), 1, rest
+    header = next((line for line in unified.split("\n") if line.strip()), None)
+    if header is None:
+        raise Refused("empty-file")
+    if delimiter is None:
+        delimiter = _delimiter(header)
+    reader = csv.reader(io.StringIO(unified), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    consumed = 0
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(consumed + 1 + skip)
+            consumed = reader.line_num
+    except csv.Error as exc:
+        # An unbalanced quote would fold the rows after it into one cell: refuse, lose nothing.
+        raise Refused("fix-unreadable", line=consumed + 1 + skip) from exc
+    return Table(encoding, delimiter, rows, starts, decoded, sep_line=skip == 1)
+
+
+def _delimiter(header: str) -> str:
+    candidates = []
+    for delimiter in DELIMITERS:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        if "indicator" in {_clean(cell).lower() for cell in cells}:
+            candidates.append((len(cells), -DELIMITERS.index(delimiter), delimiter))
+    if not candidates:
+        raise Refused("fix-no-header")
+    # The delimiter that splits the header into the most cells is the one it was written with.
+    return max(candidates)[2]
+
+
+def _clean(cell: str) -> str:
+    return unicodedata.normalize("NFC", cell).strip()
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Number:
+    """How one numeric cell reads: its canonical spelling, or the two readings it allows."""
+
+    canonical: str
+    change: Literal["decimal-comma", "thousands"] | None = None
+    ambiguous: bool = False
+    # "1.234" is 1.234 unless the file writes decimal commas; then it may be 1234.
+    three_decimals: bool = False
+    comma_style: bool = False
+    readings: tuple[str, str] = ("", "")
+
+
+def _classify(cell: str) -> _Number:
+    if _INTEGER.fullmatch(cell):
+        return _Number(cell)
+    if match := _COMMA_DECIMAL.fullmatch(cell):
+        sign, whole, fraction = match.groups()
+        if _could_be_thousands(whole, fraction):
+            decimal = f"{sign}{whole}.{fraction.rstrip('0') or '0'}"
+            return _Number(cell, ambiguous=True, readings=(f"{sign}{whole}{fraction}", decimal))
+        return _Number(f"{sign}{whole}.{fraction}", "decimal-comma", comma_style=True)
+    if match := _POINT_DECIMAL.fullmatch(cell):
+        sign, whole, fraction = match.groups()
+        if _could_be_thousands(whole, fraction):
+            return _Number(cell, three_decimals=True, readings=(f"{sign}{whole}{fraction}", cell))
+        return _Number(cell)
+    if match := _DOT_GROUPED.fullmatch(cell):
+        sign, grouped, fraction = match.groups()
+        digits = sign + grouped.replace(".", "")
+        return _Number(
+            f"{digits}.{fraction}" if fraction else digits, "thousands", comma_style=True
+        )
+    if match := _COMMA_GROUPED.fullmatch(cell):
+        sign, grouped, fraction = match.groups()
+        digits = sign + grouped.replace(",", "")
+        return _Number(f"{digits}.{fraction}" if fraction else digits, "thousands")
+    return _Number(cell)
+
+
+def _could_be_thousands(whole: str, fraction: str) -> bool:
+    """Whether `whole` and `fraction` could be one number split by a thousands separator."""
+    return len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
+
+
+# --- the repair ------------------------------------------------------------------------------
+
+
+def repair_bytes(raw: bytes, *, file: str, lang: Lang) -> Repair:
+    """The canonical form of one submission file's bytes, or why it cannot be made safely."""
+    try:
+        table = read_table(raw)
+    except Refused as refused:
+        finding = make_finding(refused.code, lang, file=file, **refused.params)
+        return Repair(file=file, original=raw, data=None, problems=(finding,))
+    changes = _format_changes(table)
+    rows, lines, blank = _drop_blank(table.rows, table.lines)
+    if blank:
+        changes.append(Change("blank-rows", blank))
+    header = [_clean(cell) for cell in rows[0]]
+    header = [name.lower() if name.lower() in KNOWN_COLUMNS else name for name in header]
+    if header != rows[0]:
+        changes.append(Change("header"))
+    rows, dropped = _drop_empty_columns([header, *rows[1:]])
+    if dropped:
+        changes.append(Change("empty-columns", dropped))
+    rows, cell_changes = _clean_cells(rows)
+    changes.extend(cell_changes)
+
+    numeric = {index for index, name in enumerate(rows[0]) if name in NUMERIC_COLUMNS}
+    problems, conversions = _numbers(rows, lines, numeric, file=file, lang=lang)
+    if problems:
+        return Repair(file=file, original=raw, data=None, problems=tuple(problems))
+    changes.extend(conversions)
+    if not changes:
+        return Repair(file=file, original=raw, data=raw)
+    data = _write(rows)
+    if _records(data) != len(rows):
+        raise AssertionError("plan57 fix would lose a row")  # a bug, never the user's doing
+    return Repair(file=file, original=raw, data=data, changes=tuple(changes))
+
+
+def _format_changes(table: Table) -> list[Change]:
+    changes: list[Change] = []
+    if table.encoding == "utf-8-sig":
+        changes.append(Change("bom"))
+    elif table.encoding != "utf-8":
+        changes.append(Change("encoding", params={"encoding": ENCODING_NAMES[table.encoding]}))
+    if table.delimiter != ",":
+        changes.append(Change("delimiter", params={"delimiter": _DELIMITER_NAMES[table.delimiter]}))
+    if table.sep_line:
+        changes.append(Change("sep-line"))
+    if "\r" in table.text:
+        changes.append(Change("line-endings"))
+    if not table.text.endswith(("\n", "\r")):
+        changes.append(Change("final-newline"))
+    return changes
+
+
+_DELIMITER_NAMES = {";": ";", "\t": "tab", ",": ","}
+
+
+def _drop_blank(rows: list[list[str]], lines: list[int]) -> tuple[list[list[str]], list[int], int]:
+    kept = [(row, n) for row, n in zip(rows, lines, strict=True) if any(c.strip() for c in row)]
+    return [row for row, _ in kept], [n for _, n in kept], len(rows) - len(kept)
+
+
+def _drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Drop columns that have neither a name nor any content (Excel leaves them at the right)."""
+    header = rows[0]
+    width = max(len(row) for row in rows)
+    empty = {
+        index
+        for index in range(width)
+        if (index >= len(header) or not header[index])
+        and all(index >= len(row) or not row[index].strip() for row in rows)
+    }
+    if not empty:
+        return rows, 0
+    return [[cell for i, cell in enumerate(row) if i not in empty] for row in rows], len(empty)
+
+
+def _clean_cells(rows: list[list[str]]) -> tuple[list[list[str]], list[Change]]:
+    nfc = spaces = 0
+    cleaned = [rows[0]]
+    for row in rows[1:]:
+        out = []
+        for cell in row:
+            composed = unicodedata.normalize("NFC", cell)
+            stripped = composed.strip()
+            nfc += composed != cell
+            spaces += stripped != composed
+            out.append(stripped)
+        cleaned.append(out)
+    changes = [Change(code, n) for code, n in (("nfc", nfc), ("spaces", spaces)) if n]
+    return cleaned, changes
+
+
+def _numbers(
+    rows: list[list[str]], lines: list[int], numeric: set[int], *, file: str, lang: Lang
+) -> tuple[list[Finding], list[Change]]:
+    """Convert certain decimal commas and thousands separators in place; find uncertain ones."""
+    cells = [
+        (r, c, _classify(rows[r][c]))
+        for r in range(1, len(rows))
+        for c in sorted(numeric)
+        if c < len(rows[r]) and rows[r][c]
+    ]
+    comma_style = any(number.comma_style for _, _, number in cells)
+    problems: list[Finding] = []
+    counts = {"decimal-comma": 0, "thousands": 0}
+    for r, c, number in cells:
+        if number.ambiguous or (number.three_decimals and comma_style):
+            problems.append(
+                make_finding(
+                    "fix-ambiguous",
+                    lang,
+                    file=file,
+                    line=lines[r],
+                    column=rows[0][c],
+                    value=rows[r][c],
+                    first=number.readings[0],
+                    second=number.readings[1],
+                )
+            )
+        elif number.change is not None:
+            counts[number.change] += 1
+            rows[r][c] = number.canonical
+    return problems, [Change(code, n) for code, n in counts.items() if n]
+
+
+def _write(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _records(data: bytes) -> int:
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def submission_files(root: Path, paths: Iterable[Path], *, lang: Lang) -> Iterator[Path | Finding]:
+    """The files named, and the CSV files under the folders named, never through a link.
+
+    A link yields a `link-refused` finding instead of a path; a path outside the repository
+    raises `UsageError`.
+    """
+    for given in paths:
+        path = inside(root, given)
+        if path.is_symlink():
+            yield _link(root, path, lang)
+        elif path.is_dir():
+            for folder, folders, files in os.walk(path, followlinks=False):
+                for name in sorted(folders):
+                    if (Path(folder) / name).is_symlink():
+                        yield _link(root, Path(folder) / name, lang)
+                folders.sort()
+                for name in sorted(files):
+                    candidate = Path(folder) / name
+                    if candidate.is_symlink():
+                        yield _link(root, candidate, lang)
+                    elif name.lower().endswith(".csv"):
+                        yield candidate
+        else:
+            yield path
+
+
+def display_name(root: Path, path: Path) -> str:
+    """`path` relative to the root, as findings name files; the link itself, not its target."""
+    return relative(root.resolve(), path.parent.resolve() / path.name)
+
+
+def _link(root: Path, path: Path, lang: Lang) -> Finding:
+    return make_finding("link-refused", lang, file=display_name(root, path))
+
+
+def repair_files(
+    root: Path, paths: list[Path] | None = None, *, write: bool, lang: Lang
+) -> list[Repair | Finding]:
+    """Repair each file (every submission when `paths` is empty); write only when `write`."""
+    results: list[Repair | Finding] = []
+    for item in submission_files(root, paths or [root / SUBMISSIONS], lang=lang):
+        if isinstance(item, Finding):
+            results.append(item)
+            continue
+        repair = repair_bytes(item.read_bytes(), file=display_name(root, item), lang=lang)
+        if write and repair.changed and repair.data is not None:
+            write_atomic(item, repair.data)
+            repair = replace(repair, written=True)
+        results.append(repair)
+    return results

@@ -1,0 +1,291 @@
+"""Completeness and timeliness of one reporting period: who owes what, what came, and when.
+
+In a git repository a row counts as submitted when it is committed, and its submission time is
+the committer date of the first commit whose version of the file has the row with a value (a
+squash or rebase merge by the forge sets that date to the moment the change landed). Outside
+git, or in a shallow clone whose history is cut off, the files on disk are counted and
+timeliness is unknown. Dates are judged in the province's time zone.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from plan57.errors import UsageError
+from plan57.forms import owed
+from plan57.messages import Lang, text
+from plan57.models import Catalogue
+from plan57.periods import Period, parse_period
+from plan57.repair import Refused, read_table
+from plan57.repository import SUBMISSIONS
+
+# Đắk Lắk keeps Indochina Time all year: a deadline day ends at midnight there, not in UTC.
+PROVINCE_TZ = timezone(timedelta(hours=7), "ICT")
+
+Timeliness = Literal["known", "unknown"]
+UnknownReason = Literal["no-git", "shallow"]
+
+
+class ReporterStatus(BaseModel):
+    id: str
+    name: str
+    expected: list[str]
+    submitted: list[str]
+    missing: list[str]
+    late: list[str] | None  # None when timeliness is unknown
+    rate: float | None
+    submitted_at: dict[str, datetime]
+
+
+class OverallStatus(BaseModel):
+    reporters: int
+    expected: int
+    submitted: int
+    missing: int
+    late: int | None
+    rate: float | None
+    on_time_rate: float | None
+
+
+class StatusReport(BaseModel):
+    """`plan57 status`; its JSON dump is the public `--format json` contract."""
+
+    period: str
+    reporters: list[ReporterStatus]
+    overall: OverallStatus
+    deadline: date
+    as_of: date
+    timeliness: Timeliness
+    timeliness_reason: UnknownReason | None = None
+
+
+def parse_status_period(value: str) -> Period:
+    period = parse_period(value.strip())
+    if period is None:
+        raise UsageError("bad-period-option", value=value)
+    return period
+
+
+def deadline_of(catalogue: Catalogue, period: Period) -> date:
+    return period.end + timedelta(days=catalogue.submission.deadline_days)
+
+
+def submitted_indicators(raw: bytes) -> set[str]:
+    """The indicator ids a submission file has a value for; nothing when it cannot be read."""
+    try:
+        table = read_table(raw)
+    except Refused:
+        return set()
+    header = table.header()
+    if "indicator" not in header or "value" not in header:
+        return set()
+    at, value_at = header.index("indicator"), header.index("value")
+    found = set()
+    for row in table.rows[1:]:
+        if len(row) > max(at, value_at) and row[value_at].strip():
+            found.add(unicodedata.normalize("NFC", row[at]).strip())
+    return found
+
+
+def build_status(
+    root: Path, catalogue: Catalogue, period: Period, *, as_of: date, lang: Lang
+) -> StatusReport:
+    """The status of `period` as of `as_of`, from git history where there is one."""
+    from plan57.git import is_repository, is_shallow
+
+    reason: UnknownReason | None = None
+    if not is_repository(root):
+        reason = "no-git"
+    elif is_shallow(root):
+        reason = "shallow"
+    deadline = deadline_of(catalogue, period)
+    reporters = [r for r in catalogue.reporter_ids() if owed(catalogue, r, period)]
+    found = (
+        _from_disk(root, reporters, period)
+        if reason is not None
+        else _from_history(root, reporters, period, as_of)
+    )
+    statuses = []
+    for reporter in reporters:
+        expected = [i.id for i in owed(catalogue, reporter, period)]
+        times = found.get(reporter, {})
+        submitted = [i for i in expected if i in times]
+        late = None
+        stamps: dict[str, datetime] = {}
+        if reason is None:
+            stamps = {i: stamp for i in submitted if (stamp := times[i]) is not None}
+            late = [i for i, stamp in stamps.items() if _day(stamp) > deadline]
+        statuses.append(
+            ReporterStatus(
+                id=reporter,
+                name=catalogue.entry_name(reporter, lang),
+                expected=expected,
+                submitted=submitted,
+                missing=[i for i in expected if i not in times],
+                late=late,
+                rate=_rate(len(submitted), len(expected)),
+                submitted_at=stamps,
+            )
+        )
+    return StatusReport(
+        period=str(period),
+        reporters=statuses,
+        overall=_overall(statuses, known=reason is None),
+        deadline=deadline,
+        as_of=as_of,
+        timeliness="known" if reason is None else "unknown",
+        timeliness_reason=reason,
+    )
+
+
+def _day(stamp: datetime) -> date:
+    return stamp.astimezone(PROVINCE_TZ).date()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
+    expected = sum(len(s.expected) for s in statuses)
+    submitted = sum(len(s.submitted) for s in statuses)
+    late = sum(len(s.late or ()) for s in statuses) if known else None
+    return OverallStatus(
+        reporters=len(statuses),
+        expected=expected,
+        submitted=submitted,
+        missing=expected - submitted,
+        late=late,
+        rate=_rate(submitted, expected),
+        on_time_rate=_rate(submitted - late, expected) if late is not None else None,
+    )
+
+
+def _path(reporter: str, period: Period) -> str:
+    return (SUBMISSIONS / reporter / f"{period}.csv").as_posix()
+
+
+def _from_disk(
+    root: Path, reporters: list[str], period: Period
+) -> dict[str, dict[str, datetime | None]]:
+    found: dict[str, dict[str, datetime | None]] = {}
+    for reporter in reporters:
+        path = root / _path(reporter, period)
+        # A link is never followed: `check` refuses it, so it is not a submission either.
+        if path.is_file() and not path.is_symlink():
+            found[reporter] = dict.fromkeys(submitted_indicators(path.read_bytes()))
+    return found
+
+
+def _from_history(
+    root: Path, reporters: list[str], period: Period, as_of: date
+) -> dict[str, dict[str, datetime | None]]:
+    """Per reporter, the committed rows as of `as_of` and when each was first committed."""
+    from plan57.git import BlobReader, path_history
+
+    found: dict[str, dict[str, datetime | None]] = {}
+    with BlobReader(root) as reader:
+        for reporter in reporters:
+            changes = [
+                change
+                for change in reversed(path_history(root, _path(reporter, period)))
+                if _day(change.commit.date) <= as_of
+            ]
+            first: dict[str, datetime] = {}
+            current: set[str] = set()
+            for change in changes:
+                raw = reader.read(change.new_blob) if change.new_blob else None
+                current = submitted_indicators(raw) if raw is not None else set()
+                for indicator in current:
+                    first.setdefault(indicator, change.commit.date)
+            if current:
+                found[reporter] = {indicator: first[indicator] for indicator in current}
+    return found
+
+
+# --- presentation (plain data for the table, and Markdown for job summaries) -----------------
+
+
+def table_rows(report: StatusReport, lang: Lang) -> list[list[str]]:
+    """One row per reporter and a last row for the whole province, as display text."""
+    rows = []
+    for status in report.reporters:
+        rows.append(
+            [
+                f"{status.name} ({status.id})",
+                str(len(status.expected)),
+                str(len(status.submitted)),
+                ", ".join(status.missing),
+                _late_cell(status.late, lang),
+                _percent(status.rate),
+            ]
+        )
+    overall = report.overall
+    rows.append(
+        [
+            text("label.status-overall", lang),
+            str(overall.expected),
+            str(overall.submitted),
+            str(overall.missing),
+            text("label.status-unknown", lang) if overall.late is None else str(overall.late),
+            _percent(overall.rate),
+        ]
+    )
+    return rows
+
+
+def table_header(lang: Lang) -> list[str]:
+    keys = ("reporter", "expected", "submitted", "missing", "late", "rate")
+    return [text(f"label.status-{key}", lang) for key in keys]
+
+
+def notes(report: StatusReport, catalogue: Catalogue, lang: Lang) -> list[str]:
+    """The lines under the title: the deadline, and why timeliness is unknown if it is."""
+    lines = [
+        text(
+            "label.status-deadline",
+            lang,
+            deadline=report.deadline.isoformat(),
+            days=catalogue.submission.deadline_days,
+            as_of=report.as_of.isoformat(),
+        )
+    ]
+    if report.timeliness_reason is not None:
+        lines.append(text(f"label.status-unknown-{report.timeliness_reason}", lang))
+    if not report.reporters:
+        lines.append(text("label.status-none", lang, period=report.period))
+    return lines
+
+
+def render_markdown(report: StatusReport, catalogue: Catalogue, lang: Lang) -> str:
+    """The status as a Markdown section (a CI job summary, a pull-request comment)."""
+    out = [f"### {text('label.status-title', lang, period=report.period)}", ""]
+    out += [f"{line}  " for line in notes(report, catalogue, lang)]
+    out.append("")
+    header = table_header(lang)
+    out.append("| " + " | ".join(header) + " |")
+    out.append("| --- | ---: | ---: | --- | --- | ---: |")
+    rows = table_rows(report, lang)
+    for index, row in enumerate(rows):
+        cells = [_md(cell) for cell in row]
+        if index == len(rows) - 1:
+            cells = [f"**{cell}**" if cell else cell for cell in cells]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def _late_cell(late: list[str] | None, lang: Lang) -> str:
+    return text("label.status-unknown", lang) if late is None else ", ".join(late)
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _md(cell: str) -> str:
+    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,81 @@
+"""plan57.ci: the check's report for GitLab code quality and GitHub job summaries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from plan57.ci import code_quality, fingerprint, markdown
+from plan57.cli import app
+from plan57.findings import CheckReport
+from plan57.validate import check_repository
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-02-01"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    folder = root / "data" / "submissions" / "so-tc"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "data" / "targets.yaml", root / "data" / "targets.yaml")
+    (folder / "2025Q4.csv").write_text(
+        "indicator,value\nCT30,-1\nCT34,a|b\nCT99,3\n", encoding="utf-8"
+    )
+    return root
+
+
+def report_of(root: Path, lang: str = "en") -> CheckReport:
+    return check_repository(root, as_of=date.fromisoformat(AS_OF), lang=lang).report  # type: ignore[arg-type]
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--root", str(root), "check", "--as-of", AS_OF, *args])
+    return result.exit_code, result.stdout
+
+
+def test_gitlab_code_quality_is_the_library_report(repo: Path) -> None:
+    status, output = run(repo, "--format", "gitlab", "--lang", "en")
+    assert status == 1
+    issues = json.loads(output)
+    assert issues == code_quality(report_of(repo))
+    errors = [i for i in issues if i["location"]["path"] == "data/submissions/so-tc/2025Q4.csv"]
+    assert {i["check_name"] for i in errors} >= {
+        "negative-value",
+        "not-a-number",
+        "unknown-indicator",
+    }
+    for issue in issues:
+        assert issue["severity"] in ("major", "minor")
+        assert issue["location"]["lines"]["begin"] >= 1
+        assert issue["description"]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_fingerprints_do_not_depend_on_the_language(repo: Path) -> None:
+    english = [fingerprint(f) for f in report_of(repo, "en").problems]
+    vietnamese = [fingerprint(f) for f in report_of(repo, "vi").problems]
+    assert sorted(english) == sorted(vietnamese)
+
+
+def test_markdown_lists_every_problem(repo: Path) -> None:
+    report = report_of(repo)
+    status, output = run(repo, "--format", "md", "--lang", "en")
+    assert status == 1
+    assert output == markdown(report, "en")
+    rows = [line for line in output.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) == len(report.problems)
+    # A "|" inside a cell must not split the table.
+    assert all(line.count(" | ") == 6 for line in rows)
+    assert "a\\|b" in output
+
+
+def test_markdown_of_a_clean_report() -> None:
+    clean = CheckReport.from_findings([])
+    assert "No errors." in markdown(clean, "en")
