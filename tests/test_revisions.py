@@ -386,3 +386,18 @@ def test_not_a_repository(story: Story, tmp_path: Path) -> None:
         assert caught.value.code == "git-not-repository"
     catalogue, _ = revisions.catalogue_at(plain)  # the working tree needs no git
     assert catalogue == parse_catalogue(V8, "x")
+
+
+def test_repository_without_commits(tmp_path: Path) -> None:
+    root = init(tmp_path / "empty")
+    (root / "data").mkdir()
+    (root / "data" / "targets.yaml").write_text(BASE, encoding="utf-8")
+    for call in (
+        lambda: revisions.catalogue_at(root, date(2025, 1, 1)),
+        lambda: revisions.catalogue_at(root, "HEAD"),
+        lambda: revisions.diff(root),
+    ):
+        with pytest.raises(GitError) as caught:
+            call()
+        assert caught.value.code == "git-unknown-revision"
+    assert revisions.history(root).revisions == []

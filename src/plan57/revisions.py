@@ -151,6 +151,7 @@ def catalogue_at(root: Path, at: str | date | None = None) -> tuple[Catalogue, T
 
 def commit_on(root: Path, day: date) -> str:
     """The last commit on the main line made on or before `day`."""
+    git.resolve(root, "HEAD")  # a repository without commits: a clear unknown-revision error
     for commit in git.log(root, "HEAD", first_parent=True):
         if commit.date.date() <= day:
             return commit.id
@@ -372,6 +373,12 @@ def history(
     git.require_repository(root)
     if git.is_shallow(root):
         raise GitError("git-shallow", path=CATALOGUE.as_posix())
+    try:
+        git.resolve(root, "HEAD")
+    except GitError as error:
+        if error.code != "git-unknown-revision":
+            raise
+        return HistoryReport(indicator=indicator, revisions=[])  # nothing committed yet
     changes = git.path_history(root, CATALOGUE.as_posix())
     chosen = [
         index
