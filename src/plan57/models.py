@@ -200,6 +200,15 @@ class Catalogue(BaseModel):
                     raise ValueError(f"{ind.id}: {ref} is not in the registry")
             if ind.authority is not None and ind.authority not in self.expand(ind.reporters):
                 raise ValueError(f"{ind.id}: authority {ind.authority} is not one of its reporters")
+            # A group of several members is several reporters too.
+            if (
+                ind.combine == "single"
+                and ind.authority is None
+                and len(self.expand(ind.reporters)) > 1
+            ):
+                raise ValueError(
+                    f"{ind.id}: combine: single with several reporters needs an authority"
+                )
             for target in ind.targets:
                 if target.year not in self.plan.milestones:
                     raise ValueError(f"{ind.id}: {target.year} is not a milestone of the plan")

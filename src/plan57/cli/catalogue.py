@@ -33,6 +33,7 @@ def show_catalogue(
     if output_format is CatalogueFormat.json:
         typer.echo(catalogue.model_dump_json(indent=2, by_alias=True))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=text("label.catalogue-title", language, number=catalogue.plan.number))
@@ -47,10 +48,11 @@ def show_catalogue(
         table.add_column(text(key, language), overflow="fold")
     for ind in catalogue.indicators:
         targets = "; ".join(f"{t.year}: {t.text}" for t in ind.targets)
+        # Names and targets are the secretariat's text: a "[" in them is not rich markup.
         table.add_row(
             ind.id,
             ind.group,
-            f"{ind.name(language)}\n[dim]{targets}[/dim]",
+            f"{escape(ind.name(language))}\n[dim]{escape(targets)}[/dim]",
             text(f"unit.{ind.unit}", language),
             text("label.flow" if ind.flow else "label.stock", language),
             ", ".join(ind.reporters),
