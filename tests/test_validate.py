@@ -98,6 +98,8 @@ CASES: dict[str, list[Expect]] = {
         E("encoding", "so-nv/2025.csv", line=1, says="UTF-16"),
     ],
     "nul-byte": [E("nul-byte", "so-khcn/2025.csv", line=3)],
+    "truncated": [E("truncated", "so-khcn/2025.csv", line=3, says="cut short")],
+    "too-many-rows": [E("too-many-rows", "so-khcn/2025.csv", says="1001 lines")],
     "empty-file": [
         E("empty-file", "so-khcn/2025.csv", line=1),
         E("empty-file", "so-tc/2025.csv", line=1),

@@ -61,7 +61,7 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
 
 def _load_yaml(text: str, source: str) -> Any:
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
+        data = _construct(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -75,24 +75,46 @@ def _load_yaml(text: str, source: str) -> Any:
         raise CatalogueError(
             "catalogue-yaml", path=source, line=_bad_scalar_line(text), reason=str(exc)
         ) from exc
-    _refuse_shared_nodes(data, source)
     return data
 
 
-def _refuse_shared_nodes(data: Any, source: str) -> None:
-    """Refuse YAML aliases: a node reused many times over is how alias bombs explode."""
+def _construct(text: str, source: str) -> Any:
+    """Compose the YAML, refuse aliases, then build Python values: nothing aliased is built."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _refuse_aliases(root: yaml.Node, source: str) -> None:
+    """Refuse YAML aliases (merge keys use them too) before anything is built from them.
+
+    An alias is the same node met twice. A node reused many times over is how alias bombs
+    explode, whether it is a list nested in lists or a long string repeated in one list: the
+    catalogue never needs them, and the JSON of a catalogue that used them could be gigabytes.
+    """
     seen: set[int] = set()
-    stack = [data]
+    stack = [root]
     while stack:
         node = stack.pop()
-        if not isinstance(node, (dict, list)):
-            continue
         if id(node) in seen:
             raise CatalogueError(
-                "catalogue-yaml", path=source, line=1, reason="YAML aliases (*name) are not allowed"
+                "catalogue-yaml",
+                path=source,
+                line=node.start_mark.line + 1,
+                reason="YAML anchors and aliases (&name, *name, <<) are not allowed",
             )
         seen.add(id(node))
-        stack.extend(node.values() if isinstance(node, dict) else node)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def _bad_scalar_line(text: str) -> int:

@@ -9,6 +9,18 @@ from pydantic import BaseModel, ConfigDict
 from plan57.messages import Lang, finding_text, severity_of
 
 Severity = Literal["error", "warning"]
+# Characters of a cell a message quotes; a 5 MB cell must not make a 5 MB message.
+SHOWN = 40
+
+
+def shown(value: Any) -> str:
+    """A cell as a message quotes it: control characters made visible, long text cut short."""
+    cell = str(value)
+    # Only the start is ever shown, so only the start is escaped.
+    head = cell[:SHOWN]
+    if not head.isprintable():
+        head = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in head)
+    return head if len(head) <= SHOWN and len(cell) <= SHOWN else head[: SHOWN - 1] + "…"
 
 
 class Finding(BaseModel):

@@ -64,6 +64,9 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "catalogue-target-down": "warning",
     "catalogue-no-monitor": "warning",
     "catalogue-empty-group": "warning",
+    # hostile input (issue 7)
+    "truncated": "error",
+    "too-many-rows": "error",
     # templates, fix, status, codeowners (issue 5)
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
@@ -204,6 +207,11 @@ VI: dict[str, str] = {
     "unit.per_10k": "trên 1 vạn dân",
     "unit.index": "chỉ số 0–1",
     "unit.yes_no": "có/không",
+    # --- hostile input (issue 7) ---
+    "truncated": "Tệp bị cắt cụt: kết thúc giữa chừng một ký tự UTF-8 (tải lên hoặc sao chép bị gián đoạn).",
+    "truncated.hint": "Nộp lại tệp đầy đủ; mở tệp kiểm tra dòng cuối trước khi nộp.",
+    "too-many-rows": "Tệp có {lines} dòng, quá giới hạn {limit} dòng của một tệp số liệu nên không được kiểm tra.",
+    "too-many-rows.hint": "Mỗi tệp chỉ gồm một dòng cho mỗi chỉ tiêu của một kỳ; kiểm tra xem có nộp nhầm tệp không.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
@@ -556,6 +564,11 @@ EN: dict[str, str] = {
     "unit.per_10k": "per 10,000 people",
     "unit.index": "index 0–1",
     "unit.yes_no": "yes/no",
+    # --- hostile input (issue 7) ---
+    "truncated": "The file is cut short: it ends in the middle of a UTF-8 character (an interrupted upload or copy).",
+    "truncated.hint": "Submit the complete file again; open it and check its last line first.",
+    "too-many-rows": "The file has {lines} lines, more than the {limit} a submission can need, so it was not checked.",
+    "too-many-rows.hint": "A file holds one row per indicator for one period; check that the right file was committed.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",

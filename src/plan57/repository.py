@@ -21,11 +21,24 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def relative(root: Path, path: Path) -> str:
-    """`path` relative to the root, with forward slashes, as findings name files."""
+    """`path` relative to the root, with forward slashes, as findings name files.
+
+    A name is text that goes into JSON, terminals and CI logs: bytes that are not UTF-8 and
+    control characters are shown escaped (\\xff, \\u001b) rather than passed through.
+    """
     try:
-        return path.relative_to(root).as_posix()
+        name = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        name = path.as_posix()
+    return name if name.isprintable() else "".join(_printable(ch) for ch in name)
+
+
+def _printable(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    if "\udc80" <= ch <= "\udcff":  # an undecodable byte, as os.fsdecode escapes it
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return f"\\u{ord(ch):04x}"
 
 
 def inside(root: Path, path: Path) -> Path:

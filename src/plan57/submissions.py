@@ -6,6 +6,7 @@ frame per file costs far more than the reading itself.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan57.findings import Finding, make_finding
+from plan57.findings import shown as shown_cell
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
@@ -36,6 +38,11 @@ _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
 _CP1258_MARKS = re.compile(
     rb"[AEIOUYaeiouy\xc2\xc3\xca\xd4\xd5\xdd\xe2\xe3\xea\xf4\xf5\xfd][\xcc\xd2\xde\xec\xf2]|[\xd0\xf0]"
 )
+
+# A submission has one row per indicator it owes (55 at most today), notes may span lines: a
+# file longer than this is the wrong file, and is refused whole rather than making a finding
+# per row (a million-row paste would otherwise make a million findings).
+MAX_LINES = 1_000
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -153,7 +160,8 @@ class _Reader:
         except ValueError:
             inner = path.name
         match = _FILE_NAME.fullmatch(inner)
-        if match is None:
+        # Bytes that are not UTF-8 (os.fsdecode's escapes) or control characters in a name.
+        if match is None or not inner.isprintable():
             self.finding("bad-file-name", name)
             return None
         reporter, period_text = match.group(1), match.group(2)
@@ -169,8 +177,14 @@ class _Reader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            self.finding("encoding", name, line=line, encoding=_guess_encoding(raw))
+            # utf-8-sig counts positions after the byte-order mark.
+            start = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+            line = raw.count(b"\n", 0, start) + 1
+            if exc.reason == "unexpected end of data":
+                # Valid UTF-8 up to a character cut in half: an interrupted copy or upload.
+                self.finding("truncated", name, line=line)
+            else:
+                self.finding("encoding", name, line=line, encoding=_guess_encoding(raw))
             return None
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
@@ -179,6 +193,10 @@ class _Reader:
     def _parse(self, text: str, name: str) -> None:
         if not text.strip():
             self.finding("empty-file", name, line=1)
+            return
+        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+        if breaks > MAX_LINES:
+            self.finding("too-many-rows", name, lines=breaks, limit=MAX_LINES)
             return
         # Strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -212,7 +230,8 @@ class _Reader:
             if len(row) != width:
                 self.finding("ragged-row", name, line=line, found=len(row), expected=width)
                 continue
-            if row[indicator_at].strip().lower() == "indicator":
+            # Two files pasted together: the second header may bring its byte-order mark.
+            if row[indicator_at].strip().lstrip("\ufeff").lower() == "indicator":
                 self.finding("repeated-header", name, line=line)
                 continue
             columns["file"].append(name)
@@ -233,13 +252,15 @@ class _Reader:
         allowed = ", ".join((*CELLS, *HELPER_COLUMNS))
         for at, column in enumerate(header):
             if column in positions:
-                self.finding("duplicate-column", name, line=1, column=column, name=column)
+                quoted = shown_cell(column)
+                self.finding("duplicate-column", name, line=1, column=quoted, name=quoted)
                 problems = True
             elif column in CELLS:
                 positions[column] = at
             elif column and column not in HELPER_COLUMNS:
+                quoted = shown_cell(column)
                 self.finding(
-                    "unknown-column", name, line=1, column=column, name=column, allowed=allowed
+                    "unknown-column", name, line=1, column=quoted, name=quoted, allowed=allowed
                 )
         for column in REQUIRED:
             if column not in positions:

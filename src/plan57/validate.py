@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
-from plan57.findings import CheckReport, Finding, make_finding
+from plan57.findings import CheckReport, Finding, make_finding, shown
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period
@@ -36,7 +36,6 @@ RATIO_SCALE = {"percent": 100.0, "percent_grdp": 100.0, "index": 1.0, "per_10k":
 # A value this many times above or below the reporter's recent median deserves a second look.
 JUMP_FACTOR = 3.0
 JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
-_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -154,13 +153,6 @@ def _check_files(
         if not problems:
             good[file.path] = file
     return good, findings
-
-
-def shown(value: Any) -> str:
-    """A cell as a message quotes it: control characters made visible, long text cut short."""
-    cell = str(value)
-    cell = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in cell)
-    return cell if len(cell) <= _SHOWN else cell[: _SHOWN - 1] + "…"
 
 
 def _number_text(value: float) -> str:

@@ -1,0 +1,384 @@
+"""Hostile input: every file of the corpus gets exactly its declared outcome, and nothing crashes.
+
+The committed corpus and its outcomes are in tests/data/hostile/ (expected.yaml). What cannot be
+committed is built here: a 5 MB cell, a million rows, file names that are not UTF-8, symbolic
+links out of the repository, an empty repository, a missing catalogue, hostile YAML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clirun import check_json, file_problems, invoke
+from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo
+from plan57.catalogue import parse_catalogue
+from plan57.errors import CatalogueError
+from plan57.submissions import MAX_LINES
+
+CORPUS = TEST_DATA / "hostile"
+CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))["cases"]
+TARGET = "data/submissions/so-tc/2025Q1.csv"
+# Characters that must never reach a terminal or a CI log raw: escape sequences, bidi overrides.
+RAW_CONTROLS = ("\x1b", "\u202e", "\u2066", "\x00")
+
+
+def outcome(report: dict[str, Any]) -> list[tuple[str, int | None, str | None]]:
+    return [(p["code"], p["line"], p["column"]) for p in file_problems(report)]
+
+
+def corpus_repo(tmp_path: Path, name: str) -> DataRepo:
+    repo = make_repo(tmp_path / "repo")
+    repo.write(TARGET, (CORPUS / name).read_bytes())
+    return repo
+
+
+def test_every_corpus_file_has_an_expected_outcome() -> None:
+    declared = sorted(case["file"] for case in CASES)
+    assert declared == sorted(path.name for path in CORPUS.glob("*.csv"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
+def test_corpus_file_gets_its_declared_outcome(tmp_path: Path, case: dict[str, Any]) -> None:
+    repo = corpus_repo(tmp_path, case["file"])
+    code, report = check_json(repo.root)
+    assert code == case["exit"]
+    expected = [(p["code"], p["line"], p["column"]) for p in case["problems"]]
+    assert outcome(report) == expected
+    for problem, declared in zip(file_problems(report), case["problems"], strict=True):
+        assert problem["file"] == TARGET
+        for fragment in declared.get("says", []):
+            assert fragment in problem["message"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
+@pytest.mark.parametrize("output_format", ["human", "github"])
+def test_corpus_file_prints_cleanly(
+    tmp_path: Path, case: dict[str, Any], output_format: str
+) -> None:
+    repo = corpus_repo(tmp_path, case["file"])
+    result = invoke(
+        repo.root, "check", "--as-of", "2026-06-30", "--lang", "vi", "--format", output_format
+    )
+    assert result.exit_code == case["exit"]
+    for raw in RAW_CONTROLS:
+        assert raw not in result.output
+
+
+def test_markup_in_cells_is_printed_as_text(tmp_path: Path) -> None:
+    repo = corpus_repo(tmp_path, "markup-in-notes.csv")
+    result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--lang", "en")
+    # rich would swallow "[red]…[/red]" as a style if the message were not escaped.
+    assert "“[red]1[/red]”" in result.stdout
+    assert "“<b>81.6</b>”" in result.stdout
+
+
+# --- what cannot be committed ---
+
+
+def test_five_megabyte_cells(tmp_path: Path) -> None:
+    big = "x" * 5_000_000
+    repo = make_repo(tmp_path / "repo")
+    # In a note a long text is fine; as a value it is one finding that quotes only its start.
+    repo.submit("so-tc", "2025Q1", f"indicator,value,note\nCT30,2,{big}\nCT34,{big},\n")
+    # In the header it is an unknown column, named briefly too.
+    repo.submit("so-tc", "2025Q2", f"indicator,value,{big}\nCT30,2,\n")
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert outcome(report) == [
+        ("not-a-number", 3, "value"),
+        ("unknown-column", 1, "x" * 39 + "…"),
+    ]
+    assert len(json.dumps(report)) < 20_000
+
+
+def test_a_million_rows_is_one_finding(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.submit("so-tc", "2025Q1", b"indicator,value\n" + b"CT30,2\n" * 1_000_000)
+    # Lone CRs (old Mac line ends) count as lines too.
+    repo.submit("so-tc", "2025Q2", b"indicator,value\r" + b"CT30,2\r" * 1_000_000)
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert outcome(report) == [("too-many-rows", None, None), ("too-many-rows", None, None)]
+    assert "1000001" in file_problems(report)[0]["message"]
+
+
+def test_a_file_at_the_line_limit_is_still_checked(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    rows = MAX_LINES - 1  # and the header: exactly MAX_LINES lines
+    repo.submit("so-tc", "2025Q1", "indicator,value\n" + "CT30,2\n" * rows)
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert {p["code"] for p in file_problems(report)} == {"duplicate-indicator"}
+    assert len(file_problems(report)) == rows - 1
+
+
+def _bytes_name(path: Path, name: bytes) -> bytes:
+    return os.fsencode(path) + b"/" + name
+
+
+def test_file_names_that_are_not_text(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    submissions = repo.root / "data" / "submissions"
+    (submissions / "so-tc").mkdir()
+    names = {
+        _bytes_name(submissions / "so-tc", b"2025Q1\xff.csv"): "so-tc/2025Q1\\xff.csv",
+        _bytes_name(submissions, b"so-\xe9"): "so-\\xe9/2025Q1.csv",
+        _bytes_name(submissions / "so-tc", b"2025Q2\x1b[2J.csv"): "so-tc/2025Q2\\u001b[2J.csv",
+        _bytes_name(submissions / "so-tc", "\u202e2025Q3.csv".encode()): "so-tc/\\u202e2025Q3.csv",
+        # A line break in a name must not forge a second GitHub annotation.
+        _bytes_name(submissions / "so-tc", b"2025Q4\n::error file=x::forged.csv"): (
+            "so-tc/2025Q4\\u000a::error file=x::forged.csv"
+        ),
+    }
+    content = b"indicator,value\nCT30,2\n"
+    try:
+        for name in names:
+            if name.endswith(b"so-\xe9"):
+                os.mkdir(name)
+                with open(name + b"/2025Q1.csv", "wb") as handle:
+                    handle.write(content)
+            else:
+                with open(name, "wb") as handle:
+                    handle.write(content)
+    except OSError as error:  # some file systems (APFS) refuse names that are not UTF-8
+        pytest.skip(f"this file system refuses such names: {error}")
+    code, report = check_json(repo.root)
+    assert code == 1
+    expected = sorted(f"data/submissions/{shown}" for shown in names.values())
+    assert sorted(p["file"] for p in file_problems(report)) == expected
+    assert {p["code"] for p in file_problems(report)} == {"bad-file-name"}
+    for output_format in ("human", "github"):
+        result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--format", output_format)
+        assert result.exit_code == 1
+        for raw in RAW_CONTROLS:
+            assert raw not in result.output
+        assert not any(line.startswith("::error file=x") for line in result.output.splitlines())
+
+
+class _Opened:
+    """Every path the process opens or lists while recording (Python's audit hooks)."""
+
+    installed = False
+    paths: list[str] | None = None
+
+    @classmethod
+    def hook(cls, event: str, args: tuple[Any, ...]) -> None:
+        if cls.paths is not None and event in ("open", "os.listdir", "os.scandir") and args:
+            target = args[0]
+            if isinstance(target, (str, bytes, os.PathLike)):
+                cls.paths.append(os.path.realpath(os.fsdecode(target)))
+
+    @classmethod
+    def record(cls) -> list[str]:
+        if not cls.installed:
+            sys.addaudithook(cls.hook)  # hooks cannot be removed; it records only on demand
+            cls.installed = True
+        cls.paths = []
+        return cls.paths
+
+    @classmethod
+    def stop(cls) -> None:
+        cls.paths = None
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder next to the repository with a valid-looking submission in it."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.csv").write_text("indicator,value\nCT30,2\n", encoding="utf-8")
+    (folder / "2025Q1.csv").write_text("indicator,value\nCT15,3\n", encoding="utf-8")
+    return folder
+
+
+def test_links_out_of_the_repository_are_refused_and_never_followed(
+    tmp_path: Path, outside: Path
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    submissions = repo.root / "data" / "submissions"
+    (submissions / "so-tc").mkdir()
+    (submissions / "so-tc" / "2025Q1.csv").symlink_to(outside / "secret.csv")
+    (submissions / "so-nv").symlink_to(outside, target_is_directory=True)
+    repo.submit("so-tc", "2025Q2", "indicator,value\nCT30,2\n")
+    opened = _Opened.record()
+    try:
+        code, report = check_json(repo.root)
+    finally:
+        _Opened.stop()
+    assert code == 1
+    assert outcome(report) == [("link-refused", None, None), ("link-refused", None, None)]
+    assert [p["file"] for p in file_problems(report)] == [
+        "data/submissions/so-nv",
+        TARGET,
+    ]
+    # The recording works (the real file was read) and nothing outside was opened or listed.
+    assert str((submissions / "so-tc" / "2025Q2.csv").resolve()) in opened
+    real_outside = str(outside.resolve())
+    assert not [path for path in opened if path.startswith(real_outside)]
+
+
+def test_a_linked_submissions_folder_is_refused(tmp_path: Path, outside: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    submissions = repo.root / "data" / "submissions"
+    submissions.rmdir()
+    submissions.symlink_to(outside, target_is_directory=True)
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert [(p["code"], p["file"]) for p in file_problems(report)] == [
+        ("link-refused", "data/submissions")
+    ]
+
+
+def test_paths_given_on_the_command_line_stay_inside(tmp_path: Path, outside: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    link = repo.root / TARGET
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside / "secret.csv")
+    for given in (link, outside / "secret.csv", repo.root / ".." / "outside" / "secret.csv"):
+        result = invoke(repo.root, "check", "--lang", "en", str(given))
+        assert result.exit_code == 2
+        assert "outside the data repository" in result.stderr
+
+
+def test_a_linked_catalogue_is_not_read(tmp_path: Path, outside: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (outside / "targets.yaml").write_bytes(REAL_CATALOGUE.read_bytes())
+    repo.catalogue.unlink()
+    repo.catalogue.symlink_to(outside / "targets.yaml")
+    opened = _Opened.record()
+    try:
+        result = invoke(repo.root, "check", "--lang", "en")
+    finally:
+        _Opened.stop()
+    assert result.exit_code == 2
+    assert "catalogue" in result.stderr
+    assert str((outside / "targets.yaml").resolve()) not in opened
+
+
+def test_an_empty_repository(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke(empty, "check", "--lang", "en")
+    assert result.exit_code == 2
+    assert "data/targets.yaml was not found" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_repository_with_a_catalogue_and_no_submissions(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (repo.root / "data" / "submissions").rmdir()
+    code, report = check_json(repo.root)
+    assert code == 0
+    assert file_problems(report) == []
+
+
+def test_a_missing_catalogue(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.submit("so-tc", "2025Q1", "indicator,value\nCT30,2\n")
+    repo.catalogue.unlink()
+    for lang, says in (("en", "was not found"), ("vi", "Không tìm thấy")):
+        result = invoke(repo.root, "check", "--lang", lang)
+        assert result.exit_code == 2
+        assert says in result.stderr
+        assert "data/targets.yaml" in result.stderr
+
+
+# --- hostile YAML in the catalogue ---
+
+REAL_TEXT = REAL_CATALOGUE.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']",
+        "!!python/object/new:os.system ['touch {marker}']",
+        "!!python/object/apply:subprocess.check_output [['touch', '{marker}']]",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!plan57/custom {{a: 1}}",
+    ],
+)
+def test_yaml_tags_that_build_objects_are_refused(tmp_path: Path, tag: str) -> None:
+    marker = tmp_path / "ran"
+    text = REAL_TEXT.replace("\nschema: 1\n", f"\nschema: {tag.format(marker=marker)}\n", 1)
+    assert text != REAL_TEXT
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text, "data/targets.yaml")
+    assert caught.value.code == "catalogue-yaml"
+    repo = make_repo(tmp_path / "repo")
+    repo.catalogue.write_text(text, encoding="utf-8")
+    result = invoke(repo.root, "check", "--lang", "en")
+    assert result.exit_code == 2
+    assert "invalid YAML" in result.stderr
+    assert not marker.exists()
+
+
+BILLION_LAUGHS = "\n".join(
+    [
+        'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+        *(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]"
+            for i in range(8)
+        ),
+    ]
+)
+
+
+def _fan_out(count: int) -> str:
+    """The real catalogue with one 1 MB string repeated `count` times through an alias."""
+    big = "x" * 1_000_000
+    anchor = '    name_en: "Communes and wards"\n'
+    assert anchor in REAL_TEXT
+    members = ", ".join(["*big"] * count)
+    return REAL_TEXT.replace(anchor, f'    name_en: &big "{big}"\n    members: [{members}]\n', 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BILLION_LAUGHS,
+        _fan_out(1000),
+        REAL_TEXT.replace("\nscoring:\n", "\nscoring: &s\n", 1) + "extra: {<<: *s}\n",
+    ],
+    ids=["billion-laughs", "string-fan-out", "merge-key"],
+)
+def test_yaml_aliases_are_refused(text: str) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text, "data/targets.yaml")
+    assert caught.value.code == "catalogue-yaml"
+    assert "aliases" in caught.value.params["reason"]
+
+
+def _limits() -> None:
+    # A bound, not a timing: the kernel stops the run if the bomb ever goes off.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+
+
+@pytest.mark.parametrize("count", [200_000], ids=["200k-aliases-of-1MB"])
+def test_alias_bomb_is_bounded_in_memory_and_time(tmp_path: Path, count: int) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.catalogue.write_text(_fan_out(count), encoding="utf-8")
+    # Expanded, this catalogue's JSON would be 200 GB.
+    completed = subprocess.run(
+        [sys.executable, "-m", "plan57", "--root", str(repo.root), "catalogue", "--format", "json"],
+        capture_output=True,
+        env={**os.environ, "PLAN57_LANG": "en"},
+        preexec_fn=_limits,
+        timeout=300,
+        cwd=PROJECT,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr[-2000:]
+    assert completed.stdout == b""
+    assert b"aliases" in completed.stderr
