@@ -214,3 +214,22 @@ def test_bad_revisions_and_missing_git_are_usage_errors(repo: Path, tmp_path: Pa
     result = runner.invoke(app, ["--root", str(plain), "check", "--changed-since", "main"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_fix_check_changed_since_looks_only_at_the_changed_files(repo: Path) -> None:
+    # A file already on main with Windows line endings is not this pull request's business.
+    commit(
+        repo, {"data/submissions/so-nv/2025Q2.csv": "indicator,value\r\nCT38,2\r\n"}, "crlf", DAY
+    )
+    git(repo, "branch", "--force", "main", "HEAD")
+    commit(repo, {"data/submissions/so-tc/2025Q4.csv": GOOD_TC}, "so-tc: 2025Q4", DAY)
+    runner = CliRunner()
+    args = ["--root", str(repo), "fix", "--check", "--lang", "en"]
+    result = runner.invoke(app, [*args, "--changed-since", "main"])
+    assert result.exit_code == 0, result.output
+    assert "0 files need fixing (run plan57 fix), 1 already canonical" in result.output
+    assert runner.invoke(app, args).exit_code == 1
+    commit(repo, {"data/submissions/so-tc/2025Q3.csv": GOOD_TC.replace("\n", "\r\n")}, "crlf", DAY)
+    result = runner.invoke(app, [*args, "--changed-since", "main"])
+    assert result.exit_code == 1 and "so-tc/2025Q3.csv" in result.output
+    assert "so-nv" not in result.output

@@ -161,6 +161,16 @@ def test_a_shallow_clone_does_not_pretend_to_know(
     assert reporter(report, "so-tc").submitted == ["CT08", "CT09", "CT30", "CT34", "CT40"]
 
 
+def test_a_repository_without_commits_has_nothing_submitted(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    root = init(tmp_path / "fresh")
+    (root / "data" / "submissions" / "so-tc").mkdir(parents=True)
+    (root / "data" / "submissions" / "so-tc" / "2025Q4.csv").write_text(so_tc("CT08"))
+    report = build_status(root, catalogue, Q4, as_of=date(2026, 2, 1), lang="en")
+    assert report.timeliness == "known" and report.overall.submitted == 0
+
+
 def test_a_renamed_file_keeps_its_first_submission_time(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:

@@ -52,6 +52,19 @@ def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
     return base, sorted(names)
 
 
+def changed_submissions(root: Path, revision: str) -> list[Path]:
+    """The CSV files under data/submissions/ changed since `revision` that still exist."""
+    _, changed = changed_files(root, revision)
+    prefix = SUBMISSIONS.parts
+    return [
+        root / path
+        for path in changed
+        if PurePosixPath(path).parts[: len(prefix)] == prefix
+        and path.lower().endswith(".csv")
+        and ((root / path).exists() or (root / path).is_symlink())
+    ]
+
+
 def reporter_folder(path: str) -> str | None:
     """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…)."""
     parts = PurePosixPath(path).parts

@@ -465,9 +465,10 @@ def _link(root: Path, path: Path, lang: Lang) -> Finding:
 def repair_files(
     root: Path, paths: list[Path] | None = None, *, write: bool, lang: Lang
 ) -> list[Repair | Finding]:
-    """Repair each file (every submission when `paths` is empty); write only when `write`."""
+    """Repair each file (every submission when `paths` is None); write only when `write`."""
     results: list[Repair | Finding] = []
-    for item in submission_files(root, paths or [root / SUBMISSIONS], lang=lang):
+    targets = [root / SUBMISSIONS] if paths is None else paths
+    for item in submission_files(root, targets, lang=lang):
         if isinstance(item, Finding):
             results.append(item)
             continue

@@ -105,11 +105,12 @@ def build_status(
         reason = "shallow"
     deadline = deadline_of(catalogue, period)
     reporters = [r for r in catalogue.reporter_ids() if owed(catalogue, r, period)]
-    found = (
-        _from_disk(root, reporters, period)
-        if reason is not None
-        else _from_history(root, reporters, period, as_of)
-    )
+    if reason is not None:
+        found = _from_disk(root, reporters, period)
+    elif _has_commits(root):
+        found = _from_history(root, reporters, period, as_of)
+    else:
+        found = {}  # a repository without a commit yet: nothing has been submitted
     statuses = []
     for reporter in reporters:
         expected = [i.id for i in owed(catalogue, reporter, period)]
@@ -141,6 +142,17 @@ def build_status(
         timeliness="known" if reason is None else "unknown",
         timeliness_reason=reason,
     )
+
+
+def _has_commits(root: Path) -> bool:
+    from plan57.errors import GitError
+    from plan57.git import run_git
+
+    try:
+        run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        return False
+    return True
 
 
 def _day(stamp: datetime) -> date:

@@ -28,6 +28,12 @@ def fix(
         "--check",
         help="Không sửa; thoát với mã 1 nếu cần sửa / change nothing, exit 1 if a fix is needed.",
     ),
+    changed_since: str | None = typer.Option(
+        None,
+        "--changed-since",
+        help="Chỉ các tệp số liệu thay đổi kể từ phiên bản này / only the submission files "
+        "changed since REV (a pull request's base).",
+    ),
     lang: str | None = lang_option(),
 ) -> None:
     """Sửa tệp CSV xuất từ Excel về dạng chuẩn / fix CSV files saved from Excel."""
@@ -37,7 +43,13 @@ def fix(
     from plan57.repair import repair_files
 
     language: Lang = lang  # type: ignore[assignment]
-    results = repair_files(root_of(ctx), paths, write=not check_only, lang=language)
+    root = root_of(ctx)
+    chosen = list(paths) if paths else None
+    if changed_since is not None:
+        from plan57.gate import changed_submissions
+
+        chosen = [*(chosen or []), *changed_submissions(root, changed_since)]
+    results = repair_files(root, chosen, write=not check_only, lang=language)
     out = console()
     counts = {"changed": 0, "clean": 0, "refused": 0}
     for result in results:
