@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,9 @@ def test_default_lang(monkeypatch: pytest.MonkeyPatch, value: str | None, lang: 
     else:
         monkeypatch.setenv("PLAN57_LANG", value)
     assert default_lang() == lang
+
+
+def test_every_finding_code_is_documented() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "catalogue.md"
+    text = docs.read_text("utf-8")
+    assert [code for code in SEVERITY if f"`{code}`" not in text] == []
