@@ -41,10 +41,17 @@ def number(value: float, lang: Lang, decimals: int = 0) -> str:
 
 
 def decimals_for(unit: Unit, value: float) -> int:
-    """Counts are whole numbers, but a pro-rated count (an expected 10,8) keeps one decimal."""
+    """Decimals to show: a tenth for shares, a hundredth for an index, none for whole counts.
+
+    A pro-rated count (an expected 10,8) keeps one decimal, and a small share keeps a second
+    one when it has it (0,75% must not read as 0,8% beside a target of ≥ 1,0%).
+    """
     if unit == "count":
         return 0 if float(value).is_integer() else 1
-    return _DECIMALS.get(unit, 1)
+    decimals = _DECIMALS.get(unit, 1)
+    if decimals == 1 and abs(value) < 10 and round(value, 1) != round(value, 2):
+        return 2
+    return decimals
 
 
 def bare(value: float, unit: Unit, lang: Lang, decimals: int | None = None) -> str:

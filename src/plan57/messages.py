@@ -313,6 +313,10 @@ VI: dict[str, str] = {
     "report.check": "Kiểm tra dữ liệu: {errors} lỗi, {warnings} cảnh báo; dòng có lỗi không được tính.",
     "report.written": "Đã ghi báo cáo: {path}",
     "report.skip": "Bỏ qua, tới bảng chỉ tiêu",
+    "score.title": "Đánh giá các chỉ tiêu — kỳ {period}",
+    "report.more-changes": "… và {count} thay đổi khác",
+    "templates-missing": "Không tìm thấy các mẫu báo cáo (thư mục templates), kể cả ở {path}.",
+    "templates-missing.hint": "Cài lại plan57, hoặc chỉ rõ thư mục mẫu bằng biến môi trường PLAN57_TEMPLATES.",
     # --- revisions (issue 4) ---
     "git-missing": "Không tìm thấy chương trình git.",
     "git-missing.hint": "Cài đặt git (https://git-scm.com) và bảo đảm lệnh git chạy được trong cửa sổ dòng lệnh.",
@@ -670,6 +674,10 @@ EN: dict[str, str] = {
     "report.check": "Data check: {errors} errors, {warnings} warnings; rows with errors are not counted.",
     "report.written": "Report written: {path}",
     "report.skip": "Skip to the indicator table",
+    "score.title": "Indicator scores — period {period}",
+    "report.more-changes": "… and {count} more changes",
+    "templates-missing": "The report templates (the templates folder) were not found, not even at {path}.",
+    "templates-missing.hint": "Reinstall plan57, or name the templates folder with the PLAN57_TEMPLATES environment variable.",
     # --- revisions (issue 4) ---
     "git-missing": "Git is not installed (the git command was not found).",
     "git-missing.hint": "Install git (https://git-scm.com) and make sure the git command runs in a terminal.",

@@ -460,6 +460,11 @@ def _usable(target: Target, unit: Unit) -> bool:
     return True if unit == "yes_no" else target.threshold is not None
 
 
+def scored_targets(ind: Indicator) -> list[Target]:
+    """The indicator's targets that scoring can use, by year."""
+    return sorted((t for t in ind.targets if _usable(t, ind.unit)), key=lambda t: t.year)
+
+
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
@@ -482,7 +487,7 @@ class _Judge:
         unweighted: bool,
         authority: str | None,
     ) -> IndicatorScore:
-        targets = sorted((t for t in ind.targets if _usable(t, ind.unit)), key=lambda t: t.year)
+        targets = scored_targets(ind)
         end = self.period.end
         applicable = next((t for t in targets if date(t.year, 12, 31) >= end), None)
         if applicable is None and targets:
@@ -633,7 +638,7 @@ class _Judge:
         lang, unit = self.lang, ind.unit
         end = self.period.end
         year = end.year
-        year_target = _year_target(targets, year, baseline, self.baseline_year)
+        year_target = target_for_year(targets, year, baseline, self.baseline_year)
         expected = progress = None
         if year_target is not None:
             expected = year_target * end.month / 12
@@ -742,7 +747,7 @@ class _Judge:
         return text("score.no-data", lang, end=fmt.day(self.period.end, lang))
 
 
-def _year_target(
+def target_for_year(
     targets: list[Target], year: int, baseline: float | None, baseline_year: int
 ) -> float | None:
     """A flow's target for one year: the milestone's own, or the straight line between them."""

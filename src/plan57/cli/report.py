@@ -1,0 +1,75 @@
+"""`plan57 report`: the period report, as Markdown or one self-contained HTML file."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+
+import typer
+
+from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import parse_as_of
+from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
+from plan57.messages import Lang, text
+
+
+class ReportFormat(enum.StrEnum):
+    md = "md"
+    html = "html"
+
+
+class Grouping(enum.StrEnum):
+    group = "group"
+    monitor = "monitor"
+    lead = "lead"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    period: str = typer.Option(..., "--period", help=PERIOD_HELP),
+    output_format: ReportFormat | None = typer.Option(
+        None,
+        "--format",
+        help="md | html (default: from the --out file's extension, else md).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Ghi vào tệp / write to this file (default: standard output).",
+        dir_okay=False,
+    ),
+    by: Grouping = typer.Option(
+        Grouping.group, "--by", help="Nhóm theo / group by: group | monitor | lead."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    targets_at: str | None = typer.Option(None, "--targets-at", help=TARGETS_AT_HELP),
+    lang: str | None = lang_option(),
+) -> None:
+    """Báo cáo tiến độ theo kỳ / the period report for the steering committee."""
+    from plan57.files import write_atomic
+    from plan57.report import build_report
+
+    language: Lang = lang  # type: ignore[assignment]
+    chosen = output_format or _format_of(out)
+    document = build_report(
+        root_of(ctx),
+        period=period,
+        as_of=parse_as_of(as_of),
+        lang=language,
+        output=chosen.value,
+        by=by.value,
+        targets_at=targets_at,
+    )
+    if out is None:
+        typer.echo(document, nl=False)
+        return
+    write_atomic(out, document.encode("utf-8"))
+    sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
+
+
+def _format_of(out: Path | None) -> ReportFormat:
+    if out is not None and out.suffix.lower() in (".html", ".htm"):
+        return ReportFormat.html
+    return ReportFormat.md

@@ -1,0 +1,476 @@
+"""The period report: scores, charts, missing reporters, the method in brief and the provenance.
+
+`score_repository` reads and validates a data repository and scores it (what `plan57 score`
+prints); `build_report` adds history, notes and provenance, prepares every string and number
+in the reader's language, and hands the result to the templates (what `plan57 report` writes).
+Submissions are validated against the working tree's catalogue (the contract in force now);
+`targets_at` only changes the targets they are scored against.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from plan57 import formatting as fmt
+from plan57 import git
+from plan57.catalogue import load_catalogue
+from plan57.charts import chart
+from plan57.errors import GitError
+from plan57.findings import CheckReport
+from plan57.messages import Lang, render_error, text
+from plan57.models import Catalogue, Indicator
+from plan57.periods import Period, parse_period
+from plan57.repository import CATALOGUE
+from plan57.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
+from plan57.scoring import STATUSES, IndicatorScore, Point, ScoreReport, history, score
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ReportFormat = Literal["md", "html"]
+Grouping = Literal["group", "monitor", "lead"]
+
+# Worst first, so that sorting by status brings what needs attention to the top.
+RANK = {"missed": 0, "at-risk": 1, "no-data": 2, "on-track": 3}
+_SPARKS = "▁▂▃▄▅▆▇█"
+_CHANGES_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A repository scored for one period, with what the report needs besides the scores."""
+
+    catalogue: Catalogue  # the targets in force for this report
+    observations: pd.DataFrame  # the valid rows, with their `note`
+    report: ScoreReport
+    check: CheckReport
+    targets: TargetsRevision
+    period: Period
+
+
+@dataclass(frozen=True)
+class Provenance:
+    commit: str | None
+    commit_date: datetime | None
+    dirty: bool
+    revisions: list[Revision] | None
+    revisions_error: str | None
+
+
+def score_repository(
+    root: Path,
+    *,
+    period: str,
+    as_of: date,
+    lang: Lang,
+    targets_at: str | None = None,
+) -> Scored:
+    """Validate the repository at `root` and score it for `period`."""
+    from plan57.submissions import read_submissions
+    from plan57.validate import validate
+
+    path = root / CATALOGUE
+    working = load_catalogue(path)
+    submissions = read_submissions(root, lang=lang)
+    validation = validate(
+        working,
+        submissions,
+        as_of=as_of,
+        lang=lang,
+        catalogue_file=CATALOGUE.as_posix(),
+        catalogue_text=path.read_text("utf-8-sig"),
+    )
+    if targets_at is None:
+        catalogue = working
+        targets = TargetsRevision(
+            requested=None, commit=None, path=CATALOGUE.as_posix(), last_change=None
+        )
+    else:
+        catalogue, targets = catalogue_at(root, parse_when(targets_at))
+    observations = _with_notes(validation.observations, submissions.rows)
+    report = score(catalogue, observations, period, as_of, lang)
+    report.targets_revision = targets.commit
+    parsed = parse_period(report.period)
+    assert parsed is not None  # score() has parsed it already
+    return Scored(catalogue, observations, report, validation.report, targets, parsed)
+
+
+def _with_notes(observations: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The observations with the `note` each row was submitted with (text, never markup)."""
+    if "note" in observations.columns or observations.empty:
+        return observations
+    notes = rows[["file", "line", "note"]].drop_duplicates(["file", "line"])
+    return observations.merge(notes, on=["file", "line"], how="left")
+
+
+def generation_time() -> datetime:
+    """When the report was made: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
+    """The commit the data was read at and the target revisions made during the period."""
+    from plan57.revisions import revisions_during
+
+    if not git.is_repository(root):
+        return Provenance(None, None, False, None, text("report.not-git", lang))
+    try:
+        commit = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
+    except GitError:
+        commit, when = None, None  # a repository without commits yet
+    dirty = bool(git.run_git(root, "status", "--porcelain", "--", "data"))
+    try:
+        revisions: list[Revision] | None = revisions_during(root, period.start, period.end)
+        error = None
+    except GitError as exc:
+        revisions, error = None, render_error(exc, lang)
+    return Provenance(commit, when, dirty, revisions, error)
+
+
+def build_report(
+    root: Path,
+    *,
+    period: str,
+    as_of: date,
+    lang: Lang,
+    output: ReportFormat,
+    by: Grouping = "group",
+    targets_at: str | None = None,
+    generated: datetime | None = None,
+) -> str:
+    """The period report for the repository at `root`, as Markdown or one HTML file."""
+    from plan57.render import render
+
+    scored = score_repository(root, period=period, as_of=as_of, lang=lang, targets_at=targets_at)
+    origin = provenance(root, scored.period, lang)
+    view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
+    return render(f"report.{output}.j2", view)
+
+
+# --- the view: every string the templates show, ready ----------------------------------------
+
+
+def report_view(
+    scored: Scored,
+    origin: Provenance,
+    *,
+    lang: Lang,
+    by: Grouping,
+    generated: datetime,
+) -> dict[str, Any]:
+    catalogue, report, period = scored.catalogue, scored.report, scored.period
+    points = history(catalogue, scored.observations, period)
+    notes = _notes(scored.observations)
+    rows: dict[str, dict[str, Any]] = {}
+    for item in report.indicators:
+        ind = catalogue.indicator(item.id)
+        assert ind is not None
+        rows[item.id] = _row(catalogue, ind, item, points.get(item.id, []), notes, period, lang)
+    return {
+        "lang": lang,
+        "title": text("report.title", lang, number=catalogue.plan.number),
+        "plan_title": catalogue.plan.title_vi if lang == "vi" else catalogue.plan.title_en,
+        "period": text(
+            "report.period",
+            lang,
+            period=report.period,
+            start=fmt.day(period.start, lang),
+            end=fmt.day(period.end, lang),
+        ),
+        "as_of": text("report.as-of", lang, as_of=fmt.day(report.as_of, lang)),
+        "generated": text("report.generated", lang, time=fmt.moment(generated, lang)),
+        "total": text("report.total", lang, total=len(report.indicators)),
+        "summary": [
+            {
+                "status": status,
+                "label": text(f"status.{status}", lang),
+                "count": report.summary.get(status, 0),
+            }
+            for status in STATUSES
+        ],
+        "by": text(f"report.by.{by}", lang),
+        "sections": _sections(catalogue, rows, by, lang),
+        "details": [rows[item.id] for item in report.indicators],
+        "missing": _missing(catalogue, report, lang),
+        "method": [
+            text("report.method.value", lang, stale=catalogue.scoring.stale_after_months),
+            text("report.method.target", lang, baseline_year=catalogue.plan.baseline_year),
+            text("report.method.path", lang, baseline_year=catalogue.plan.baseline_year),
+            text(
+                "report.method.status", lang, tolerance=fmt.ratio(catalogue.scoring.tolerance, lang)
+            ),
+            text("report.method.special", lang),
+            text("report.method.more", lang),
+        ],
+        "provenance": _provenance_lines(scored, origin, lang),
+        "revisions": _revisions(origin, lang),
+        "revisions_title": text("report.revisions", lang),
+        "revisions_note": (
+            text("report.revisions-unknown", lang, reason=origin.revisions_error)
+            if origin.revisions_error is not None
+            else text("report.revisions-none", lang)
+            if not origin.revisions
+            else ""
+        ),
+        "labels": _labels(lang),
+        "statuses": {s: text(f"status.{s}", lang) for s in STATUSES},
+    }
+
+
+def _labels(lang: Lang) -> dict[str, str]:
+    keys = {
+        "summary": "report.summary",
+        "indicators": "report.indicators",
+        "sort": "report.sort",
+        "sort_hint": "report.sort-hint",
+        "missing": "report.missing",
+        "missing_intro": "report.missing-intro",
+        "missing_none": "report.missing-none",
+        "details": "report.details",
+        "methodology": "report.methodology",
+        "provenance": "report.provenance",
+        "skip": "report.skip",
+        "id": "label.id",
+        "name": "label.name",
+        "unit": "label.unit",
+        "value": "report.col.value",
+        "target": "report.col.target",
+        "milestone": "report.col.milestone",
+        "status": "report.col.status",
+        "reason": "report.col.reason",
+        "expected": "report.col.expected",
+        "baseline": "report.col.baseline",
+        "progress": "report.col.progress",
+        "reporter": "report.col.reporter",
+        "period": "report.col.period",
+        "note": "report.col.note",
+        "missing_indicators": "report.col.indicators",
+        "due": "report.col.due",
+        "legend_baseline": "report.legend.baseline",
+        "legend_reported": "report.legend.reported",
+        "legend_ytd": "report.legend.ytd",
+        "legend_expected": "report.legend.expected",
+        "legend_target": "report.legend.target",
+        "no_reporters": "report.no-reporters",
+    }
+    return {name: text(key, lang) for name, key in keys.items()}
+
+
+def _row(
+    catalogue: Catalogue,
+    ind: Indicator,
+    item: IndicatorScore,
+    points: list[Point],
+    notes: dict[tuple[str, str, str], str],
+    period: Period,
+    lang: Lang,
+) -> dict[str, Any]:
+    unit = ind.unit
+    if unit == "yes_no":
+        value = fmt.answer(item.answer, lang)
+    else:
+        value = fmt.quantity(item.value, unit, lang)
+    baseline = fmt.quantity(item.baseline, unit, lang) if unit != "yes_no" else "–"
+    if item.baseline_source == "catalogue":
+        baseline = f"{baseline} ({text('report.baseline-catalogue', lang)})"
+    reporters = []
+    for figure in item.reporters:
+        shown = (
+            fmt.answer(figure.answer, lang)
+            if unit == "yes_no"
+            else fmt.quantity(figure.value, unit, lang)
+        )
+        if figure.numerator is not None and figure.denominator is not None:
+            shown += f" ({fmt.bare(figure.numerator, 'count', lang)}/"
+            shown += f"{fmt.bare(figure.denominator, 'count', lang)})"
+        found = [notes.get((item.id, figure.id, p), "") for p in figure.periods]
+        reporters.append(
+            {
+                "name": catalogue.entry_name(figure.id, lang),
+                "id": figure.id,
+                "periods": ", ".join(figure.periods),
+                "value": shown,
+                "used": figure.used,
+                "note": " · ".join(n for n in found if n),
+            }
+        )
+    return {
+        "id": item.id,
+        "anchor": f"detail-{item.id}",
+        "name": item.name,
+        "unit": text(f"unit.{unit}", lang),
+        "kind": text("report.flow" if ind.flow else "report.stock", lang),
+        "value": value,
+        "target": fmt.target(item.target, unit, lang),
+        "milestone": str(item.milestone) if item.milestone is not None else "–",
+        "status": item.status,
+        "status_label": text(f"status.{item.status}", lang),
+        "rank": RANK[item.status],
+        "reason": item.reason,
+        "expected": fmt.quantity(item.expected, unit, lang) if unit != "yes_no" else "–",
+        "baseline": baseline,
+        "progress": fmt.ratio(item.progress, lang),
+        "reporters": reporters,
+        "missing": [catalogue.entry_name(r, lang) for r in item.missing],
+        "chart": chart(catalogue, ind, item, points, period.end, lang),
+        "spark": _spark(points, item, unit),
+        "group": ind.group,
+        "monitors": list(ind.monitors),
+        "lead": ind.lead,
+    }
+
+
+def _spark(points: list[Point], item: IndicatorScore, unit: str) -> str:
+    """A text sparkline of the reported values, for Markdown where there are no pictures."""
+    if not points:
+        return "–"
+    if unit == "yes_no":
+        return "".join("✓" if p.value >= 0.5 else "✗" for p in points)
+    top = max([p.value for p in points] + [item.target.threshold or 0.0 if item.target else 0.0])
+    if top <= 0:
+        return _SPARKS[0] * len(points)
+    last = len(_SPARKS) - 1
+    return "".join(_SPARKS[min(last, round(p.value / top * last))] for p in points)
+
+
+def _sections(
+    catalogue: Catalogue, rows: dict[str, dict[str, Any]], by: Grouping, lang: Lang
+) -> list[dict[str, Any]]:
+    ordered = [rows[i.id] for i in catalogue.indicators if i.id in rows]
+    if by == "group":
+        return [
+            {
+                "title": f"{g.id}. {g.name_vi if lang == 'vi' else g.name_en}",
+                "rows": [r for r in ordered if r["group"] == g.id],
+            }
+            for g in catalogue.groups
+            if any(r["group"] == g.id for r in ordered)
+        ]
+    key = "monitors" if by == "monitor" else "lead"
+    sections = []
+    for entry in catalogue.registry:
+        chosen = [
+            r
+            for r in ordered
+            if (entry.id in r["monitors"] if key == "monitors" else r["lead"] == entry.id)
+        ]
+        if chosen:
+            sections.append({"title": catalogue.entry_name(entry.id, lang), "rows": chosen})
+    if key == "monitors":
+        orphans = [r for r in ordered if not r["monitors"]]
+        if orphans:
+            sections.append({"title": text("report.no-monitor", lang), "rows": orphans})
+    return sections
+
+
+def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, str]]:
+    out = []
+    for item in report.missing:
+        due = fmt.day(item.due, lang)
+        out.append(
+            {
+                "reporter": catalogue.entry_name(item.reporter, lang),
+                "id": item.reporter,
+                "indicators": ", ".join(item.indicators),
+                "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
+                "overdue": "overdue" if item.overdue else "due",
+            }
+        )
+    return out
+
+
+def _notes(observations: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    if observations.empty or "note" not in observations.columns:
+        return {}
+    rows = observations[observations["note"].fillna("").astype(str).str.strip() != ""]
+    return {
+        (str(i), str(r), str(p)): " ".join(str(n).split())
+        for i, r, p, n in zip(
+            rows["indicator"], rows["reporter"], rows["period"], rows["note"], strict=True
+        )
+    }
+
+
+def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[str]:
+    lines = []
+    if origin.commit is not None:
+        when = fmt.moment(origin.commit_date.astimezone(UTC), lang) if origin.commit_date else "–"
+        line = text("report.data-commit", lang, commit=origin.commit[:12], date=when)
+        if origin.dirty:
+            line += f" — {text('report.data-dirty', lang)}"
+        lines.append(line)
+    else:
+        lines.append(text("report.not-git", lang))
+    targets = scored.targets
+    if targets.commit is None:
+        lines.append(text("report.targets-working", lang))
+    else:
+        last = targets.last_change
+        when = fmt.day(datetime.fromisoformat(last.date).date(), lang) if last else "–"
+        lines.append(
+            text(
+                "report.targets-revision",
+                lang,
+                revision=targets.requested or targets.commit[:12],
+                commit=targets.commit[:12],
+                date=when,
+            )
+        )
+    check = scored.check
+    lines.append(text("report.check", lang, errors=check.errors, warnings=check.warnings))
+    return lines
+
+
+def _revisions(origin: Provenance, lang: Lang) -> list[dict[str, Any]]:
+    out = []
+    for revision in origin.revisions or []:
+        day = datetime.fromisoformat(revision.date).date()
+        out.append(
+            {
+                "date": fmt.day(day, lang),
+                "commit": revision.commit[:12],
+                "author": revision.author,
+                "subject": revision.message.split("\n", 1)[0],
+                "changes": _change_texts(revision.changes, lang),
+            }
+        )
+    return out
+
+
+def _change_texts(changes: list[Change], lang: Lang) -> list[str]:
+    """One line per change; a revision that rewrote much (the first) is cut short."""
+    lines = [_change_text(change, lang) for change in changes[:_CHANGES_SHOWN]]
+    if len(changes) > _CHANGES_SHOWN:
+        lines.append(text("report.more-changes", lang, count=len(changes) - _CHANGES_SHOWN))
+    return lines
+
+
+def _change_text(change: Change, lang: Lang) -> str:
+    where = f"{change.indicator} {change.field}" if change.indicator else change.field
+    kind = text(f"change.{change.kind}", lang)
+    old, new = _shown(change.old), _shown(change.new)
+    if old is None or new is None:
+        # A whole indicator, group or section added or removed: its kind says enough.
+        return f"{where} ({kind})"
+    return f"{where}: {old} → {new} ({kind})"
+
+
+def _shown(value: Any) -> str | None:
+    """A changed value in a line of text; None for whole structures and absent values."""
+    if isinstance(value, dict):
+        return str(value["text"]) if "text" in value else None
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        if not all(isinstance(v, (str, int, float)) for v in value):
+            return None
+        return ", ".join(str(v) for v in value)
+    return str(value)
