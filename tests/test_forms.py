@@ -64,7 +64,7 @@ def test_a_reporter_owing_flows_and_stocks(catalogue: Catalogue) -> None:
     assert kinds == {True, False}
     rows = {row["indicator"]: row for row in rows_of(quarter.data)}
     assert rows["CT15"]["unit"] == "count"
-    assert rows["CT08"]["unit"] == "%; fill in numerator and denominator"
+    assert rows["CT08"]["unit"] == "% (fill in numerator and denominator)"
     year = build_form(catalogue, "so-khcn", "2025", lang="en")
     assert {i.frequency for i in year.indicators} == {"year"}
     assert {i.id for i in year.indicators}.isdisjoint({i.id for i in quarter.indicators})
