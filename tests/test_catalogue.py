@@ -352,6 +352,15 @@ def test_alias_bomb_is_refused() -> None:
     assert "alias" in error.params["reason"].lower()
 
 
+def test_any_alias_is_refused() -> None:
+    # Even a harmless-looking alias: the catalogue never needs one.
+    text = _broken("    lead: dang-uy-ubnd\n", "    lead: &lead dang-uy-ubnd\n")
+    text = text.replace("    lead: dang-uy-ubnd\n", "    lead: *lead\n", 1)
+    error = _error(text)
+    assert error.code == "catalogue-yaml"
+    assert error.params["line"] in (_line_of(text, "&lead"), _line_of(text, "*lead"))
+
+
 def test_impossible_date_names_the_line() -> None:
     text = _broken("date: 2025-05-22", "date: 2025-13-22")
     error = _error(text)
