@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
+# The period `make run` reports on (the bundled sample data runs to the end of 2025).
+PERIOD ?= 2025Q4
 
 .PHONY: run test lint typecheck bench clean
 
@@ -15,6 +17,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/plan57 check
+	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
+	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
+	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser) and report-$(PERIOD).md"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
