@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -36,6 +37,11 @@ class _Group(TyperGroup):
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`plan57 check | head`): stop quietly, as other tools do.
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
+            raise typer.Exit(0) from None
         except Exception as error:
             if state.debug or _is_cli_control(error):
                 raise
