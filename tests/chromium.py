@@ -261,19 +261,26 @@ class Browser:
 
 
 def main(argv: list[str]) -> int:
-    """Screenshot the top of a page and one indicator card: `chromium.py PAGE OUT.png [WIDTH]`."""
+    """Screenshot part of a page: `chromium.py PAGE OUT.png [SELECTOR] [HEIGHT] [WIDTH]`.
+
+    The picture starts at the top of SELECTOR (default: the page's top) and is HEIGHT pixels
+    high (default 1100), at a window WIDTH pixels wide (default 1200).
+    """
     binary = find_chromium()
     if binary is None:
         print("Chromium not found; install with: apt-get install chromium", file=sys.stderr)
         return 2
     page, out = Path(argv[0]).resolve(), Path(argv[1])
-    width = int(argv[2]) if len(argv) > 2 else 1200
+    selector = argv[2] if len(argv) > 2 else "body"
+    height = int(argv[3]) if len(argv) > 3 else 1100
+    width = int(argv[4]) if len(argv) > 4 else 1200
     with Browser(binary) as browser:
         browser.open(page.as_uri(), width, 900)
-        height = browser.evaluate(
-            "Math.ceil(document.querySelector('#indicators h3 + table').getBoundingClientRect().bottom)"
+        top = browser.evaluate(
+            f"document.querySelector({json.dumps(selector)}).getBoundingClientRect().top"
+            " + window.scrollY"
         )
-        browser.screenshot(out, {"x": 0, "y": 0, "width": width, "height": min(height + 16, 4000)})
+        browser.screenshot(out, {"x": 0, "y": top, "width": width, "height": height})
     return 0
 
 
