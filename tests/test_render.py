@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import commit, init
+from gitrepo import commit, git, init
 from plan57.charts import chart
 from plan57.errors import Plan57Error
 from plan57.periods import parse_period
@@ -153,6 +153,16 @@ def test_outside_git_the_report_says_so(tmp_path: Path) -> None:
     html = report(root, "html", lang="en")
     assert "not in a git repository" in html
     assert "could not be read" in html
+
+
+def test_a_shallow_clone_still_reports_and_says_the_history_is_missing(
+    repo: Path, tmp_path: Path
+) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth", "1", repo.as_uri(), str(shallow))
+    html = report(shallow, "html", lang="en")
+    assert "The history of target revisions could not be read" in html
+    assert "Data: commit " in html
 
 
 def test_uncommitted_data_is_flagged(repo: Path, tmp_path: Path) -> None:

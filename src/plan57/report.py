@@ -19,7 +19,7 @@ from plan57 import formatting as fmt
 from plan57 import git
 from plan57.catalogue import load_catalogue
 from plan57.charts import chart
-from plan57.errors import GitError
+from plan57.errors import GitError, Plan57Error
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
 from plan57.models import Catalogue, Indicator
@@ -122,15 +122,20 @@ def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
     if not git.is_repository(root):
         return Provenance(None, None, False, None, text("report.not-git", lang))
     try:
-        commit = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        commit: str | None = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
         when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
     except GitError:
         commit, when = None, None  # a repository without commits yet
-    dirty = bool(git.run_git(root, "status", "--porcelain", "--", "data"))
+    try:
+        dirty = bool(git.run_git(root, "status", "--porcelain", "--", "data"))
+    except GitError:
+        dirty = False
+    # The report is still worth having when the history cannot be read (a shallow clone, a
+    # revision whose catalogue does not parse): it says why instead of failing.
     try:
         revisions: list[Revision] | None = revisions_during(root, period.start, period.end)
         error = None
-    except GitError as exc:
+    except Plan57Error as exc:
         revisions, error = None, render_error(exc, lang)
     return Provenance(commit, when, dirty, revisions, error)
 
