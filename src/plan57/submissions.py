@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,12 +134,17 @@ class _Reader:
         self.files: list[SubmissionFile] = []
         self.findings: list[Finding] = []
         self.columns: dict[str, list[Any]] = {name: [] for name in ("file", "line", *CELLS)}
+        self._prefix = str(root) + os.sep
+        self._inside = str(root / SUBMISSIONS) + os.sep
 
     def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
         self.findings.append(make_finding(code, self.lang, file=file, line=line, **params))
 
     def read(self, path: Path) -> None:
-        name = relative(self.root, path)
+        # pathlib's relative_to costs more than reading a small file: compare strings instead.
+        name = _under(str(path), self._prefix)
+        if not name or not name.isprintable():
+            name = relative(self.root, path)
         described = self._describe(path, name)
         if described is None:
             return
@@ -155,10 +160,12 @@ class _Reader:
         self._parse(text, name)
 
     def _describe(self, path: Path, name: str) -> SubmissionFile | None:
-        try:
-            inner = path.relative_to(self.root / SUBMISSIONS).as_posix()
-        except ValueError:
-            inner = path.name
+        inner = _under(str(path), self._inside)
+        if not inner:
+            try:
+                inner = path.relative_to(self.root / SUBMISSIONS).as_posix()
+            except ValueError:
+                inner = path.name
         match = _FILE_NAME.fullmatch(inner)
         # Bytes that are not UTF-8 (os.fsdecode's escapes) or control characters in a name.
         if match is None or not inner.isprintable():
@@ -209,36 +216,85 @@ class _Reader:
         if positions is None:
             return
         width = len(header)
-        index_of = positions.get
+        if '"' not in text and self._parse_plain(reader, name, positions, width):
+            return
+        # Something in the file needs a look row by row: read it again from the header on.
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
         indicator_at = positions["indicator"]
         previous = reader.line_num
-        columns = self.columns
+        kept: list[list[str]] = []
+        lines: list[int] = []
         while True:
-            line = previous + 1
+            # The loop runs per row over a whole province: only what each row needs happens here.
             try:
-                row = next(reader)
-            except StopIteration:
+                for row in reader:
+                    line = previous + 1
+                    previous = reader.line_num
+                    if not "".join(row).strip():
+                        self.finding("blank-row", name, line=line)
+                    elif len(row) != width:
+                        self.finding("ragged-row", name, line=line, found=len(row), expected=width)
+                    # Two files pasted together: the second header may bring its byte-order mark.
+                    elif row[indicator_at].strip().lstrip("\ufeff").lower() == "indicator":
+                        self.finding("repeated-header", name, line=line)
+                    else:
+                        kept.append(row)
+                        lines.append(line)
                 break
             except csv.Error:
-                self.finding("bad-quotes", name, line=line)
+                self.finding("bad-quotes", name, line=previous + 1)
                 previous = reader.line_num
-                continue
-            previous = reader.line_num
-            if not any(cell.strip() for cell in row):
-                self.finding("blank-row", name, line=line)
-                continue
-            if len(row) != width:
-                self.finding("ragged-row", name, line=line, found=len(row), expected=width)
-                continue
-            # Two files pasted together: the second header may bring its byte-order mark.
-            if row[indicator_at].strip().lstrip("\ufeff").lower() == "indicator":
-                self.finding("repeated-header", name, line=line)
-                continue
-            columns["file"].append(name)
-            columns["line"].append(line)
-            for cell in CELLS:
-                at = index_of(cell)
-                columns[cell].append("" if at is None else row[at].strip())
+        if kept:
+            self._keep(name, kept, lines, positions)
+
+    def _parse_plain(
+        self, reader: Iterator[list[str]], name: str, positions: dict[str, int], width: int
+    ) -> bool:
+        """Take a file without quotes in one go, when no row needs a finding; else say no.
+
+        Without quotes every row is one physical line, so line numbers need no counting, and
+        the checks for ragged, blank and repeated-header rows run over whole columns.
+        """
+        try:
+            rows = list(reader)
+        except csv.Error:
+            return False
+        if not rows:
+            return True
+        if {*map(len, rows)} - {width}:
+            return False
+        at = positions["indicator"]
+        indicators = [row[at].strip() for row in rows]
+        if "" in indicators and any(not "".join(row).strip() for row in rows):
+            return False
+        if any(cell.lstrip("\ufeff").lower() == "indicator" for cell in indicators):
+            return False
+        self._keep(name, rows, range(2, len(rows) + 2), positions)
+        return True
+
+    def _keep(
+        self,
+        name: str,
+        rows: list[list[str]],
+        lines: Sequence[int],
+        positions: dict[str, int],
+    ) -> None:
+        """Add a file's rows to the columns, cells stripped and shared between equal values.
+
+        Interning makes equal cells one object: a million rows of a few thousand distinct
+        values take far less memory, and hashing and comparing them later costs less.
+        """
+        count = len(rows)
+        columns = self.columns
+        columns["file"] += [name] * count
+        columns["line"] += lines
+        cells = list(zip(*rows, strict=True))
+        for cell in CELLS:
+            at = positions.get(cell)
+            columns[cell] += (
+                [""] * count if at is None else map(sys.intern, map(str.strip, cells[at]))
+            )
 
     def _header(self, header: list[str], name: str, text: str) -> dict[str, int] | None:
         if len(header) == 1:
@@ -267,6 +323,11 @@ class _Reader:
                 self.finding("missing-column", name, line=1, column=column, name=column)
                 problems = True
         return None if problems else positions
+
+
+def _under(path: str, prefix: str) -> str:
+    """The part of `path` after the folder `prefix` (ending in a separator), or ""."""
+    return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
 def _looks_utf16(raw: bytes) -> bool:

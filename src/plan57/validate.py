@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -178,13 +178,42 @@ class _RowRules:
         self.failed = pd.Series(False, index=self.rows.index)
         self.good_files = good_files
         units = {i.id: i.unit for i in catalogue.indicators}
+        self._factorised: dict[str, tuple[Any, Any]] = {}
         frame = self.rows
-        frame["reporter"] = frame["file"].map({path: f.reporter for path, f in good_files.items()})
-        frame["period_name"] = frame["file"].map(
-            {path: str(f.period) for path, f in good_files.items()}
-        )
-        frame["unit"] = frame["indicator"].map(units)
+        reporters = {path: f.reporter for path, f in good_files.items()}
+        names = {path: str(f.period) for path, f in good_files.items()}
+        frame["reporter"] = self._per_value("file", reporters.get, "str")
+        frame["period_name"] = self._per_value("file", names.get, "str")
+        frame["unit"] = self._per_value("indicator", units.get, "str")
         self.numbers: dict[str, pd.Series] = {}
+
+    # --- looking things up once per distinct value, not once per row ---
+
+    def _codes(self, column: str) -> tuple[Any, Any]:
+        """`column` factorised: a code per row and the distinct values, computed once."""
+        import pandas as pd
+
+        found = self._factorised.get(column)
+        if found is None:
+            found = self._factorised[column] = pd.factorize(self.rows[column])
+        return found
+
+    def _per_value(self, column: str, lookup: Callable[[Any], Any], dtype: str) -> pd.Series:
+        """`lookup` of each distinct value of `column`, spread back over the rows.
+
+        A million rows hold a few thousand distinct cells, so patterns, dictionaries and number
+        parsing run on those and numpy spreads the answers. A missing cell gets None: NaN as a
+        number or text, False as a flag.
+        """
+        import numpy as np
+        import pandas as pd
+
+        codes, uniques = self._codes(column)
+        table = [lookup(value) for value in uniques]
+        table.append(None)  # code -1, a missing cell
+        # numpy turns None into NaN, False or NaT by itself; text stays objects until pandas.
+        kind: Any = {"float64": float, "bool": bool, "datetime64[s]": dtype}.get(dtype, object)
+        return pd.Series(np.asarray(table, dtype=kind)[codes], index=self.rows.index, dtype=dtype)
 
     # --- building findings for the rows a mask selects ---
 
@@ -242,20 +271,26 @@ class _RowRules:
         return self.findings
 
     def _indicators(self) -> None:
+        import numpy as np
         import pandas as pd
 
         rows = self.rows
-        known = rows["indicator"].isin(self._ids.keys())
+        ids = self._ids
+        known = self._per_value("indicator", ids.__contains__, "bool")
         unknown = ~known
         for at in rows.index[unknown]:
             self._unknown_indicator(at)
         self.failed |= unknown
-        pairs = set(zip(rows["indicator"], rows["reporter"], strict=True))
-        allowed = {(ind, rep) for ind, rep in pairs if rep in self._ids.get(ind, ())}
-        assigned = pd.Series(
-            [(i, r) in allowed for i, r in zip(rows["indicator"], rows["reporter"], strict=True)],
-            index=rows.index,
-        )
+        indicator_codes, indicators = self._codes("indicator")
+        reporter_codes, reporters = self._codes("reporter")
+        # One cell per distinct pair; the extra last row and column stand for missing cells.
+        allowed = np.zeros((len(indicators) + 1, len(reporters) + 1), dtype=bool)
+        for i, indicator in enumerate(indicators):
+            # Unknown indicators were flagged above; only the 55 known ones need their pairs.
+            assigned_to = ids.get(indicator)
+            if assigned_to:
+                allowed[i, :-1] = [reporter in assigned_to for reporter in reporters]
+        assigned = pd.Series(allowed[indicator_codes, reporter_codes], index=rows.index)
         outsider = known & rows["reporter"].notna() & ~assigned
         for at in rows.index[outsider]:
             indicator = rows.at[at, "indicator"]
@@ -312,23 +347,30 @@ class _RowRules:
 
     def _numeric_column(self, column: str, skip: pd.Series) -> pd.Series:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""
-        import pandas as pd
-
-        cells = self.rows[column]
-        present = (cells != "") & ~skip
-        plain = cells.str.fullmatch(NUMBER).fillna(False).astype(bool)
-        ambiguous = present & ~plain & cells.str.fullmatch(AMBIGUOUS).fillna(False).astype(bool)
+        number, ambiguous_number = re.compile(NUMBER), re.compile(AMBIGUOUS)
+        present = self._per_value(column, lambda cell: cell != "", "bool") & ~skip
+        plain = self._per_value(column, lambda cell: bool(number.fullmatch(cell)), "bool")
+        ambiguous = (
+            present
+            & ~plain
+            & self._per_value(column, lambda cell: bool(ambiguous_number.fullmatch(cell)), "bool")
+        )
         other = present & ~plain & ~ambiguous
         self._flag(ambiguous, "ambiguous-number", column, value=f"@{column}")
         self._flag(other, "not-a-number", column, value=f"@{column}")
-        return pd.to_numeric(cells.where(plain & ~skip), errors="coerce")
+        parsed = self._per_value(
+            column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
+        )
+        return parsed.where(~skip)
 
     def _yes_no(self) -> None:
         rows = self.rows
         yes_no = rows["unit"] == "yes_no"
-        answer = rows["value"].str.lower()
+        words = YES | NO
         # An empty cell is a missing value, whatever the unit.
-        bad = yes_no & (answer != "") & ~answer.isin(YES | NO)
+        bad = yes_no & self._per_value(
+            "value", lambda v: v != "" and v.lower() not in words, "bool"
+        )
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: pd.Series) -> None:
@@ -353,7 +395,7 @@ class _RowRules:
 
         rows = self.rows
         numerator, denominator = self.numbers["numerator"], self.numbers["denominator"]
-        scale = rows["unit"].map(RATIO_SCALE)
+        scale = self._per_value("unit", RATIO_SCALE.get, "float64")
         applies = scale.notna()
         has_num, has_den = rows["numerator"] != "", rows["denominator"] != ""
         self._flag(
@@ -370,7 +412,8 @@ class _RowRules:
             present="denominator",
             missing="numerator",
         )
-        combine = rows["indicator"].map({i.id: i.combine for i in self.catalogue.indicators})
+        combines = {i.id: i.combine for i in self.catalogue.indicators}
+        combine = self._per_value("indicator", combines.get, "str")
         self._flag(
             applies & (combine == "ratio") & ~has_num & ~has_den & (rows["value"] != ""),
             "ratio-required",
@@ -390,7 +433,7 @@ class _RowRules:
         usable = both & (denominator > 0) & value.notna() & ~above
         expected = (numerator / denominator.where(denominator > 0)) * scale
         # A value agrees when it is the ratio rounded to as many decimals as the value shows.
-        decimals = rows["value"].str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+        decimals = self._per_value("value", _decimals, "float64")
         tolerance = 0.5 * np.power(10.0, -decimals) + 1e-9
         mismatch = usable & ((value - expected).abs() > tolerance)
         for at in rows.index[mismatch]:
@@ -405,8 +448,13 @@ class _RowRules:
             )
 
     def _duplicates(self) -> None:
+        import pandas as pd
+
         rows = self.rows
-        repeated = rows.duplicated(["file", "indicator"], keep="first")
+        file_codes, _ = self._codes("file")
+        indicator_codes, indicators = self._codes("indicator")
+        key = file_codes.astype("int64") * (len(indicators) + 1) + indicator_codes
+        repeated = pd.Series(key, index=rows.index).duplicated(keep="first")
         if not repeated.any():
             return
         first_line = rows.groupby(["file", "indicator"])["line"].transform("first")
@@ -423,7 +471,9 @@ class _RowRules:
         """
         flows = {i.id for i in self.catalogue.indicators if i.flow}
         rows = self.rows
-        candidates = rows[rows["indicator"].isin(flows) & rows["reporter"].notna()]
+        candidates = rows[
+            rows["indicator"].isin(flows) & rows["reporter"].notna() & self._may_overlap(flows)
+        ]
         if candidates.empty:
             return
         periods = {path: f.period for path, f in self.good_files.items()}
@@ -452,6 +502,39 @@ class _RowRules:
                         other_file=clash[1],
                     )
 
+    def _may_overlap(self, flows: set[str]) -> Any:
+        """Rows of the (reporter, indicator) pairs in which two files' periods overlap.
+
+        A cheap sieve before the exact comparison of periods: sorted by start, a pair's files
+        overlap only where a start is not after the latest end before it. A province's clean
+        run of months passes without a single Period being compared.
+        """
+        import numpy as np
+
+        reporter_codes, _ = self._codes("reporter")
+        indicator_codes, indicators = self._codes("indicator")
+        file_codes, files = self._codes("file")
+        periods = [self.good_files[f].period if f in self.good_files else None for f in files]
+        first = np.array([p.start.toordinal() if p else 0 for p in periods], dtype=np.int64)
+        last = np.array([p.end.toordinal() if p else 0 for p in periods], dtype=np.int64)
+        is_flow = np.array([indicator in flows for indicator in indicators] + [False])
+        chosen = np.flatnonzero(is_flow[indicator_codes] & (reporter_codes >= 0))
+        # Each (reporter, indicator) pair as a small integer, so that numpy can sort and group.
+        pairs = reporter_codes[chosen].astype(np.int64) * (len(indicators) + 1)
+        _, pair = np.unique(pairs + indicator_codes[chosen], return_inverse=True)
+        file = file_codes[chosen]
+        start, end = first[file], last[file]
+        order = np.lexsort((end, start, pair))
+        pair, file, start, end = pair[order], file[order], start[order], end[order]
+        # Offsetting each pair's day numbers keeps a running maximum from leaking into the next.
+        offset = pair.astype(np.int64) * 10_000_000
+        latest = np.maximum.accumulate(end + offset) - offset
+        same_pair = pair[1:] == pair[:-1]
+        clash = same_pair & (file[1:] != file[:-1]) & (start[1:] <= latest[:-1])
+        suspects = np.zeros(len(self.rows), dtype=bool)
+        suspects[chosen[order]] = np.isin(pair, pair[1:][clash])
+        return suspects
+
     def _plausibility(self) -> None:
         """Warnings on rows that passed: a stock that falls, a value far from recent ones."""
         import numpy as np
@@ -462,23 +545,29 @@ class _RowRules:
         if not usable.any():
             return
         stocks = {i.id for i in self.catalogue.indicators if not i.flow}
-        frame = rows.loc[usable, ["reporter", "indicator", "file", "line", "value", "period_name"]]
+        periods = {p: f.period for p, f in self.good_files.items() if f.period}
+        reporter_codes, _ = self._codes("reporter")
+        indicator_codes, indicators = self._codes("indicator")
+        # Sorting and grouping on integers: one number per (reporter, indicator), day numbers.
+        pair = reporter_codes.astype("int64") * (len(indicators) + 1) + indicator_codes
+        frame = rows.loc[usable, ["indicator", "file", "line", "value", "period_name"]]
         frame = frame.assign(
+            pair=pair[usable.to_numpy()],
             number=value[usable],
-            end=frame["file"].map(
-                {p: f.period.end for p, f in self.good_files.items() if f.period}
-            ),
-            months=frame["file"].map(
-                {p: f.period.months for p, f in self.good_files.items() if f.period}
-            ),
+            end=self._per_value(
+                "file", lambda p: periods[p].end.toordinal() if p in periods else None, "float64"
+            )[usable],
+            months=self._per_value(
+                "file", lambda p: periods[p].months if p in periods else None, "float64"
+            )[usable],
+            flow=~self._per_value("indicator", stocks.__contains__, "bool")[usable],
+            floor=self._per_value("indicator", self._jump_floor.get, "float64")[usable],
         )
-        frame = frame.sort_values(
-            ["reporter", "indicator", "end", "months"], ascending=[True, True, True, False]
-        )
-        flow = ~frame["indicator"].isin(stocks)
+        frame = frame.sort_values(["pair", "end", "months"], ascending=[True, True, False])
+        flow = frame["flow"]
         # Flows are compared per month so that a year and a quarter can be compared.
         frame["rate"] = np.where(flow, frame["number"] / frame["months"], frame["number"])
-        groups = frame.groupby(["reporter", "indicator"], sort=False)
+        groups = frame.groupby("pair", sort=False)
         previous = groups["number"].shift(1)
         previous_period = groups["period_name"].shift(1)
         fell = (
@@ -499,14 +588,12 @@ class _RowRules:
             [groups["rate"].shift(k).to_numpy(dtype=float) for k in range(1, 5)]
         )
         counts = (~np.isnan(history)).sum(axis=1)
-        median = np.full(len(frame), np.nan)
         enough = counts >= 2
-        if enough.any():
-            median[enough] = np.nanmedian(history[enough], axis=1)
+        median = _median_of_valid(history, counts)
         rate = frame["rate"].to_numpy(dtype=float)
         months = np.where(flow, frame["months"], 1).astype(float)
         # Small numbers jump by large factors without meaning anything: ask for a real gap too.
-        floor = frame["indicator"].map(self._jump_floor).to_numpy(dtype=float)
+        floor = frame["floor"].to_numpy(dtype=float)
         gap = np.abs(rate - median) * months >= floor
         far = (rate > median * JUMP_FACTOR) | (rate < median / JUMP_FACTOR)
         jump = enough & (median > 0) & far & gap
@@ -557,11 +644,19 @@ class _RowRules:
         rows = self.rows[keep]
         periods = {p: f.period for p, f in self.good_files.items() if f.period}
         yes_no = rows["unit"] == "yes_no"
-        answer = (
-            rows["value"]
-            .str.lower()
-            .map(lambda v: True if v in YES else False if v in NO else None)
-        )
+        answer = self._per_value(
+            "value",
+            lambda v: True if v.lower() in YES else False if v.lower() in NO else None,
+            "object",
+        )[keep]
+
+        def per_file(attribute: str, dtype: str) -> pd.Series:
+            return self._per_value(
+                "file",
+                lambda p: getattr(periods[p], attribute) if p in periods else None,
+                dtype,
+            )[keep]
+
         frame = pd.DataFrame(
             {
                 "reporter": rows["reporter"].astype(str),
@@ -573,14 +668,31 @@ class _RowRules:
                 "denominator": self.numbers["denominator"][keep].astype("float64"),
                 "file": rows["file"].astype(str),
                 "line": rows["line"].astype("int64"),
-                "start": pd.to_datetime(rows["file"].map({p: q.start for p, q in periods.items()})),
-                "end": pd.to_datetime(rows["file"].map({p: q.end for p, q in periods.items()})),
-                "months": rows["file"]
-                .map({p: q.months for p, q in periods.items()})
-                .astype("int64"),
+                "start": per_file("start", "datetime64[s]"),
+                "end": per_file("end", "datetime64[s]"),
+                "months": per_file("months", "float64").astype("int64"),
             }
         )
         return frame.reset_index(drop=True)
+
+
+def _median_of_valid(history: Any, counts: Any) -> Any:
+    """Each row's median of its non-missing values (NaN below two), without nanmedian's cost."""
+    import numpy as np
+
+    ordered = np.sort(history, axis=1)  # NaN sorts last
+    rows = np.arange(len(ordered))
+    low = np.clip((counts - 1) // 2, 0, history.shape[1] - 1)
+    high = np.clip(counts // 2, 0, history.shape[1] - 1)
+    median = (ordered[rows, low] + ordered[rows, high]) / 2
+    median[counts < 2] = np.nan
+    return median
+
+
+def _decimals(cell: str) -> float:
+    """How many decimals a number cell shows ("94.70" shows two)."""
+    found = re.search(r"\.([0-9]+)$", cell)
+    return float(len(found.group(1))) if found else 0.0
 
 
 def _first_overlap(
