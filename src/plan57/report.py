@@ -70,20 +70,10 @@ def score_repository(
     targets_at: str | None = None,
 ) -> Scored:
     """Validate the repository at `root` and score it for `period`."""
-    from plan57.submissions import read_submissions
-    from plan57.validate import validate
+    from plan57.validate import check_repository
 
-    path = root / CATALOGUE
-    working = load_catalogue(path)
-    submissions = read_submissions(root, lang=lang)
-    validation = validate(
-        working,
-        submissions,
-        as_of=as_of,
-        lang=lang,
-        catalogue_file=CATALOGUE.as_posix(),
-        catalogue_text=path.read_text("utf-8-sig"),
-    )
+    working = load_catalogue(root / CATALOGUE)
+    validation = check_repository(root, as_of=as_of, lang=lang, catalogue=working)
     if targets_at is None:
         catalogue = working
         targets = TargetsRevision(
@@ -91,20 +81,12 @@ def score_repository(
         )
     else:
         catalogue, targets = catalogue_at(root, parse_when(targets_at))
-    observations = _with_notes(validation.observations, submissions.rows)
+    observations = validation.observations
     report = score(catalogue, observations, period, as_of, lang)
     report.targets_revision = targets.commit
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
     return Scored(catalogue, observations, report, validation.report, targets, parsed)
-
-
-def _with_notes(observations: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """The observations with the `note` each row was submitted with (text, never markup)."""
-    if "note" in observations.columns or observations.empty:
-        return observations
-    notes = rows[["file", "line", "note"]].drop_duplicates(["file", "line"])
-    return observations.merge(notes, on=["file", "line"], how="left")
 
 
 def generation_time() -> datetime:

@@ -637,6 +637,8 @@ class _RowRules:
             "start",
             "end",
             "months",
+            "note",
+            "source",
         ]
         if self.rows.empty:
             return pd.DataFrame({name: [] for name in columns})
@@ -671,6 +673,8 @@ class _RowRules:
                 "start": per_file("start", "datetime64[s]"),
                 "end": per_file("end", "datetime64[s]"),
                 "months": per_file("months", "float64").astype("int64"),
+                "note": rows["note"].astype(str),
+                "source": rows["source"].astype(str),
             }
         )
         return frame.reset_index(drop=True)
