@@ -8,7 +8,6 @@ ignores them.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from plan57.errors import UsageError
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator, Target
 from plan57.periods import Period, parse_period
+from plan57.spreadsheet import CsvWriter, neutralise
 
 COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -32,9 +32,6 @@ COLUMNS: tuple[str, ...] = (
 )
 HELPER_COLUMNS: frozenset[str] = frozenset({"name", "unit", "target"})
 BOM = "\ufeff"
-
-# Excel evaluates a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -55,11 +52,6 @@ class Form:
 def owed(catalogue: Catalogue, reporter: str, period: Period) -> list[Indicator]:
     """The indicators `reporter` owes for `period`: those reported at that period's length."""
     return [i for i in catalogue.indicators_for(reporter) if i.frequency == period.granularity]
-
-
-def neutralise(cell: str) -> str:
-    """`cell` made inert for spreadsheets: a leading apostrophe keeps a formula as text."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def next_target(indicator: Indicator, year: int) -> Target | None:
@@ -87,7 +79,7 @@ def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: L
             granularities=_granularities(catalogue, reporter, lang),
         )
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(COLUMNS)
     for indicator in indicators:
         cells = {

@@ -14,8 +14,6 @@ from plan57.messages import Lang, text
 if TYPE_CHECKING:
     from plan57.scoring import ScoreReport
 
-# Characters that make Excel (and LibreOffice) read a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ICONS = {"on-track": "✔", "at-risk": "▲", "missed": "✖", "no-data": "○"}
 _COLOURS = {"on-track": "green", "at-risk": "yellow", "missed": "red", "no-data": "dim"}
 CSV_COLUMNS = (
@@ -116,8 +114,10 @@ def to_csv(report: ScoreReport) -> str:
 
 
 def _cell(value: str) -> str:
-    """Text that a spreadsheet shows as text: a leading formula character gets a quote."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    """Text that a spreadsheet shows as text, never runs as a formula."""
+    from plan57.spreadsheet import neutralise
+
+    return neutralise(value)
 
 
 def _number(value: float | None) -> str:
