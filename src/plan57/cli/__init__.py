@@ -20,4 +20,13 @@ from plan57.cli._app import app
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app(prog_name="plan57")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a cancelled CI job, `kill`) exits through Python, so that cleanup runs: an
+    interrupted `write_atomic` removes its temporary file and leaves the old file whole."""
+    raise SystemExit(128 + signum)
