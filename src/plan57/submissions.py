@@ -268,7 +268,8 @@ class _Reader:
         indicators = [row[at].strip() for row in rows]
         if "" in indicators and any(not "".join(row).strip() for row in rows):
             return False
-        if any(cell.lstrip("\ufeff").lower() == "indicator" for cell in indicators):
+        # A header repeated further down (perhaps behind a byte-order mark) is for the slow path.
+        if "indicator" in "\n".join(indicators).lower():
             return False
         self._keep(name, rows, range(2, len(rows) + 2), positions)
         return True

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,18 @@ JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0
 
 @dataclass(frozen=True)
 class Validation:
+    """The report, and the rows that passed (typed for scoring), built when first asked for.
+
+    `check` never asks: on a million rows the frame of observations costs a tenth of a second
+    and a good deal of memory.
+    """
+
     report: CheckReport
-    observations: pd.DataFrame
+    build_observations: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        return self.build_observations()
 
 
 def check_repository(
@@ -102,7 +113,7 @@ def validate(
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files or f.file == catalogue_file]
-    return Validation(CheckReport.from_findings(findings), rules.observations())
+    return Validation(CheckReport.from_findings(findings), rules.observations)
 
 
 def _check_files(
@@ -564,33 +575,29 @@ class _RowRules:
             floor=self._per_value("indicator", self._jump_floor.get, "float64")[usable],
         )
         frame = frame.sort_values(["pair", "end", "months"], ascending=[True, True, False])
-        flow = frame["flow"]
+        # Sorted by pair, each pair's rows are a run: shifting within runs needs no groupby.
+        pairs = frame["pair"].to_numpy()
+        flow = frame["flow"].to_numpy(dtype=bool)
+        number = frame["number"].to_numpy(dtype=float)
+        end = frame["end"].to_numpy(dtype=float)
         # Flows are compared per month so that a year and a quarter can be compared.
-        frame["rate"] = np.where(flow, frame["number"] / frame["months"], frame["number"])
-        groups = frame.groupby("pair", sort=False)
-        previous = groups["number"].shift(1)
-        previous_period = groups["period_name"].shift(1)
-        fell = (
-            ~flow
-            & previous.notna()
-            & (frame["number"] < previous)
-            & (frame["end"] != groups["end"].shift(1))
-        )
-        for at in frame.index[fell]:
+        rate = np.where(flow, number / frame["months"].to_numpy(dtype=float), number)
+        previous = _shift_within(number, pairs, 1)
+        fell = ~flow & ~np.isnan(previous) & (number < previous)
+        fell &= end != _shift_within(end, pairs, 1)
+        names = frame["period_name"].to_numpy()
+        for position in np.flatnonzero(fell):
             self._warn_one(
                 frame,
-                at,
+                frame.index[position],
                 "stock-fell",
-                previous=_number_text(previous.at[at]),
-                previous_period=previous_period.at[at],
+                previous=_number_text(previous[position]),
+                previous_period=names[position - 1],
             )
-        history = np.column_stack(
-            [groups["rate"].shift(k).to_numpy(dtype=float) for k in range(1, 5)]
-        )
+        history = np.column_stack([_shift_within(rate, pairs, k) for k in range(1, 5)])
         counts = (~np.isnan(history)).sum(axis=1)
         enough = counts >= 2
         median = _median_of_valid(history, counts)
-        rate = frame["rate"].to_numpy(dtype=float)
         months = np.where(flow, frame["months"], 1).astype(float)
         # Small numbers jump by large factors without meaning anything: ask for a real gap too.
         floor = frame["floor"].to_numpy(dtype=float)
@@ -678,6 +685,16 @@ class _RowRules:
             }
         )
         return frame.reset_index(drop=True)
+
+
+def _shift_within(values: Any, runs: Any, by: int) -> Any:
+    """`values` moved `by` rows down within each run of equal `runs` (sorted); NaN elsewhere."""
+    import numpy as np
+
+    shifted = np.full(len(values), np.nan)
+    if by < len(values):
+        shifted[by:] = np.where(runs[by:] == runs[:-by], values[:-by], np.nan)
+    return shifted
 
 
 def _median_of_valid(history: Any, counts: Any) -> Any:
