@@ -23,7 +23,20 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
+    _utf8_output()
     app(prog_name="plan57")
+
+
+def _utf8_output() -> None:
+    """Write UTF-8 whatever the locale: under LANG=C without Python's UTF-8 mode the streams
+    are ASCII, and the first Vietnamese letter would stop the run."""
+    import codecs
+    import io
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(encoding="utf-8")
 
 
 def _terminate(signum: int, frame: object) -> None:
