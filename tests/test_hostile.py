@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -382,3 +383,40 @@ def test_alias_bomb_is_bounded_in_memory_and_time(tmp_path: Path, count: int) ->
     assert completed.returncode == 2, completed.stderr[-2000:]
     assert completed.stdout == b""
     assert b"aliases" in completed.stderr
+
+
+# --- hostile text in what plan57 publishes ---
+
+
+def test_markup_and_template_syntax_reach_the_report_as_text(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "data", root / "data")
+    catalogue = root / "data" / "targets.yaml"
+    text = catalogue.read_text("utf-8")
+    at = text.index("id: CT30\n")
+    start = text.index("name_en: ", at)
+    end = text.index("\n", start)
+    hostile = "<script>alert(1)</script> {{ 7*7 }} {% raw %}"
+    catalogue.write_text(text[:start] + f'name_en: "{hostile}"' + text[end:], encoding="utf-8")
+    notes = root / "data" / "submissions" / "so-tc" / "2025Q4.csv"
+    lines = notes.read_text("utf-8").splitlines()
+    assert lines[0].endswith(",note") and lines[1].endswith(",")
+    lines[1] += '"<script>alert(2)</script> {{ 6*7 }}"'
+    notes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke(
+        root,
+        "report",
+        "--period",
+        "2025Q4",
+        "--as-of",
+        "2026-03-01",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+    )
+    assert result.exit_code == 0
+    html = result.stdout
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %}" in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; {{ 6*7 }}" in html
