@@ -189,6 +189,7 @@ class _RowRules:
         self.failed = pd.Series(False, index=self.rows.index)
         self.good_files = good_files
         units = {i.id: i.unit for i in catalogue.indicators}
+        self._units = units
         self._factorised: dict[str, tuple[Any, Any]] = {}
         frame = self.rows
         reporters = {path: f.reporter for path, f in good_files.items()}
@@ -196,18 +197,29 @@ class _RowRules:
         frame["reporter"] = self._per_value("file", reporters.get, "str")
         frame["period_name"] = self._per_value("file", names.get, "str")
         frame["unit"] = self._per_value("indicator", units.get, "str")
+        self.has_reporter = pd.Series(self._codes("reporter")[0] >= 0, index=frame.index)
         self.numbers: dict[str, pd.Series] = {}
 
     # --- looking things up once per distinct value, not once per row ---
 
     def _codes(self, column: str) -> tuple[Any, Any]:
         """`column` factorised: a code per row and the distinct values, computed once."""
+        import numpy as np
         import pandas as pd
 
         found = self._factorised.get(column)
         if found is None:
-            found = self._factorised[column] = pd.factorize(self.rows[column])
+            codes, uniques = pd.factorize(self.rows[column])
+            # A plain array: iterating pandas' string arrays costs a call per element.
+            found = self._factorised[column] = (codes, np.asarray(uniques, dtype=object))
         return found
+
+    def _unit_in(self, *units: str) -> pd.Series:
+        """Rows whose indicator has one of `units`."""
+        return self._per_value("indicator", lambda i: self._units.get(i) in units, "bool")
+
+    def _empty(self, column: str) -> pd.Series:
+        return self._per_value(column, lambda cell: cell == "", "bool")
 
     def _per_value(self, column: str, lookup: Callable[[Any], Any], dtype: str) -> pd.Series:
         """`lookup` of each distinct value of `column`, spread back over the rows.
@@ -302,7 +314,7 @@ class _RowRules:
             if assigned_to:
                 allowed[i, :-1] = [reporter in assigned_to for reporter in reporters]
         assigned = pd.Series(allowed[indicator_codes, reporter_codes], index=rows.index)
-        outsider = known & rows["reporter"].notna() & ~assigned
+        outsider = known & self.has_reporter & ~assigned
         for at in rows.index[outsider]:
             indicator = rows.at[at, "indicator"]
             reporters = self._ids[indicator]
@@ -341,15 +353,15 @@ class _RowRules:
     def _periods(self) -> None:
         rows = self.rows
         stated = rows["period"]
-        mismatch = (stated != "") & rows["period_name"].notna() & (stated != rows["period_name"])
+        mismatch = ~self._empty("period") & self.has_reporter & (stated != rows["period_name"])
         self._flag(mismatch, "period-mismatch", "period", value="@period", period="@period_name")
 
     def _parse_numbers(self) -> pd.Series:
         import pandas as pd
 
-        yes_no = self.rows["unit"] == "yes_no"
+        yes_no = self._unit_in("yes_no")
         value = self._numeric_column("value", skip=yes_no)
-        empty = self.rows["value"] == ""
+        empty = self._empty("value")
         self._flag(empty, "missing-value", "value")
         for column in ("numerator", "denominator"):
             self.numbers[column] = self._numeric_column(column, skip=yes_no)
@@ -359,7 +371,7 @@ class _RowRules:
     def _numeric_column(self, column: str, skip: pd.Series) -> pd.Series:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""
         number, ambiguous_number = re.compile(NUMBER), re.compile(AMBIGUOUS)
-        present = self._per_value(column, lambda cell: cell != "", "bool") & ~skip
+        present = ~self._empty(column) & ~skip
         plain = self._per_value(column, lambda cell: bool(number.fullmatch(cell)), "bool")
         ambiguous = (
             present
@@ -375,8 +387,7 @@ class _RowRules:
         return parsed.where(~skip)
 
     def _yes_no(self) -> None:
-        rows = self.rows
-        yes_no = rows["unit"] == "yes_no"
+        yes_no = self._unit_in("yes_no")
         words = YES | NO
         # An empty cell is a missing value, whatever the unit.
         bad = yes_no & self._per_value(
@@ -385,18 +396,17 @@ class _RowRules:
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: pd.Series) -> None:
-        unit = self.rows["unit"]
-        percent = unit.isin(["percent", "percent_grdp"])
+        percent = self._unit_in("percent", "percent_grdp")
         self._flag(
             percent & ((value < 0) | (value > 100)), "percent-out-of-range", "value", value="@value"
         )
-        index = unit == "index"
+        index = self._unit_in("index")
         self._flag(
             index & ((value < 0) | (value > 1)), "index-out-of-range", "value", value="@value"
         )
-        others = unit.isin(["count", "per_10k"])
+        others = self._unit_in("count", "per_10k")
         self._flag(others & (value < 0), "negative-value", "value", value="@value")
-        count = unit == "count"
+        count = self._unit_in("count")
         self._flag(
             count & (value >= 0) & (value % 1 != 0), "fractional-count", "value", value="@value"
         )
@@ -408,7 +418,7 @@ class _RowRules:
         numerator, denominator = self.numbers["numerator"], self.numbers["denominator"]
         scale = self._per_value("unit", RATIO_SCALE.get, "float64")
         applies = scale.notna()
-        has_num, has_den = rows["numerator"] != "", rows["denominator"] != ""
+        has_num, has_den = ~self._empty("numerator"), ~self._empty("denominator")
         self._flag(
             applies & has_num & ~has_den,
             "ratio-incomplete",
@@ -426,13 +436,13 @@ class _RowRules:
         combines = {i.id: i.combine for i in self.catalogue.indicators}
         combine = self._per_value("indicator", combines.get, "str")
         self._flag(
-            applies & (combine == "ratio") & ~has_num & ~has_den & (rows["value"] != ""),
+            applies & (combine == "ratio") & ~has_num & ~has_den & ~self._empty("value"),
             "ratio-required",
             "numerator",
         )
         both = applies & numerator.notna() & denominator.notna()
         self._flag(both & (denominator == 0), "zero-denominator", "denominator")
-        bounded = rows["unit"].isin(["percent", "percent_grdp", "index"])
+        bounded = self._unit_in("percent", "percent_grdp", "index")
         above = both & bounded & (numerator > denominator) & (denominator != 0)
         self._flag(
             above,
@@ -483,7 +493,9 @@ class _RowRules:
         flows = {i.id for i in self.catalogue.indicators if i.flow}
         rows = self.rows
         candidates = rows[
-            rows["indicator"].isin(flows) & rows["reporter"].notna() & self._may_overlap(flows)
+            self._per_value("indicator", flows.__contains__, "bool")
+            & self.has_reporter
+            & self._may_overlap(flows)
         ]
         if candidates.empty:
             return
@@ -552,7 +564,7 @@ class _RowRules:
 
         rows = self.rows
         value = self.numbers["value"]
-        usable = ~self.failed & value.notna() & rows["reporter"].notna()
+        usable = ~self.failed & value.notna() & self.has_reporter
         if not usable.any():
             return
         stocks = {i.id for i in self.catalogue.indicators if not i.flow}
@@ -649,10 +661,10 @@ class _RowRules:
         ]
         if self.rows.empty:
             return pd.DataFrame({name: [] for name in columns})
-        keep = ~self.failed & self.rows["reporter"].notna()
+        keep = ~self.failed & self.has_reporter
         rows = self.rows[keep]
         periods = {p: f.period for p, f in self.good_files.items() if f.period}
-        yes_no = rows["unit"] == "yes_no"
+        yes_no = self._unit_in("yes_no")[keep]
         answer = self._per_value(
             "value",
             lambda v: True if v.lower() in YES else False if v.lower() in NO else None,
