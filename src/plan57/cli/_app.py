@@ -11,7 +11,6 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from plan57 import __version__
 from plan57.errors import Plan57Error
 from plan57.messages import Lang, default_lang, error_hint, render_error
 
@@ -79,6 +78,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from plan57 import __version__
+
         typer.echo(f"plan57 {__version__}")
         raise typer.Exit(0)
 
