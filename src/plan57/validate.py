@@ -571,70 +571,67 @@ class _RowRules:
         periods = {p: f.period for p, f in self.good_files.items() if f.period}
         reporter_codes, _ = self._codes("reporter")
         indicator_codes, indicators = self._codes("indicator")
-        # Sorting and grouping on integers: one number per (reporter, indicator), day numbers.
-        pair = reporter_codes.astype("int64") * (len(indicators) + 1) + indicator_codes
-        frame = rows.loc[usable, ["indicator", "file", "line", "value", "period_name"]]
-        frame = frame.assign(
-            pair=pair[usable.to_numpy()],
-            number=value[usable],
-            end=self._per_value(
-                "file", lambda p: periods[p].end.toordinal() if p in periods else None, "float64"
-            )[usable],
-            months=self._per_value(
-                "file", lambda p: periods[p].months if p in periods else None, "float64"
-            )[usable],
-            flow=~self._per_value("indicator", stocks.__contains__, "bool")[usable],
-            floor=self._per_value("indicator", self._jump_floor.get, "float64")[usable],
-        )
-        frame = frame.sort_values(["pair", "end", "months"], ascending=[True, True, False])
-        # Sorted by pair, each pair's rows are a run: shifting within runs needs no groupby.
-        pairs = frame["pair"].to_numpy()
-        flow = frame["flow"].to_numpy(dtype=bool)
-        number = frame["number"].to_numpy(dtype=float)
-        end = frame["end"].to_numpy(dtype=float)
+
+        def per_file(of: Callable[[Period], float]) -> Any:
+            return self._per_value(
+                "file", lambda p: of(periods[p]) if p in periods else None, "float64"
+            ).to_numpy()
+
+        # numpy arrays of the usable rows, sorted by (reporter, indicator) pair as one integer,
+        # then end of period, longer period first: each pair's rows form a run.
+        chosen = np.flatnonzero(usable.to_numpy())
+        pairs = (reporter_codes.astype("int64") * (len(indicators) + 1) + indicator_codes)[chosen]
+        end = per_file(lambda period: period.end.toordinal())[chosen]
+        months = per_file(lambda period: period.months)[chosen]
+        order = np.lexsort((-months, end, pairs))
+        chosen, pairs, end, months = chosen[order], pairs[order], end[order], months[order]
+        flow = ~self._per_value("indicator", stocks.__contains__, "bool").to_numpy()[chosen]
+        floor = self._per_value("indicator", self._jump_floor.get, "float64").to_numpy()[chosen]
+        number = value.to_numpy(dtype=float)[chosen]
         # Flows are compared per month so that a year and a quarter can be compared.
-        rate = np.where(flow, number / frame["months"].to_numpy(dtype=float), number)
+        rate = np.where(flow, number / months, number)
         previous = _shift_within(number, pairs, 1)
         fell = ~flow & ~np.isnan(previous) & (number < previous)
         fell &= end != _shift_within(end, pairs, 1)
-        names = frame["period_name"].to_numpy()
+        names = rows["period_name"].to_numpy()
         for position in np.flatnonzero(fell):
             self._warn_one(
-                frame,
-                frame.index[position],
+                chosen[position],
                 "stock-fell",
                 previous=_number_text(previous[position]),
-                previous_period=names[position - 1],
+                previous_period=names[chosen[position - 1]],
             )
         history = np.column_stack([_shift_within(rate, pairs, k) for k in range(1, 5)])
         counts = (~np.isnan(history)).sum(axis=1)
         enough = counts >= 2
         median = _median_of_valid(history, counts)
-        months = np.where(flow, frame["months"], 1).astype(float)
+        scale = np.where(flow, months, 1.0)
         # Small numbers jump by large factors without meaning anything: ask for a real gap too.
-        floor = frame["floor"].to_numpy(dtype=float)
-        gap = np.abs(rate - median) * months >= floor
+        gap = np.abs(rate - median) * scale >= floor
         far = (rate > median * JUMP_FACTOR) | (rate < median / JUMP_FACTOR)
         jump = enough & (median > 0) & far & gap
         for position in np.flatnonzero(jump):
-            at = frame.index[position]
-            scale = frame.at[at, "months"] if frame.at[at, "indicator"] not in stocks else 1
-            self._warn_one(frame, at, "value-jump", median=_number_text(median[position] * scale))
+            self._warn_one(
+                chosen[position],
+                "value-jump",
+                median=_number_text(median[position] * scale[position]),
+            )
 
     @property
     def _jump_floor(self) -> dict[str, float]:
         return {i.id: JUMP_FLOOR[i.unit] for i in self.catalogue.indicators if i.unit in JUMP_FLOOR}
 
-    def _warn_one(self, frame: pd.DataFrame, at: Any, code: str, **params: Any) -> None:
+    def _warn_one(self, at: Any, code: str, **params: Any) -> None:
+        rows = self.rows
         self.findings.append(
             make_finding(
                 code,
                 self.lang,
-                file=frame.at[at, "file"],
-                line=int(frame.at[at, "line"]),
+                file=rows.at[at, "file"],
+                line=int(rows.at[at, "line"]),
                 column="value",
-                indicator=frame.at[at, "indicator"],
-                value=shown(frame.at[at, "value"]),
+                indicator=rows.at[at, "indicator"],
+                value=shown(rows.at[at, "value"]),
                 **params,
             )
         )
