@@ -74,6 +74,25 @@ def test_corpus_file_prints_cleanly(
         assert raw not in result.output
 
 
+# The other commands that read submissions meet the same files.
+READERS = {
+    "fix --check": ["fix", "--check"],
+    "status": ["status", "--period", "2025Q1", "--as-of", "2026-06-30", "--format", "json"],
+    "score": ["score", "--period", "2025Q4", "--as-of", "2026-06-30", "--format", "json"],
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
+@pytest.mark.parametrize("reader", list(READERS))
+def test_corpus_file_through_the_other_readers(
+    tmp_path: Path, case: dict[str, Any], reader: str
+) -> None:
+    repo = corpus_repo(tmp_path, case["file"])
+    before = (repo.root / TARGET).read_bytes()
+    assert invoke(repo.root, *READERS[reader]).exit_code in (0, 1)
+    assert (repo.root / TARGET).read_bytes() == before
+
+
 def test_markup_in_cells_is_printed_as_text(tmp_path: Path) -> None:
     repo = corpus_repo(tmp_path, "markup-in-notes.csv")
     result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--lang", "en")

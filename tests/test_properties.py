@@ -100,6 +100,29 @@ def test_any_bytes_as_a_submission(content: bytes) -> None:
     assert_report_shape(report)
 
 
+@settings(PROPERTY, max_examples=25)
+@given(content=submission_bytes())
+def test_any_bytes_through_every_command_that_reads_submissions(content: bytes) -> None:
+    with fresh_repo() as repo:
+        path = repo.write(TARGET, content)
+        for args in (
+            ["score", "--period", "2025Q4", "--as-of", "2026-06-30", "--format", "json"],
+            ["status", "--period", "2025Q1", "--as-of", "2026-06-30", "--format", "json"],
+            ["fix", "--check"],
+        ):
+            assert invoke(repo.root, *args).exit_code in (0, 1), args
+        assert path.read_bytes() == content  # --check changes nothing
+        fixed = invoke(repo.root, "fix")
+        assert fixed.exit_code in (0, 1)
+        if path.read_bytes() != content:
+            # What `fix` writes is a file the checker can read: UTF-8, commas, a header.
+            code, report = check_json(repo.root)
+            assert code in (0, 1)
+            assert not {"encoding", "delimiter", "nul-byte", "truncated", "bad-quotes"} & {
+                problem["code"] for problem in file_problems(report)
+            }
+
+
 # A name is bytes on Linux; "/" separates folders and NUL ends the name.
 NAME = st.binary(min_size=1, max_size=40).filter(
     lambda name: b"/" not in name and b"\x00" not in name and name not in (b".", b"..")

@@ -191,7 +191,10 @@ def decode(raw: bytes) -> tuple[str, Encoding]:
             raise Refused("nul-byte")
         return decoded, encoding
     codec = {"windows-1258": "cp1258", "windows-1252": "cp1252"}.get(encoding, encoding)
-    return raw.decode(codec), encoding
+    decoded = _try_decode(raw, codec)
+    if decoded is None:  # a UTF-8 byte-order mark, then bytes that are not UTF-8
+        raise Refused("fix-unknown-encoding")
+    return decoded, encoding
 
 
 def read_table(raw: bytes) -> Table:
