@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from clirun import check_json, file_problems, invoke
 from conftest import REAL_CATALOGUE, DataRepo, make_repo
+from gitrepo import git, init
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.messages import SEVERITY
@@ -251,3 +252,30 @@ def test_any_yaml_as_the_catalogue_through_the_commands(text: str) -> None:
     assert shown.exit_code in (0, 2)
     assert table.exit_code == shown.exit_code
     assert (check.exit_code == 2) == (shown.exit_code == 2)
+
+
+@settings(PROPERTY, max_examples=15)
+@given(text=CATALOGUE_TEXT)
+def test_any_yaml_in_the_catalogues_history(text: str) -> None:
+    assume("\x00" not in text)
+    with fresh_repo() as repo:
+        init(repo.root)
+        git(repo.root, "add", "-A")
+        git(repo.root, "commit", "--quiet", "-m", "real", date="2026-01-05T09:00:00+07:00")
+        repo.catalogue.write_text(text, encoding="utf-8", errors="surrogatepass")
+        git(
+            repo.root,
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-am",
+            "any",
+            date="2026-02-05T09:00:00+07:00",
+        )
+        for args in (
+            ["history", "--format", "json"],
+            ["history", "CT05"],
+            ["diff", "HEAD~1", "HEAD", "--format", "json"],
+            ["score", "--period", "2025Q4", "--as-of", "2026-03-01", "--targets-at", "HEAD~1"],
+        ):
+            invoke(repo.root, *args)
