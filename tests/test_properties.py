@@ -279,3 +279,34 @@ def test_any_yaml_in_the_catalogues_history(text: str) -> None:
             ["score", "--period", "2025Q4", "--as-of", "2026-03-01", "--targets-at", "HEAD~1"],
         ):
             invoke(repo.root, *args)
+
+
+OPTION_VALUES = st.text(max_size=30).filter(lambda text: "\x00" not in text)
+
+
+@settings(PROPERTY, max_examples=40)
+@given(
+    value=OPTION_VALUES,
+    args=st.sampled_from(
+        [
+            ["check", "--as-of", "{}"],
+            ["check", "--changed-since", "{}"],
+            ["check", "{}"],
+            ["score", "--period", "{}"],
+            ["score", "--period", "2025Q4", "--targets-at", "{}"],
+            ["report", "--period", "{}", "--format", "md"],
+            ["status", "--period", "{}"],
+            ["history", "{}"],
+            ["history", "--since", "{}"],
+            ["diff", "{}"],
+            ["template", "--reporter", "{}", "--period", "2025Q4"],
+            ["check", "--lang", "{}"],
+        ]
+    ),
+)
+def test_any_option_value(value: str, args: list[str]) -> None:
+    with fresh_repo() as repo:
+        init(repo.root)
+        git(repo.root, "add", "-A")
+        git(repo.root, "commit", "--quiet", "-m", "real", date="2026-01-05T09:00:00+07:00")
+        invoke(repo.root, *[arg.replace("{}", value) for arg in args])
