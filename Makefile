@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 OUT ?= out
 # The period `make run` reports on (the bundled sample data runs to the end of 2025).
 PERIOD ?= 2025Q4
+# The benchmark has an environment of its own, so that its peer (frictionless) and profilers
+# never enter .venv.
+BENCH_VENV := benchmarks/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
 
 .PHONY: run test lint typecheck bench clean
 
@@ -31,5 +35,17 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest
 
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+# Not part of `make test`: builds the corpora once (seeded), then measures every budget and
+# writes the table into docs/performance.md; exits non-zero when a budget is missed.
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/generate.py
+	$(BENCH_VENV)/bin/python benchmarks/run.py
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache $(BENCH_VENV) benchmarks/.corpus
