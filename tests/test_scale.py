@@ -30,7 +30,7 @@ ROW = st.one_of(
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=st.lists(ROW, max_size=8), ending=st.sampled_from(["\n", "\r\n"]), last=st.booleans())
 def test_a_file_without_quotes_reads_as_the_row_by_row_reader_reads_it(
@@ -65,7 +65,7 @@ PERIODS = [
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     khcn=st.sets(st.sampled_from(PERIODS), max_size=6),
