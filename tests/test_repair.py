@@ -289,11 +289,20 @@ def test_canonical_files_are_left_alone_and_exports_come_back(
 
 
 def _cp1258_safe(cell: str) -> bool:
+    """Whether a windows-1258 export of `cell` is one a reader can recognise as such.
+
+    Windows-1258 writes tone marks as separate bytes. After a vowel that is Vietnamese; after
+    a consonant ("Ĺ" is L and an acute) the same bytes read just as well as windows-1252, and
+    no reader can tell which was meant, so such text is exported as UTF-16 instead.
+    """
     try:
-        cp1258(cell)
+        text = cp1258(cell).decode("cp1258")
     except UnicodeEncodeError:
         return False
-    return True
+    return all(
+        not unicodedata.combining(char) or before.lower() in "aăâeêioôơuưy"
+        for before, char in zip(" " + text, text, strict=False)
+    )
 
 
 # --- files and the command --------------------------------------------------------------------
