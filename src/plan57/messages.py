@@ -112,7 +112,7 @@ VI: dict[str, str] = {
     "repeated-header": "Dòng tiêu đề bị lặp lại giữa tệp.",
     "repeated-header.hint": "Xóa dòng này; thường do dán hai tệp nối nhau.",
     "bad-quotes": "Dấu ngoặc kép không khớp: ô bắt đầu bằng dấu ngoặc kép ở dòng này không được đóng đúng cách.",
-    "bad-quotes.hint": "Đóng ô bằng dấu ngoặc kép ngay trước dấu phẩy hoặc cuối dòng, và viết dấu ngoặc kép bên trong ô thành hai dấu (\"\"); nếu không, phần còn lại của tệp bị đọc thành một ô.",
+    "bad-quotes.hint": 'Đóng ô bằng dấu ngoặc kép ngay trước dấu phẩy hoặc cuối dòng, và viết dấu ngoặc kép bên trong ô thành hai dấu (""); nếu không, phần còn lại của tệp bị đọc thành một ô.',
     # --- findings: rows ---
     "unknown-indicator": "Mã chỉ tiêu «{value}» không có trong danh mục.",
     "unknown-indicator.hint": "Mã chỉ tiêu có dạng CT01 … CT55.{suggestion}",
@@ -473,7 +473,7 @@ EN: dict[str, str] = {
     "repeated-header": "The header row is repeated inside the file.",
     "repeated-header.hint": "Delete this row; it usually comes from pasting two files together.",
     "bad-quotes": "The double quotes do not match: a quoted cell that starts on this line is not closed properly.",
-    "bad-quotes.hint": "Close the cell with a double quote right before the next comma or the line end, and double any quote inside it (\"\"); otherwise the rest of the file is read as one cell.",
+    "bad-quotes.hint": 'Close the cell with a double quote right before the next comma or the line end, and double any quote inside it (""); otherwise the rest of the file is read as one cell.',
     # --- findings: rows ---
     "unknown-indicator": "The indicator id “{value}” is not in the catalogue.",
     "unknown-indicator.hint": "Indicator ids are CT01 … CT55.{suggestion}",
