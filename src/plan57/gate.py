@@ -9,10 +9,11 @@ changed, so that a pre-commit hook sees what is about to be committed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from plan57.findings import CheckReport, Finding, make_finding
+from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
 from plan57.models import Catalogue
 from plan57.repository import CATALOGUE, SUBMISSIONS
@@ -135,17 +136,21 @@ def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate
 
 
 def scope(
-    root: Path, chosen: list[Path] | None, changed_since: str | None, *, lang: Lang
+    root: Path,
+    catalogue: Catalogue,
+    chosen: Sequence[Path] | None,
+    changed_since: str | None,
+    *,
+    lang: Lang,
 ) -> tuple[list[Path] | None, list[Finding]]:
     """What `plan57 check` reports on (None: everything), and the findings it adds.
 
     Those are the gate's (with `changed_since`) and the CODEOWNERS warnings, which `check`
     gives on every run so that the registry and the forge never drift apart unnoticed.
     """
-    from plan57.catalogue import load_catalogue
     from plan57.codeowners import drift
 
-    catalogue = load_catalogue(root / CATALOGUE)
+    chosen = None if chosen is None else list(chosen)
     findings = drift(root, catalogue, lang=lang)
     if changed_since is None:
         return chosen, findings
@@ -155,8 +160,3 @@ def scope(
         # A new catalogue can make any submission wrong (an indicator reassigned, say).
         return None, findings
     return sorted({*(chosen or []), *result.paths}), findings
-
-
-def merge(report: CheckReport, findings: list[Finding]) -> CheckReport:
-    """`report` with `findings` added."""
-    return CheckReport.from_findings([*report.problems, *findings])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -61,17 +61,22 @@ def check_repository(
     as_of: date,
     lang: Lang,
     paths: Sequence[Path] | None = None,
+    changed_since: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> Validation:
     """Load the catalogue and the submissions under `root`, and validate them.
 
     With `paths`, findings are limited to those files, but every submission is still read:
-    a file can be wrong only in the light of another (overlapping periods).
+    a file can be wrong only in the light of another (overlapping periods). With
+    `changed_since`, the pull-request gate chooses the files and adds its own findings.
     """
+    from plan57.gate import scope
+
     catalogue_path = root / CATALOGUE
     if catalogue is None:
         catalogue = load_catalogue(catalogue_path)
     catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
+    paths, gate_findings = scope(root, catalogue, paths, changed_since, lang=lang)
     only_files = None
     files = None
     if paths is not None:
@@ -79,7 +84,7 @@ def check_repository(
         files = sorted({*everything, *links, *paths})
         only_files = {relative(root, path) for path in paths}
     submissions = read_submissions(root, files, lang=lang)
-    return validate(
+    validation = validate(
         catalogue,
         submissions,
         as_of=as_of,
@@ -88,6 +93,10 @@ def check_repository(
         catalogue_text=catalogue_text,
         only_files=only_files,
     )
+    if not gate_findings:
+        return validation
+    report = CheckReport.from_findings([*validation.report.problems, *gate_findings])
+    return replace(validation, report=report)
 
 
 def validate(

@@ -45,16 +45,19 @@ def check(
     lang: str | None = lang_option(),
 ) -> None:
     """Kiểm tra danh mục và số liệu nộp / validate the catalogue and the submissions."""
-    from plan57.gate import merge, scope
     from plan57.submissions import expand_paths
     from plan57.validate import check_repository
 
     language: Lang = lang  # type: ignore[assignment]
     root = root_of(ctx)
     chosen = expand_paths(root, paths) if paths else None
-    chosen, gate_findings = scope(root, chosen, changed_since, lang=language)
-    validation = check_repository(root, as_of=parse_as_of(as_of), lang=language, paths=chosen)
-    report = merge(validation.report, gate_findings)
+    report = check_repository(
+        root,
+        as_of=parse_as_of(as_of),
+        lang=language,
+        paths=chosen,
+        changed_since=changed_since,
+    ).report
     if output_format is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif output_format is CheckFormat.github:
