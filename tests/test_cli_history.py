@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -98,6 +99,74 @@ def test_table(story: Story) -> None:
     assert f"Skipped revision {story.r[7][:10]}" in out
     code, out, _ = run(story.root, "CT05", lang="vi")
     assert "Lịch sử chỉ tiêu CT05" in out and "nâng lên" in out
+
+
+def test_plain_lines_when_not_a_terminal(story: Story) -> None:
+    """A pipe or a file gets aligned lines, no table: each revision, then its changes."""
+    code, out, _ = run(story.root)
+    assert code == 0
+    report = revisions.history(story.root)
+    lines = out.splitlines()
+    assert lines[:2] == ["Catalogue history", ""]
+    header = lines[2]
+    assert header.split() == ["Commit", "Date", "Author", "Message"]
+    assert not any(mark in out for mark in "│┃━─")
+    commits = {revision.commit[:10]: revision for revision in report.revisions}
+    rows = [line for line in lines if line[:10] in commits]
+    assert [row[:10] for row in rows] == [revision.commit[:10] for revision in report.revisions]
+    message = header.index("Message")
+    for row in rows:
+        revision = commits[row[:10]]
+        assert row[header.index("Date") :].startswith(revision.date[:10])
+        assert row[header.index("Author") :].startswith(revision.author)
+        assert row[message:] == revision.message.split("\n")[0]
+    below = lines[lines.index(next(row for row in rows if row.startswith(story.r[3][:10]))) + 1 :]
+    assert below[:2] == [
+        "            CT01 name_vi: Tỷ lệ phủ sóng 5G trên địa bàn → Tỷ lệ phủ sóng mạng 5G trên "
+        "địa bàn tỉnh (changed)",
+        "            CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)",
+    ]
+    assert lines[-1].startswith(f"Skipped revision {story.r[7][:10]}")
+
+
+def test_plain_lines_align_any_author() -> None:
+    """Authors are padded by the columns they take: combining marks none, wide letters two."""
+    from rich.cells import cell_len
+
+    from plan57.cli._changes import history_text
+
+    authors = ["Nguyễn Văn A", unicodedata.normalize("NFD", "Nguyễn Văn Bình"), "王小明", "x"]
+    report = revisions.HistoryReport(
+        indicator=None,
+        revisions=[
+            revisions.Revision(
+                commit=f"{n:040x}",
+                date="2025-07-01T10:00:00+07:00",
+                author=a,
+                message="m\nbody",
+                changes=[],
+            )
+            for n, a in enumerate(authors)
+        ],
+    )
+    lines = history_text(report, "en").splitlines()
+    rows = [line for line in lines if line.endswith("  m")]
+    assert len(rows) == 4
+    assert len({cell_len(row) for row in rows}) == 1
+    assert lines.count("            —") == 4
+
+
+def test_table_on_a_terminal(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plan57.cli import history as command
+
+    monkeypatch.setattr(command, "_terminal", lambda: True)
+    code, out, _ = run(story.root, "CT05")
+    assert code == 0
+    assert "History of indicator CT05" in out
+    assert "┃ Commit" in out and "│" in out
+    assert "CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)" in out
+    code, out, _ = run(story.root)
+    assert f"Skipped revision {story.r[7][:10]}" in out
 
 
 def test_markdown(story: Story) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from functools import cached_property
 from typing import Literal
@@ -42,20 +43,27 @@ class Target(BaseModel):
 
     @classmethod
     def parse(cls, year: int, text: str) -> Target:
-        cleaned = " ".join(text.split())
-        if match := _MIN.fullmatch(cleaned):
-            return cls(year=year, kind="min", value=_number(match.group(1)), text=cleaned)
-        if match := _RANGE.fullmatch(cleaned):
-            low, high = _number(match.group(1)), _number(match.group(2))
-            return cls(year=year, kind="range", low=low, high=high, text=cleaned)
-        if match := _EXACT.fullmatch(cleaned):
-            return cls(year=year, kind="exact", value=_number(match.group(1)), text=cleaned)
-        return cls(year=year, kind="qualitative", text=cleaned)
+        return _parse_target(year, text)
 
     @property
     def threshold(self) -> float | None:
         """The number the value must reach: the minimum, the level, or a range's low end."""
         return self.low if self.kind == "range" else self.value
+
+
+# Targets are frozen, so one object can serve every catalogue that writes the same text: the
+# history of a catalogue parses the same few thousand targets again and again.
+@functools.lru_cache(maxsize=4096)
+def _parse_target(year: int, text: str) -> Target:
+    cleaned = " ".join(text.split())
+    if match := _MIN.fullmatch(cleaned):
+        return Target(year=year, kind="min", value=_number(match.group(1)), text=cleaned)
+    if match := _RANGE.fullmatch(cleaned):
+        low, high = _number(match.group(1)), _number(match.group(2))
+        return Target(year=year, kind="range", low=low, high=high, text=cleaned)
+    if match := _EXACT.fullmatch(cleaned):
+        return Target(year=year, kind="exact", value=_number(match.group(1)), text=cleaned)
+    return Target(year=year, kind="qualitative", text=cleaned)
 
 
 class Plan(BaseModel):
@@ -181,37 +189,12 @@ class Catalogue(BaseModel):
 
     @model_validator(mode="after")
     def _references(self) -> Catalogue:
-        _unique("groups", [g.id for g in self.groups])
-        _unique("registry", [e.id for e in self.registry])
+        references = References(self.plan, self.groups, self.registry)
+        references.check_ids()
         _unique("indicators", [i.id for i in self.indicators])
-        entries = {e.id for e in self.registry}
-        groups = {g.id for g in self.groups}
-        for entry in self.registry:
-            for member in entry.members:
-                if member not in entries:
-                    raise ValueError(f"{entry.id}: member {member} is not in the registry")
-        if self.plan.secretariat not in entries:
-            raise ValueError(f"plan.secretariat {self.plan.secretariat} is not in the registry")
+        references.check_registry()
         for ind in self.indicators:
-            if ind.group not in groups:
-                raise ValueError(f"{ind.id}: group {ind.group} is not defined")
-            for ref in [ind.lead, *ind.responsible, *ind.monitors, *ind.reporters]:
-                if ref not in entries:
-                    raise ValueError(f"{ind.id}: {ref} is not in the registry")
-            if ind.authority is not None and ind.authority not in self.expand(ind.reporters):
-                raise ValueError(f"{ind.id}: authority {ind.authority} is not one of its reporters")
-            # A group of several members is several reporters too.
-            if (
-                ind.combine == "single"
-                and ind.authority is None
-                and len(self.expand(ind.reporters)) > 1
-            ):
-                raise ValueError(
-                    f"{ind.id}: combine: single with several reporters needs an authority"
-                )
-            for target in ind.targets:
-                if target.year not in self.plan.milestones:
-                    raise ValueError(f"{ind.id}: {target.year} is not a milestone of the plan")
+            references.check_indicator(ind)
         return self
 
     @cached_property
@@ -229,20 +212,7 @@ class Catalogue(BaseModel):
 
     def expand(self, ids: list[str]) -> list[str]:
         """Reporter ids with every group replaced by its members (recursively), in order."""
-        out: list[str] = []
-        seen: set[str] = set()
-        stack = list(reversed(ids))
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            entry = self._entries.get(current)
-            if entry is not None and entry.kind == "group":
-                stack.extend(reversed(entry.members))
-            else:
-                out.append(current)
-        return out
+        return _expand(self._entries, ids)
 
     def entry(self, entry_id: str) -> RegistryEntry | None:
         return self._entries.get(entry_id)
@@ -266,6 +236,73 @@ class Catalogue(BaseModel):
         if entry is None:
             return entry_id
         return entry.name_vi if lang == "vi" else entry.name_en
+
+
+class References:
+    """What the catalogue's cross-references are checked against: registry, groups, milestones.
+
+    The checks are split so that a reader of many revisions (`plan57 history`) can check the
+    registry once for every revision that shares it, and each indicator once per registry.
+    `Catalogue` runs them all, in this order, for every catalogue it validates.
+    """
+
+    def __init__(self, plan: Plan, groups: list[Group], registry: list[RegistryEntry]) -> None:
+        self.plan = plan
+        self.groups = groups
+        self.registry = registry
+        self.entries = {e.id: e for e in registry}
+        self.group_ids = {g.id for g in groups}
+
+    def check_ids(self) -> None:
+        """No group and no registry entry is defined twice; raises ValueError."""
+        _unique("groups", [g.id for g in self.groups])
+        _unique("registry", [e.id for e in self.registry])
+
+    def check_registry(self) -> None:
+        """Group members and the secretariat exist; raises ValueError."""
+        for entry in self.registry:
+            for member in entry.members:
+                if member not in self.entries:
+                    raise ValueError(f"{entry.id}: member {member} is not in the registry")
+        if self.plan.secretariat not in self.entries:
+            raise ValueError(f"plan.secretariat {self.plan.secretariat} is not in the registry")
+
+    def check_indicator(self, ind: Indicator) -> None:
+        """One indicator's group, units, authority and milestones exist; raises ValueError."""
+        if ind.group not in self.group_ids:
+            raise ValueError(f"{ind.id}: group {ind.group} is not defined")
+        for ref in [ind.lead, *ind.responsible, *ind.monitors, *ind.reporters]:
+            if ref not in self.entries:
+                raise ValueError(f"{ind.id}: {ref} is not in the registry")
+        if ind.authority is not None and ind.authority not in _expand(self.entries, ind.reporters):
+            raise ValueError(f"{ind.id}: authority {ind.authority} is not one of its reporters")
+        # A group of several members is several reporters too.
+        if (
+            ind.combine == "single"
+            and ind.authority is None
+            and len(_expand(self.entries, ind.reporters)) > 1
+        ):
+            raise ValueError(f"{ind.id}: combine: single with several reporters needs an authority")
+        for target in ind.targets:
+            if target.year not in self.plan.milestones:
+                raise ValueError(f"{ind.id}: {target.year} is not a milestone of the plan")
+
+
+def _expand(entries: dict[str, RegistryEntry], ids: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    stack = list(reversed(ids))
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        entry = entries.get(current)
+        if entry is not None and entry.kind == "group":
+            stack.extend(reversed(entry.members))
+        else:
+            out.append(current)
+    return out
 
 
 def _unique(what: str, ids: list[str]) -> None:

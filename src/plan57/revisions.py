@@ -12,6 +12,7 @@ of the catalogue that did not change from one revision to the next.
 from __future__ import annotations
 
 import contextlib
+import operator
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -201,8 +202,13 @@ def compare(old: Catalogue | None, new: Catalogue | None) -> list[Change]:
         _whole(changes, old, new)
     else:
         _sections(changes, old, new)
-    old_indicators = {i.id: i for i in old.indicators} if old is not None else {}
-    new_indicators = {i.id: i for i in new.indicators} if new is not None else {}
+    before = old.indicators if old is not None else []
+    after = new.indicators if new is not None else []
+    # An indicator object in both is unchanged (the cache shares unedited ones between
+    # revisions, and ids are unique): only the others are compared, field by field.
+    shared = {id(i) for i in before}.intersection(map(id, after))
+    old_indicators = {i.id: i for i in before if id(i) not in shared}
+    new_indicators = {i.id: i for i in after if id(i) not in shared}
     for ident in sorted(old_indicators.keys() | new_indicators.keys()):
         changes.extend(compare_indicator(old_indicators.get(ident), new_indicators.get(ident)))
     return changes
@@ -237,7 +243,7 @@ def _sections(changes: list[Change], old: Catalogue, new: Catalogue) -> None:
         before_items: list[BaseModel] = getattr(old, collection)
         after_items: list[BaseModel] = getattr(new, collection)
         if len(before_items) == len(after_items) and all(
-            a is b for a, b in zip(before_items, after_items, strict=True)
+            map(operator.is_, before_items, after_items)
         ):
             continue
         before, after = _by_id(before_items), _by_id(after_items)

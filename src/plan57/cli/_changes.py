@@ -1,7 +1,14 @@
-"""Presenting catalogue changes (`plan57 diff`, `plan57 history`) to people: rich and Markdown."""
+"""Presenting catalogue changes (`plan57 diff`, `plan57 history`) to people.
+
+Rich tables on a terminal, Markdown for pull requests, and for a history sent to a pipe or a
+file, plain aligned lines (a rich table of thousands of rows takes longer to draw than the
+history takes to read, and its box drawing gets in the way of `grep`).
+"""
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from plan57.messages import Lang, text
@@ -185,6 +192,57 @@ def print_history(report: HistoryReport, lang: Lang, out: Console) -> None:
         out.print(table)
     for note in skipped_notes(report, lang):
         out.print(f"[dim]{escape(note)}[/dim]")
+
+
+# Longer author names overflow their column on their own line rather than widen every line.
+_AUTHOR_WIDTH = 30
+
+
+def history_text(report: HistoryReport, lang: Lang) -> str:
+    """The history as plain aligned lines: each revision on one line, its changes below it."""
+    lines = [history_title(report, lang), ""]
+    if not report.revisions:
+        lines.append(text("label.history-none", lang))
+    else:
+        heads = [text(key, lang) for key in ("label.commit", "label.date", "label.author")]
+        authors = {revision.author for revision in report.revisions}
+        widths = [
+            max(10, _width(heads[0])),
+            max(10, _width(heads[1])),
+            min(_AUTHOR_WIDTH, max(_width(heads[2]), *map(_width, authors))),
+        ]
+        indent = " " * (widths[0] + 2)
+        lines.append(_aligned([*heads, text("label.message", lang)], widths))
+        for revision in report.revisions:
+            subject = revision.message.split("\n", 1)[0]
+            cells = [revision.commit[:10], revision.date[:10], revision.author, subject]
+            lines.append(_aligned(cells, widths))
+            changes = summary(revision, lang, whole=report.indicator is None) or ["—"]
+            lines += [indent + change.replace("\n", "\n" + indent) for change in changes]
+    notes = skipped_notes(report, lang)
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(cells: list[str], widths: list[int]) -> str:
+    """Cells padded to their column's width, two spaces apart; the last one as it is."""
+    padded = [
+        cell + " " * max(0, width - _width(cell))
+        for cell, width in zip(cells[:-1], widths, strict=True)
+    ]
+    return "  ".join([*padded, cells[-1]]).rstrip()
+
+
+@functools.lru_cache(maxsize=1024)
+def _width(value: str) -> int:
+    """The columns a string takes on a terminal: combining marks none, wide characters two."""
+    if value.isascii():
+        return len(value)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in value
+    )
 
 
 def history_markdown(report: HistoryReport, lang: Lang) -> str:

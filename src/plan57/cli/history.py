@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sys
 
 import typer
 
@@ -42,5 +43,12 @@ def history(
         typer.echo(report.model_dump_json(indent=2))
     elif output_format is HistoryFormat.md:
         typer.echo(_changes.history_markdown(report, language), nl=False)
-    else:
+    elif _terminal():
         _changes.print_history(report, language, console())
+    else:
+        typer.echo(_changes.history_text(report, language), nl=False)
+
+
+def _terminal() -> bool:
+    """Whether people read the output as it comes (a rich table), or a pipe or file takes it."""
+    return sys.stdout.isatty()
