@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +16,7 @@ from plan57.cli._output import console, github_escape, parse_as_of
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
-    from plan57.findings import CheckReport
+    from plan57.findings import CheckReport, Finding
 
 
 class CheckFormat(enum.StrEnum):
@@ -87,29 +90,51 @@ def _print_github(report: CheckReport) -> None:
 
 
 def _print_human(report: CheckReport, lang: Lang) -> None:
+    """Problems grouped by file; colours on a terminal, plain text anywhere else (CI logs)."""
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        _print_rich(report, lang)
+        return
+    lines: list[str] = []
+    for problem, new_file, location, label in _human_rows(report, lang):
+        if new_file:
+            lines += ["", problem.file or ""]
+        lines.append(f"  {location}{label} {problem.code} {problem.message}")
+        lines.append(f"    → {problem.hint}")
+    lines += ["", _summary(report, lang)]
+    typer.echo("\n".join(lines))
+
+
+def _print_rich(report: CheckReport, lang: Lang) -> None:
     from rich.markup import escape
 
     out = console()
+    for problem, new_file, location, label in _human_rows(report, lang):
+        if new_file:
+            out.print(f"\n[bold]{escape(problem.file or '')}[/bold]")
+        colour = "red" if problem.severity == "error" else "yellow"
+        out.print(
+            f"  {escape(location)}[{colour}]{label}[/{colour}] [dim]{problem.code}[/dim] "
+            f"{escape(problem.message)}"
+        )
+        out.print(f"    → {escape(problem.hint)}", style="dim")
+    out.print(f"\n{_summary(report, lang)}")
+
+
+def _human_rows(report: CheckReport, lang: Lang) -> Iterator[tuple[Finding, bool, str, str]]:
+    """Each problem, whether it starts a new file, where it is ("line 3, column value: ")."""
     current: str | None = None
     for problem in report.problems:
-        if problem.file != current:
-            current = problem.file
-            out.print(f"\n[bold]{escape(current or '')}[/bold]")
         where = []
         if problem.line is not None:
             where.append(f"{text('label.line', lang)} {problem.line}")
         if problem.column is not None:
             where.append(f"{text('label.column', lang)} {problem.column}")
-        colour = "red" if problem.severity == "error" else "yellow"
-        label = text(f"label.{problem.severity}", lang)
-        location = ", ".join(where)
-        prefix = f"  {location}: " if location else "  "
-        out.print(
-            f"{escape(prefix)}[{colour}]{label}[/{colour}] [dim]{problem.code}[/dim] "
-            f"{escape(problem.message)}"
-        )
-        out.print(f"    → {escape(problem.hint)}", style="dim")
-    summary = text("label.check-summary", lang, errors=report.errors, warnings=report.warnings)
+        location = f"{', '.join(where)}: " if where else ""
+        yield problem, problem.file != current, location, text(f"label.{problem.severity}", lang)
+        current = problem.file
+
+
+def _summary(report: CheckReport, lang: Lang) -> str:
     if report.ok and not report.warnings:
-        summary = text("label.check-ok", lang)
-    out.print(f"\n{summary}")
+        return text("label.check-ok", lang)
+    return text("label.check-summary", lang, errors=report.errors, warnings=report.warnings)
