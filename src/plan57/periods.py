@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 Granularity = Literal["year", "half", "quarter", "month"]
@@ -31,11 +31,12 @@ class Period:
     def last_month(self) -> int:
         return self.first_month + self.months - 1
 
-    @property
+    # Periods are shared (parse_period caches them) and asked for their dates per row.
+    @cached_property
     def start(self) -> date:
         return date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """The last day of the period."""
         if self.last_month == 12:
