@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from plan57.errors import Plan57Error
-from plan57.messages import Lang, default_lang, error_hint, render_error
+from plan57.messages import Lang, default_lang, error_hint, render_error, text
 
 
 class _State:
@@ -59,7 +59,7 @@ def _lang() -> Lang:
 
 
 def _report(message: str, hint: str) -> None:
-    label = "lỗi" if _lang() == "vi" else "error"
+    label = text("label.error", _lang())
     sys.stderr.write(f"plan57: {label}: {message}\n  → {hint}\n")
 
 
