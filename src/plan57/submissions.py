@@ -1,7 +1,8 @@
-"""Reading submission files: from bytes to one frame of text cells, with file-level findings.
+"""Reading submission files: from bytes to columns of text cells, with file-level findings.
 
-Every file is read with Python's csv module and all rows go into a single pandas frame: one
-frame per file costs far more than the reading itself.
+Every file is read with Python's csv module and all rows go into one list per column (a
+pandas frame per file would cost far more than the reading itself). `check` works on the
+lists and never imports pandas; the same rows as one frame are built when first asked for.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,7 @@ OPTIONAL = ("period", "numerator", "denominator", "note", "source")
 # Columns a filled-in `plan57 template` carries to help whoever fills it in; the checker ignores them.
 HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
+COLUMNS = ("file", "line", *CELLS)
 _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
 # windows-1258 writes most tone marks as combining bytes right after their vowel, and has Đ/đ;
 # in windows-1252 the same bytes are Ì Ò Þ ì ò (after consonants, as in "Hòa") and Ð ð (rare).
@@ -57,11 +60,32 @@ class SubmissionFile:
 
 @dataclass
 class Submissions:
-    """All rows of all files as text, and what was wrong with the files themselves."""
+    """All rows of all files as text, and what was wrong with the files themselves.
+
+    `columns` holds one list per name of `COLUMNS`, a row at the same position in each: the
+    file's path, the line (an int) and the stripped, interned cells ("" where a file lacks the
+    column).
+    """
 
     files: list[SubmissionFile]
-    rows: pd.DataFrame
+    columns: dict[str, list[Any]]
     findings: list[Finding] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.columns["file"])
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The same rows as one frame of text cells (and int lines), built when first asked for.
+
+        The rules of `check` never ask: importing pandas alone costs more than checking a
+        province.
+        """
+        import pandas as pd
+
+        rows = pd.DataFrame(self.columns, columns=list(COLUMNS))
+        rows["line"] = rows["line"].astype("int64")
+        return rows
 
 
 def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
@@ -107,9 +131,7 @@ def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
 def read_submissions(
     root: Path, paths: Sequence[Path] | None = None, *, lang: Lang = "vi"
 ) -> Submissions:
-    """Read the submissions under `root` (or just `paths`) into one frame of text cells."""
-    import pandas as pd
-
+    """Read the submissions under `root` (or just `paths`) into columns of text cells."""
     if paths is None:
         files, links = submission_paths(root)
     else:
@@ -120,9 +142,7 @@ def read_submissions(
         reader.findings.append(make_finding("link-refused", lang, file=relative(root, link)))
     for path in files:
         reader.read(path)
-    rows = pd.DataFrame(reader.columns, columns=["file", "line", *CELLS])
-    rows["line"] = rows["line"].astype("int64")
-    return Submissions(files=reader.files, rows=rows, findings=reader.findings)
+    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
 
 
 class _Reader:
@@ -133,7 +153,7 @@ class _Reader:
         self.lang = lang
         self.files: list[SubmissionFile] = []
         self.findings: list[Finding] = []
-        self.columns: dict[str, list[Any]] = {name: [] for name in ("file", "line", *CELLS)}
+        self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
         self._prefix = str(root) + os.sep
         self._inside = str(root / SUBMISSIONS) + os.sep
 

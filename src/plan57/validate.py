@@ -1,7 +1,9 @@
 """The submission contract: every rule `plan57 check` applies, as findings in one report.
 
-Row rules run on the single frame of all rows at once (pandas), so that a province's files,
-or a million rows, are checked in seconds; findings are only built for the rows that fail.
+Row rules run on the columns of all rows at once (numpy arrays, each rule per distinct cell),
+so that a province's files, or a million rows, are checked in seconds; findings are only built
+for the rows that fail. `check` never imports pandas: only the frame of observations (for
+`score` and `report`) does.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from plan57.repository import CATALOGUE, relative
 from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
+
+    Mask = npt.NDArray[np.bool_]
+    Floats = npt.NDArray[np.float64]
+    Codes = npt.NDArray[np.intp]
+    Objects = npt.NDArray[np.object_]
 
 # ASCII digits only: `\d` also matches full-width and other scripts' digits ("１２", "٣").
 NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
@@ -118,7 +127,7 @@ def validate(
     findings += catalogue_smells(catalogue, lang, catalogue_file, catalogue_text)
     good_files, file_findings = _check_files(catalogue, submissions.files, as_of, lang)
     findings += file_findings
-    rules = _RowRules(catalogue, submissions.rows, good_files, lang)
+    rules = _RowRules(catalogue, submissions, good_files, lang)
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files or f.file == catalogue_file]
@@ -180,102 +189,139 @@ def _number_text(value: float) -> str:
 
 
 class _RowRules:
-    """Row rules over the frame of all rows; remembers which rows failed."""
+    """Row rules over the columns of all rows, as numpy arrays; remembers which rows failed.
+
+    Rows are positions in `Submissions.columns`. No pandas here: `check` never imports it.
+    """
 
     def __init__(
         self,
         catalogue: Catalogue,
-        rows: pd.DataFrame,
+        submissions: Submissions,
         good_files: dict[str, SubmissionFile],
         lang: Lang,
     ) -> None:
-        import pandas as pd
+        import numpy as np
 
         self.catalogue = catalogue
         self.lang = lang
-        self.rows = rows.reset_index(drop=True)
+        self.columns = submissions.columns
+        self.size = len(self.columns["file"])
         self.findings: list[Finding] = []
-        self.failed = pd.Series(False, index=self.rows.index)
+        self.failed: Mask = np.zeros(self.size, dtype=bool)
         self.good_files = good_files
         units = {i.id: i.unit for i in catalogue.indicators}
         self._units = units
-        self._factorised: dict[str, tuple[Any, Any]] = {}
-        frame = self.rows
+        self._factorised: dict[str, tuple[Codes, Objects]] = {}
         reporters = {path: f.reporter for path, f in good_files.items()}
         names = {path: str(f.period) for path, f in good_files.items()}
-        frame["reporter"] = self._per_value("file", reporters.get, "str")
-        frame["period_name"] = self._per_value("file", names.get, "str")
-        frame["unit"] = self._per_value("indicator", units.get, "str")
-        self.has_reporter = pd.Series(self._codes("reporter")[0] >= 0, index=frame.index)
-        self.numbers: dict[str, pd.Series] = {}
+        self._derive("reporter", "file", reporters.get)
+        self._derive("period_name", "file", names.get)
+        self._derive("unit", "indicator", units.get)
+        self.has_reporter: Mask = self._codes("reporter")[0] >= 0
+        self.numbers: dict[str, Floats] = {}
 
     # --- looking things up once per distinct value, not once per row ---
 
-    def _codes(self, column: str) -> tuple[Any, Any]:
-        """`column` factorised: a code per row and the distinct values, computed once."""
+    def _codes(self, column: str) -> tuple[Codes, Objects]:
+        """`column` factorised: a code per row and the distinct values, computed once.
+
+        The distinct values come in the order of their first row (as `pandas.factorize` gives
+        them); cells are interned strings, so the dictionary's hashing is cheap.
+        """
         import numpy as np
-        import pandas as pd
 
         found = self._factorised.get(column)
         if found is None:
-            codes, uniques = pd.factorize(self.rows[column])
-            # A plain array: iterating pandas' string arrays costs a call per element.
-            found = self._factorised[column] = (codes, np.asarray(uniques, dtype=object))
+            cells = self.columns[column]
+            distinct = list(dict.fromkeys(cells))
+            number = dict(zip(distinct, range(len(distinct)), strict=True))
+            codes = np.fromiter(map(number.__getitem__, cells), dtype=np.intp, count=len(cells))
+            found = self._factorised[column] = (codes, _objects(distinct))
         return found
 
-    def _unit_in(self, *units: str) -> pd.Series:
+    def _derive(self, name: str, column: str, lookup: Callable[[Any], Any]) -> None:
+        """A column computed from `column`'s distinct values, factorised without any row loop.
+
+        A None from `lookup` is a missing cell (code -1). Taking the derived values in the
+        order of `column`'s distinct values keeps them in the order of their first row.
+        """
+        import numpy as np
+
+        codes, uniques = self._codes(column)
+        derived = [lookup(value) for value in uniques]
+        distinct = [value for value in dict.fromkeys(derived) if value is not None]
+        number = dict(zip(distinct, range(len(distinct)), strict=True))
+        table = np.array([number.get(value, -1) for value in derived] + [-1], dtype=np.intp)
+        self._factorised[name] = (table[codes], _objects(distinct))
+
+    def _value(self, column: str, at: Any) -> Any:
+        """The cell of `column` at row `at` (None where a derived column has nothing)."""
+        cells = self.columns.get(column)
+        if cells is not None:
+            return cells[at]
+        codes, uniques = self._codes(column)
+        code = codes[at]
+        return uniques[code] if code >= 0 else None
+
+    def _unit_in(self, *units: str) -> Mask:
         """Rows whose indicator has one of `units`."""
-        return self._per_value("indicator", lambda i: self._units.get(i) in units, "bool")
+        found: Mask = self._per_value("indicator", lambda i: self._units.get(i) in units, "bool")
+        return found
 
-    def _empty(self, column: str) -> pd.Series:
-        return self._per_value(column, lambda cell: cell == "", "bool")
+    def _empty(self, column: str) -> Mask:
+        found: Mask = self._per_value(column, lambda cell: cell == "", "bool")
+        return found
 
-    def _per_value(self, column: str, lookup: Callable[[Any], Any], dtype: str) -> pd.Series:
+    def _per_value(self, column: str, lookup: Callable[[Any], Any], dtype: str) -> Any:
         """`lookup` of each distinct value of `column`, spread back over the rows.
 
         A million rows hold a few thousand distinct cells, so patterns, dictionaries and number
         parsing run on those and numpy spreads the answers. A missing cell gets None: NaN as a
-        number or text, False as a flag.
+        number, NaT as a date, False as a flag.
         """
         import numpy as np
-        import pandas as pd
 
         codes, uniques = self._codes(column)
         table = [lookup(value) for value in uniques]
         table.append(None)  # code -1, a missing cell
-        # numpy turns None into NaN, False or NaT by itself; text stays objects until pandas.
+        # numpy turns None into NaN, False or NaT by itself; text stays objects.
         kind: Any = {"float64": float, "bool": bool, "datetime64[s]": dtype}.get(dtype, object)
-        return pd.Series(np.asarray(table, dtype=kind)[codes], index=self.rows.index, dtype=dtype)
+        if kind is object:
+            return _objects(table)[codes]
+        return np.asarray(table, dtype=kind)[codes]
 
     # --- building findings for the rows a mask selects ---
 
-    def _flag(self, mask: pd.Series, code: str, column: str | None, **params: Any) -> None:
+    def _flag(self, mask: Mask, code: str, column: str | None, **params: Any) -> None:
         """One finding per selected row; `params` values that are column names are looked up."""
         if not mask.any():
             return
         self.failed |= mask
         self._emit(mask, code, column, params)
 
-    def _warn(self, mask: pd.Series, code: str, column: str | None, **params: Any) -> None:
+    def _warn(self, mask: Mask, code: str, column: str | None, **params: Any) -> None:
         if mask.any():
             self._emit(mask, code, column, params)
 
-    def _emit(self, mask: pd.Series, code: str, column: str | None, params: dict[str, Any]) -> None:
-        selected = self.rows[mask]
-        for record in selected.to_dict("records"):
+    def _emit(self, mask: Mask, code: str, column: str | None, params: dict[str, Any]) -> None:
+        import numpy as np
+
+        files, lines, indicators = (self.columns[name] for name in ("file", "line", "indicator"))
+        for at in np.flatnonzero(mask).tolist():
             values = {
-                key: shown(record[value[1:]])
+                key: shown(self._value(value[1:], at))
                 if isinstance(value, str) and value.startswith("@")
                 else value
                 for key, value in params.items()
             }
-            indicator = record["indicator"] if record["indicator"] in self._ids else None
+            indicator = indicators[at] if indicators[at] in self._ids else None
             self.findings.append(
                 make_finding(
                     code,
                     self.lang,
-                    file=record["file"],
-                    line=int(record["line"]),
+                    file=files[at],
+                    line=int(lines[at]),
                     column=column,
                     indicator=indicator,
                     **values,
@@ -289,28 +335,30 @@ class _RowRules:
     # --- the rules ---
 
     def run(self) -> list[Finding]:
-        if self.rows.empty:
+        if not self.size:
             return []
-        self._indicators()
-        self._periods()
-        value = self._parse_numbers()
-        self._yes_no()
-        self._ranges(value)
-        self._ratios(value)
-        self._duplicates()
-        self._flow_overlaps()
-        self._plausibility()
+        import numpy as np
+
+        # NaN stands for a missing number and is compared and divided freely below.
+        with np.errstate(all="ignore"):
+            self._indicators()
+            self._periods()
+            value = self._parse_numbers()
+            self._yes_no()
+            self._ranges(value)
+            self._ratios(value)
+            self._duplicates()
+            self._flow_overlaps()
+            self._plausibility()
         return self.findings
 
     def _indicators(self) -> None:
         import numpy as np
-        import pandas as pd
 
-        rows = self.rows
         ids = self._ids
         known = self._per_value("indicator", ids.__contains__, "bool")
         unknown = ~known
-        for at in rows.index[unknown]:
+        for at in np.flatnonzero(unknown).tolist():
             self._unknown_indicator(at)
         self.failed |= unknown
         indicator_codes, indicators = self._codes("indicator")
@@ -322,37 +370,35 @@ class _RowRules:
             assigned_to = ids.get(indicator)
             if assigned_to:
                 allowed[i, :-1] = [reporter in assigned_to for reporter in reporters]
-        assigned = pd.Series(allowed[indicator_codes, reporter_codes], index=rows.index)
+        assigned = allowed[indicator_codes, reporter_codes]
         outsider = known & self.has_reporter & ~assigned
-        for at in rows.index[outsider]:
-            indicator = rows.at[at, "indicator"]
-            reporters = self._ids[indicator]
+        for at in np.flatnonzero(outsider).tolist():
+            indicator = self._value("indicator", at)
             self._flag_one(
                 at,
                 "not-assigned",
                 "indicator",
-                reporter=rows.at[at, "reporter"],
-                reporters=", ".join(sorted(reporters)) or "—",
+                reporter=self._value("reporter", at),
+                reporters=", ".join(sorted(ids[indicator])) or "—",
             )
 
     def _flag_one(self, at: int, code: str, column: str | None, **params: Any) -> None:
-        self.failed.at[at] = True
-        row = self.rows.loc[at]
-        indicator = row["indicator"] if row["indicator"] in self._ids else None
+        self.failed[at] = True
+        indicator = self.columns["indicator"][at]
         self.findings.append(
             make_finding(
                 code,
                 self.lang,
-                file=row["file"],
-                line=int(row["line"]),
+                file=self.columns["file"][at],
+                line=int(self.columns["line"][at]),
                 column=column,
-                indicator=indicator,
+                indicator=indicator if indicator in self._ids else None,
                 **params,
             )
         )
 
     def _unknown_indicator(self, at: int) -> None:
-        raw = str(self.rows.at[at, "indicator"])
+        raw = str(self.columns["indicator"][at])
         guess = _guess_indicator(raw, list(self._ids))
         suggestion = text("label.did-you-mean", self.lang, value=guess) if guess else ""
         self._flag_one(
@@ -360,14 +406,18 @@ class _RowRules:
         )
 
     def _periods(self) -> None:
-        rows = self.rows
-        stated = rows["period"]
-        mismatch = ~self._empty("period") & self.has_reporter & (stated != rows["period_name"])
+        import numpy as np
+
+        stated_codes, stated = self._codes("period")
+        name_codes, names = self._codes("period_name")
+        # The file's period name as a code of the stated cells (-2: no row states it).
+        at = dict(zip(stated.tolist(), range(len(stated)), strict=True))
+        as_stated = np.array([at.get(name, -2) for name in names] + [-3], dtype=np.intp)
+        differs = stated_codes != as_stated[name_codes]
+        mismatch = ~self._empty("period") & self.has_reporter & differs
         self._flag(mismatch, "period-mismatch", "period", value="@period", period="@period_name")
 
-    def _parse_numbers(self) -> pd.Series:
-        import pandas as pd
-
+    def _parse_numbers(self) -> Floats:
         yes_no = self._unit_in("yes_no")
         value = self._numeric_column("value", skip=yes_no)
         empty = self._empty("value")
@@ -375,10 +425,12 @@ class _RowRules:
         for column in ("numerator", "denominator"):
             self.numbers[column] = self._numeric_column(column, skip=yes_no)
         self.numbers["value"] = value
-        return pd.Series(value, index=self.rows.index)
+        return value
 
-    def _numeric_column(self, column: str, skip: pd.Series) -> pd.Series:
+    def _numeric_column(self, column: str, skip: Mask) -> Floats:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""
+        import numpy as np
+
         number, ambiguous_number = re.compile(NUMBER), re.compile(AMBIGUOUS)
         present = ~self._empty(column) & ~skip
         plain = self._per_value(column, lambda cell: bool(number.fullmatch(cell)), "bool")
@@ -393,7 +445,8 @@ class _RowRules:
         parsed = self._per_value(
             column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
         )
-        return parsed.where(~skip)
+        result: Floats = np.where(skip, np.nan, parsed)
+        return result
 
     def _yes_no(self) -> None:
         yes_no = self._unit_in("yes_no")
@@ -404,7 +457,7 @@ class _RowRules:
         )
         self._flag(bad, "not-yes-no", "value", value="@value")
 
-    def _ranges(self, value: pd.Series) -> None:
+    def _ranges(self, value: Floats) -> None:
         percent = self._unit_in("percent", "percent_grdp")
         self._flag(
             percent & ((value < 0) | (value > 100)), "percent-out-of-range", "value", value="@value"
@@ -420,13 +473,12 @@ class _RowRules:
             count & (value >= 0) & (value % 1 != 0), "fractional-count", "value", value="@value"
         )
 
-    def _ratios(self, value: pd.Series) -> None:
+    def _ratios(self, value: Floats) -> None:
         import numpy as np
 
-        rows = self.rows
         numerator, denominator = self.numbers["numerator"], self.numbers["denominator"]
         scale = self._per_value("unit", RATIO_SCALE.get, "float64")
-        applies = scale.notna()
+        applies = ~np.isnan(scale)
         has_num, has_den = ~self._empty("numerator"), ~self._empty("denominator")
         self._flag(
             applies & has_num & ~has_den,
@@ -443,13 +495,13 @@ class _RowRules:
             missing="numerator",
         )
         combines = {i.id: i.combine for i in self.catalogue.indicators}
-        combine = self._per_value("indicator", combines.get, "str")
+        by_ratio = self._per_value("indicator", lambda i: combines.get(i) == "ratio", "bool")
         self._flag(
-            applies & (combine == "ratio") & ~has_num & ~has_den & ~self._empty("value"),
+            applies & by_ratio & ~has_num & ~has_den & ~self._empty("value"),
             "ratio-required",
             "numerator",
         )
-        both = applies & numerator.notna() & denominator.notna()
+        both = applies & ~np.isnan(numerator) & ~np.isnan(denominator)
         self._flag(both & (denominator == 0), "zero-denominator", "denominator")
         bounded = self._unit_in("percent", "percent_grdp", "index")
         above = both & bounded & (numerator > denominator) & (denominator != 0)
@@ -460,37 +512,40 @@ class _RowRules:
             numerator="@numerator",
             denominator="@denominator",
         )
-        usable = both & (denominator > 0) & value.notna() & ~above
-        expected = (numerator / denominator.where(denominator > 0)) * scale
+        usable = both & (denominator > 0) & ~np.isnan(value) & ~above
+        expected = (numerator / np.where(denominator > 0, denominator, np.nan)) * scale
         # A value agrees when it is the ratio rounded to as many decimals as the value shows.
         decimals = self._per_value("value", _decimals, "float64")
         tolerance = 0.5 * np.power(10.0, -decimals) + 1e-9
-        mismatch = usable & ((value - expected).abs() > tolerance)
-        for at in rows.index[mismatch]:
+        mismatch = usable & (np.abs(value - expected) > tolerance)
+        for at in np.flatnonzero(mismatch).tolist():
             self._flag_one(
                 at,
                 "ratio-mismatch",
                 "value",
-                value=shown(rows.at[at, "value"]),
-                numerator=shown(rows.at[at, "numerator"]),
-                denominator=shown(rows.at[at, "denominator"]),
-                expected=f"{expected.at[at]:.{max(int(decimals.at[at]), 2)}f}",
+                value=shown(self.columns["value"][at]),
+                numerator=shown(self.columns["numerator"][at]),
+                denominator=shown(self.columns["denominator"][at]),
+                expected=f"{expected[at]:.{max(int(decimals[at]), 2)}f}",
             )
 
     def _duplicates(self) -> None:
-        import pandas as pd
+        import numpy as np
 
-        rows = self.rows
         file_codes, _ = self._codes("file")
         indicator_codes, indicators = self._codes("indicator")
-        key = file_codes.astype("int64") * (len(indicators) + 1) + indicator_codes
-        repeated = pd.Series(key, index=rows.index).duplicated(keep="first")
+        key = file_codes.astype(np.int64) * (len(indicators) + 1) + indicator_codes
+        # The first row of each (file, indicator) pair, and which pair each row belongs to.
+        _, first, pair = np.unique(key, return_index=True, return_inverse=True)
+        repeated = np.ones(self.size, dtype=bool)
+        repeated[first] = False
         if not repeated.any():
             return
-        first_line = rows.groupby(["file", "indicator"])["line"].transform("first")
-        for at in rows.index[repeated]:
+        first_at = first[pair.reshape(-1)]
+        lines = self.columns["line"]
+        for at in np.flatnonzero(repeated).tolist():
             self._flag_one(
-                at, "duplicate-indicator", "indicator", first_line=int(first_line.at[at])
+                at, "duplicate-indicator", "indicator", first_line=int(lines[first_at[at]])
             )
 
     def _flow_overlaps(self) -> None:
@@ -499,27 +554,25 @@ class _RowRules:
         Both files get a finding: either may be the new one, and `check PATH` reports only the
         files it is given.
         """
+        import numpy as np
+
         flows = {i.id for i in self.catalogue.indicators if i.flow}
-        rows = self.rows
-        candidates = rows[
+        candidates = np.flatnonzero(
             self._per_value("indicator", flows.__contains__, "bool")
             & self.has_reporter
             & self._may_overlap(flows)
-        ]
-        if candidates.empty:
+        ).tolist()
+        if not candidates:
             return
         periods = {path: f.period for path, f in self.good_files.items()}
         grouped: dict[tuple[str, str], list[tuple[Period, str, Any]]] = {}
-        for at, file, reporter, indicator in zip(
-            candidates.index,
-            candidates["file"],
-            candidates["reporter"],
-            candidates["indicator"],
-            strict=True,
-        ):
+        files, indicators = self.columns["file"], self.columns["indicator"]
+        for at in candidates:
+            file = files[at]
             period = periods[file]
             assert period is not None
-            grouped.setdefault((reporter, indicator), []).append((period, file, at))
+            key = (self._value("reporter", at), indicators[at])
+            grouped.setdefault(key, []).append((period, file, at))
         for entries in grouped.values():
             entries.sort(key=lambda entry: (entry[0], entry[1]))
             for period, file, at in entries:
@@ -534,7 +587,7 @@ class _RowRules:
                         other_file=clash[1],
                     )
 
-    def _may_overlap(self, flows: set[str]) -> Any:
+    def _may_overlap(self, flows: set[str]) -> Mask:
         """Rows of the (reporter, indicator) pairs in which two files' periods overlap.
 
         A cheap sieve before the exact comparison of periods: sorted by start, a pair's files
@@ -563,7 +616,7 @@ class _RowRules:
         latest = np.maximum.accumulate(end + offset) - offset
         same_pair = pair[1:] == pair[:-1]
         clash = same_pair & (file[1:] != file[:-1]) & (start[1:] <= latest[:-1])
-        suspects = np.zeros(len(self.rows), dtype=bool)
+        suspects = np.zeros(self.size, dtype=bool)
         suspects[chosen[order]] = np.isin(pair, pair[1:][clash])
         return suspects
 
@@ -571,9 +624,8 @@ class _RowRules:
         """Warnings on rows that passed: a stock that falls, a value far from recent ones."""
         import numpy as np
 
-        rows = self.rows
         value = self.numbers["value"]
-        usable = ~self.failed & value.notna() & self.has_reporter
+        usable = ~self.failed & ~np.isnan(value) & self.has_reporter
         if not usable.any():
             return
         stocks = {i.id for i in self.catalogue.indicators if not i.flow}
@@ -581,34 +633,34 @@ class _RowRules:
         reporter_codes, _ = self._codes("reporter")
         indicator_codes, indicators = self._codes("indicator")
 
-        def per_file(of: Callable[[Period], float]) -> Any:
-            return self._per_value(
+        def per_file(of: Callable[[Period], float]) -> Floats:
+            found: Floats = self._per_value(
                 "file", lambda p: of(periods[p]) if p in periods else None, "float64"
-            ).to_numpy()
+            )
+            return found
 
         # numpy arrays of the usable rows, sorted by (reporter, indicator) pair as one integer,
         # then end of period, longer period first: each pair's rows form a run.
-        chosen = np.flatnonzero(usable.to_numpy())
+        chosen = np.flatnonzero(usable)
         pairs = (reporter_codes.astype("int64") * (len(indicators) + 1) + indicator_codes)[chosen]
         end = per_file(lambda period: period.end.toordinal())[chosen]
         months = per_file(lambda period: period.months)[chosen]
         order = np.lexsort((-months, end, pairs))
         chosen, pairs, end, months = chosen[order], pairs[order], end[order], months[order]
-        flow = ~self._per_value("indicator", stocks.__contains__, "bool").to_numpy()[chosen]
-        floor = self._per_value("indicator", self._jump_floor.get, "float64").to_numpy()[chosen]
-        number = value.to_numpy(dtype=float)[chosen]
+        flow = ~self._per_value("indicator", stocks.__contains__, "bool")[chosen]
+        floor = self._per_value("indicator", self._jump_floor.get, "float64")[chosen]
+        number = value[chosen]
         # Flows are compared per month so that a year and a quarter can be compared.
         rate = np.where(flow, number / months, number)
         previous = _shift_within(number, pairs, 1)
         fell = ~flow & ~np.isnan(previous) & (number < previous)
         fell &= end != _shift_within(end, pairs, 1)
-        names = rows["period_name"].to_numpy()
-        for position in np.flatnonzero(fell):
+        for position in np.flatnonzero(fell).tolist():
             self._warn_one(
                 chosen[position],
                 "stock-fell",
                 previous=_number_text(previous[position]),
-                previous_period=names[chosen[position - 1]],
+                previous_period=self._value("period_name", chosen[position - 1]),
             )
         history = np.column_stack([_shift_within(rate, pairs, k) for k in range(1, 5)])
         counts = (~np.isnan(history)).sum(axis=1)
@@ -619,7 +671,7 @@ class _RowRules:
         gap = np.abs(rate - median) * scale >= floor
         far = (rate > median * JUMP_FACTOR) | (rate < median / JUMP_FACTOR)
         jump = enough & (median > 0) & far & gap
-        for position in np.flatnonzero(jump):
+        for position in np.flatnonzero(jump).tolist():
             self._warn_one(
                 chosen[position],
                 "value-jump",
@@ -631,22 +683,23 @@ class _RowRules:
         return {i.id: JUMP_FLOOR[i.unit] for i in self.catalogue.indicators if i.unit in JUMP_FLOOR}
 
     def _warn_one(self, at: Any, code: str, **params: Any) -> None:
-        rows = self.rows
+        columns = self.columns
         self.findings.append(
             make_finding(
                 code,
                 self.lang,
-                file=rows.at[at, "file"],
-                line=int(rows.at[at, "line"]),
+                file=columns["file"][at],
+                line=int(columns["line"][at]),
                 column="value",
-                indicator=rows.at[at, "indicator"],
-                value=shown(rows.at[at, "value"]),
+                indicator=columns["indicator"][at],
+                value=shown(columns["value"][at]),
                 **params,
             )
         )
 
     def observations(self) -> pd.DataFrame:
-        """The rows that passed every rule, typed for scoring."""
+        """The rows that passed every rule, typed for scoring (the one place pandas is used)."""
+        import numpy as np
         import pandas as pd
 
         columns = [
@@ -665,10 +718,9 @@ class _RowRules:
             "note",
             "source",
         ]
-        if self.rows.empty:
+        if not self.size:
             return pd.DataFrame({name: [] for name in columns})
         keep = ~self.failed & self.has_reporter
-        rows = self.rows[keep]
         periods = {p: f.period for p, f in self.good_files.items() if f.period}
         yes_no = self._unit_in("yes_no")[keep]
         answer = self._per_value(
@@ -677,32 +729,51 @@ class _RowRules:
             "object",
         )[keep]
 
+        def cells(column: str) -> pd.Series:
+            if column in self.columns:
+                return pd.Series(_objects(self.columns[column])[keep], dtype=object).astype(str)
+            codes, uniques = self._codes(column)
+            return pd.Series(uniques[codes[keep]], dtype=object).astype(str)
+
+        def number(column: str) -> pd.Series:
+            return pd.Series(self.numbers[column][keep], dtype="float64")
+
         def per_file(attribute: str, dtype: str) -> pd.Series:
-            return self._per_value(
+            found = self._per_value(
                 "file",
                 lambda p: getattr(periods[p], attribute) if p in periods else None,
                 dtype,
-            )[keep]
+            )
+            return pd.Series(found[keep], dtype=dtype)
 
         frame = pd.DataFrame(
             {
-                "reporter": rows["reporter"].astype(str),
-                "period": rows["period_name"].astype(str),
-                "indicator": rows["indicator"].astype(str),
-                "value": self.numbers["value"][keep].astype("float64"),
-                "answer": answer.where(yes_no, None).astype(object),
-                "numerator": self.numbers["numerator"][keep].astype("float64"),
-                "denominator": self.numbers["denominator"][keep].astype("float64"),
-                "file": rows["file"].astype(str),
-                "line": rows["line"].astype("int64"),
+                "reporter": cells("reporter"),
+                "period": cells("period_name"),
+                "indicator": cells("indicator"),
+                "value": number("value"),
+                "answer": pd.Series(answer, dtype=object).where(yes_no, None).astype(object),
+                "numerator": number("numerator"),
+                "denominator": number("denominator"),
+                "file": cells("file"),
+                "line": pd.Series(np.asarray(self.columns["line"], dtype=np.int64)[keep]),
                 "start": per_file("start", "datetime64[s]"),
                 "end": per_file("end", "datetime64[s]"),
                 "months": per_file("months", "float64").astype("int64"),
-                "note": rows["note"].astype(str),
-                "source": rows["source"].astype(str),
+                "note": cells("note"),
+                "source": cells("source"),
             }
         )
         return frame.reset_index(drop=True)
+
+
+def _objects(values: list[Any]) -> Objects:
+    """`values` as a one-dimensional numpy array of objects (never split into more axes)."""
+    import numpy as np
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _shift_within(values: Any, runs: Any, by: int) -> Any:
