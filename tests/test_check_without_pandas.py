@@ -1,0 +1,85 @@
+"""`check` never imports pandas (a fact, not a timing); `score` and the observations still do."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "data" / "report-repo"
+AS_OF = "2025-10-20"
+# Rows that reach every kind of row rule: unknown indicator, not a number, duplicate, an
+# overlapping flow (2025M07 inside so-khcn's 2025Q3), a missing value.
+BROKEN = "indicator,value,numerator,denominator\nCT15,abc,,\nCT15,2,,\nCT99,1,,\nCT16,,,\n"
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(FIXTURE, copy)
+    (copy / "data" / "submissions" / "so-khcn" / "2025M07.csv").write_text(BROKEN, "utf-8")
+    return copy
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PLAN57_")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=60,
+        check=False,
+    )
+
+
+def _cli(root: Path, *args: str) -> str:
+    """Run the CLI's entry point with `args` in this process, then say whether pandas came in."""
+    argv = ["plan57", "--root", str(root), *args]
+    return (
+        "import sys\n"
+        "from plan57.cli import main\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    code = stop.code\n"
+        "print('pandas' in sys.modules, code, file=sys.stderr)\n"
+    )
+
+
+def test_the_check_command_does_not_import_pandas(root: Path) -> None:
+    result = _python(_cli(root, "check", "--as-of", AS_OF, "--format", "json", "--lang", "en"))
+    assert result.stderr.strip().splitlines()[-1] == "False 1", result.stderr
+    codes = {problem["code"] for problem in json.loads(result.stdout)["problems"]}
+    assert {"not-a-number", "unknown-indicator", "duplicate-indicator", "flow-overlap"} <= codes
+    assert "missing-value" in codes
+
+
+def test_the_library_check_does_not_import_pandas_until_observations_are_asked_for(
+    root: Path,
+) -> None:
+    code = (
+        "import sys, datetime, pathlib\n"
+        "from plan57.validate import check_repository\n"
+        f"v = check_repository(pathlib.Path({str(root)!r}),"
+        " as_of=datetime.date(2025, 10, 20), lang='en')\n"
+        "print(len(v.report.problems) > 0, 'pandas' in sys.modules)\n"
+        "frame = v.observations\n"
+        "print(type(frame).__name__, len(frame) > 0, 'pandas' in sys.modules)\n"
+    )
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True False", "DataFrame True True"]
+
+
+def test_score_still_works_beside_it(root: Path) -> None:
+    args = ("score", "--period", "2025Q3", "--as-of", AS_OF, "--format", "json", "--lang", "en")
+    result = _python(_cli(root, *args))
+    assert result.stderr.strip().splitlines()[-1] == "True 0", result.stderr
+    assert json.loads(result.stdout)["indicators"]
