@@ -30,7 +30,6 @@ COLUMNS: tuple[str, ...] = (
     "note",
     "source",
 )
-HELPER_COLUMNS: frozenset[str] = frozenset({"name", "unit", "target"})
 BOM = "\ufeff"
 
 

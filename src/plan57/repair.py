@@ -26,23 +26,12 @@ from plan57.files import write_atomic
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang, text
 from plan57.repository import SUBMISSIONS, inside, relative
+from plan57.submissions import CELLS, HELPER_COLUMNS
 
 Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "windows-1258", "windows-1252"]
 
-KNOWN_COLUMNS: frozenset[str] = frozenset(
-    {
-        "indicator",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-        "note",
-        "source",
-        "name",
-        "unit",
-        "target",
-    }
-)
+# The submission contract's columns, whose names `fix` writes in lower case.
+KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
 NUMERIC_COLUMNS: frozenset[str] = frozenset({"value", "numerator", "denominator"})
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
 ENCODING_NAMES: dict[str, str] = {
