@@ -428,6 +428,8 @@ VI: dict[str, str] = {
     "label.codeowners-written": "Đã ghi {path} từ danh mục đơn vị.",
     "label.codeowners-unchanged": "{path} đã khớp với danh mục đơn vị.",
     "label.codeowners-would": "{path} cần cập nhật: chạy plan57 codeowners.",
+    # --- one vocabulary, explain, progress (issue 15) ---
+    "label.format-deprecated": "--format {old} sẽ bị bỏ ở phiên bản sau; hãy dùng --format {new}.",
     "label.problems-title": "Kết quả kiểm tra plan57",
     "label.problems-severity": "Mức",
     "label.problems-code": "Mã lỗi",
@@ -789,6 +791,8 @@ EN: dict[str, str] = {
     "label.codeowners-written": "Wrote {path} from the registry.",
     "label.codeowners-unchanged": "{path} already matches the registry.",
     "label.codeowners-would": "{path} needs updating: run plan57 codeowners.",
+    # --- one vocabulary, explain, progress (issue 15) ---
+    "label.format-deprecated": "--format {old} is deprecated and will be removed in a later release; use --format {new}.",
     "label.problems-title": "plan57 check",
     "label.problems-severity": "Severity",
     "label.problems-code": "Code",

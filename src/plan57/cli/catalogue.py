@@ -6,22 +6,20 @@ import enum
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import console
 from plan57.messages import Lang, text
 
 
 class CatalogueFormat(enum.StrEnum):
-    table = "table"
+    human = "human"
     json = "json"
 
 
 @app.command("catalogue")
 def show_catalogue(
     ctx: typer.Context,
-    output_format: CatalogueFormat = typer.Option(
-        CatalogueFormat.table, "--format", help="table | json"
-    ),
+    output_format: str = format_option(CatalogueFormat, HUMAN),
     lang: str | None = lang_option(),
 ) -> None:
     """Danh mục chỉ tiêu / show the indicator catalogue."""
@@ -29,8 +27,9 @@ def show_catalogue(
     from plan57.repository import CATALOGUE
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(CatalogueFormat, output_format)
     catalogue = load_catalogue(root_of(ctx) / CATALOGUE)
-    if output_format is CatalogueFormat.json:
+    if shape is CatalogueFormat.json:
         typer.echo(catalogue.model_dump_json(indent=2, by_alias=True))
         return
     from rich.markup import escape

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import console, github_escape, parse_as_of
 from plan57.messages import Lang, text
 
@@ -33,9 +33,7 @@ def check(
     paths: list[Path] | None = typer.Argument(
         None, help="Tệp hoặc thư mục cần kiểm tra / files or folders to check (default: all)."
     ),
-    output_format: CheckFormat = typer.Option(
-        CheckFormat.human, "--format", help="human | github | json | gitlab | md"
-    ),
+    output_format: str = format_option(CheckFormat, HUMAN),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Ngày kiểm tra / check date, YYYY-MM-DD (default: today)."
     ),
@@ -52,24 +50,25 @@ def check(
     from plan57.validate import check_repository
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(CheckFormat, output_format)
     root = root_of(ctx)
-    chosen = expand_paths(root, paths) if paths else None
+    selected = expand_paths(root, paths) if paths else None
     report = check_repository(
         root,
         as_of=parse_as_of(as_of),
         lang=language,
-        paths=chosen,
+        paths=selected,
         changed_since=changed_since,
     ).report
-    if output_format is CheckFormat.json:
+    if shape is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is CheckFormat.github:
+    elif shape is CheckFormat.github:
         _print_github(report)
-    elif output_format is CheckFormat.gitlab:
+    elif shape is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
         typer.echo(code_quality_json(report))
-    elif output_format is CheckFormat.md:
+    elif shape is CheckFormat.md:
         from plan57.ci import markdown
 
         typer.echo(markdown(report, language), nl=False)
