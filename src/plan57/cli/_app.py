@@ -136,7 +136,7 @@ def top_help(ctx: Any) -> str:
 
 def _examples(commands: list[str]) -> str:
     lines = [
-        f"{AUDIENCE_PANELS[who].split(' / ')[1].capitalize()}: {example}"
+        f"{AUDIENCE_PANELS[who]}: {example}"
         for who, (command, example) in AUDIENCE_EXAMPLES.items()
         if command in commands
     ]
@@ -267,6 +267,8 @@ def lang_option() -> Any:
         callback=remember_lang,
         metavar="<vi|en>",
         autocompletion=lambda: ["vi", "en"],
+        # Before the other options, so that what they say (a deprecated --format) is in it.
+        is_eager=True,
     )
 
 

@@ -63,7 +63,7 @@ def check(
     if shape is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif shape is CheckFormat.github:
-        _print_github(report)
+        _print_github(report, language)
     elif shape is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
@@ -77,14 +77,15 @@ def check(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _print_github(report: CheckReport) -> None:
+def _print_github(report: CheckReport, lang: Lang) -> None:
     for problem in report.problems:
         properties = [f"file={github_escape(problem.file or '', property_value=True)}"]
         if problem.line is not None:
             properties.append(f"line={problem.line}")
         title = problem.code if problem.column is None else f"{problem.code} ({problem.column})"
         properties.append(f"title={github_escape(title, property_value=True)}")
-        message = github_escape(f"{problem.message} → {problem.hint}")
+        more = text("label.explain-more", lang, code=problem.code)
+        message = github_escape(f"{problem.message} → {problem.hint} {more}")
         typer.echo(f"::{problem.severity} {','.join(properties)}::{message}")
 
 
@@ -98,7 +99,7 @@ def _print_human(report: CheckReport, lang: Lang) -> None:
         if new_file:
             lines += ["", problem.file or ""]
         lines.append(f"  {location}{label} {problem.code} {problem.message}")
-        lines.append(f"    → {problem.hint}")
+        lines.append(f"    → {problem.hint} {text('label.explain-more', lang, code=problem.code)}")
     lines += ["", _summary(report, lang)]
     typer.echo("\n".join(lines))
 
@@ -115,7 +116,8 @@ def _print_rich(report: CheckReport, lang: Lang) -> None:
             f"  {escape(location)}[{colour}]{label}[/{colour}] [dim]{problem.code}[/dim] "
             f"{escape(problem.message)}"
         )
-        out.print(f"    → {escape(problem.hint)}", style="dim")
+        more = text("label.explain-more", lang, code=problem.code)
+        out.print(f"    → {escape(problem.hint)} {more}", style="dim")
     out.print(f"\n{_summary(report, lang)}")
 
 

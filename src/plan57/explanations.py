@@ -1,0 +1,89 @@
+"""What every finding code and scoring flag means, for `plan57 explain` (like `ruff rule`).
+
+The texts come from the message tables: the finding's own message and hint (placeholders
+shown as <name>), and `explain.<code>.*` entries for why it matters and a wrong and a right
+example. A scoring flag has its meaning and fix under `explain.<flag>` and `explain.<flag>.fix`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from plan57.errors import UsageError
+from plan57.messages import SEVERITY, TABLES, Lang, text
+
+
+class Explanation(BaseModel):
+    code: str
+    kind: Literal["finding", "flag"]
+    severity: Literal["error", "warning"] | None
+    meaning: str
+    why: str
+    wrong: str
+    right: str
+    fix: str
+
+
+class Explanations(BaseModel):
+    """The JSON of `plan57 explain --format json`."""
+
+    lang: Lang
+    codes: list[Explanation]
+
+
+def flags() -> tuple[str, ...]:
+    from plan57.scoring import FLAGS
+
+    return FLAGS
+
+
+def codes() -> list[str]:
+    """Every code `plan57 explain` knows: finding codes, then scoring flags."""
+    return [*SEVERITY, *flags()]
+
+
+def explain(code: str, lang: Lang) -> Explanation:
+    known = codes()
+    wanted = code.strip().lower()
+    if wanted not in known:
+        close = difflib.get_close_matches(wanted, known, n=1)
+        suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+        raise UsageError("explain-unknown", value=code, suggestion=suggestion)
+    if wanted in SEVERITY:
+        return Explanation(
+            code=wanted,
+            kind="finding",
+            severity=SEVERITY[wanted],
+            meaning=_template(wanted, lang),
+            fix=_template(f"{wanted}.hint", lang),
+            **_examples(wanted, lang),
+        )
+    return Explanation(
+        code=wanted,
+        kind="flag",
+        severity=None,
+        meaning=text(f"explain.{wanted}", lang),
+        fix=text(f"explain.{wanted}.fix", lang),
+        **_examples(wanted, lang),
+    )
+
+
+def explain_all(lang: Lang) -> Explanations:
+    return Explanations(lang=lang, codes=[explain(code, lang) for code in codes()])
+
+
+def _examples(code: str, lang: Lang) -> dict[str, str]:
+    return {part: text(f"explain.{code}.{part}", lang) for part in ("why", "wrong", "right")}
+
+
+def _template(key: str, lang: Lang) -> str:
+    """A message as a pattern: its placeholders shown as <name>, a suggestion left out."""
+    return TABLES[lang][key].format_map(_Shown())
+
+
+class _Shown(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "" if key == "suggestion" else f"<{key}>"
