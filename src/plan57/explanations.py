@@ -7,13 +7,12 @@ example. A scoring flag has its meaning and fix under `explain.<flag>` and `expl
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
-from plan57.messages import SEVERITY, TABLES, Lang, text
+from plan57.messages import SEVERITY, TABLES, Lang, did_you_mean, text
 
 
 class Explanation(BaseModel):
@@ -49,8 +48,7 @@ def explain(code: str, lang: Lang) -> Explanation:
     known = codes()
     wanted = code.strip().lower()
     if wanted not in known:
-        close = difflib.get_close_matches(wanted, known, n=1)
-        suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+        suggestion = did_you_mean(wanted, known, lang)
         raise UsageError("explain-unknown", value=code, suggestion=suggestion)
     if wanted in SEVERITY:
         return Explanation(

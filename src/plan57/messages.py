@@ -431,6 +431,8 @@ VI: dict[str, str] = {
     # --- one vocabulary, explain, progress (issue 15) ---
     "label.format-deprecated": "--format {old} sẽ bị bỏ ở phiên bản sau; hãy dùng --format {new}.",
     "label.explain-more": "Xem thêm: plan57 explain {code}",
+    "report.col.count": "Số chỉ tiêu",
+    "quantity.percent_grdp": "{value}% GRDP",
     "explain-unknown": "«{value}» không phải mã lỗi hay cờ đánh giá nào.",
     "explain-unknown.hint": "Xem danh sách bằng lệnh plan57 explain.{suggestion}",
     "explain.findings": "Mã lỗi và cảnh báo của plan57 check ({count})",
@@ -648,7 +650,7 @@ EN: dict[str, str] = {
     "duplicate-column.hint": "Keep one “{name}” column and delete the other.",
     "blank-row": "Blank row.",
     "blank-row.hint": "Delete the blank row, or run “plan57 fix {file}”.",
-    "ragged-row": "The row has {found} cells but the header has {expected} columns.",
+    "ragged-row": "The row has {found} {found:cell|cells} but the header has {expected} {expected:column|columns}.",
     "ragged-row.hint": "Look for an extra or missing comma; a cell that contains a comma must be in double quotes.",
     "repeated-header": "The header row is repeated inside the file.",
     "repeated-header.hint": "Delete this row; it usually comes from pasting two files together.",
@@ -730,7 +732,7 @@ EN: dict[str, str] = {
     "label.hint": "How to fix",
     "label.line": "line",
     "label.column": "column",
-    "label.check-summary": "{errors} errors, {warnings} warnings.",
+    "label.check-summary": "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}.",
     "label.check-ok": "No errors.",
     "label.did-you-mean": " Did you mean {value}?",
     "label.catalogue-title": "Indicator catalogue — Plan {number}",
@@ -778,7 +780,7 @@ EN: dict[str, str] = {
     "score.unweighted": "the ratio is an unweighted mean because numerators and denominators are missing",
     "score.no-target": "The indicator has no target to score against.",
     "score.no-data": "No figures for any period ending by {end}.",
-    "score.no-data-stale": "No recent figure: the latest (period {period}) is more than {months} months old.",
+    "score.no-data-stale": "No recent figure: the latest (period {period}) is more than {months} {months:month|months} old.",
     "score.no-data-year": "No figures for {year} yet (latest: period {period}).",
     "score.no-data-authority": "No figure from the authoritative reporter ({authority}).",
     "score.summary-line": "Period {period}: {on_track} on track, {at_risk} at risk, {missed} missed, {no_data} without data.",
@@ -795,7 +797,7 @@ EN: dict[str, str] = {
     "report.as-of": "Scored on {as_of}",
     "report.generated": "Generated {time}",
     "report.summary": "Summary",
-    "report.total": "{total} indicators",
+    "report.total": "{total} {total:indicator|indicators}",
     "report.indicators": "Indicators",
     "report.by.group": "by the appendix's indicator groups",
     "report.by.monitor": "by monitoring unit (an indicator may appear under several)",
@@ -851,11 +853,11 @@ EN: dict[str, str] = {
     "report.revisions": "Target revisions during the period",
     "report.revisions-none": "No target was revised during the period.",
     "report.revisions-unknown": "The history of target revisions could not be read: {reason}",
-    "report.check": "Data check: {errors} errors, {warnings} warnings; rows with errors are not counted.",
+    "report.check": "Data check: {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}; rows with errors are not counted.",
     "report.written": "Report written: {path}",
     "report.skip": "Skip to the indicator table",
     "score.title": "Indicator scores — period {period}",
-    "report.more-changes": "… and {count} more changes",
+    "report.more-changes": "… and {count} more {count:change|changes}",
     "templates-missing": "The report templates (the templates folder) were not found, not even at {path}.",
     "templates-missing.hint": "Reinstall plan57, or name the templates folder with the PLAN57_TEMPLATES environment variable.",
     # --- revisions (issue 4) ---
@@ -880,12 +882,12 @@ EN: dict[str, str] = {
     "label.working-tree": "working tree",
     "label.diff-title": "Catalogue changes: {old} → {new}",
     "label.diff-none": "No changes.",
-    "label.diff-count": "{count} changes.",
+    "label.diff-count": "{count} {count:change|changes}.",
     "label.history-title": "Catalogue history",
     "label.history-title-indicator": "History of indicator {indicator}",
     "label.history-none": "No revisions.",
     "label.history-skipped": "Skipped revision {commit}, whose catalogue cannot be read: {reason}",
-    "label.history-created": "catalogue created ({count} indicators)",
+    "label.history-created": "catalogue created ({count} {count:indicator|indicators})",
     "label.commit": "Commit",
     "label.date": "Date",
     "label.author": "Author",
@@ -932,7 +934,7 @@ EN: dict[str, str] = {
     "label.template-per-year": "yearly",
     "label.template-target": "{target} (by {year})",
     "label.template-ratio-unit": "{unit} (fill in numerator and denominator)",
-    "label.template-written": "Wrote {path}: {count} indicators of {reporter} for period {period}.",
+    "label.template-written": "Wrote {path}: {count} {count:indicator|indicators} of {reporter} for period {period}.",
     "label.template-next": "Fill in the value column (and numerator, denominator where asked) in Excel, save as CSV, then run plan57 fix and plan57 check on the file; it is submitted as {destination}.",
     "fix.encoding": "encoding {encoding} → UTF-8",
     "fix.bom": "byte-order mark removed",
@@ -951,10 +953,10 @@ EN: dict[str, str] = {
     "label.fix-would": "would fix",
     "label.fix-clean": "already canonical",
     "label.fix-refused": "left unchanged",
-    "label.fix-summary": "{fixed} files fixed, {clean} already canonical, {refused} left unchanged.",
-    "label.fix-summary-check": "{would} files need fixing (run plan57 fix), {clean} already canonical, {refused} cannot be fixed.",
+    "label.fix-summary": "{fixed} {fixed:file|files} fixed, {clean} already canonical, {refused} left unchanged.",
+    "label.fix-summary-check": "{would} {would:file needs|files need} fixing (run plan57 fix), {clean} already canonical, {refused} cannot be fixed.",
     "label.status-title": "Submissions for period {period}",
-    "label.status-deadline": "Deadline: {deadline} ({days} days after the period ends). As of {as_of}.",
+    "label.status-deadline": "Deadline: {deadline} ({days} {days:day|days} after the period ends). As of {as_of}.",
     "label.status-unknown-no-git": "Timeliness is unknown: the folder is not a git repository, so only the files present are counted.",
     "label.status-unknown-shallow": "Timeliness is unknown: this shallow clone lacks the history; fetch it with git fetch --unshallow (GitHub Actions: fetch-depth: 0).",
     "label.status-none": "No reporter owes anything for period {period}.",
@@ -972,6 +974,8 @@ EN: dict[str, str] = {
     # --- one vocabulary, explain, progress (issue 15) ---
     "label.format-deprecated": "--format {old} is deprecated and will be removed in a later release; use --format {new}.",
     "label.explain-more": "More: plan57 explain {code}",
+    "report.col.count": "Indicators",
+    "quantity.percent_grdp": "{value}% of GRDP",
     "explain-unknown": "“{value}” is neither a finding code nor a scoring flag.",
     "explain-unknown.hint": "List them with plan57 explain.{suggestion}",
     "explain.findings": "Findings of plan57 check ({count})",
@@ -1169,8 +1173,26 @@ def default_lang() -> Lang:
 
 
 def text(key: str, lang: Lang, **params: Any) -> str:
-    """The text for `key` in `lang`, with its placeholders filled in."""
-    return TABLES[lang][key].format_map(_Params(params))
+    """The text for `key` in `lang`, with its placeholders filled in.
+
+    `{n:file|files}` is a plural: the first form when n is 1, else the second (English needs
+    it; Vietnamese nouns do not change, so its texts have no such field).
+    """
+    template = TABLES[lang][key]
+    if "|" in template:
+        return _PLURAL.vformat(template, (), _Params(params))
+    return template.format_map(_Params(params))
+
+
+class _Plurals(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, many = format_spec.partition("|")
+            return one if str(value) == "1" else many
+        return str(super().format_field(value, format_spec))
+
+
+_PLURAL = _Plurals()
 
 
 def finding_text(code: str, lang: Lang, params: dict[str, Any]) -> tuple[str, str]:
@@ -1198,3 +1220,16 @@ class _Params(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> str:
+    """ " Did you mean so-tc?" for a mistyped id, or "" when nothing is close.
+
+    Case does not count: ids are lower case (so-tc) or upper case (CT05), people type either.
+    """
+    import difflib
+
+    by_case = {item.casefold(): item for item in known}
+    wanted = value.strip().casefold()
+    close = difflib.get_close_matches(wanted, list(by_case), n=1)
+    return text("label.did-you-mean", lang, value=by_case[close[0]]) if close else ""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.messages import Lang, text
+from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue
 from plan57.periods import Period
 from plan57.repository import CATALOGUE, relative
@@ -145,8 +145,7 @@ def _check_files(
     for file in files:
         problems: list[Finding] = []
         if file.reporter is None or not catalogue.is_reporter(file.reporter):
-            close = difflib.get_close_matches(file.reporter or "", reporters, n=1)
-            suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+            suggestion = did_you_mean(file.reporter or "", reporters, lang)
             problems.append(
                 make_finding(
                     "unknown-reporter",
