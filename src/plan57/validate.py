@@ -398,7 +398,7 @@ class _RowRules:
 
     def _unknown_indicator(self, at: int) -> None:
         raw = str(self.columns["indicator"][at])
-        guess = _guess_indicator(raw, list(self._ids))
+        guess = guess_indicator(raw, list(self._ids))
         suggestion = text("label.did-you-mean", self.lang, value=guess) if guess else ""
         self._flag_one(
             at, "unknown-indicator", "indicator", value=shown(raw), suggestion=suggestion
@@ -819,7 +819,7 @@ def _first_overlap(
     return None
 
 
-def _guess_indicator(raw: str, ids: list[str]) -> str | None:
+def guess_indicator(raw: str, ids: list[str]) -> str | None:
     """The id a mistyped indicator most likely meant: "ct5", "CT 05", "5" all mean CT05."""
     digits = re.fullmatch(r"\s*(?:ct)?\s*0*(\d{1,2})\s*", raw, flags=re.IGNORECASE)
     if digits:
