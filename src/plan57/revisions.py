@@ -429,8 +429,10 @@ def history(
             found = compare(_previous(changes, index, load), new)
             if indicator is not None:
                 found = [c for c in found if c.indicator == indicator]
-                if not found:
-                    continue
+            # A commit that touched only comments or layout changed nothing a reader of the
+            # targets needs: it is not a revision (it used to be listed with a bare "—").
+            if not found:
+                continue
             revisions.append(
                 Revision(
                     commit=change.commit.id,
