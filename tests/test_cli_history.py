@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gitrepo import commit, git
+import gitrepo
+from gitrepo import git
 from plan57 import revisions
 from plan57.cli import app
 from revisionrepo import Story, build
@@ -189,7 +190,7 @@ def test_a_commit_that_changes_no_target_is_not_a_revision(story: Story) -> None
     before = history(story.root).revisions
     catalogue = (story.root / "data" / "targets.yaml").read_text("utf-8")
     files = {"data/targets.yaml": catalogue + "\n# a comment only\n"}
-    commit(story.root, files, "A comment in the catalogue", "2026-02-01T09:00:00+07:00")
+    gitrepo.commit(story.root, files, "A comment in the catalogue", "2026-02-01T09:00:00+07:00")
     after = history(story.root).revisions
     assert [r.commit for r in after] == [r.commit for r in before]
     assert all(revision.changes for revision in after)
