@@ -187,3 +187,13 @@ def test_help_imports_nothing_heavy() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_quiet_does_not_outlive_its_run(repo: DataRepo, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    args = ["--root", str(repo.root), "report", "--period", "2025Q4", "--as-of", "2026-06-30"]
+    quiet = CliRunner().invoke(app, ["-q", *args, "--out", str(out)], env=WIDE)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+    loud = CliRunner().invoke(app, [*args, "--out", str(out), "--lang", "en"], env=WIDE)
+    assert "Report written" in loud.stderr

@@ -431,6 +431,9 @@ VI: dict[str, str] = {
     # --- one vocabulary, explain, progress (issue 15) ---
     "label.format-deprecated": "--format {old} sẽ bị bỏ ở phiên bản sau; hãy dùng --format {new}.",
     "label.explain-more": "Xem thêm: plan57 explain {code}",
+    "label.reading": "Đang đọc {what}",
+    "progress.history": "Đọc lịch sử danh mục",
+    "progress.check": "Kiểm tra số liệu nộp",
     "catalogue-unknown-indicator": "«{value}» không phải mã chỉ tiêu trong danh mục.",
     "catalogue-unknown-indicator.hint": "Mã chỉ tiêu có dạng CT01 … CT55; xem danh sách bằng lệnh plan57 catalogue.{suggestion}",
     "label.catalogue-more": "Xem đầy đủ một chỉ tiêu: plan57 catalogue CT05. Các đơn vị báo cáo: plan57 catalogue --registry.",
@@ -999,6 +1002,9 @@ EN: dict[str, str] = {
     # --- one vocabulary, explain, progress (issue 15) ---
     "label.format-deprecated": "--format {old} is deprecated and will be removed in a later release; use --format {new}.",
     "label.explain-more": "More: plan57 explain {code}",
+    "label.reading": "Reading {what}",
+    "progress.history": "Reading the catalogue's history",
+    "progress.check": "Checking the submissions",
     "catalogue-unknown-indicator": "“{value}” is not an indicator id in the catalogue.",
     "catalogue-unknown-indicator.hint": "Indicator ids are CT01 … CT55; list them with plan57 catalogue.{suggestion}",
     "label.catalogue-more": "One indicator in full: plan57 catalogue CT05. The reporters: plan57 catalogue --registry.",

@@ -22,6 +22,7 @@ from plan57.findings import CheckReport, Finding, make_finding, shown
 from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue
 from plan57.periods import Period
+from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, relative
 from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
 
@@ -72,6 +73,7 @@ def check_repository(
     paths: Sequence[Path] | None = None,
     changed_since: str | None = None,
     catalogue: Catalogue | None = None,
+    progress: Progress = silent,
 ) -> Validation:
     """Load the catalogue and the submissions under `root`, and validate them.
 
@@ -92,7 +94,7 @@ def check_repository(
         everything, links = submission_paths(root)
         files = sorted({*everything, *links, *paths})
         only_files = {relative(root, path) for path in paths}
-    submissions = read_submissions(root, files, lang=lang)
+    submissions = read_submissions(root, files, lang=lang, progress=progress)
     validation = validate(
         catalogue,
         submissions,

@@ -79,6 +79,11 @@ class _Command(TyperCommand):
 
 
 class _Group(TyperGroup):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Each run starts afresh (tests run many in one process).
+        state.verbosity, state.lang = 0, None
+        return super().main(*args, **kwargs)
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _flags_as_flags(super().get_params(ctx))
 
@@ -296,8 +301,9 @@ def format_option(choices: type[enum.StrEnum], default: str | None, help: str = 
         if lowered in FORMAT_ALIASES and lowered not in names:
             canonical = FORMAT_ALIASES[lowered]
             if canonical in names:
-                note = text("label.format-deprecated", _lang(), old=lowered, new=canonical)
-                sys.stderr.write(f"plan57: {note}\n")
+                if not quiet():
+                    note = text("label.format-deprecated", _lang(), old=lowered, new=canonical)
+                    sys.stderr.write(f"plan57: {note}\n")
                 return canonical
         if lowered not in names:
             raise typer.BadParameter(" | ".join(names))

@@ -46,6 +46,7 @@ def check(
     lang: str | None = lang_option(),
 ) -> None:
     """Kiểm tra danh mục và số liệu nộp / validate the catalogue and the submissions."""
+    from plan57.cli._progress import progress_bar
     from plan57.submissions import expand_paths
     from plan57.validate import check_repository
 
@@ -53,13 +54,16 @@ def check(
     shape = chosen(CheckFormat, output_format)
     root = root_of(ctx)
     selected = expand_paths(root, paths) if paths else None
-    report = check_repository(
-        root,
-        as_of=parse_as_of(as_of),
-        lang=language,
-        paths=selected,
-        changed_since=changed_since,
-    ).report
+    label = text("progress.check", language)
+    with progress_bar(label, language, for_people=shape is CheckFormat.human) as progress:
+        report = check_repository(
+            root,
+            as_of=parse_as_of(as_of),
+            lang=language,
+            paths=selected,
+            changed_since=changed_since,
+            progress=progress,
+        ).report
     if shape is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif shape is CheckFormat.github:

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
-from plan57.messages import Lang
+from plan57.messages import Lang, text
 
 
 class HistoryFormat(enum.StrEnum):
@@ -32,12 +32,15 @@ def history(
     """Lịch sử sửa đổi danh mục chỉ tiêu / the revisions of the targets, newest first."""
     from plan57.cli import _changes
     from plan57.cli._output import console, parse_as_of
+    from plan57.cli._progress import progress_bar
     from plan57.revisions import history as catalogue_history
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(HistoryFormat, output_format)
     start = parse_as_of(since) if since is not None else None
-    report = catalogue_history(root_of(ctx), indicator, since=start)
+    label = text("progress.history", language)
+    with progress_bar(label, language, for_people=shape is HistoryFormat.human) as progress:
+        report = catalogue_history(root_of(ctx), indicator, since=start, progress=progress)
     if shape is HistoryFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif shape is HistoryFormat.md:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from plan57.cli._app import app, chosen, format_option, lang_option, root_of
+from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
 from plan57.cli._output import parse_as_of
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
 from plan57.messages import Lang, text
@@ -66,7 +66,8 @@ def report(
         typer.echo(document, nl=False)
         return
     write_atomic(out, document.encode("utf-8"))
-    sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
+    if not quiet():
+        sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
 
 
 def _format_of(out: Path | None) -> ReportFormat:
