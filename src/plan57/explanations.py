@@ -7,12 +7,12 @@ example. A scoring flag has its meaning and fix under `explain.<flag>` and `expl
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
-from plan57.messages import SEVERITY, TABLES, Lang, did_you_mean, text
+from plan57.messages import SEVERITY, Lang, did_you_mean, pattern, text
 
 
 class Explanation(BaseModel):
@@ -55,8 +55,8 @@ def explain(code: str, lang: Lang) -> Explanation:
             code=wanted,
             kind="finding",
             severity=SEVERITY[wanted],
-            meaning=_template(wanted, lang),
-            fix=_template(f"{wanted}.hint", lang),
+            meaning=pattern(wanted, lang),
+            fix=pattern(f"{wanted}.hint", lang),
             **_examples(wanted, lang),
         )
     return Explanation(
@@ -75,13 +75,3 @@ def explain_all(lang: Lang) -> Explanations:
 
 def _examples(code: str, lang: Lang) -> dict[str, str]:
     return {part: text(f"explain.{code}.{part}", lang) for part in ("why", "wrong", "right")}
-
-
-def _template(key: str, lang: Lang) -> str:
-    """A message as a pattern: its placeholders shown as <name>, a suggestion left out."""
-    return TABLES[lang][key].format_map(_Shown())
-
-
-class _Shown(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "" if key == "suggestion" else f"<{key}>"

@@ -1289,3 +1289,14 @@ def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> 
     wanted = value.strip().casefold()
     close = difflib.get_close_matches(wanted, list(by_case), n=1)
     return text("label.did-you-mean", lang, value=by_case[close[0]]) if close else ""
+
+
+def pattern(key: str, lang: Lang) -> str:
+    """A text as a pattern, for `plan57 explain`: placeholders shown as <name> (plurals in
+    their many form), a suggestion left out."""
+    return _PLURAL.vformat(TABLES[lang][key], (), _Shown())
+
+
+class _Shown(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "" if key == "suggestion" else f"<{key}>"
