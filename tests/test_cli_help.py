@@ -197,3 +197,27 @@ def test_quiet_does_not_outlive_its_run(repo: DataRepo, tmp_path: Path) -> None:
     assert quiet.stderr == ""
     loud = CliRunner().invoke(app, [*args, "--out", str(out), "--lang", "en"], env=WIDE)
     assert "Report written" in loud.stderr
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('  number: "99-KH/XY"\n  resolution: "12-NQ/TW"\n', ("99-KH/XY", "12-NQ/TW")),
+        ("  number: '99-KH/XY'  # quoted\n  resolution: 12-NQ/TW\n", ("99-KH/XY", "12-NQ/TW")),
+        ('  number: "99-KH\\u002FXY"\n  resolution: "12-NQ/TW"\n', ("99-KH/XY", "12-NQ/TW")),
+        ('  resolution: "12-NQ/TW"\n', None),
+        ('  number: "\\e[31m"\n  resolution: "12-NQ/TW"\n', None),
+    ],
+)
+def test_the_plan_is_read_from_its_block(
+    tmp_path: Path, block: str, expected: tuple[str, str] | None
+) -> None:
+    from plan57.repository import plan_number
+
+    (tmp_path / "data").mkdir()
+    catalogue = tmp_path / "data" / "targets.yaml"
+    catalogue.write_text(f"schema: 1\nplan:\n{block}\ngroups: []\n", "utf-8")
+    assert plan_number(tmp_path) == expected
+    catalogue.unlink()
+    catalogue.symlink_to(tmp_path / "elsewhere.yaml")
+    assert plan_number(tmp_path) is None
