@@ -88,11 +88,11 @@ def plan_number(start: Path | None = None) -> tuple[str, str] | None:
     block = _PLAN_BLOCK.search(head)
     if block is None:
         return None
-    simple = [_SIMPLE_SCALAR[key].search(block.group(1)) for key in ("number", "resolution")]
-    if simple[0] and simple[1]:
+    number = _SIMPLE_SCALAR["number"].search(block.group(1))
+    resolution = _SIMPLE_SCALAR["resolution"].search(block.group(1))
+    if number and resolution:
         # The usual case, `number: "283-KH/TU"`: no need to load PyYAML (20 ms) for help.
-        number, resolution = (next(g for g in m.groups() if g is not None) for m in simple)
-        return _plan_pair(number, resolution)
+        return _plan_pair(_scalar(number), _scalar(resolution))
     import yaml
 
     try:
@@ -102,6 +102,10 @@ def plan_number(start: Path | None = None) -> tuple[str, str] | None:
     if not isinstance(plan, dict):
         return None
     return _plan_pair(plan.get("number"), plan.get("resolution"))
+
+
+def _scalar(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
 
 
 def _plan_pair(number: object, resolution: object) -> tuple[str, str] | None:
