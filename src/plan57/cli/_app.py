@@ -72,7 +72,9 @@ class _Command(TyperCommand):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.params.extend(_verbosity_params())
+        taken = {opt for param in self.params for opt in param.opts}
+        # A command that declares one of these itself keeps its own.
+        self.params.extend(p for p in _verbosity_params() if not taken & set(p.opts))
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _flags_as_flags(super().get_params(ctx))
