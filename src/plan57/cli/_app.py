@@ -221,16 +221,24 @@ def _global(
         None,
         "--root",
         envvar="PLAN57_ROOT",
-        help="Data repository (the folder with data/targets.yaml); default: found from here up.",
+        help="Kho dữ liệu / data repository (the folder with data/targets.yaml); "
+        "default: found from here up.",
         file_okay=False,
         # Read before --help, which names the plan from this repository's catalogue.
         is_eager=True,
     ),
     debug: bool = typer.Option(
-        False, "--debug", envvar="PLAN57_DEBUG", help="Show tracebacks of failures."
+        False,
+        "--debug",
+        envvar="PLAN57_DEBUG",
+        help="Hiện traceback / show tracebacks of failures.",
     ),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Phiên bản / show the version and exit.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", callback=_set_quiet, help=QUIET_HELP),
     verbose: bool = typer.Option(
