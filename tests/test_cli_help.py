@@ -26,7 +26,17 @@ from plan57.cli._app import AUDIENCE_PANELS, AUDIENCES, FORMAT_ALIASES, HUMAN
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = typer.main.get_command(app)
 COMMANDS: dict[str, Any] = dict(GROUP.commands)  # type: ignore[attr-defined]
-WIDE = {"COLUMNS": "200", "TERMINAL_WIDTH": "200", "NO_COLOR": "1"}
+WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}
+
+
+@pytest.fixture(autouse=True)
+def _plain_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer reads these from the environment once, at import: in CI (GITHUB_ACTIONS) it would
+    colour the help, and TERMINAL_WIDTH would fix its width."""
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "MAX_WIDTH", None)
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", False)
 
 
 def _help(*args: str) -> str:
@@ -221,3 +231,11 @@ def test_the_plan_is_read_from_its_block(
     catalogue.unlink()
     catalogue.symlink_to(tmp_path / "elsewhere.yaml")
     assert plan_number(tmp_path) is None
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_silences_the_deprecation_note(repo: DataRepo, where: str) -> None:
+    args = ["catalogue", "--format", "table"]
+    args = ["-q", *args] if where == "before" else [*args, "-q"]
+    result = CliRunner().invoke(app, ["--root", str(repo.root), *args], env=WIDE)
+    assert result.exit_code == 0 and result.stderr == ""

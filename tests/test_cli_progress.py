@@ -18,7 +18,11 @@ LABEL = "Reading the catalogue's history"
 
 
 def _env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PLAN57_")}
+    # Nothing that forces colour or a terminal (CI sets some of these).
+    forcing = {"FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "TTY_COMPATIBLE", "TERMINAL_WIDTH"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("PLAN57_") and k not in forcing
+    }
     # The bar shows at once (instead of after half a second), so that a small story shows it.
     return {**clean, "PLAN57_LANG": "en", "PLAN57_PROGRESS_AFTER": "0", "COLUMNS": "80"}
 

@@ -536,7 +536,7 @@ VI: dict[str, str] = {
     "explain.missing-value.why": "Dòng không có giá trị dễ bị hiểu nhầm là bằng 0.",
     "explain.missing-value.wrong": "indicator,value\nCT15,",
     "explain.missing-value.right": "indicator,value\nCT15,5",
-    "explain.not-a-number.why": "Giá trị có đơn vị hoặc chữ không cộng, so sánh được với mục tiêu.",
+    "explain.not-a-number.why": "Giá trị kèm đơn vị hoặc chữ thì không cộng được, cũng không so sánh được với mục tiêu.",
     "explain.not-a-number.wrong": "indicator,value\nCT08,84.2%",
     "explain.not-a-number.right": "indicator,value\nCT08,84.2",
     "explain.ambiguous-number.why": "«1,500» có thể là một nghìn năm trăm hoặc một phẩy năm; đoán sai làm lệch số liệu hàng nghìn lần.",

@@ -367,4 +367,6 @@ def _verbosity_template() -> list[Any]:
     params = typer.main.get_command(holder).params
     for param in params:
         param.expose_value = False
+        # Before the other options, so that --quiet also silences what they would say.
+        param.is_eager = True
     return params
