@@ -590,7 +590,7 @@ VI: dict[str, str] = {
     "explain.catalogue-target-down.why": "Mục tiêu các mốc sau thường không thấp hơn mốc trước; giảm thường là lỗi chép từ văn bản.",
     "explain.catalogue-target-down.wrong": 'targets: {{2025: "40%", 2030: "4%"}}',
     "explain.catalogue-target-down.right": 'targets: {{2025: "40%", 2030: "60%"}}',
-    "explain.catalogue-no-monitor.why": "Mỗi chỉ tiêu cần một đơn vị theo dõi, đánh giá để báo cáo theo đơn vị theo dõi có chỗ cho nó.",
+    "explain.catalogue-no-monitor.why": "Mỗi chỉ tiêu cần có đơn vị theo dõi, đánh giá; nếu không, chỉ tiêu không có chỗ trong báo cáo theo đơn vị theo dõi.",
     "explain.catalogue-no-monitor.wrong": "- id: CT15\n  monitors: []",
     "explain.catalogue-no-monitor.right": "- id: CT15\n  monitors: [so-khcn]",
     "explain.catalogue-empty-group.why": "Nhóm chưa có thành viên thì không ai được phép nộp các chỉ tiêu giao cho nhóm.",
