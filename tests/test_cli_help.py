@@ -118,6 +118,16 @@ def test_the_same_option_means_the_same_thing_everywhere() -> None:
     assert {opt: kind for opt, kind in kinds.items() if len(kind) > 1} == {}
 
 
+def test_the_same_idea_has_the_same_option_name_everywhere() -> None:
+    """A parameter (output_format, out, period, as_of, …) is spelt the same in every command."""
+    spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for name in COMMANDS:
+        for option in _options(name):
+            if option.name:
+                spellings[option.name].add(tuple(sorted(option.opts)))
+    assert {name: opts for name, opts in spellings.items() if len(opts) > 1} == {}
+
+
 def test_format_table_is_a_deprecated_alias_of_human(repo: DataRepo) -> None:
     result = CliRunner().invoke(
         app, ["--root", str(repo.root), "catalogue", "--format", "table", "--lang", "en"], env=WIDE
