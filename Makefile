@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs: `make run` needs only what running takes; `make test` adds the test tools.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 OUT ?= out
 # The period `make run` reports on (the bundled sample data runs to the end of 2025).
@@ -13,13 +15,19 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 
 .PHONY: run test lint typecheck bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/plan57 check
 	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
 	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
@@ -32,8 +40,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# -rs: say why each skipped test was skipped (no Chromium, no git, …).
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -rs
 
 $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)

@@ -137,3 +137,58 @@ def test_missing_catalogue_exits_2(tmp_path: Path) -> None:
 
 def test_unknown_format_exits_2(repo: DataRepo) -> None:
     assert run(repo.root, "--format", "csv").exit_code == 2
+
+
+def test_table_fits_80_columns_with_ids_names_and_reporters(repo: DataRepo) -> None:
+    result = run(repo.root, "--lang", "en", env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # About one line per indicator, not one per word of the name.
+    assert len(lines) < 100
+    row = next(line for line in lines if "CT05" in line)
+    assert "so-tc" in row and "Share of the local budget" in row
+    catalogue = load_catalogue(repo.catalogue)
+    cut = [i for i in catalogue.indicators if len(i.name_en) > 44]
+    assert cut and any("…" in line for line in lines)
+
+
+def test_one_indicator_whole(repo: DataRepo) -> None:
+    catalogue = load_catalogue(repo.catalogue)
+    ct06 = catalogue.indicator("CT06")
+    assert ct06 is not None
+    result = run(repo.root, "ct06", "--lang", "en", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert ct06.name_en in result.stdout
+    assert "2030: ≥ 3.0% of GRDP" in result.stdout
+    assert "so-khcn (Department of Science and Technology)" in result.stdout
+    as_json = json.loads(run(repo.root, "CT06", "--format", "json").stdout)
+    assert as_json == ct06.model_dump(mode="json")
+
+
+def test_an_unknown_indicator_gets_a_suggestion(repo: DataRepo) -> None:
+    result = run(repo.root, "CT5", "--lang", "en")
+    assert result.exit_code == 2
+    assert "Did you mean CT05?" in result.stderr
+
+
+def test_registry_lists_every_reporter_id_and_name(repo: DataRepo) -> None:
+    catalogue = load_catalogue(repo.catalogue)
+    result = run(repo.root, "--registry", "--lang", "en", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    for entry in catalogue.registry:
+        assert entry.id in result.stdout
+    wide = run(repo.root, "--registry", "--lang", "en", env={"COLUMNS": "200"})
+    for entry in catalogue.registry:
+        assert entry.name_en in wide.stdout
+    as_json = json.loads(run(repo.root, "--registry", "--format", "json").stdout)
+    assert [e["id"] for e in as_json] == [e.id for e in catalogue.registry]
+
+
+def test_hints_point_to_what_lists_the_reporter_ids() -> None:
+    from plan57.messages import EN, VI
+
+    for table in (VI, EN):
+        for key, value in table.items():
+            if "plan57 catalogue" in value and key.endswith("reporter.hint"):
+                assert "plan57 catalogue --registry" in value, key

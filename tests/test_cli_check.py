@@ -232,3 +232,14 @@ def test_internal_failure_is_a_message_not_a_traceback(
     assert "Traceback" not in result.output
     debug = CliRunner().invoke(app, ["--root", str(repo.root), "--debug", "check"], env=CLEAN_ENV)
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_a_folder_in_the_wrong_case_gets_a_suggestion(repo: DataRepo) -> None:
+    repo.submit("So-TC", "2025Q4", "indicator,value\nCT05,1.2\n")
+    result = CliRunner().invoke(
+        app, ["--root", str(repo.root), "check", "--as-of", "2026-06-30", "--lang", "en"]
+    )
+    assert result.exit_code == 1
+    assert "unknown-reporter" in result.stdout and "Did you mean so-tc?" in result.stdout
+    assert "More: plan57 explain unknown-reporter" in result.stdout
+    assert re.search(r"^1 error, \d+ warnings?\.$", result.stdout, re.MULTILINE)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import gitrepo
 from gitrepo import git
 from plan57 import revisions
 from plan57.cli import app
@@ -153,7 +154,6 @@ def test_plain_lines_align_any_author() -> None:
     rows = [line for line in lines if line.endswith("  m")]
     assert len(rows) == 4
     assert len({cell_len(row) for row in rows}) == 1
-    assert lines.count("            —") == 4
 
 
 def test_table_on_a_terminal(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,10 +163,37 @@ def test_table_on_a_terminal(story: Story, monkeypatch: pytest.MonkeyPatch) -> N
     code, out, _ = run(story.root, "CT05")
     assert code == 0
     assert "History of indicator CT05" in out
-    assert "┃ Commit" in out and "│" in out
-    assert "CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)" in out
+    assert f"{story.r[3][:10]}  2025-07-01  Văn phòng Tỉnh ủy  CT05: raise the 2030 target" in out
+    assert "    • CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)" in out
     code, out, _ = run(story.root)
     assert f"Skipped revision {story.r[7][:10]}" in out
+
+
+def test_the_terminal_layout_reads_at_80_columns(story: Story) -> None:
+    import io
+
+    from rich.console import Console
+
+    from plan57.cli._changes import print_history
+    from plan57.revisions import history
+
+    buffer = io.StringIO()
+    print_history(history(story.root), "en", Console(file=buffer, width=80, no_color=True))
+    lines = buffer.getvalue().splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "—" not in lines and "    —" not in lines
+
+
+def test_a_commit_that_changes_no_target_is_not_a_revision(story: Story) -> None:
+    from plan57.revisions import history
+
+    before = history(story.root).revisions
+    catalogue = (story.root / "data" / "targets.yaml").read_text("utf-8")
+    files = {"data/targets.yaml": catalogue + "\n# a comment only\n"}
+    gitrepo.commit(story.root, files, "A comment in the catalogue", "2026-02-01T09:00:00+07:00")
+    after = history(story.root).revisions
+    assert [r.commit for r in after] == [r.commit for r in before]
+    assert all(revision.changes for revision in after)
 
 
 def test_markdown(story: Story) -> None:

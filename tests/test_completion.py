@@ -43,6 +43,22 @@ def test_show_completion_prints_each_shells_script(
             },
             "md",
         ),
+        (
+            {
+                "_PLAN57_COMPLETE": "complete_bash",
+                "COMP_WORDS": "plan57 check --lang ",
+                "COMP_CWORD": "3",
+            },
+            "en",
+        ),
+        (
+            {
+                "_PLAN57_COMPLETE": "complete_bash",
+                "COMP_WORDS": "plan57 score --format ",
+                "COMP_CWORD": "3",
+            },
+            "human",
+        ),
     ],
 )
 def test_the_scripts_answer_completions(env: dict[str, str], expected: str) -> None:

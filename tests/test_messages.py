@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from plan57.messages import (
     TABLES,
     VI,
     default_lang,
+    did_you_mean,
     error_hint,
     placeholders,
     render_error,
@@ -93,3 +95,39 @@ def test_every_finding_code_is_documented() -> None:
     docs = Path(__file__).resolve().parents[1] / "docs" / "catalogue.md"
     text = docs.read_text("utf-8")
     assert [code for code in SEVERITY if f"`{code}`" not in text] == []
+
+
+@pytest.mark.parametrize(
+    ("errors", "warnings", "en", "vi"),
+    [
+        (1, 1, "1 error, 1 warning.", "1 lỗi, 1 cảnh báo."),
+        (2, 0, "2 errors, 0 warnings.", "2 lỗi, 0 cảnh báo."),
+    ],
+)
+def test_counts_agree_with_their_nouns(errors: int, warnings: int, en: str, vi: str) -> None:
+    assert text("label.check-summary", "en", errors=errors, warnings=warnings) == en
+    assert text("label.check-summary", "vi", errors=errors, warnings=warnings) == vi
+    assert text("label.diff-count", "en", count=1) == "1 change."
+    assert text("label.diff-count", "en", count=3) == "3 changes."
+
+
+def test_plural_forms_appear_only_in_english_and_name_a_placeholder_of_the_text() -> None:
+    plural = re.compile(r"\{(\w+):[^}|]*\|[^}]*\}")
+    for key, template in EN.items():
+        for name in plural.findall(template):
+            assert name in placeholders(VI[key]), key
+    assert not [key for key, template in VI.items() if plural.search(template)]
+
+
+def test_grdp_reads_as_a_phrase() -> None:
+    from plan57.formatting import quantity
+
+    assert quantity(7.2, "percent_grdp", "en") == "7.2% of GRDP"
+    assert quantity(7.2, "percent_grdp", "vi") == "7,2% GRDP"
+
+
+@pytest.mark.parametrize("typed", ["So-TC", "SO-TC", "so-tcc", " so-tc "])
+def test_suggestions_ignore_case(typed: str) -> None:
+    assert did_you_mean(typed, ["so-tc", "so-khcn", "ca-tinh"], "en") == " Did you mean so-tc?"
+    assert did_you_mean("CT5", ["CT05", "CT50"], "en") != ""
+    assert did_you_mean("xyz-qqq", ["so-tc"], "en") == ""

@@ -387,7 +387,7 @@ def test_fix_command_check_mode_and_exit_codes(repo: Path) -> None:
 
     status, output = _run(repo, str(messy), str(clean))
     assert status == 0
-    assert "1 files fixed, 1 already canonical" in output
+    assert "1 file fixed, 1 already canonical" in output
     assert messy.read_bytes() == canonical(CANONICAL)
 
     assert _run(repo, "--check")[0] == 0

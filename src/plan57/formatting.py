@@ -60,14 +60,15 @@ def bare(value: float, unit: Unit, lang: Lang, decimals: int | None = None) -> s
 
 
 def quantity(value: float | None, unit: Unit, lang: Lang, decimals: int | None = None) -> str:
-    """A figure with its unit: `1,2%`, `1,0% GRDP`, `6,5`, `0,62`, `1.500`."""
+    """A figure with its unit: `1,2%`, `1,0% GRDP` (en `1.0% of GRDP`), `6,5`, `0,62`, `1.500`."""
     if value is None or not math.isfinite(value):
         return "–"
     shown = bare(value, unit, lang, decimals)
     if unit == "percent":
         return f"{shown}%"
     if unit == "percent_grdp":
-        return f"{shown}% GRDP"
+        # "7.2% of GRDP" in English; Vietnamese writes "7,2% GRDP", as the plan does.
+        return text("quantity.percent_grdp", lang, value=shown)
     return shown
 
 

@@ -8,12 +8,11 @@ ignores them.
 
 from __future__ import annotations
 
-import difflib
 import io
 from dataclasses import dataclass
 
 from plan57.errors import UsageError
-from plan57.messages import Lang, text
+from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue, Indicator, Target
 from plan57.periods import Period, parse_period
 from plan57.spreadsheet import CsvWriter, neutralise
@@ -100,8 +99,7 @@ def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:
     if entry is not None and entry.kind == "group":
         members = ", ".join(catalogue.expand([reporter])) or "—"
         raise UsageError("template-group", reporter=reporter, members=members)
-    close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
-    suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+    suggestion = did_you_mean(reporter, catalogue.reporter_ids(), lang)
     raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=suggestion)
 
 

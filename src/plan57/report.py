@@ -238,6 +238,7 @@ def _labels(lang: Lang) -> dict[str, str]:
         "progress": "report.col.progress",
         "reporter": "report.col.reporter",
         "period": "report.col.period",
+        "count": "report.col.count",
         "note": "report.col.note",
         "missing_indicators": "report.col.indicators",
         "due": "report.col.due",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from plan57.errors import UsageError
@@ -55,3 +56,59 @@ def inside(root: Path, path: Path) -> Path:
     if resolved != root_resolved and root_resolved not in resolved.parents:
         raise UsageError("path-outside", path=str(path), root=str(root))
     return Path(os.path.normpath(absolute))
+
+
+# The plan block sits at the top of the catalogue; `plan57 --help` reads no further than this.
+_HEAD_BYTES = 64 * 1024
+_PLAN_BLOCK = re.compile(r"^plan:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)+)", re.MULTILINE)
+# `  number: "283-KH/TU"` (double-quoted without escapes, single-quoted, or plain), with an
+# optional comment; anything else goes to the YAML parser.
+_SIMPLE_SCALAR = {
+    key: re.compile(
+        rf"^[ \t]+{key}:[ \t]*(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|([^\s#\"'&*!|>%@`{{\[][^#\n]*?))"
+        r"[ \t]*(?:#.*)?$",
+        re.MULTILINE,
+    )
+    for key in ("number", "resolution")
+}
+
+
+def plan_number(start: Path | None = None) -> tuple[str, str] | None:
+    """The plan's number and resolution ("283-KH/TU", "57-NQ/TW") from the catalogue's plan
+    block, read quickly and without validating the rest (help must stay fast and never
+    fail); None when unknown."""
+    path = find_root(start) / CATALOGUE
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        with path.open("rb") as file:
+            head = file.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    block = _PLAN_BLOCK.search(head)
+    if block is None:
+        return None
+    number = _SIMPLE_SCALAR["number"].search(block.group(1))
+    resolution = _SIMPLE_SCALAR["resolution"].search(block.group(1))
+    if number and resolution:
+        # The usual case, `number: "283-KH/TU"`: no need to load PyYAML (20 ms) for help.
+        return _plan_pair(_scalar(number), _scalar(resolution))
+    import yaml
+
+    try:
+        plan = yaml.safe_load("plan:\n" + block.group(1))["plan"]
+    except (yaml.YAMLError, TypeError, KeyError):
+        return None
+    if not isinstance(plan, dict):
+        return None
+    return _plan_pair(plan.get("number"), plan.get("resolution"))
+
+
+def _scalar(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def _plan_pair(number: object, resolution: object) -> tuple[str, str] | None:
+    if not all(isinstance(x, str) and x.strip() and x.isprintable() for x in (number, resolution)):
+        return None
+    return str(number).strip(), str(resolution).strip()

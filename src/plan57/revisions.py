@@ -26,6 +26,7 @@ from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.catalogue_cache import CatalogueCache
 from plan57.errors import CatalogueError, GitError, UsageError
 from plan57.models import Catalogue, Indicator, Target
+from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
 
 ChangeKind = Literal["raised", "lowered", "changed", "added", "removed"]
@@ -368,6 +369,7 @@ def history(
     indicator: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    progress: Progress = silent,
 ) -> HistoryReport:
     """Every commit that changed the catalogue (or `indicator`), newest first, with its changes.
 
@@ -404,7 +406,10 @@ def history(
             ):
                 if blob is not None:
                     needed.setdefault(blob, f"{change.commit.id[:12]}:{path}")
-        for blob, raw in reader.read_many(needed):
+        # Reading and parsing every version is the long part (2,000 revisions: seconds).
+        total = len(needed) + len(chosen)
+        for done, (blob, raw) in enumerate(reader.read_many(needed)):
+            progress(done, total, needed[blob])
             _parse_into(cache, blob, raw, needed[blob])
 
         def load(blob: str | None, source: str) -> Catalogue | None:
@@ -417,8 +422,9 @@ def history(
 
         revisions: list[Revision] = []
         skipped: list[SkippedRevision] = []
-        for index in chosen:
+        for step, index in enumerate(chosen):
             change = changes[index]
+            progress(len(needed) + step, total, change.commit.id[:12])
             try:
                 new = load(change.new_blob, change.commit.id)
             except CatalogueError as error:
@@ -429,8 +435,10 @@ def history(
             found = compare(_previous(changes, index, load), new)
             if indicator is not None:
                 found = [c for c in found if c.indicator == indicator]
-                if not found:
-                    continue
+            # A commit that touched only comments or layout changed nothing a reader of the
+            # targets needs: it is not a revision (it used to be listed with a bare "—").
+            if not found:
+                continue
             revisions.append(
                 Revision(
                     commit=change.commit.id,
@@ -440,6 +448,7 @@ def history(
                     changes=found,
                 )
             )
+    progress(total, total, "")
     return HistoryReport(indicator=indicator, revisions=revisions, skipped=skipped)
 
 

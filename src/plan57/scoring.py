@@ -49,6 +49,9 @@ RATIO_SCALE: dict[str, float] = {
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
 _FREQUENCY_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+# Every flag a score can carry, defined once: `plan57 explain` explains each, and a test holds
+# the scores to this list.
+FLAGS: tuple[str, ...] = ("unweighted", "above-range", "trajectory-unknown")
 
 
 class ReporterFigure(BaseModel):

@@ -24,6 +24,7 @@ from plan57.findings import Finding, make_finding
 from plan57.findings import shown as shown_cell
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
+from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
 
 if TYPE_CHECKING:
@@ -129,7 +130,11 @@ def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
 
 
 def read_submissions(
-    root: Path, paths: Sequence[Path] | None = None, *, lang: Lang = "vi"
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    lang: Lang = "vi",
+    progress: Progress = silent,
 ) -> Submissions:
     """Read the submissions under `root` (or just `paths`) into columns of text cells."""
     if paths is None:
@@ -140,8 +145,11 @@ def read_submissions(
     reader = _Reader(root, lang)
     for link in links:
         reader.findings.append(make_finding("link-refused", lang, file=relative(root, link)))
-    for path in files:
+    prefix = str(root) + os.sep
+    for done, path in enumerate(files):
+        progress(done, len(files), str(path).removeprefix(prefix))
         reader.read(path)
+    progress(len(files), len(files), "")
     return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
 
 

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.messages import Lang, text
+from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue
 from plan57.periods import Period
+from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, relative
 from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
 
@@ -72,6 +73,7 @@ def check_repository(
     paths: Sequence[Path] | None = None,
     changed_since: str | None = None,
     catalogue: Catalogue | None = None,
+    progress: Progress = silent,
 ) -> Validation:
     """Load the catalogue and the submissions under `root`, and validate them.
 
@@ -92,7 +94,7 @@ def check_repository(
         everything, links = submission_paths(root)
         files = sorted({*everything, *links, *paths})
         only_files = {relative(root, path) for path in paths}
-    submissions = read_submissions(root, files, lang=lang)
+    submissions = read_submissions(root, files, lang=lang, progress=progress)
     validation = validate(
         catalogue,
         submissions,
@@ -145,8 +147,7 @@ def _check_files(
     for file in files:
         problems: list[Finding] = []
         if file.reporter is None or not catalogue.is_reporter(file.reporter):
-            close = difflib.get_close_matches(file.reporter or "", reporters, n=1)
-            suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+            suggestion = did_you_mean(file.reporter or "", reporters, lang)
             problems.append(
                 make_finding(
                     "unknown-reporter",
@@ -399,7 +400,7 @@ class _RowRules:
 
     def _unknown_indicator(self, at: int) -> None:
         raw = str(self.columns["indicator"][at])
-        guess = _guess_indicator(raw, list(self._ids))
+        guess = guess_indicator(raw, list(self._ids))
         suggestion = text("label.did-you-mean", self.lang, value=guess) if guess else ""
         self._flag_one(
             at, "unknown-indicator", "indicator", value=shown(raw), suggestion=suggestion
@@ -820,7 +821,7 @@ def _first_overlap(
     return None
 
 
-def _guess_indicator(raw: str, ids: list[str]) -> str | None:
+def guess_indicator(raw: str, ids: list[str]) -> str | None:
     """The id a mistyped indicator most likely meant: "ct5", "CT 05", "5" all mean CT05."""
     digits = re.fullmatch(r"\s*(?:ct)?\s*0*(\d{1,2})\s*", raw, flags=re.IGNORECASE)
     if digits:

@@ -169,29 +169,26 @@ def skipped_notes(report: HistoryReport, lang: Lang) -> list[str]:
 
 
 def print_history(report: HistoryReport, lang: Lang, out: Console) -> None:
+    """On a terminal: each revision on one line (commit, date, author, subject), its changes
+    indented below and wrapped to the width, so that it reads at 80 columns."""
     from rich.markup import escape
-    from rich.table import Table
+    from rich.padding import Padding
+    from rich.text import Text
 
+    out.print(f"[bold]{escape(history_title(report, lang))}[/bold]")
     if not report.revisions:
-        out.print(escape(history_title(report, lang)))
         out.print(text("label.history-none", lang))
-    else:
-        table = Table(title=escape(history_title(report, lang)), title_justify="left")
-        for key in ("label.commit", "label.date", "label.author", "label.message"):
-            table.add_column(text(key, lang), overflow="fold", no_wrap=key == "label.commit")
-        table.add_column(text("label.changes", lang), overflow="fold")
-        for revision in report.revisions:
-            lines = summary(revision, lang, whole=report.indicator is None)
-            table.add_row(
-                revision.commit[:10],
-                revision.date[:10],
-                escape(revision.author),
-                escape(revision.message.split("\n", 1)[0]),
-                escape("\n".join(lines)) if lines else "—",
-            )
-        out.print(table)
+    for revision in report.revisions:
+        subject = revision.message.split("\n", 1)[0]
+        out.print(
+            f"\n[yellow]{revision.commit[:10]}[/yellow]  {revision.date[:10]}  "
+            f"{escape(revision.author)}  [bold]{escape(subject)}[/bold]",
+            soft_wrap=False,
+        )
+        for change in summary(revision, lang, whole=report.indicator is None):
+            out.print(Padding(Text(f"• {change}"), (0, 0, 0, 4)), soft_wrap=False)
     for note in skipped_notes(report, lang):
-        out.print(f"[dim]{escape(note)}[/dim]")
+        out.print(f"[dim]{escape(note)}[/dim]", soft_wrap=False)
 
 
 # Longer author names overflow their column on their own line rather than widen every line.
@@ -217,7 +214,7 @@ def history_text(report: HistoryReport, lang: Lang) -> str:
             subject = revision.message.split("\n", 1)[0]
             cells = [revision.commit[:10], revision.date[:10], revision.author, subject]
             lines.append(_aligned(cells, widths))
-            changes = summary(revision, lang, whole=report.indicator is None) or ["—"]
+            changes = summary(revision, lang, whole=report.indicator is None)
             lines += [indent + change.replace("\n", "\n" + indent) for change in changes]
     notes = skipped_notes(report, lang)
     if notes:

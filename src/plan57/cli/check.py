@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import console, github_escape, parse_as_of
 from plan57.messages import Lang, text
 
@@ -33,9 +33,7 @@ def check(
     paths: list[Path] | None = typer.Argument(
         None, help="Tệp hoặc thư mục cần kiểm tra / files or folders to check (default: all)."
     ),
-    output_format: CheckFormat = typer.Option(
-        CheckFormat.human, "--format", help="human | github | json | gitlab | md"
-    ),
+    output_format: str = format_option(CheckFormat, HUMAN),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Ngày kiểm tra / check date, YYYY-MM-DD (default: today)."
     ),
@@ -48,28 +46,33 @@ def check(
     lang: str | None = lang_option(),
 ) -> None:
     """Kiểm tra danh mục và số liệu nộp / validate the catalogue and the submissions."""
+    from plan57.cli._progress import progress_bar
     from plan57.submissions import expand_paths
     from plan57.validate import check_repository
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(CheckFormat, output_format)
     root = root_of(ctx)
-    chosen = expand_paths(root, paths) if paths else None
-    report = check_repository(
-        root,
-        as_of=parse_as_of(as_of),
-        lang=language,
-        paths=chosen,
-        changed_since=changed_since,
-    ).report
-    if output_format is CheckFormat.json:
+    selected = expand_paths(root, paths) if paths else None
+    label = text("progress.check", language)
+    with progress_bar(label, language, for_people=shape is CheckFormat.human) as progress:
+        report = check_repository(
+            root,
+            as_of=parse_as_of(as_of),
+            lang=language,
+            paths=selected,
+            changed_since=changed_since,
+            progress=progress,
+        ).report
+    if shape is CheckFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is CheckFormat.github:
-        _print_github(report)
-    elif output_format is CheckFormat.gitlab:
+    elif shape is CheckFormat.github:
+        _print_github(report, language)
+    elif shape is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
         typer.echo(code_quality_json(report))
-    elif output_format is CheckFormat.md:
+    elif shape is CheckFormat.md:
         from plan57.ci import markdown
 
         typer.echo(markdown(report, language), nl=False)
@@ -78,14 +81,15 @@ def check(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _print_github(report: CheckReport) -> None:
+def _print_github(report: CheckReport, lang: Lang) -> None:
     for problem in report.problems:
         properties = [f"file={github_escape(problem.file or '', property_value=True)}"]
         if problem.line is not None:
             properties.append(f"line={problem.line}")
         title = problem.code if problem.column is None else f"{problem.code} ({problem.column})"
         properties.append(f"title={github_escape(title, property_value=True)}")
-        message = github_escape(f"{problem.message} → {problem.hint}")
+        more = text("label.explain-more", lang, code=problem.code)
+        message = github_escape(f"{problem.message} → {problem.hint} {more}")
         typer.echo(f"::{problem.severity} {','.join(properties)}::{message}")
 
 
@@ -99,7 +103,7 @@ def _print_human(report: CheckReport, lang: Lang) -> None:
         if new_file:
             lines += ["", problem.file or ""]
         lines.append(f"  {location}{label} {problem.code} {problem.message}")
-        lines.append(f"    → {problem.hint}")
+        lines.append(f"    → {problem.hint} {text('label.explain-more', lang, code=problem.code)}")
     lines += ["", _summary(report, lang)]
     typer.echo("\n".join(lines))
 
@@ -116,7 +120,8 @@ def _print_rich(report: CheckReport, lang: Lang) -> None:
             f"  {escape(location)}[{colour}]{label}[/{colour}] [dim]{problem.code}[/dim] "
             f"{escape(problem.message)}"
         )
-        out.print(f"    → {escape(problem.hint)}", style="dim")
+        more = text("label.explain-more", lang, code=problem.code)
+        out.print(f"    → {escape(problem.hint)} {more}", style="dim")
     out.print(f"\n{_summary(report, lang)}")
 
 

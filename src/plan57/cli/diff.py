@@ -6,7 +6,7 @@ import enum
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.messages import Lang
 
 
@@ -25,9 +25,7 @@ def diff(
     rev_b: str | None = typer.Argument(
         None, help="Phiên bản mới / the newer revision (default: the working tree)."
     ),
-    output_format: DiffFormat = typer.Option(
-        DiffFormat.human, "--format", help="human | md | json"
-    ),
+    output_format: str = format_option(DiffFormat, HUMAN),
     exit_code: bool = typer.Option(
         False, "--exit-code", help="Thoát với mã 1 nếu có thay đổi / exit 1 when there are changes."
     ),
@@ -39,10 +37,11 @@ def diff(
     from plan57.revisions import diff as catalogue_diff
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(DiffFormat, output_format)
     report = catalogue_diff(root_of(ctx), rev_a, rev_b)
-    if output_format is DiffFormat.json:
+    if shape is DiffFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is DiffFormat.md:
+    elif shape is DiffFormat.md:
         typer.echo(_changes.diff_markdown(report, language), nl=False)
     else:
         _changes.print_diff(report, language, console())

@@ -100,4 +100,5 @@ def _problem(out: Console, problem: Finding, lang: Lang) -> None:
     if problem.column is not None:
         where.append(f"{text('label.column', lang)} {problem.column}")
     out.print(f"  {escape(', '.join(where))}: [dim]{problem.code}[/dim] {escape(problem.message)}")
-    out.print(f"    → {escape(problem.hint)}", style="dim")
+    more = text("label.explain-more", lang, code=problem.code)
+    out.print(f"    → {escape(problem.hint)} {more}", style="dim")

@@ -7,12 +7,12 @@ import sys
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
-from plan57.messages import Lang
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
+from plan57.messages import Lang, text
 
 
 class HistoryFormat(enum.StrEnum):
-    table = "table"
+    human = "human"
     md = "md"
     json = "json"
 
@@ -26,22 +26,24 @@ def history(
     since: str | None = typer.Option(
         None, "--since", help="Từ ngày / revisions from this day on, YYYY-MM-DD."
     ),
-    output_format: HistoryFormat = typer.Option(
-        HistoryFormat.table, "--format", help="table | md | json"
-    ),
+    output_format: str = format_option(HistoryFormat, HUMAN),
     lang: str | None = lang_option(),
 ) -> None:
     """Lịch sử sửa đổi danh mục chỉ tiêu / the revisions of the targets, newest first."""
     from plan57.cli import _changes
     from plan57.cli._output import console, parse_as_of
+    from plan57.cli._progress import progress_bar
     from plan57.revisions import history as catalogue_history
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(HistoryFormat, output_format)
     start = parse_as_of(since) if since is not None else None
-    report = catalogue_history(root_of(ctx), indicator, since=start)
-    if output_format is HistoryFormat.json:
+    label = text("progress.history", language)
+    with progress_bar(label, language, for_people=shape is HistoryFormat.human) as progress:
+        report = catalogue_history(root_of(ctx), indicator, since=start, progress=progress)
+    if shape is HistoryFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is HistoryFormat.md:
+    elif shape is HistoryFormat.md:
         typer.echo(_changes.history_markdown(report, language), nl=False)
     elif _terminal():
         _changes.print_history(report, language, console())

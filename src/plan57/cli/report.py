@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
 from plan57.cli._output import parse_as_of
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
 from plan57.messages import Lang, text
@@ -29,10 +29,10 @@ class Grouping(enum.StrEnum):
 def report(
     ctx: typer.Context,
     period: str = typer.Option(..., "--period", help=PERIOD_HELP),
-    output_format: ReportFormat | None = typer.Option(
+    output_format: str | None = format_option(
+        ReportFormat,
         None,
-        "--format",
-        help="md | html (default: from the --out file's extension, else md).",
+        help="Định dạng / format (default: from the --out file's extension, else md).",
     ),
     out: Path | None = typer.Option(
         None,
@@ -52,13 +52,13 @@ def report(
     from plan57.report import build_report
 
     language: Lang = lang  # type: ignore[assignment]
-    chosen = output_format or _format_of(out)
+    shape = chosen(ReportFormat, output_format) if output_format else _format_of(out)
     document = build_report(
         root_of(ctx),
         period=period,
         as_of=parse_as_of(as_of),
         lang=language,
-        output=chosen.value,
+        output=shape.value,
         by=by.value,
         targets_at=targets_at,
     )
@@ -66,7 +66,8 @@ def report(
         typer.echo(document, nl=False)
         return
     write_atomic(out, document.encode("utf-8"))
-    sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
+    if not quiet():
+        sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
 
 
 def _format_of(out: Path | None) -> ReportFormat:

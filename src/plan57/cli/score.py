@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import console, parse_as_of
 from plan57.messages import Lang, text
 
@@ -37,7 +37,7 @@ CSV_COLUMNS = (
 
 
 class ScoreFormat(enum.StrEnum):
-    table = "table"
+    human = "human"
     json = "json"
     csv = "csv"
 
@@ -54,9 +54,7 @@ TARGETS_AT_HELP = (
 def score(
     ctx: typer.Context,
     period: str = typer.Option(..., "--period", help=PERIOD_HELP),
-    output_format: ScoreFormat = typer.Option(
-        ScoreFormat.table, "--format", help="table | json | csv"
-    ),
+    output_format: str = format_option(ScoreFormat, HUMAN),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     targets_at: str | None = typer.Option(None, "--targets-at", help=TARGETS_AT_HELP),
     lang: str | None = lang_option(),
@@ -65,6 +63,7 @@ def score(
     from plan57.report import score_repository
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(ScoreFormat, output_format)
     scored = score_repository(
         root_of(ctx),
         period=period,
@@ -73,9 +72,9 @@ def score(
         targets_at=targets_at,
     )
     report = scored.report
-    if output_format is ScoreFormat.json:
+    if shape is ScoreFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is ScoreFormat.csv:
+    elif shape is ScoreFormat.csv:
         typer.echo(to_csv(report), nl=False)
     else:
         _print_table(report, language)

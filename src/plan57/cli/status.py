@@ -6,13 +6,13 @@ import enum
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import console, parse_as_of
 from plan57.messages import Lang, text
 
 
 class StatusFormat(enum.StrEnum):
-    table = "table"
+    human = "human"
     md = "md"
     json = "json"
 
@@ -21,9 +21,7 @@ class StatusFormat(enum.StrEnum):
 def status(
     ctx: typer.Context,
     period: str = typer.Option(..., "--period", help="Kỳ báo cáo / period: 2025, 2025Q4, …"),
-    output_format: StatusFormat = typer.Option(
-        StatusFormat.table, "--format", help="table | md | json"
-    ),
+    output_format: str = format_option(StatusFormat, HUMAN),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Tính đến ngày / as of, YYYY-MM-DD (default: today)."
     ),
@@ -42,15 +40,16 @@ def status(
     )
 
     language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(StatusFormat, output_format)
     root = root_of(ctx)
-    chosen = parse_status_period(period)
+    wanted = parse_status_period(period)
     date = parse_as_of(as_of)
     catalogue = load_catalogue(root / CATALOGUE)
-    report = build_status(root, catalogue, chosen, as_of=date, lang=language)
-    if output_format is StatusFormat.json:
+    report = build_status(root, catalogue, wanted, as_of=date, lang=language)
+    if shape is StatusFormat.json:
         typer.echo(report.model_dump_json(indent=2))
         return
-    if output_format is StatusFormat.md:
+    if shape is StatusFormat.md:
         typer.echo(render_markdown(report, catalogue, language), nl=False)
         return
     from rich.markup import escape

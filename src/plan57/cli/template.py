@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import app, lang_option, quiet, root_of
 from plan57.messages import Lang, text
 
 
@@ -43,6 +43,8 @@ def template(
     if (out.exists() or out.is_symlink()) and not force:
         raise UsageError("output-exists", path=str(out))
     write_atomic(out, form.data)
+    if quiet():
+        return
     message = text(
         "label.template-written",
         language,

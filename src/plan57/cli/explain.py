@@ -1,0 +1,83 @@
+"""`plan57 explain`: what a finding code or scoring flag means and how to fix it."""
+
+from __future__ import annotations
+
+import enum
+import shutil
+from typing import TYPE_CHECKING
+
+import typer
+
+from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option
+from plan57.messages import Lang, text
+
+if TYPE_CHECKING:
+    from plan57.explanations import Explanation
+
+
+class ExplainFormat(enum.StrEnum):
+    human = "human"
+    json = "json"
+
+
+@app.command()
+def explain(
+    code: str | None = typer.Argument(
+        None, help="Mã lỗi hoặc cờ / a finding code or scoring flag (default: list them all)."
+    ),
+    output_format: str = format_option(ExplainFormat, HUMAN),
+    lang: str | None = lang_option(),
+) -> None:
+    """Giải thích mã lỗi và cờ đánh giá / what a finding code or scoring flag means."""
+    from plan57.explanations import Explanations, explain, explain_all
+
+    language: Lang = lang  # type: ignore[assignment]
+    shape = chosen(ExplainFormat, output_format)
+    if code is None:
+        everything = explain_all(language)
+        if shape is ExplainFormat.json:
+            typer.echo(everything.model_dump_json(indent=2))
+        else:
+            typer.echo(_listing(everything, language))
+        return
+    one = explain(code, language)
+    if shape is ExplainFormat.json:
+        typer.echo(Explanations(lang=language, codes=[one]).model_dump_json(indent=2))
+    else:
+        typer.echo(_details(one, language))
+
+
+def _details(item: Explanation, lang: Lang) -> str:
+    kind = text(f"explain.{item.kind}", lang)
+    if item.severity is not None:
+        kind = f"{kind}, {text(f'label.{item.severity}', lang)}"
+    lines = [f"{item.code} ({kind})", ""]
+    lines += [f"{text('explain.meaning', lang)}: {item.meaning}"]
+    lines += [f"{text('explain.why', lang)}: {item.why}", ""]
+    for part, example in (("wrong", item.wrong), ("right", item.right)):
+        lines.append(f"{text(f'explain.{part}', lang)}:")
+        lines += [f"    {line}" for line in example.splitlines()]
+    lines += ["", f"{text('explain.fix', lang)}: {item.fix}"]
+    return "\n".join(lines)
+
+
+def _listing(everything: object, lang: Lang) -> str:
+    from plan57.explanations import Explanations
+
+    assert isinstance(everything, Explanations)
+    width = shutil.get_terminal_size((80, 24)).columns
+    findings = [e for e in everything.codes if e.kind == "finding"]
+    flags = [e for e in everything.codes if e.kind == "flag"]
+    pad = max(len(e.code) for e in everything.codes) + 2
+    lines: list[str] = []
+    for title, items in (("explain.findings", findings), ("explain.flags", flags)):
+        lines += [text(title, lang, count=len(items)), ""]
+        for item in items:
+            lines.append(_fit(f"  {item.code.ljust(pad)}{item.meaning}", width))
+        lines.append("")
+    lines.append(text("explain.one", lang))
+    return "\n".join(lines)
+
+
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
