@@ -453,7 +453,7 @@ VI: dict[str, str] = {
     "label.problems-message": "Nội dung",
     "label.problems-hint": "Cách sửa",
     # --- workbooks and unfilled rows (issue 12) ---
-    "not-reported": "Chỉ tiêu {indicator} chưa được báo cáo (dòng chỉ có mã chỉ tiêu){note}.",
+    "not-reported": "Chỉ tiêu {indicator} chưa có số liệu kỳ này{note}.",
     "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên: chỉ tiêu được tính là còn thiếu trong plan57 status và plan57 score.",
     "workbook": "{file} là bảng tính, không phải tệp CSV: plan57 chỉ đọc tệp CSV trong data/submissions.",
     "workbook.hint": "Chuyển bảng tính thành tệp nộp bằng lệnh: {command} — rồi xóa bảng tính khỏi data/submissions (git rm).",
@@ -877,7 +877,7 @@ EN: dict[str, str] = {
     "label.problems-message": "Problem",
     "label.problems-hint": "How to fix",
     # --- workbooks and unfilled rows (issue 12) ---
-    "not-reported": "Indicator {indicator} is not reported (the row has only the indicator){note}.",
+    "not-reported": "Indicator {indicator} has no figure for this period{note}.",
     "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay: the indicator counts as missing in plan57 status and plan57 score.",
     "workbook": "{file} is a spreadsheet, not a CSV file: plan57 reads only CSV files under data/submissions.",
     "workbook.hint": "Turn the workbook into a submission with: {command} — then remove the workbook from data/submissions (git rm).",

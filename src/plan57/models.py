@@ -14,9 +14,7 @@ Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
 Frequency = Literal["month", "quarter", "half", "year"]
 TargetKind = Literal["min", "exact", "range", "qualitative"]
-RegistryKind = Literal[
-    "body", "department", "group", "commune", "ward", "enterprise", "institute"
-]
+RegistryKind = Literal["body", "department", "group", "commune", "ward", "enterprise", "institute"]
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _MIN = re.compile(rf"(?:≥|>=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
