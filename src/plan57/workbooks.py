@@ -444,21 +444,31 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
         if getattr(sheet, "sheet_state", "visible") != "visible":
             continue
         rows = list(sheet.iter_rows())
-        for index, row in enumerate(rows[:30]):
+        headers = [index for index, row in enumerate(rows[:30]) if _is_header(row)]
+        # Human labels above the header may name the columns too ("Indicator", "Value"): the
+        # header is the last of such rows in a run.
+        for index in headers:
+            if index + 1 in headers:
+                continue
+            row = rows[index]
             names = [str(c.value).strip().lower() if c.value is not None else "" for c in row]
-            if "indicator" in names and "value" in names:
-                columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
-                after = rows[index + 1 :]
-                formula_rows = list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
-                return _Table(
-                    sheet=title,
-                    header_row=index + 1,
-                    columns=columns,
-                    values=[tuple(c.value for c in r) for r in after],
-                    formulas=formula_rows,
-                    number_formats=[tuple(_format_of(c) for c in r) for r in after],
-                )
+            columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
+            after = rows[index + 1 :]
+            formula_rows = list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+            return _Table(
+                sheet=title,
+                header_row=index + 1,
+                columns=columns,
+                values=[tuple(c.value for c in r) for r in after],
+                formulas=formula_rows,
+                number_formats=[tuple(_format_of(c) for c in r) for r in after],
+            )
     return None
+
+
+def _is_header(row: Sequence[Any]) -> bool:
+    names = {str(c.value).strip().lower() for c in row if c.value is not None}
+    return "indicator" in names and "value" in names
 
 
 def _format_of(cell: Any) -> str:
