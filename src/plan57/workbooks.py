@@ -381,12 +381,33 @@ def _open(path: Path, refuse: Any) -> tuple[Any, Any] | None:
             # openpyxl warns about features it does not read (extensions, print settings).
             warnings.simplefilter("ignore")
             values = load_workbook(path, read_only=True, data_only=True)
-            formulas = load_workbook(path, read_only=True, data_only=False)
+            # Reading it a second time for its formulas costs as much as the first: only
+            # when a sheet has one.
+            formulas = (
+                load_workbook(path, read_only=True, data_only=False)
+                if _has_formulas(path)
+                else None
+            )
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         refuse("import-unreadable", reason=shown(reason or type(exc).__name__))
         return None
     return values, formulas
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element)."""
+    import re
+    import zipfile
+
+    element = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
+    with zipfile.ZipFile(path) as archive:
+        sheets = (
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+        return any(element.search(archive.read(name)) for name in sheets)
 
 
 def _recorded(values: Any) -> dict[str, str]:
@@ -454,7 +475,11 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
             names = [str(c.value).strip().lower() if c.value is not None else "" for c in row]
             columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
             after = rows[index + 1 :]
-            formula_rows = list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+            formula_rows = (
+                list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+                if formulas is not None
+                else []
+            )
             return _Table(
                 sheet=title,
                 header_row=index + 1,
