@@ -347,3 +347,53 @@ def test_check_names_a_workbook_and_the_import_command(
     assert invoke(repo.root, *command.split()[1:]).exit_code == 0
     path.unlink()
     assert check_repository(repo.root, as_of=AS_OF, lang="en").report.ok
+
+
+def test_a_row_not_reported_counts_as_missing_in_status_and_score(repo: DataRepo) -> None:
+    """An unfilled row (here, a value left blank with a note) is a warning, and missing."""
+    import json
+
+    repo.submit("so-khcn", "2025", "indicator,value,note\nCT13,12,\nCT14,,chưa tổng hợp\n")
+    report = check_repository(repo.root, as_of=CHECK_DATE, lang="en").report
+    (warning,) = [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"]
+    assert (warning.code, warning.severity, warning.indicator) == (
+        "not-reported",
+        "warning",
+        "CT14",
+    )
+    assert "chưa tổng hợp" in warning.message and report.ok
+    args = ("--period", "2025", "--format", "json", "--as-of", "2026-03-01")
+    status = json.loads(invoke(repo.root, "status", *args).stdout)
+    (khcn,) = [r for r in status["reporters"] if r["id"] == "so-khcn"]
+    assert "CT14" in khcn["missing"] and "CT13" in khcn["submitted"]
+    score = json.loads(invoke(repo.root, "score", *args).stdout)
+    items = {i["id"]: i for i in score["indicators"]}
+    assert "so-khcn" in items["CT14"]["missing"] and items["CT14"]["value"] is None
+    assert "so-khcn" not in items["CT13"]["missing"]
+
+
+def test_a_damaged_workbook_in_a_batch_does_not_stop_the_others(repo: DataRepo) -> None:
+    good = _fill(_form(repo, "xa-hoa-phu", "2025Q3"), RATIO)
+    damaged = repo.root / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # the sheet's XML cut in half
+            target.writestr(item, data)
+    result = invoke(repo.root, "import", str(damaged), str(good), "--lang", "en")
+    assert result.exit_code == 1
+    assert "import-unreadable" in result.output
+    assert "1 workbooks imported, 1 failed." in result.output
+
+
+def test_nothing_is_written_through_a_link(repo: DataRepo, tmp_path: Path) -> None:
+    import os
+
+    form = _fill(_form(repo, "xa-hoa-phu", "2025Q3"), RATIO)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, repo.root / "data" / "submissions" / "xa-hoa-phu")
+    result = invoke(repo.root, "import", str(form), "--lang", "en")
+    assert result.exit_code == 1 and "link-refused" in result.output
+    assert list(outside.iterdir()) == []

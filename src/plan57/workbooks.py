@@ -330,11 +330,14 @@ def _import_one(
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods"):
         return refuse("import-format", kind=suffix)
-    book = _open(path, refuse)
-    if book is None:
-        return result
-    values, formulas = book
-    recorded = _recorded(values)
+    try:
+        read = _read(path)
+    except Exception as exc:
+        # openpyxl and the XML parser raise many kinds of error on a damaged or hostile file;
+        # a broken workbook is that workbook's problem, and the rest of a batch goes on.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return refuse("import-unreadable", reason=shown(reason or type(exc).__name__))
+    recorded, table = read
     reporter, period = _target(recorded, options, refuse)
     if reporter is None or period is None:
         return result
@@ -345,7 +348,6 @@ def _import_one(
         suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
         return refuse("import-unknown-reporter", reporter=reporter, suggestion=suggestion)
     result.reporter, result.period = reporter, str(period)
-    table = _find_table(values, formulas)
     if table is None:
         return refuse("import-no-header")
     rows = _rows(table, catalogue, name, lang, result)
@@ -355,6 +357,10 @@ def _import_one(
         return refuse("import-empty")
     output = options.out or root / SUBMISSIONS / reporter / f"{period}.csv"
     result.output = _display(root, output)
+    # Nothing is written through a link (as nothing is read through one).
+    if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
+        result.problems.append(make_finding("link-refused", lang, file=result.output))
+        return result
     if (output.exists() or output.is_symlink()) and not options.force:
         return refuse("import-exists", path=result.output)
     write_atomic(output, _csv(rows))
@@ -369,30 +375,29 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _open(path: Path, refuse: Any) -> tuple[Any, Any] | None:
-    """The workbook twice: cached values, and formulas (a formula's cell holds no value)."""
+def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
+    """What the workbook records, and its table of figures (None: no header row found).
+
+    The workbook is read twice only when a sheet holds a formula: once for the values
+    saved with it, once for the formulas (whose cells have no value when none was saved).
+    """
     import warnings
-    import zipfile
 
     from openpyxl import load_workbook
 
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it does not read (extensions, print settings).
-            warnings.simplefilter("ignore")
-            values = load_workbook(path, read_only=True, data_only=True)
-            # Reading it a second time for its formulas costs as much as the first: only
-            # when a sheet has one.
-            formulas = (
-                load_workbook(path, read_only=True, data_only=False)
-                if _has_formulas(path)
-                else None
-            )
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        refuse("import-unreadable", reason=shown(reason or type(exc).__name__))
-        return None
-    return values, formulas
+    with warnings.catch_warnings():
+        # openpyxl warns about features it does not read (extensions, print settings).
+        warnings.simplefilter("ignore")
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = (
+            load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
+        )
+        try:
+            return _recorded(values), _find_table(values, formulas)
+        finally:
+            values.close()
+            if formulas is not None:
+                formulas.close()
 
 
 def _has_formulas(path: Path) -> bool:
