@@ -26,7 +26,7 @@ from plan57.workbooks import (
     build_workbook,
     catalogue_revision,
     import_workbooks,
-    read_number_text,
+    read_cell_text,
 )
 
 CHECK_DATE = date(2026, 3, 1)
@@ -320,12 +320,15 @@ def test_files_that_are_not_xlsx_workbooks(repo: DataRepo) -> None:
         ("abc", "count", None, "import-not-a-number"),
         ("1e3", "count", None, "import-not-a-number"),
         ("-3", "count", "-3", None),
+        ("Có", "yes_no", "Có", None),
+        (" không ", "yes_no", "không", None),
+        ("1", "yes_no", None, "import-not-yes-no"),
     ],
 )
 def test_number_text_is_read_only_where_certain(
     cell: str, unit: str, canonical: str | None, problem: str | None
 ) -> None:
-    reading = read_number_text(cell, unit)
+    reading = read_cell_text(cell, unit)
     assert (reading.canonical, reading.problem) == (canonical, problem)
 
 

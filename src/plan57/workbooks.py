@@ -3,8 +3,8 @@
 The workbook form has the same rows as the CSV form (`forms.form_rows`), with input rules on
 the cells to fill, every other cell locked, and the reporter, period and catalogue revision on
 a hidden sheet, so that `import` needs no flags. Reading a workbook turns each cell into the
-text the submission contract reads; typed text goes through `read_number_text`, the one place
-where this module reads numbers written as text.
+text the submission contract reads; text typed into a figure cell goes through
+`read_cell_text`, the one place where this module reads text as a value.
 
 openpyxl is imported inside the functions that need it: `check` and `--help` never load it.
 """
@@ -239,38 +239,42 @@ def _metadata(sheet: Worksheet, reporter: str, period: Period, revision: str) ->
 
 
 @dataclass(frozen=True)
-class NumberReading:
-    """A cell's text read as a number: the canonical text, or why it cannot be read."""
+class Reading:
+    """A cell's text read as the contract's text, or why it cannot be read."""
 
     canonical: str | None
-    problem: str | None = None  # "import-ambiguous" or "import-not-a-number"
+    problem: str | None = None  # "import-ambiguous", "import-not-a-number", "import-not-yes-no"
     readings: tuple[str, str] = ("", "")
 
 
-def read_number_text(cell: str, unit: str) -> NumberReading:
-    """Text typed into a number cell ("1,5", "85%", "12 ") as the contract's number text.
+def read_cell_text(cell: str, unit: str, *, column: str = "value") -> Reading:
+    """Text typed into a figure cell ("1,5", "85%", " 12 ", "Có") as the contract writes it.
 
-    The one function through which `import` reads numbers written as text. A reading is taken
-    only where it is certain, with the grammar `fix` uses for separators (a decimal comma is
-    certain in "1,5"; "1,500" may be 1500 or 1.5) and the grammar `check` uses for the result,
-    so that whatever `import` writes, `check` reads the same way. A percent sign is dropped
-    on a percent indicator only.
+    The one function through which `import` reads text as a value, numerator or denominator.
+    A reading is taken only where it is certain, with the grammar `fix` uses for separators
+    (a decimal comma is certain in "1,5"; "1,500" may be 1500 or 1.5) and the grammar `check`
+    uses for the result (its number pattern, its yes/no words), so that whatever `import`
+    writes, `check` reads the same way. A percent sign is dropped on a percent indicator's
+    value only.
     """
     import re
 
     # fix's reading of separators; the shared number grammar takes its place when it lands.
     from plan57.repair import _classify as classify_number
-    from plan57.validate import NUMBER
+    from plan57.validate import NO, NUMBER, YES
 
     cleaned = unicodedata.normalize("NFC", cell).replace("\u00a0", " ").strip()
-    if unit in PERCENT_UNITS and cleaned.endswith("%"):
+    if column == "value" and unit == "yes_no":
+        known = cleaned.lower() in YES | NO
+        return Reading(cleaned) if known else Reading(None, "import-not-yes-no")
+    if column == "value" and unit in PERCENT_UNITS and cleaned.endswith("%"):
         cleaned = cleaned[:-1].rstrip()
     reading = classify_number(cleaned)
     if reading.ambiguous or reading.three_decimals:
-        return NumberReading(None, "import-ambiguous", reading.readings)
+        return Reading(None, "import-ambiguous", reading.readings)
     if re.fullmatch(NUMBER, reading.canonical):
-        return NumberReading(reading.canonical)
-    return NumberReading(None, "import-not-a-number")
+        return Reading(reading.canonical)
+    return Reading(None, "import-not-a-number")
 
 
 @dataclass
@@ -579,36 +583,21 @@ def _cell_text(
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return _decimal_text(value)
         return _plain_text(value)
-    if unit == "yes_no" and column == "value":
-        return _yes_no(value, address, refuse, lang)
-    if isinstance(value, (bool, datetime, date, time)):
-        refuse("import-not-a-number", cell=address, value=shown(value))
-        return ""
-    if isinstance(value, (int, float)):
+    if isinstance(value, bool) and unit == "yes_no" and column == "value":
+        return text(f"label.workbook-{'yes' if value else 'no'}", lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and unit != "yes_no":
         # A cell formatted as a percentage holds 0.85 for what it shows as 85%.
         scale = 100 if column == "value" and unit in PERCENT_UNITS and "%" in fmt else 1
         return _decimal_text(value, scale)
-    typed = _plain_text(value)
+    typed = value.isoformat() if isinstance(value, (datetime, date, time)) else _plain_text(value)
     if not typed:
         return ""
-    reading = read_number_text(typed, unit if column == "value" else "")
+    reading = read_cell_text(typed, unit, column=column)
     if reading.canonical is not None:
         return reading.canonical
     assert reading.problem is not None
     first, second = reading.readings
     refuse(reading.problem, cell=address, value=shown(typed), first=first, second=second)
-    return ""
-
-
-def _yes_no(value: Any, address: str, refuse: Any, lang: Lang) -> str:
-    from plan57.validate import NO, YES
-
-    if isinstance(value, bool):
-        return text(f"label.workbook-{'yes' if value else 'no'}", lang)
-    typed = _plain_text(value)
-    if typed.lower() in YES | NO:
-        return typed
-    refuse("import-not-yes-no", cell=address, value=shown(typed))
     return ""
 
 
