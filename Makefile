@@ -32,6 +32,10 @@ run: $(RUN_STAMP)
 	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
 	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
 	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser) and report-$(PERIOD).md"
+	@# The samples replayed on the days departments would have sent them (see README, "Status").
+	$(BIN)/python scripts/sample_history.py $(OUT)/sample-history
+	$(BIN)/plan57 --root $(OUT)/sample-history status --period $(PERIOD) --format md > $(OUT)/status-$(PERIOD).md
+	@echo "Who sent what for $(PERIOD), on time or late: $(OUT)/status-$(PERIOD).md"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -10,6 +10,8 @@ machine measures the same work.
 - stress-10k/, stress-100k/, stress-1m/   50 rows a file, 200 / 2,000 / 20,000 files
 - peer/, peer-1m/    the rows of stress-100k (stress-1m) as one CSV with a Table Schema
 - history/           a git repository whose data/targets.yaml has 2,000 revisions
+- workbooks/         102 filled-in workbooks (`plan57 template --format xlsx`), one for each
+                     commune and ward of the registry, for `plan57 import`
 
 Reporters that the bundled catalogue does not list yet (communes, enterprises, institutes,
 the stress units) are added to a copy of the catalogue inside each corpus; data/targets.yaml
@@ -100,6 +102,8 @@ def extended_catalogue(extension: Extension) -> str:
     """The project's catalogue text with the extension spliced in, comments kept."""
     text = CATALOGUE.read_text("utf-8")
     for group, added in extension.members.items():
+        if not added:
+            continue
         pattern = re.compile(
             rf"(  - id: {re.escape(group)}\n(?:    .*\n)*?    members: \[)([^\]]*)(\])"
         )
@@ -745,6 +749,55 @@ def _move_target(rng: random.Random, line: str) -> tuple[str, str]:
     return f"{prefix}{minimum or ''}{text}{percent}{grdp or ''}{end}", year
 
 
+# --- workbooks -----------------------------------------------------------------------------
+
+WORKBOOK_PERIOD = "2025Q3"
+
+
+def workbook_names() -> list[str]:
+    """The workbooks of the corpus, as `plan57 import` is given them (one per locality)."""
+    catalogue = load(CATALOGUE.read_text("utf-8"))
+    group = next(e for e in catalogue["registry"] if e["id"] == "cac-dia-phuong")
+    return [f"workbooks/{unit}.xlsx" for unit in group["members"]]
+
+
+def make_workbooks(root: Path) -> dict[str, Any]:
+    """Each commune's and ward's form for a quarter, filled in as a user would."""
+    from openpyxl import load_workbook
+
+    from plan57.catalogue import load_catalogue
+    from plan57.workbooks import FIRST_ROW, WORKBOOK_COLUMNS, build_workbook, catalogue_revision
+
+    start_corpus(root, CATALOGUE.read_text("utf-8"))
+    (root / SUBMISSIONS).mkdir(parents=True)
+    (root / "workbooks").mkdir()
+    catalogue = load_catalogue(CATALOGUE)
+    revision = catalogue_revision(CATALOGUE.read_bytes())
+    rng = random.Random(SEED)
+    column = {name: at + 1 for at, name in enumerate(WORKBOOK_COLUMNS)}
+    names = workbook_names()
+    rows = 0
+    for name in names:
+        unit = Path(name).stem
+        form = build_workbook(catalogue, revision, unit, WORKBOOK_PERIOD, lang="vi")
+        path = root / name
+        path.write_bytes(form.data)
+        book = load_workbook(path)
+        sheet = book.worksheets[0]
+        for line in range(FIRST_ROW, FIRST_ROW + len(form.indicators)):
+            denominator = rng.randint(50, 5_000)
+            numerator = rng.randint(0, denominator)
+            sheet.cell(row=line, column=column["numerator"], value=numerator)
+            sheet.cell(row=line, column=column["denominator"], value=denominator)
+            value = round(numerator / denominator * 100, 1)
+            # Some typed as text with a decimal comma, as people do.
+            shown = f"{value}".replace(".", ",") if rng.random() < 0.2 else value
+            sheet.cell(row=line, column=column["value"], value=shown)
+            rows += 1
+        book.save(path)
+    return {"workbooks": len(names), "rows": rows}
+
+
 # --- driver -------------------------------------------------------------------------------
 
 
@@ -763,6 +816,7 @@ BUILDERS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "peer": lambda root: make_peer(root, CORPUS / "stress-100k"),
     "peer-1m": lambda root: make_peer(root, CORPUS / "stress-1m"),
     "history": make_history,
+    "workbooks": make_workbooks,
 }
 # The peer cases are built from the stress corpora, so those come first.
 DEPENDS = {"peer": ["stress-100k"], "peer-1m": ["stress-1m"]}

@@ -126,6 +126,13 @@ def broken_codes(run: Run, corpus: Path) -> str | None:
     return f"codes not reported: {', '.join(sorted(missing))}" if missing else None
 
 
+def imported(run: Run, corpus: Path) -> str | None:
+    """Every workbook became its submission."""
+    written = len(list((corpus / "data" / "submissions").glob("*/*.csv")))
+    expected = len(WORKBOOKS)
+    return None if written == expected else f"{written} of {expected} submissions written"
+
+
 def clean_corpus(run: Run, corpus: Path) -> str | None:
     """A valid corpus gives no error (the catalogue's own warnings are expected)."""
     text = run.stdout.decode("utf-8", "replace")
@@ -159,6 +166,12 @@ def history_complete(run: Run, corpus: Path) -> str | None:
 def history_text(run: Run, corpus: Path) -> str | None:
     return None if run.stdout.count(b"\n") > 2_000 else "history printed too little"
 
+
+# The 102 workbooks of the `workbooks` corpus, one per commune and ward (see generate.py).
+sys.path.insert(0, str(HERE))
+from generate import workbook_names  # noqa: E402
+
+WORKBOOKS = workbook_names()
 
 MEASURES = [
     Measure("help", "`plan57 --help`", ["plan57", "--help"], "province", budget=0.3),
@@ -234,6 +247,15 @@ MEASURES = [
         "history",
         needs="history",
         verify=history_complete,
+    ),
+    Measure(
+        "import",
+        "`plan57 import`, 102 filled-in workbooks (one per commune and ward)",
+        ["plan57", "import", "--force", *WORKBOOKS],
+        "workbooks",
+        budget=5.0,
+        needs="import",
+        verify=imported,
     ),
     Measure(
         "check-10k",

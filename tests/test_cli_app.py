@@ -28,7 +28,7 @@ def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 def test_importing_the_cli_does_not_import_pandas() -> None:
     probe = (
         "import sys, plan57.cli\n"
-        "heavy = sorted(m for m in ('pandas', 'numpy', 'jinja2') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('pandas', 'numpy', 'jinja2', 'openpyxl') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
     result = _python("-c", probe)

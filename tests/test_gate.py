@@ -174,10 +174,11 @@ def test_files_that_are_not_reporter_period_csv_are_refused(repo: Path) -> None:
     status, report = check(repo, "--changed-since", "main")
     assert status == 1
     assert {file for _, file in problems(report, "bad-file-name")} == {
-        "data/submissions/so-tc/2025Q4.xlsx",
         "data/submissions/so-tc/2025/Q4.csv",
         "data/submissions/2025Q4.csv",
     }
+    # A workbook is told how to become a submission, not to rename itself.
+    assert problems(report, "workbook") == [("workbook", "data/submissions/so-tc/2025Q4.xlsx")]
 
 
 def test_uncommitted_and_untracked_files_count_as_changed(repo: Path) -> None:
@@ -201,6 +202,18 @@ def test_a_catalogue_change_checks_everything(repo: Path) -> None:
     assert result.catalogue_changed
     _, report = check(repo, "--changed-since", "main")
     assert ("not-a-number", "data/submissions/so-nv/2025Q3.csv") in problems(report)
+    # The catalogue changed, so its own warnings are this pull request's business.
+    assert any(code.startswith("catalogue-") for code, _ in problems(report))
+
+
+def test_a_submission_pull_request_gets_no_catalogue_warnings(repo: Path) -> None:
+    git(repo, "branch", "--force", "main", "HEAD")
+    commit(repo, {"data/submissions/so-tc/2025Q4.csv": GOOD_TC}, "so-tc: 2025Q4", DAY)
+    status, report = check(repo, "--changed-since", "main")
+    assert status == 0
+    assert not any(code.startswith("catalogue-") for code, _ in problems(report))
+    _, full = check(repo)
+    assert any(code.startswith("catalogue-") for code, _ in problems(full))
 
 
 def test_bad_revisions_and_missing_git_are_usage_errors(repo: Path, tmp_path: Path) -> None:

@@ -170,8 +170,9 @@ def test_expand_paths(repo: DataRepo, tmp_path: Path, monkeypatch: pytest.Monkey
     assert expand_paths(repo.root, [Path("data/submissions/so-khcn")]) == [one, two]
     assert expand_paths(repo.root, [Path("data/submissions")]) == [one, two, three]
     assert expand_paths(repo.root, [three, Path("data/submissions/so-tc/2025.csv")]) == [three]
-    # CI passes the changed files: the catalogue is always checked and is no submission.
-    assert expand_paths(repo.root, [Path("data/targets.yaml"), three]) == [three]
+    # CI passes the changed files: the catalogue is kept, and `check_repository` takes it as
+    # asking for the catalogue's own findings (it is no submission).
+    assert expand_paths(repo.root, [Path("data/targets.yaml"), three]) == [three, repo.catalogue]
     outside = tmp_path / "outside.csv"
     outside.write_text(HEADER)
     with pytest.raises(UsageError) as caught:

@@ -27,6 +27,7 @@ from plan57.validate import check_repository
 
 CAT = "data/targets.yaml"
 WARNINGS = {
+    "not-reported",
     "value-jump",
     "stock-fell",
     "catalogue-overlap",
@@ -146,10 +147,26 @@ CASES: dict[str, list[Expect]] = {
     "period-mismatch": [
         E("period-mismatch", "so-khcn/2025Q1.csv", 3, "period", "CT17", says="“2025Q2”")
     ],
-    # A yes/no indicator with an empty cell is a missing value too.
-    "missing-value": [
-        E("missing-value", "so-khcn/2025.csv", 2, "value", "CT16"),
-        E("missing-value", "so-khcn/2025.csv", 3, "value", "CT04"),
+    # Counts given without the value they make: the value is missing.
+    "missing-value": [E("missing-value", "so-khcn/2025.csv", 2, "value", "CT08")],
+    # A row with nothing but its indicator (an unfilled template row), or only a note: a
+    # warning, and the indicator counts as missing.
+    "not-reported": [
+        E("not-reported", "so-khcn/2025.csv", 2, "value", "CT16"),
+        E("not-reported", "so-khcn/2025.csv", 3, "value", "CT04", says="“chưa có quyết định”"),
+    ],
+    # A spreadsheet where a CSV belongs: the hint is the import command to run.
+    "workbook": [
+        E(
+            "workbook",
+            "so-khcn/2025Q4.xlsx",
+            says="plan57 import data/submissions/so-khcn/2025Q4.xlsx --reporter so-khcn --period 2025Q4",
+        ),
+        E(
+            "workbook",
+            "so-tc/bao cao.ods",
+            says="plan57 import 'data/submissions/so-tc/bao cao.ods'",
+        ),
     ],
     "not-a-number": [
         E("not-a-number", "so-khcn/2025.csv", 2, "value", "CT13", says="“nan”"),
@@ -322,7 +339,21 @@ def test_paths_limit_the_findings_but_every_file_is_read(tmp_path: Path) -> None
         ]
     report = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[]).report
     assert report.ok
-    assert {f.file for f in report.problems} == {CAT}
+    # The catalogue's warnings are the secretariat's: only when the catalogue is checked.
+    assert report.problems == []
+    named = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[repo.catalogue]).report
+    assert {f.file for f in named.problems} == {CAT}
+
+
+def test_catalogue_warnings_come_with_a_full_check_or_a_catalogue_change(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FINDINGS / "flow-overlap")
+    one = repo.root / "data" / "submissions" / "so-khcn" / "2025Q4.csv"
+    full = check_repository(repo.root, as_of=AS_OF, lang="en").report
+    assert any(f.file == CAT for f in full.problems)
+    chosen = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[one]).report
+    assert not any(f.file == CAT for f in chosen.problems)
+    both = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[one, repo.catalogue])
+    assert any(f.file == CAT for f in both.report.problems)
 
 
 def test_observations_are_the_typed_rows_that_passed(repo: DataRepo) -> None:

@@ -60,6 +60,38 @@ def next_target(indicator: Indicator, year: int) -> Target | None:
 
 def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: Lang) -> Form:
     """The form for `reporter` and the period `period_text`; bad input raises `UsageError`."""
+    period, rows = form_rows(catalogue, reporter, period_text, lang=lang)
+    buffer = io.StringIO()
+    writer = CsvWriter(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        cells = {
+            "indicator": row.indicator.id,
+            "name": _code_page_safe(row.name),
+            "unit": _code_page_safe(row.unit),
+            "target": _code_page_safe(row.target),
+            "period": str(period),
+        }
+        writer.writerow([neutralise(cells.get(column, "")) for column in COLUMNS])
+    data = (BOM + buffer.getvalue()).encode("utf-8")
+    indicators = tuple(row.indicator for row in rows)
+    return Form(reporter=reporter, period=period, indicators=indicators, data=data)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """One row of the form, in words for whoever fills it in (CSV and workbook alike)."""
+
+    indicator: Indicator
+    name: str
+    unit: str
+    target: str
+
+
+def form_rows(
+    catalogue: Catalogue, reporter: str, period_text: str, *, lang: Lang
+) -> tuple[Period, list[FormRow]]:
+    """The period and the rows of the form; bad input raises `UsageError`."""
     period = parse_period(period_text.strip())
     if period is None:
         raise UsageError("bad-period-option", value=period_text)
@@ -76,20 +108,26 @@ def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: L
             period=str(period),
             granularities=_granularities(catalogue, reporter, lang),
         )
-    buffer = io.StringIO()
-    writer = CsvWriter(buffer)
-    writer.writerow(COLUMNS)
-    for indicator in indicators:
-        cells = {
-            "indicator": indicator.id,
-            "name": indicator.name(lang),
-            "unit": _unit(indicator, lang),
-            "target": _target(indicator, period.year, lang),
-            "period": str(period),
-        }
-        writer.writerow([neutralise(cells.get(column, "")) for column in COLUMNS])
-    data = (BOM + buffer.getvalue()).encode("utf-8")
-    return Form(reporter=reporter, period=period, indicators=tuple(indicators), data=data)
+    rows = [
+        FormRow(
+            indicator=indicator,
+            name=indicator.name(lang),
+            unit=_unit(indicator, lang),
+            target=_target(indicator, period.year, lang),
+        )
+        for indicator in indicators
+    ]
+    return period, rows
+
+
+# Excel saves "CSV (Comma delimited)" in the computer's code page: on a Vietnamese Windows that
+# is windows-1258, which has no "≥" and writes "?" in its place. The CSV form spells such signs
+# in ASCII, so the target still reads right after that save.
+_ASCII_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "–": "-", "—": "-", "…": "..."})
+
+
+def _code_page_safe(cell: str) -> str:
+    return cell.translate(_ASCII_SIGNS)
 
 
 def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:

@@ -14,7 +14,7 @@ Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
 Frequency = Literal["month", "quarter", "half", "year"]
 TargetKind = Literal["min", "exact", "range", "qualitative"]
-RegistryKind = Literal["body", "department", "group", "commune", "enterprise", "institute"]
+RegistryKind = Literal["body", "department", "group", "commune", "ward", "enterprise", "institute"]
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _MIN = re.compile(rf"(?:≥|>=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
@@ -115,6 +115,8 @@ class RegistryEntry(BaseModel):
     kind: RegistryKind
     name_vi: str
     name_en: str
+    # A commune's or ward's official administrative code (five digits, Quyết định 19/2025/QĐ-TTg).
+    code: str | None = Field(default=None, pattern=r"^[0-9]{5}$")
     # The forge handle (@org/team, @user or an e-mail) that owns the unit's folder in CODEOWNERS.
     team: str | None = Field(default=None, pattern=_HANDLE)
     members: list[str] = Field(default_factory=list)

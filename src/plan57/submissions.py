@@ -25,7 +25,7 @@ from plan57.findings import shown as shown_cell
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
-from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.repository import SUBMISSIONS, relative
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +37,8 @@ HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
 COLUMNS = ("file", "line", *CELLS)
 _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
+# Spreadsheets people save where a CSV belongs; `plan57 import` turns a workbook into one.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # windows-1258 writes most tone marks as combining bytes right after their vowel, and has Đ/đ;
 # in windows-1252 the same bytes are Ì Ò Þ ì ò (after consonants, as in "Hòa") and Ð ð (rare).
 _CP1258_MARKS = re.compile(
@@ -111,7 +113,8 @@ def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
 def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
     """The files the user named, folders expanded; nothing outside the repository.
 
-    The catalogue is left out: it is always checked, and CI passes it among the changed files.
+    The catalogue may be among them (CI passes every changed file): `check_repository` takes
+    it as asking for the catalogue's own findings.
     """
     from plan57.repository import inside
 
@@ -126,7 +129,7 @@ def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
                 chosen += [here / name for name in dirs if (here / name).is_symlink()]
         else:
             chosen.append(absolute)
-    return sorted(p for p in set(chosen) if relative(root, p) != CATALOGUE.as_posix())
+    return sorted(set(chosen))
 
 
 def read_submissions(
@@ -194,6 +197,9 @@ class _Reader:
                 inner = path.relative_to(self.root / SUBMISSIONS).as_posix()
             except ValueError:
                 inner = path.name
+        if inner.lower().endswith(WORKBOOK_SUFFIXES) and inner.isprintable():
+            self.finding("workbook", name, command=import_command(name, inner))
+            return None
         match = _FILE_NAME.fullmatch(inner)
         # Bytes that are not UTF-8 (os.fsdecode's escapes) or control characters in a name.
         if match is None or not inner.isprintable():
@@ -352,6 +358,23 @@ class _Reader:
                 self.finding("missing-column", name, line=1, column=column, name=column)
                 problems = True
         return None if problems else positions
+
+
+def import_command(name: str, inner: str) -> str:
+    """The `plan57 import` command that turns the workbook `name` into its submission.
+
+    A workbook at <reporter>/<period>.xlsx says where it belongs; elsewhere the workbook's
+    own record (a `plan57 template` form) decides.
+    """
+    import shlex
+
+    command = f"plan57 import {shlex.quote(name)}"
+    parts = inner.split("/")
+    if len(parts) == 2:
+        stem = parts[1].rsplit(".", 1)[0]
+        if parse_period(stem) is not None and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", parts[0]):
+            command += f" --reporter {parts[0]} --period {stem}"
+    return command
 
 
 def _under(path: str, prefix: str) -> str:

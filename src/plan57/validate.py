@@ -84,6 +84,11 @@ def check_repository(
     from plan57.gate import scope
 
     catalogue_path = root / CATALOGUE
+    catalogue_named = False
+    if paths is not None:
+        named = [path for path in paths if relative(root, path) != CATALOGUE.as_posix()]
+        catalogue_named = len(named) != len(paths)
+        paths = named
     if catalogue is None:
         catalogue = load_catalogue(catalogue_path)
     catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
@@ -94,6 +99,10 @@ def check_repository(
         everything, links = submission_paths(root)
         files = sorted({*everything, *links, *paths})
         only_files = {relative(root, path) for path in paths}
+        # The catalogue's warnings are the secretariat's: a submission's pull request cannot act
+        # on them, so they come with a full check, or when the catalogue itself is checked.
+        if catalogue_named:
+            only_files.add(CATALOGUE.as_posix())
     submissions = read_submissions(root, files, lang=lang, progress=progress)
     validation = validate(
         catalogue,
@@ -123,7 +132,7 @@ def validate(
     """Every finding for the catalogue and the submissions, and the rows that passed.
 
     `only_files` limits the findings to those files (the rest are still read, since a changed
-    file can conflict with them).
+    file can conflict with them); the catalogue's own findings only when it is one of them.
     """
     findings = list(submissions.findings)
     findings += catalogue_smells(catalogue, lang, catalogue_file, catalogue_text)
@@ -132,7 +141,7 @@ def validate(
     rules = _RowRules(catalogue, submissions, good_files, lang)
     findings += rules.run()
     if only_files is not None:
-        findings = [f for f in findings if f.file in only_files or f.file == catalogue_file]
+        findings = [f for f in findings if f.file in only_files]
     return Validation(CheckReport.from_findings(findings), rules.observations)
 
 
@@ -422,11 +431,40 @@ class _RowRules:
         yes_no = self._unit_in("yes_no")
         value = self._numeric_column("value", skip=yes_no)
         empty = self._empty("value")
-        self._flag(empty, "missing-value", "value")
+        # A row with no figure at all (an unfilled template row, perhaps with a note) says the
+        # indicator is not reported yet: a warning, and the row counts as missing downstream.
+        unreported = empty & self._empty("numerator") & self._empty("denominator")
+        self._not_reported(unreported)
+        self._flag(empty & ~unreported, "missing-value", "value")
         for column in ("numerator", "denominator"):
             self.numbers[column] = self._numeric_column(column, skip=yes_no)
         self.numbers["value"] = value
         return value
+
+    def _not_reported(self, mask: Mask) -> None:
+        """A warning per row with no figure, the note shown; the row is kept from scoring."""
+        import numpy as np
+
+        # A row already refused (an unknown indicator, say) needs no second word.
+        fresh = mask & ~self.failed
+        self.failed |= mask
+        columns = self.columns
+        for at in np.flatnonzero(fresh).tolist():
+            note = columns["note"][at]
+            indicator = columns["indicator"][at]
+            self.findings.append(
+                make_finding(
+                    "not-reported",
+                    self.lang,
+                    file=columns["file"][at],
+                    line=int(columns["line"][at]),
+                    column="value",
+                    indicator=indicator if indicator in self._ids else None,
+                    note=text("label.not-reported-note", self.lang, note=shown(note))
+                    if note
+                    else "",
+                )
+            )
 
     def _numeric_column(self, column: str, skip: Mask) -> Floats:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""

@@ -17,6 +17,7 @@ from plan57.cli import report as _report  # noqa: F401
 from plan57.cli import score as _score  # noqa: F401
 from plan57.cli import status as _status  # noqa: F401
 from plan57.cli import template as _template  # noqa: F401
+from plan57.cli import workbook as _workbook  # noqa: F401
 from plan57.cli._app import app
 
 

@@ -1,7 +1,8 @@
-"""`plan57 template`: the CSV form a reporter fills in for one period."""
+"""`plan57 template`: the form a reporter fills in for one period, as CSV or as a workbook."""
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from plan57.cli._app import app, lang_option, quiet, root_of
 from plan57.messages import Lang, text
 
 
+class TemplateFormat(enum.StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 @app.command()
 def template(
     ctx: typer.Context,
@@ -18,28 +24,52 @@ def template(
     period: str = typer.Option(
         ..., "--period", help="Kỳ báo cáo / period: 2025, 2025S1, 2025Q4, 2025M01."
     ),
+    output_format: TemplateFormat = typer.Option(
+        TemplateFormat.csv,
+        "--format",
+        help="csv | xlsx (bảng tính Excel có quy tắc nhập / an Excel workbook with input rules).",
+    ),
     out: Path | None = typer.Option(
-        None, "--out", help="Tệp ghi ra / file to write (default: standard output).", dir_okay=False
+        None,
+        "--out",
+        help="Tệp ghi ra / file to write (default: standard output; for xlsx REPORTER-PERIOD.xlsx).",
+        dir_okay=False,
     ),
     force: bool = typer.Option(
         False, "--force", help="Ghi đè tệp đã có / overwrite an existing file."
     ),
     lang: str | None = lang_option(),
 ) -> None:
-    """Tạo mẫu CSV để điền số liệu / write the CSV form a reporter fills in."""
+    """Tạo mẫu để điền số liệu (CSV hoặc Excel) / write the form a reporter fills in."""
     from plan57.catalogue import load_catalogue
     from plan57.errors import UsageError
     from plan57.files import write_atomic
-    from plan57.forms import build_form
     from plan57.repository import CATALOGUE
 
     language: Lang = lang  # type: ignore[assignment]
-    catalogue = load_catalogue(root_of(ctx) / CATALOGUE)
-    form = build_form(catalogue, reporter.strip(), period, lang=language)
-    if out is None:
-        sys.stdout.buffer.write(form.data)
-        sys.stdout.buffer.flush()
-        return
+    catalogue_path = root_of(ctx) / CATALOGUE
+    catalogue = load_catalogue(catalogue_path)
+    if output_format is TemplateFormat.xlsx:
+        from plan57.workbooks import build_workbook, catalogue_revision
+
+        revision = catalogue_revision(catalogue_path.read_bytes())
+        form = build_workbook(catalogue, revision, reporter.strip(), period, lang=language)
+        out = out or Path(f"{form.reporter}-{form.period}.xlsx")
+        next_step = text(
+            "label.template-xlsx-next",
+            language,
+            path=str(out),
+            destination=form.submission_path,
+        )
+    else:
+        from plan57.forms import build_form
+
+        form = build_form(catalogue, reporter.strip(), period, lang=language)  # type: ignore[assignment]
+        if out is None:
+            sys.stdout.buffer.write(form.data)
+            sys.stdout.buffer.flush()
+            return
+        next_step = text("label.template-next", language, destination=form.submission_path)
     if (out.exists() or out.is_symlink()) and not force:
         raise UsageError("output-exists", path=str(out))
     write_atomic(out, form.data)
@@ -54,4 +84,4 @@ def template(
         period=str(form.period),
     )
     typer.echo(message)
-    typer.echo(text("label.template-next", language, destination=form.submission_path))
+    typer.echo(next_step)

@@ -1,0 +1,624 @@
+"""Excel workbooks: the form a reporter fills in Excel, and reading a filled one back as CSV.
+
+The workbook form has the same rows as the CSV form (`forms.form_rows`), with input rules on
+the cells to fill, every other cell locked, and the reporter, period and catalogue revision on
+a hidden sheet, so that `import` needs no flags. Reading a workbook turns each cell into the
+text the submission contract reads; text typed into a figure cell goes through
+`read_cell_text`, the one place where this module reads text as a value.
+
+openpyxl is imported inside the functions that need it: `check` and `--help` never load it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plan57.errors import UsageError
+from plan57.findings import Finding, make_finding, shown
+from plan57.forms import FormRow, form_rows
+from plan57.messages import Lang, text
+from plan57.models import Catalogue, Indicator
+from plan57.periods import Period, parse_period
+from plan57.repository import SUBMISSIONS
+from plan57.spreadsheet import CsvWriter, neutralise
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# The hidden sheet that records what the form is for, and the format of what it records.
+META_SHEET = "plan57"
+META_FORMAT = "plan57-workbook/1"
+# Where the form's table starts: a title, a line of instructions, human labels, then the
+# header with the contract's column names, then one row per indicator.
+TITLE_ROW, INSTRUCTIONS_ROW, LABEL_ROW, HEADER_ROW = 1, 2, 3, 4
+FIRST_ROW = HEADER_ROW + 1
+WORKBOOK_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "name",
+    "unit",
+    "target",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "source",
+)
+INPUT_COLUMNS = ("value", "numerator", "denominator", "note", "source")
+NUMBER_COLUMNS = ("value", "numerator", "denominator")
+# The canonical submission `import` writes: the contract's columns, helpers left out.
+SUBMISSION_COLUMNS = ("indicator", "value", "numerator", "denominator", "note", "source")
+PERCENT_UNITS = ("percent", "percent_grdp")
+# Excel refuses a file whose input-message title is longer than this (a repair prompt).
+_TITLE_LIMIT = 32
+_PROMPT_LIMIT = 255
+_WIDTHS = {"indicator": 10, "name": 60, "unit": 22, "target": 18, "note": 30, "source": 24}
+_INPUT_FILL = "FFF2CC"
+
+
+def catalogue_revision(raw: bytes) -> str:
+    """The catalogue's git blob id (as `git hash-object` gives it): names its revision."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+# --- writing the form ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkbookForm:
+    """A ready workbook: where its import belongs and its bytes."""
+
+    reporter: str
+    period: Period
+    indicators: tuple[Indicator, ...]
+    data: bytes
+
+    @property
+    def submission_path(self) -> str:
+        return f"{SUBMISSIONS.as_posix()}/{self.reporter}/{self.period}.csv"
+
+
+def build_workbook(
+    catalogue: Catalogue, revision: str, reporter: str, period_text: str, *, lang: Lang
+) -> WorkbookForm:
+    """The workbook form for `reporter` and `period_text`; bad input raises `UsageError`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    period, rows = form_rows(catalogue, reporter, period_text, lang=lang)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = text("label.workbook-sheet", lang)
+    title = text(
+        "label.workbook-title",
+        lang,
+        plan=catalogue.plan.number,
+        name=catalogue.entry_name(reporter, lang),
+        reporter=reporter,
+        period=str(period),
+    )
+    _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
+    _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-instructions", lang))
+    for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
+        _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang)).font = Font(bold=True)
+        _put(sheet, HEADER_ROW, at, column).font = Font(italic=True, color="808080")
+        sheet.column_dimensions[get_column_letter(at)].width = _WIDTHS.get(column, 14)
+    fill = PatternFill("solid", start_color=_INPUT_FILL, end_color=_INPUT_FILL)
+    unlocked = Protection(locked=False)
+    for offset, row in enumerate(rows):
+        line = FIRST_ROW + offset
+        cells = {
+            "indicator": row.indicator.id,
+            "name": row.name,
+            "unit": row.unit,
+            "target": row.target,
+        }
+        for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
+            cell = _put(sheet, line, at, cells.get(column, ""))
+            cell.alignment = Alignment(wrap_text=column == "name", vertical="top")
+            if column in INPUT_COLUMNS:
+                cell.protection = unlocked
+                cell.fill = fill
+        _rules(sheet, line, row, lang)
+    sheet.freeze_panes = f"{get_column_letter(WORKBOOK_COLUMNS.index('value') + 1)}{FIRST_ROW}"
+    # Locked cells stay locked and the rest may be filled; formatting columns stays allowed.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    _metadata(book.create_sheet(META_SHEET), reporter, period, revision)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    indicators = tuple(row.indicator for row in rows)
+    return WorkbookForm(reporter, period, indicators, buffer.getvalue())
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
+    """Write text as text: openpyxl takes a string starting with "=" for a formula."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = _xml_safe(value)
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def _xml_safe(value: str) -> str:
+    """Text without the control characters XML cannot hold (openpyxl refuses them)."""
+    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
+    """The input rules and messages of one indicator's cells to fill."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    unit = row.indicator.unit
+    letters = {column: get_column_letter(at) for at, column in enumerate(WORKBOOK_COLUMNS, start=1)}
+    value, numerator, denominator = (f"{letters[c]}{line}" for c in NUMBER_COLUMNS)
+    prompt = text(
+        "label.workbook-prompt",
+        lang,
+        unit=row.unit,
+        target=row.target or "—",
+        hint=text(f"label.workbook-hint-{unit}", lang),
+    )
+    rules: list[tuple[str, DataValidation]] = []
+    if unit == "yes_no":
+        answers = ",".join(text(f"label.workbook-{w}", lang) for w in ("yes", "no"))
+        rules.append((value, DataValidation(type="list", formula1=f'"{answers}"')))
+    elif unit == "count":
+        rules.append(
+            (value, DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"))
+        )
+    elif unit == "per_10k":
+        rules.append(
+            (value, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))
+        )
+    else:
+        high = "1" if unit == "index" else "100"
+        rules.append(
+            (value, DataValidation(type="decimal", operator="between", formula1="0", formula2=high))
+        )
+    if unit != "yes_no":
+        # The numerator may not exceed the denominator (for shares and indexes); both are
+        # counts, never negative.
+        bounded = unit in (*PERCENT_UNITS, "index")
+        limit = f',OR({denominator}="",{numerator}<={denominator})' if bounded else ""
+        rules.append(
+            (
+                numerator,
+                DataValidation(
+                    type="custom", formula1=f"AND(ISNUMBER({numerator}),{numerator}>=0{limit})"
+                ),
+            )
+        )
+        rules.append(
+            (
+                denominator,
+                DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+            )
+        )
+    title = f"{row.indicator.id}: {row.name}"[:_TITLE_LIMIT]
+    for address, rule in rules:
+        rule.allow_blank = True
+        rule.showInputMessage = True
+        rule.showErrorMessage = True
+        rule.promptTitle = title
+        rule.prompt = prompt[:_PROMPT_LIMIT]
+        rule.errorTitle = text("label.workbook-error-title", lang)[:_TITLE_LIMIT]
+        rule.error = prompt[:_PROMPT_LIMIT]
+        rule.add(address)
+        sheet.add_data_validation(rule)
+
+
+def _metadata(sheet: Worksheet, reporter: str, period: Period, revision: str) -> None:
+    for row, (key, value) in enumerate(
+        (
+            ("format", META_FORMAT),
+            ("reporter", reporter),
+            ("period", str(period)),
+            ("catalogue", revision),
+        ),
+        start=1,
+    ):
+        sheet.cell(row=row, column=1, value=key)
+        sheet.cell(row=row, column=2, value=value)
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+
+
+# --- reading a filled workbook ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A cell's text read as the contract's text, or why it cannot be read."""
+
+    canonical: str | None
+    problem: str | None = None  # "import-ambiguous", "import-not-a-number", "import-not-yes-no"
+    readings: tuple[str, str] = ("", "")
+
+
+def read_cell_text(cell: str, unit: str, *, column: str = "value") -> Reading:
+    """Text typed into a figure cell ("1,5", "85%", " 12 ", "Có") as the contract writes it.
+
+    The one function through which `import` reads text as a value, numerator or denominator.
+    A reading is taken only where it is certain, with the grammar `fix` uses for separators
+    (a decimal comma is certain in "1,5"; "1,500" may be 1500 or 1.5) and the grammar `check`
+    uses for the result (its number pattern, its yes/no words), so that whatever `import`
+    writes, `check` reads the same way. A percent sign is dropped on a percent indicator's
+    value only.
+    """
+    import re
+
+    # fix's reading of separators; the shared number grammar takes its place when it lands.
+    from plan57.repair import _classify as classify_number
+    from plan57.validate import NO, NUMBER, YES
+
+    cleaned = unicodedata.normalize("NFC", cell).replace("\u00a0", " ").strip()
+    if column == "value" and unit == "yes_no":
+        known = cleaned.lower() in YES | NO
+        return Reading(cleaned) if known else Reading(None, "import-not-yes-no")
+    if column == "value" and unit in PERCENT_UNITS and cleaned.endswith("%"):
+        cleaned = cleaned[:-1].rstrip()
+    reading = classify_number(cleaned)
+    if reading.ambiguous or reading.three_decimals:
+        return Reading(None, "import-ambiguous", reading.readings)
+    if re.fullmatch(NUMBER, reading.canonical):
+        return Reading(reading.canonical)
+    return Reading(None, "import-not-a-number")
+
+
+@dataclass
+class ImportResult:
+    """What became of one workbook: the submission written, or the problems that stopped it."""
+
+    workbook: str
+    reporter: str | None = None
+    period: str | None = None
+    output: str | None = None
+    rows: int = 0
+    left_out: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    reporter: str | None = None
+    period: str | None = None
+    out: Path | None = None
+    force: bool = False
+
+
+def import_workbooks(
+    root: Path,
+    catalogue: Catalogue,
+    workbooks: Sequence[Path],
+    options: ImportOptions,
+    *,
+    lang: Lang,
+) -> list[ImportResult]:
+    """Turn each workbook into its canonical submission CSV, written atomically.
+
+    Each workbook is reported on its own: one that fails does not stop the others.
+    """
+    if options.out is not None and len(workbooks) > 1:
+        raise UsageError("import-one-out")
+    return [_import_one(root, catalogue, path, options, lang) for path in workbooks]
+
+
+def _import_one(
+    root: Path, catalogue: Catalogue, path: Path, options: ImportOptions, lang: Lang
+) -> ImportResult:
+    from plan57.files import write_atomic
+
+    name = _display(root, path)
+    result = ImportResult(workbook=name)
+
+    def refuse(code: str, **params: Any) -> ImportResult:
+        result.problems.append(make_finding(code, lang, file=name, **params))
+        return result
+
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods"):
+        return refuse("import-format", kind=suffix)
+    try:
+        read = _read(path)
+    except Exception as exc:
+        # openpyxl and the XML parser raise many kinds of error on a damaged or hostile file;
+        # a broken workbook is that workbook's problem, and the rest of a batch goes on.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return refuse("import-unreadable", reason=shown(reason or type(exc).__name__))
+    recorded, table = read
+    reporter, period = _target(recorded, options, refuse)
+    if reporter is None or period is None:
+        return result
+    if not catalogue.is_reporter(reporter):
+        import difflib
+
+        close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
+        suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+        return refuse("import-unknown-reporter", reporter=reporter, suggestion=suggestion)
+    result.reporter, result.period = reporter, str(period)
+    if table is None:
+        return refuse("import-no-header")
+    rows = _rows(table, catalogue, name, lang, result)
+    if result.problems:
+        return result
+    if not rows:
+        return refuse("import-empty")
+    output = options.out or root / SUBMISSIONS / reporter / f"{period}.csv"
+    result.output = _display(root, output)
+    # Nothing is written through a link (as nothing is read through one).
+    if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
+        result.problems.append(make_finding("link-refused", lang, file=result.output))
+        return result
+    if (output.exists() or output.is_symlink()) and not options.force:
+        return refuse("import-exists", path=result.output)
+    write_atomic(output, _csv(rows))
+    result.rows = len(rows)
+    return result
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
+    """What the workbook records, and its table of figures (None: no header row found).
+
+    The workbook is read twice only when a sheet holds a formula: once for the values
+    saved with it, once for the formulas (whose cells have no value when none was saved).
+    """
+    import warnings
+
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        # openpyxl warns about features it does not read (extensions, print settings).
+        warnings.simplefilter("ignore")
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = (
+            load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
+        )
+        try:
+            return _recorded(values), _find_table(values, formulas)
+        finally:
+            values.close()
+            if formulas is not None:
+                formulas.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element)."""
+    import re
+    import zipfile
+
+    element = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
+    with zipfile.ZipFile(path) as archive:
+        sheets = (
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+        return any(element.search(archive.read(name)) for name in sheets)
+
+
+def _recorded(values: Any) -> dict[str, str]:
+    """What the hidden sheet records (reporter, period, catalogue), if the workbook has one."""
+    if META_SHEET not in values.sheetnames:
+        return {}
+    found: dict[str, str] = {}
+    for row in values[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+        if len(row) == 2 and isinstance(row[0], str) and row[1] is not None:
+            found[row[0]] = str(row[1]).strip()
+    return found if found.get("format") == META_FORMAT else {}
+
+
+def _target(
+    recorded: dict[str, str], options: ImportOptions, refuse: Any
+) -> tuple[str | None, Period | None]:
+    """The reporter and period: the options', or the workbook's own; a conflict is refused."""
+    reporter = (options.reporter or recorded.get("reporter") or "").strip()
+    period_text = (options.period or recorded.get("period") or "").strip()
+    if not reporter or not period_text:
+        refuse("import-no-reporter")
+        return None, None
+    if recorded and not options.force:
+        given = (options.reporter or recorded["reporter"], options.period or recorded["period"])
+        if given != (recorded.get("reporter"), recorded.get("period")):
+            refuse(
+                "import-mismatch",
+                recorded=f"{recorded.get('reporter')} {recorded.get('period')}",
+                given=f"{given[0]} {given[1]}",
+            )
+            return None, None
+    period = parse_period(period_text)
+    if period is None:
+        refuse("import-bad-period", period=shown(period_text))
+        return reporter, None
+    return reporter, period
+
+
+@dataclass(frozen=True)
+class _Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # contract column → 0-based position
+    values: list[tuple[Any, ...]]  # rows after the header
+    formulas: list[tuple[Any, ...]]
+    number_formats: list[tuple[str, ...]]
+
+
+def _find_table(values: Any, formulas: Any) -> _Table | None:
+    """The first visible sheet with a header row naming `indicator` and `value`."""
+    for title in values.sheetnames:
+        if title == META_SHEET:
+            continue
+        sheet = values[title]
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue
+        rows = list(sheet.iter_rows())
+        headers = [index for index, row in enumerate(rows[:30]) if _is_header(row)]
+        # Human labels above the header may name the columns too ("Indicator", "Value"): the
+        # header is the last of such rows in a run.
+        for index in headers:
+            if index + 1 in headers:
+                continue
+            row = rows[index]
+            names = [str(c.value).strip().lower() if c.value is not None else "" for c in row]
+            columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
+            after = rows[index + 1 :]
+            formula_rows = (
+                list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+                if formulas is not None
+                else []
+            )
+            return _Table(
+                sheet=title,
+                header_row=index + 1,
+                columns=columns,
+                values=[tuple(c.value for c in r) for r in after],
+                formulas=formula_rows,
+                number_formats=[tuple(_format_of(c) for c in r) for r in after],
+            )
+    return None
+
+
+def _is_header(row: Sequence[Any]) -> bool:
+    names = {str(c.value).strip().lower() for c in row if c.value is not None}
+    return "indicator" in names and "value" in names
+
+
+def _format_of(cell: Any) -> str:
+    found = getattr(cell, "number_format", None)
+    return found if isinstance(found, str) else "General"
+
+
+def _rows(
+    table: _Table, catalogue: Catalogue, name: str, lang: Lang, result: ImportResult
+) -> list[dict[str, str]]:
+    """The rows with a value, as the contract's text cells; problems go into `result`."""
+    from openpyxl.utils import get_column_letter
+
+    kept: list[dict[str, str]] = []
+    for offset, row in enumerate(table.values):
+        line = table.header_row + 1 + offset
+        formula_row = table.formulas[offset] if offset < len(table.formulas) else ()
+        formats = table.number_formats[offset]
+        raw_indicator = _cell(row, table.columns.get("indicator"))
+        indicator = _plain_text(raw_indicator)
+        found = catalogue.indicator(indicator)
+        unit = found.unit if found is not None else ""
+        cells: dict[str, str] = {"indicator": indicator}
+        for column in SUBMISSION_COLUMNS[1:]:
+            at = table.columns.get(column)
+            if at is None:
+                cells[column] = ""
+                continue
+            address = f"{_quoted(table.sheet)}!{get_column_letter(at + 1)}{line}"
+            value = _cell(row, at)
+            formula = _cell(formula_row, at)
+
+            def refuse(code: str, address: str = address, line: int = line, **params: Any) -> None:
+                result.problems.append(
+                    make_finding(code, lang, file=name, line=line, column=address, **params)
+                )
+
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                refuse("import-formula", cell=address, formula=shown(formula))
+                cells[column] = ""
+                continue
+            fmt = formats[at] if at < len(formats) else "General"
+            cells[column] = _cell_text(value, column, unit, fmt, address, refuse, lang)
+        if not any(cells.values()):
+            continue
+        if not any(cells[c] for c in NUMBER_COLUMNS):
+            if indicator:
+                result.left_out.append(indicator)
+            continue
+        kept.append(cells)
+    return kept
+
+
+def _quoted(sheet: str) -> str:
+    """A sheet name as a cell address writes it ('Số liệu'!E5, Sheet1!D7)."""
+    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+
+
+def _cell(row: Sequence[Any], at: int | None) -> Any:
+    return row[at] if at is not None and at < len(row) else None
+
+
+def _plain_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
+
+
+def _cell_text(
+    value: Any, column: str, unit: str, fmt: str, address: str, refuse: Any, lang: Lang
+) -> str:
+    """One cell as the contract's text; a cell that cannot be read is refused (and "")."""
+    if value is None:
+        return ""
+    if column not in NUMBER_COLUMNS:
+        if isinstance(value, (datetime, date, time)):
+            return value.isoformat()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _decimal_text(value)
+        return _plain_text(value)
+    if isinstance(value, bool) and unit == "yes_no" and column == "value":
+        return text(f"label.workbook-{'yes' if value else 'no'}", lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and unit != "yes_no":
+        # A cell formatted as a percentage holds 0.85 for what it shows as 85%.
+        scale = 100 if column == "value" and unit in PERCENT_UNITS and "%" in fmt else 1
+        return _decimal_text(value, scale)
+    typed = value.isoformat() if isinstance(value, (datetime, date, time)) else _plain_text(value)
+    if not typed:
+        return ""
+    reading = read_cell_text(typed, unit, column=column)
+    if reading.canonical is not None:
+        return reading.canonical
+    assert reading.problem is not None
+    first, second = reading.readings
+    refuse(reading.problem, cell=address, value=shown(typed), first=first, second=second)
+    return ""
+
+
+def _decimal_text(value: float, scale: int = 1) -> str:
+    """A number as the contract writes it: plain decimals, no exponent, no float noise."""
+    try:
+        number = Decimal(repr(value)) * scale
+    except InvalidOperation:
+        return str(value)
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = CsvWriter(buffer)
+    writer.writerow(SUBMISSION_COLUMNS)
+    for row in rows:
+        # Notes and sources are free text: inert when the file is opened in a spreadsheet.
+        writer.writerow(
+            [neutralise(row[c]) if c in ("note", "source") else row[c] for c in SUBMISSION_COLUMNS]
+        )
+    return buffer.getvalue().encode("utf-8")
