@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from plan57.cli._app import app, lang_option, quiet, root_of
+from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
 from plan57.messages import Lang, text
 
 
@@ -24,9 +24,9 @@ def template(
     period: str = typer.Option(
         ..., "--period", help="Kỳ báo cáo / period: 2025, 2025S1, 2025Q4, 2025M01."
     ),
-    output_format: TemplateFormat = typer.Option(
-        TemplateFormat.csv,
-        "--format",
+    output_format: str = format_option(
+        TemplateFormat,
+        TemplateFormat.csv.value,
         help="csv | xlsx (bảng tính Excel có quy tắc nhập / an Excel workbook with input rules).",
     ),
     out: Path | None = typer.Option(
@@ -49,7 +49,7 @@ def template(
     language: Lang = lang  # type: ignore[assignment]
     catalogue_path = root_of(ctx) / CATALOGUE
     catalogue = load_catalogue(catalogue_path)
-    if output_format is TemplateFormat.xlsx:
+    if chosen(TemplateFormat, output_format) is TemplateFormat.xlsx:
         from plan57.workbooks import build_workbook, catalogue_revision
 
         revision = catalogue_revision(catalogue_path.read_bytes())
