@@ -19,7 +19,7 @@ from plan57.scoring import IndicatorScore, Point, scored_targets, target_for_yea
 
 WIDTH = 320
 HEIGHT = 150
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44.0, 10.0, 10.0, 22.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44.0, 10.0, 18.0, 22.0
 _MAX_YEAR_LABELS = 6
 
 
@@ -59,6 +59,9 @@ class Chart:
     bottom: float = HEIGHT - _BOTTOM
     y_ticks: list[Tick] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
+    # Where each year starts on the x axis: short marks, so that a point's year can be read.
+    x_marks: list[float] = field(default_factory=list)
+    unit: str = ""  # the y axis's unit, written above it
     expected: list[str] = field(default_factory=list)  # polylines' `points` attributes
     reported: list[str] = field(default_factory=list)
     dots: list[Marker] = field(default_factory=list)
@@ -94,6 +97,7 @@ def chart(
     )
     scale = _Scale(out, start, stop)
     out.x_ticks = _year_ticks(scale, start.year, last_year)
+    out.x_marks = [scale.x(date(y, 1, 1)) for y in range(start.year, last_year + 2)]
     if not points:
         out.empty = text("report.chart-empty", lang)
 
@@ -114,6 +118,7 @@ def chart(
         return out
 
     unit = ind.unit
+    out.unit = text(f"unit.{unit}", lang)
     highs = [p.value for p in points]
     highs += [float(t.high if t.high is not None else t.threshold or 0) for t in shown_targets]
     if item.baseline is not None:
@@ -192,12 +197,11 @@ def _points(scale: _Scale, run: list[tuple[date, float]]) -> str:
 
 
 def _year_ticks(scale: _Scale, first: int, last: int) -> list[Tick]:
-    """Year labels: in the middle of each year on short charts, every few years on long ones."""
+    """Year labels in the middle of their year: every year on short charts, every few years on
+    long ones, counted back from the last year so that the milestone's year is always named."""
     years = last - first + 1
-    if years <= 4:
-        return [Tick(scale.x(date(y, 7, 1)), str(y)) for y in range(first, last + 1)]
-    step = math.ceil(years / _MAX_YEAR_LABELS)
-    return [Tick(scale.x(date(y, 1, 1)), str(y)) for y in range(first, last + 1, step)]
+    step = max(1, math.ceil(years / _MAX_YEAR_LABELS))
+    return [Tick(scale.x(date(y, 7, 1)), str(y)) for y in range(last, first - 1, -step)][::-1]
 
 
 def _nice_top(highest: float, unit: str) -> float:
