@@ -240,3 +240,83 @@ def _tick_decimals(top: float) -> int:
         return 0
     decimals = -math.floor(math.log10(step))
     return decimals + (0 if round(step * 10**decimals, 6).is_integer() else 1)
+
+
+# --- the breakdown by reporter ---------------------------------------------------------------
+
+BAR_WIDTH = 640
+_BAR_ROW, _BAR_LABEL, _BAR_VALUE = 14.0, 210.0, 70.0
+_LABEL_CHARS = 34
+# Below this many reporters the table says it all; above it (102 communes) a picture helps.
+BARS_FROM = 8
+
+
+@dataclass(frozen=True)
+class BarRow:
+    y: float
+    width: float
+    label: str  # the reporter's name, shortened to fit
+    value: str
+    title: str  # the full name and value, for the tooltip
+    used: bool
+
+
+@dataclass
+class BarChart:
+    id: str
+    title: str
+    width: int
+    height: int
+    left: float
+    right: float
+    row: float
+    rows: list[BarRow]
+    x_ticks: list[Tick]
+    unit: str
+
+
+def reporter_bars(
+    ind: Indicator, item: IndicatorScore, names: dict[str, str], lang: Lang
+) -> BarChart | None:
+    """Every reporter's figure as a horizontal bar, largest first; None when few reporters
+    (or a yes/no indicator) make the table enough."""
+    figures = [f for f in item.reporters if f.value is not None]
+    if ind.unit == "yes_no" or len(figures) < BARS_FROM:
+        return None
+    figures.sort(key=lambda f: (-(f.value or 0.0), f.id))
+    top = _nice_top(max(f.value or 0.0 for f in figures), ind.unit)
+    left, right = _BAR_LABEL, BAR_WIDTH - _BAR_VALUE
+    span = right - left
+    rows = []
+    for index, figure in enumerate(figures):
+        value = figure.value or 0.0
+        name = names.get(figure.id, figure.id)
+        shown = name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1] + "…"
+        amount = fmt.quantity(value, ind.unit, lang)
+        rows.append(
+            BarRow(
+                y=round(_TOP + index * _BAR_ROW, 1),
+                width=round(max(value, 0.0) / top * span, 1),
+                label=shown,
+                value=amount,
+                title=f"{name}: {amount}",
+                used=figure.used,
+            )
+        )
+    height = int(_TOP + len(rows) * _BAR_ROW + _BOTTOM)
+    ticks = [
+        Tick(round(left + v / top * span, 1), fmt.number(v, lang, _tick_decimals(top)))
+        for v in _ticks(top)
+    ]
+    return BarChart(
+        id=ind.id,
+        title=text("site.bars-title", lang, id=ind.id, count=len(rows)),
+        width=BAR_WIDTH,
+        height=height,
+        left=left,
+        right=right,
+        row=_BAR_ROW,
+        rows=rows,
+        x_ticks=ticks,
+        unit=text(f"unit.{ind.unit}", lang),
+    )
