@@ -36,7 +36,10 @@ def hostile_repo(root: Path) -> Path:
     shutil.copytree(FIXTURE, root)
     catalogue = root / "data" / "targets.yaml"
     text = catalogue.read_text("utf-8")
-    text = text.replace('name_vi: "Xã A", name_en: "Commune A"', f'name_vi: "{HOSTILE_NAME}", name_en: "{HOSTILE_NAME}"')
+    text = text.replace(
+        'name_vi: "Xã A", name_en: "Commune A"',
+        f'name_vi: "{HOSTILE_NAME}", name_en: "{HOSTILE_NAME}"',
+    )
     text = text.replace(
         'name_en: "Share of the local budget spent on science, technology and innovation"',
         f'name_en: "{HOSTILE_INDICATOR}"',
@@ -218,7 +221,9 @@ def test_search_key_folds_vietnamese() -> None:
 
 
 def test_methodology_markdown_shows_raw_html_as_text() -> None:
-    html = str(markdown("# Title\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"))
+    html = str(
+        markdown("# Title\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    )
     assert "<h1>Title</h1>" in html and "<table>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
 
