@@ -110,7 +110,7 @@ def test_every_relative_link_resolves_and_nothing_is_fetched_from_elsewhere(site
     checked = 0
     for page in pages(site):
         found = parse(page)
-        for tag, attribute, value in found.links:
+        for tag, _attribute, value in found.links:
             parts = urlsplit(value)
             if parts.scheme or value.startswith("//"):
                 # A link a reader may follow is fine; nothing may be loaded from elsewhere.

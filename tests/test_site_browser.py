@@ -11,6 +11,7 @@ Skipped, saying how to get it, where Chromium is not installed (`.ci/run` instal
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -86,10 +87,10 @@ def _axe(browser: Browser) -> list[dict[str, Any]]:
     if not browser.evaluate("typeof axe !== 'undefined'"):
         browser.evaluate(AXE.read_text("utf-8"))
     violations: list[dict[str, Any]] = browser.evaluate(
-        "axe.run(document, {preload: false, runOnly: {type: 'tag', values: %s}}).then(function (r) {"
-        "  return r.violations.map(function (v) { return {id: v.id, impact: v.impact,"
-        "    nodes: v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); })}; });"
-        "})" % RULES
+        "axe.run(document, {preload: false, runOnly: {type: 'tag', values: RULES}})"
+        ".then(function (r) { return r.violations.map(function (v) { return {id: v.id,"
+        "  impact: v.impact, nodes: v.nodes.slice(0, 3).map(function (n) {"
+        "    return n.target.join(' '); })}; }); })".replace("RULES", json.dumps(RULES))
     )
     return [v for v in violations if v["impact"] in ("serious", "critical")]
 
