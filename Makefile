@@ -23,7 +23,9 @@ run: $(STAMP)
 	$(BIN)/plan57 check
 	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
 	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
+	$(BIN)/plan57 site --period $(PERIOD) --out $(OUT)/site
 	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser) and report-$(PERIOD).md"
+	@echo "The $(PERIOD) progress site is in $(OUT)/site/: open $(OUT)/site/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -21,6 +21,7 @@ from clirun import invoke
 from gitrepo import commit, init
 from plan57.catalogue import load_catalogue
 from plan57.errors import UsageError
+from plan57.opendata import export_repository
 from plan57.periods import parse_period
 from plan57.site import MARKER, build_site, markdown, search_key
 from plan57.status import build_status, default_period
@@ -262,6 +263,9 @@ def test_writing_never_touches_data_nor_a_folder_of_other_files(repo: Path, tmp_
     build_site(repo, out, as_of=AS_OF, period="2025Q3")  # its own site: replaced whole
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    export_repository(repo, tmp_path / "export", as_of=AS_OF, period="2025Q3")
+    with pytest.raises(UsageError):
+        export_repository(repo, repo / "data" / "export", as_of=AS_OF, period="2025Q3")
     assert _digest(repo / "data") == before
 
 
@@ -273,3 +277,23 @@ def test_cli_builds_the_site_and_refuses_with_exit_2(repo: Path, tmp_path: Path)
     assert str(out) in result.stderr
     refused = invoke(repo, "site", "--out", str(repo / "data"), "--as-of", "2025-10-20")
     assert refused.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "recipe", ["examples/ci/github/plan57-site.yml", "examples/ci/gitlab/plan57-site.gitlab-ci.yml"]
+)
+def test_the_ci_recipes_build_the_site(repo: Path, tmp_path: Path, recipe: str) -> None:
+    import shlex
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[1] / recipe).read_text("utf-8")
+    yaml.safe_load(text)
+    lines = re.findall(r"(?:run:|-) (plan57 site[^\n]*)", text)
+    assert len(lines) == 1
+    args = shlex.split(lines[0])[1:]
+    folder = args[args.index("--out") + 1]
+    args[args.index("--out") + 1] = str(tmp_path / folder)
+    result = invoke(repo, *args, "--as-of", "2025-10-20")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / folder / "index.html").is_file()
