@@ -225,7 +225,7 @@ def test_methodology_markdown_shows_raw_html_as_text() -> None:
     html = str(
         markdown("# Title\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     )
-    assert "<h1>Title</h1>" in html and "<table>" in html
+    assert "<h3>Title</h3>" in html and "<table>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -297,3 +297,24 @@ def test_the_ci_recipes_build_the_site(repo: Path, tmp_path: Path, recipe: str) 
     result = invoke(repo, *args, "--as-of", "2025-10-20")
     assert result.exit_code == 0, result.output
     assert (tmp_path / folder / "index.html").is_file()
+
+
+def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
+    from plan57.charts import BARS_FROM, reporter_bars
+    from plan57.report import score_repository
+
+    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, lang="vi")
+    item = next(i for i in scored.report.indicators if i.id == "CT07")
+    ind = scored.catalogue.indicator("CT07")
+    assert ind is not None and len(item.reporters) < BARS_FROM
+    assert reporter_bars(ind, item, {}, "vi") is None  # a few reporters: the table says it all
+    one = item.reporters[0]
+    many = [one.model_copy(update={"id": f"xa-{n}", "value": float(n % 97)}) for n in range(102)]
+    names = {f"xa-{n}": f"Xã thứ {n} có một cái tên rất dài <b>{n}</b>" for n in range(102)}
+    bars = reporter_bars(ind, item.model_copy(update={"reporters": many}), names, "vi")
+    assert bars is not None and len(bars.rows) == 102
+    widths = [row.width for row in bars.rows]
+    assert widths == sorted(widths, reverse=True) and 0 < widths[0] <= bars.right - bars.left
+    assert all(len(row.label) <= 34 for row in bars.rows)
+    assert bars.rows[0].title.startswith("Xã thứ 96 ")  # the full name in the tooltip
+    assert bars.rows[-1].y + bars.row < bars.height

@@ -511,7 +511,7 @@ class _Site:
                 (
                     text("site.plan-registry", lang),
                     ", ".join(
-                        f"{count} {text(f'site.kind.{kind}', lang)}"
+                        f"{text(f'site.kind.{kind}', lang)} ({count})"
                         for kind, count in kinds.items()
                     ),
                 ),
@@ -567,5 +567,10 @@ def markdown(source: str) -> Markup:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    tokens = parser.parse(source)
+    # The document sits under the page's own h1 and h2: its headings move two levels down.
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
     # html=False: markdown-it escapes any HTML in the source, so its output is safe markup.
-    return Markup(parser.render(source))
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
