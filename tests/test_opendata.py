@@ -118,7 +118,7 @@ def test_each_format_alone(tmp_path: Path, exported: tuple[Path, Path]) -> None:
 
 
 def test_csv_neutralises_formulas_but_not_numbers() -> None:
-    table = Table(
+    table = Table.of_rows(
         "t",
         "T",
         "",

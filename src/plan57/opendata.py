@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,14 +47,39 @@ class Column:
 
 @dataclass
 class Table:
-    """One resource: its columns (the Table Schema) and its rows, one tuple per row."""
+    """One resource: its columns (the Table Schema) and its cells, one list per column with a
+    row at the same position in each (columns, since every writer works column by column)."""
 
     name: str
     title: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    data: list[Sequence[Any]]
+
+    @classmethod
+    def of_rows(
+        cls,
+        name: str,
+        title: str,
+        description: str,
+        columns: tuple[Column, ...],
+        primary_key: tuple[str, ...],
+        rows: Iterable[Sequence[Any]],
+    ) -> Table:
+        listed = list(rows)
+        data: list[Sequence[Any]] = [list(c) for c in zip(*listed, strict=True)]
+        return cls(name, title, description, columns, primary_key, data or [[] for _ in columns])
+
+    @property
+    def length(self) -> int:
+        return len(self.data[0]) if self.data else 0
+
+    def where(self, column: str, value: Any) -> Table:
+        """The rows whose `column` holds `value`."""
+        at = [c.name for c in self.columns].index(column)
+        keep = [i for i, v in enumerate(self.data[at]) if v == value]
+        return replace(self, data=[[cells[i] for i in keep] for cells in self.data])
 
 
 OBSERVATIONS = (
@@ -144,9 +169,9 @@ def build_tables(
             "Every row of the submissions that passed plan57 check.",
             OBSERVATIONS,
             ("reporter", "indicator", "period"),
-            _observation_rows(root, observations),
+            _observation_columns(root, observations),
         ),
-        Table(
+        Table.of_rows(
             "scores",
             "Scores",
             "Each indicator's status for each quarter (the method: docs/methodology.md).",
@@ -154,7 +179,7 @@ def build_tables(
             ("period", "indicator"),
             [row for report in scores for row in _score_rows(report)],
         ),
-        Table(
+        Table.of_rows(
             "targets",
             "Targets",
             "The milestone targets of the plan's appendix, as in force.",
@@ -162,7 +187,7 @@ def build_tables(
             ("indicator", "milestone"),
             _target_rows(catalogue, revisions),
         ),
-        Table(
+        Table.of_rows(
             "registry",
             "Registry",
             "Reporting units and the bodies the plan names.",
@@ -173,48 +198,36 @@ def build_tables(
     ]
 
 
-def _observation_rows(root: Path, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+def _observation_columns(root: Path, frame: pd.DataFrame) -> list[Sequence[Any]]:
     if frame.empty:
-        return []
+        return [[] for _ in OBSERVATIONS]
     commits = _file_commits(root)
-    columns = [
-        frame["reporter"],
-        frame["indicator"],
-        frame["period"],
-        frame["start"].dt.date,
-        frame["end"].dt.date,
-        frame["value"],
-        frame["answer"],
-        frame["numerator"],
-        frame["denominator"],
-        frame["note"],
-        frame["source"],
-        frame["file"],
-        frame["line"],
+
+    def figures(column: str) -> list[Any]:
+        series = frame[column]
+        cells: list[Any] = series.astype(object).where(series.notna(), None).tolist()
+        return cells  # NaN: no figure
+
+    def text(column: str) -> list[Any]:
+        return [cell or None for cell in frame[column].tolist()]
+
+    files = frame["file"].tolist()
+    return [
+        frame["reporter"].tolist(),
+        frame["indicator"].tolist(),
+        frame["period"].tolist(),
+        frame["start"].dt.date.tolist(),
+        frame["end"].dt.date.tolist(),
+        figures("value"),
+        [a if isinstance(a, bool) else None for a in frame["answer"].tolist()],
+        figures("numerator"),
+        figures("denominator"),
+        text("note"),
+        text("source"),
+        files,
+        frame["line"].astype(int).tolist(),
+        [commits.get(f) for f in files],
     ]
-    rows = []
-    for reporter, ind, period, start, end, value, answer, num, den, note, source, file, line in zip(
-        *(c.tolist() for c in columns), strict=True
-    ):
-        rows.append(
-            (
-                reporter,
-                ind,
-                period,
-                start,
-                end,
-                _float(value),
-                answer if isinstance(answer, bool) else None,
-                _float(num),
-                _float(den),
-                note or None,
-                source or None,
-                file,
-                int(line),
-                commits.get(file),
-            )
-        )
-    return rows
 
 
 def _file_commits(root: Path) -> dict[str, str]:
@@ -304,13 +317,6 @@ def _registry_rows(catalogue: Catalogue) -> list[tuple[Any, ...]]:
         )
         for entry in catalogue.registry
     ]
-
-
-def _float(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if number != number else number  # NaN: no figure
 
 
 def export_repository(
@@ -409,18 +415,12 @@ def _dates(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _columns(table: Table) -> list[Sequence[Any]]:
-    if not table.rows:
-        return [[] for _ in table.columns]
-    return list(zip(*table.rows, strict=True))
-
-
 def to_csv(table: Table) -> bytes:
     """UTF-8 without a byte-order mark (the data package says so); text cells neutralised."""
     buffer = io.StringIO()
     writer = CsvWriter(buffer, line_end="\r\n")
     writer.writerow([c.name for c in table.columns])
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, _columns(table), strict=True)]
+    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
     if any("\r" in "".join(column) for column in cells):
         for row in zip(*cells, strict=True):
             writer.writerow(row)  # CsvWriter quotes a row holding a lone CR
@@ -435,7 +435,7 @@ def to_json(table: Table) -> bytes:
     names = [c.name for c in table.columns]
     columns = [
         [None if d == "" else d for d in _dates(v)] if c.type == "date" else v
-        for c, v in zip(table.columns, _columns(table), strict=True)
+        for c, v in zip(table.columns, table.data, strict=True)
     ]
     records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     return (json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
@@ -454,7 +454,7 @@ def to_parquet(table: Table) -> bytes:
     }
     arrays = [
         pa.array(list(values), type=types[column.type])
-        for column, values in zip(table.columns, _columns(table), strict=True)
+        for column, values in zip(table.columns, table.data, strict=True)
     ]
     schema = pa.schema(
         [pa.field(c.name, types[c.type], nullable=not c.required) for c in table.columns]

@@ -527,7 +527,7 @@ class _Site:
 
 
 def _indicator_rows(observations: Table, ident: str) -> Table:
-    return replace(observations, rows=[r for r in observations.rows if r[1] == ident])
+    return observations.where("indicator", ident)
 
 
 def _late_count(late: list[str] | None) -> str:
