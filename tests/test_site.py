@@ -318,3 +318,10 @@ def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
     assert all(len(row.label) <= 34 for row in bars.rows)
     assert bars.rows[0].title.startswith("Xã thứ 96 ")  # the full name in the tooltip
     assert bars.rows[-1].y + bars.row < bars.height
+
+
+def test_the_methodology_page_renders_plan57s_own_method(site: Path) -> None:
+    for page in (site / "methodology.html", site / "en" / "methodology.html"):
+        html = page.read_text("utf-8")
+        assert "<h3>How plan57 scores the indicators</h3>" in html
+        assert '<div class="prose" lang="en">' in html

@@ -476,11 +476,11 @@ class _Site:
 
     def _methodology(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "methodology.html", text("site.methodology", lang))
-        source = self.root / METHODOLOGY
-        if not source.is_file():
-            from plan57.render import _SOURCE_TEMPLATES
+        from plan57.render import templates_dir
 
-            source = _SOURCE_TEMPLATES.parent / METHODOLOGY
+        # plan57's own method, beside its templates (a checkout's docs/, or the copy an
+        # installed wheel carries to share/plan57/docs), never a file of the data repository.
+        source = templates_dir().parent / METHODOLOGY
         document = markdown(source.read_text("utf-8")) if source.is_file() else Markup("")
         return {
             **common,
