@@ -325,3 +325,19 @@ def test_the_methodology_page_renders_plan57s_own_method(site: Path) -> None:
         html = page.read_text("utf-8")
         assert "<h3>How plan57 scores the indicators</h3>" in html
         assert '<div class="prose" lang="en">' in html
+
+
+def test_a_folder_outside_git_without_submissions_still_gets_a_site(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    shutil.copytree(FIXTURE, root)
+    shutil.rmtree(root / "data" / "submissions")
+    (root / "data" / "submissions").mkdir()
+    out = tmp_path / "site"
+    result = build_site(root, out, as_of=AS_OF, period="2025Q3", generated=GENERATED)
+    assert result.pages == len(pages(out)) > 20
+    about = (out / "en" / "about.html").read_text("utf-8")
+    assert "not in a git repository" in about
+    home = (out / "en" / "index.html").read_text("utf-8")
+    assert home.count('data-status="no-data"') == 8
+    export_repository(root, tmp_path / "export", as_of=AS_OF, period="2025Q3")
+    assert (tmp_path / "export" / "observations.csv").read_text("utf-8").count("\n") == 1
