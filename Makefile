@@ -40,7 +40,7 @@ test: lint typecheck
 $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/pip install --quiet -e . -r benchmarks/requirements.txt
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[parquet]' -r benchmarks/requirements.txt
 	touch $(BENCH_STAMP)
 
 # Not part of `make test`: builds the corpora once (seeded), then measures every budget and

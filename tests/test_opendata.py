@@ -180,3 +180,22 @@ def test_the_documented_rollup_over_three_provinces(tmp_path: Path) -> None:
     }
     assert got == expected
     assert all(provinces == 3 for _, _, provinces, *_ in rows)
+
+
+def test_without_pyarrow_parquet_is_refused_with_the_fix_and_csv_still_works(
+    exported: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    repo = exported[0]
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
+    )
+    for args in (("export", "--out", str(tmp_path / "e")), ("site", "--out", str(tmp_path / "s"))):
+        result = invoke(repo, *args, *ARGS, "--lang", "en")
+        assert result.exit_code == 2
+        assert "pip install 'plan57[parquet]'" in result.stderr
+    assert not (tmp_path / "s").exists() and not (tmp_path / "e").exists()
+    csv_only = invoke(repo, "export", "--out", str(tmp_path / "c"), "--format", "csv", *ARGS)
+    assert csv_only.exit_code == 0

@@ -319,6 +319,15 @@ def _registry_rows(catalogue: Catalogue) -> list[tuple[Any, ...]]:
     ]
 
 
+def require_parquet() -> None:
+    """Fail before any work when Parquet is asked for and pyarrow (the `parquet` extra) is not
+    installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is None:
+        raise Plan57Error("parquet-missing")
+
+
 def export_repository(
     root: Path,
     out: Path,
@@ -337,6 +346,8 @@ def export_repository(
     data = (root / "data").resolve()
     if target == data or data in target.parents:
         raise UsageError("site-out-data", path=str(out))
+    if "parquet" in formats:
+        require_parquet()
     if period is None:
         period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, lang="en")

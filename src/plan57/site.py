@@ -71,7 +71,10 @@ def build_site(
     from plan57.catalogue import load_catalogue
     from plan57.repository import CATALOGUE
 
+    from plan57.opendata import require_parquet
+
     target = _checked_out(root, out)
+    require_parquet()
     if period is None:
         period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, lang="vi")
