@@ -442,14 +442,34 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_json(table: Table) -> bytes:
-    """An array of objects, one per row; dates in ISO 8601, no value as null."""
-    names = [c.name for c in table.columns]
-    columns = [
-        [None if d == "" else d for d in _dates(v)] if c.type == "date" else v
-        for c, v in zip(table.columns, table.data, strict=True)
+    """An array of objects, one per row; dates in ISO 8601, no value as null.
+
+    Each column is encoded once, column by column (a repeated text once), and the rows are put
+    together with one format string: the same text as `json.dumps` of the records, in a
+    fraction of the time on a province's half a million cells.
+    """
+    encoded = [
+        _json_column(c.type, values) for c, values in zip(table.columns, table.data, strict=True)
     ]
-    records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-    return (json.dumps(records, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    row = "{" + ",".join(f"{json.dumps(c.name)}:%s" for c in table.columns) + "}"
+    body = ",".join(row % cells for cells in zip(*encoded, strict=True))
+    return ("[" + body + "]\n").encode("utf-8")
+
+
+def _json_column(kind: ColumnType, values: Sequence[Any]) -> list[str]:
+    if kind in ("number", "integer", "boolean"):
+        # Numbers, booleans and nulls hold no ", ": the list's own encoding splits safely.
+        text = json.dumps(list(values))[1:-1]
+        return text.split(", ") if text else []
+    cache: dict[Any, str] = {None: "null"}
+    out = []
+    for value in values:
+        shown = cache.get(value)
+        if shown is None:
+            plain = value.isoformat() if kind == "date" else value
+            shown = cache[value] = json.dumps(plain, ensure_ascii=False)
+        out.append(shown)
+    return out
 
 
 def to_parquet(table: Table) -> bytes:

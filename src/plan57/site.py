@@ -69,9 +69,8 @@ def build_site(
 ) -> SiteResult:
     """Build the site of `period` (default: `default_period`) for the repository at `root`."""
     from plan57.catalogue import load_catalogue
-    from plan57.repository import CATALOGUE
-
     from plan57.opendata import require_parquet
+    from plan57.repository import CATALOGUE
 
     target = _checked_out(root, out)
     require_parquet()
