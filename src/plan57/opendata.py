@@ -428,10 +428,27 @@ def _dates(values: Sequence[Any]) -> list[Any]:
 
 def to_csv(table: Table) -> bytes:
     """UTF-8 without a byte-order mark (the data package says so); text cells neutralised."""
+    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+    return _csv_text(table, cells)
+
+
+def csv_by(table: Table, column: str) -> dict[Any, bytes]:
+    """One CSV file per value of `column` (an indicator's rows), the cells converted once."""
+    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+    at = [c.name for c in table.columns].index(column)
+    groups: dict[Any, list[int]] = {}
+    for index, value in enumerate(table.data[at]):
+        groups.setdefault(value, []).append(index)
+    return {
+        value: _csv_text(table, [[cells_[i] for i in rows] for cells_ in cells])
+        for value, rows in groups.items()
+    }
+
+
+def _csv_text(table: Table, cells: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = CsvWriter(buffer, line_end="\r\n")
     writer.writerow([c.name for c in table.columns])
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
     if any("\r" in "".join(column) for column in cells):
         for row in zip(*cells, strict=True):
             writer.writerow(row)  # CsvWriter quotes a row holding a lone CR

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -41,9 +41,6 @@ from plan57.report import (
 from plan57.revisions import Revision
 from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
 from plan57.status import PROVINCE_TZ, StatusReport, build_status, deadline_of, default_period
-
-if TYPE_CHECKING:
-    from plan57.opendata import Table
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
 MARKER = ".plan57-site"
@@ -150,6 +147,7 @@ class _Site:
         }
         self.revisions, self.revisions_error = self._all_revisions()
         self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
+        self.notes = self._all_notes()
         self.views = {
             lang: report_view(
                 self.by_lang[lang], self.origin[lang], lang=lang, by="group", generated=generated
@@ -187,10 +185,10 @@ class _Site:
         (data / "indicators").mkdir(parents=True)
         written = opendata.write_tables(tables, data, opendata.FORMATS)
         self.downloads = [str(p) for p in written]
+        per_indicator = opendata.csv_by(tables[0], "indicator")
         for ind in self.catalogue.indicators:
-            (data / "indicators" / f"{ind.id}.csv").write_bytes(
-                opendata.to_csv(_indicator_rows(tables[0], ind.id))
-            )
+            empty = opendata.to_csv(tables[0].where("indicator", ind.id))
+            (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
         assets = folder / "assets"
         assets.mkdir()
         source = templates_dir()
@@ -395,23 +393,29 @@ class _Site:
         ]
 
     def _notes(self, lang: Lang, ident: str) -> list[dict[str, str]]:
+        return [
+            {"reporter": self.catalogue.entry_name(reporter, lang), "period": period, "note": note}
+            for reporter, period, note in self.notes.get(ident, [])
+        ]
+
+    def _all_notes(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Every indicator's notes up to the period's end, newest first: one pass over the rows."""
         frame = self.scored.observations
         if frame.empty:
-            return []
+            return {}
         import pandas as pd
 
-        end = pd.Timestamp(self.scored.period.end)
-        rows = frame[(frame["indicator"] == ident) & (frame["end"] <= end)]
+        rows = frame[frame["end"] <= pd.Timestamp(self.scored.period.end)]
         rows = rows[rows["note"].fillna("").astype(str).str.strip() != ""]
         rows = rows.sort_values(["end", "reporter"], ascending=[False, True])
-        return [
-            {
-                "reporter": self.catalogue.entry_name(str(r), lang),
-                "period": str(p),
-                "note": " ".join(str(n).split()),
-            }
-            for r, p, n in zip(rows["reporter"], rows["period"], rows["note"], strict=True)
-        ]
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for ind, reporter, period, note in zip(
+            rows["indicator"], rows["reporter"], rows["period"], rows["note"], strict=True
+        ):
+            found.setdefault(str(ind), []).append(
+                (str(reporter), str(period), " ".join(str(note).split()))
+            )
+        return found
 
     def _reporters(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "reporters/index.html", text("site.reporters", lang))
@@ -526,10 +530,6 @@ class _Site:
                 {"href": f"{common['base']}data/{name}", "name": name} for name in self.downloads
             ],
         }
-
-
-def _indicator_rows(observations: Table, ident: str) -> Table:
-    return observations.where("indicator", ident)
 
 
 def _late_count(late: list[str] | None) -> str:
