@@ -142,10 +142,18 @@ class _Site:
         en.targets_revision = scored.report.targets_revision
         self.by_lang: dict[Lang, Scored] = {"vi": scored, "en": replace(scored, report=en)}
         self.points = history(self.catalogue, scored.observations, period)
-        self.origin: dict[Lang, Provenance] = {
-            lang: provenance(root, period, lang) for lang in LANGS
-        }
         self.revisions, self.revisions_error = self._all_revisions()
+        # The period's provenance read once; only the words of a failure differ by language
+        # (the same failure as reading the whole history, just above).
+        origin = provenance(root, period, "vi")
+        self.origin: dict[Lang, Provenance] = {
+            lang: replace(
+                origin, revisions_error=self.revisions_error.get(lang, origin.revisions_error)
+            )
+            if origin.revisions_error is not None
+            else origin
+            for lang in LANGS
+        }
         self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
         self.notes = self._all_notes()
         self.views = {
