@@ -31,11 +31,13 @@ run: $(RUN_STAMP)
 	$(BIN)/plan57 check
 	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
 	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
+	$(BIN)/plan57 site --period $(PERIOD) --out $(OUT)/site
 	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser) and report-$(PERIOD).md"
 	@# The samples replayed on the days departments would have sent them (see README, "Status").
 	$(BIN)/python scripts/sample_history.py $(OUT)/sample-history
 	$(BIN)/plan57 --root $(OUT)/sample-history status --period $(PERIOD) --format md > $(OUT)/status-$(PERIOD).md
 	@echo "Who sent what for $(PERIOD), on time or late: $(OUT)/status-$(PERIOD).md"
+	@echo "The $(PERIOD) progress site is in $(OUT)/site/: open $(OUT)/site/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -51,7 +53,7 @@ test: lint typecheck
 $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/pip install --quiet -e . -r benchmarks/requirements.txt
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[parquet]' -r benchmarks/requirements.txt
 	touch $(BENCH_STAMP)
 
 # Not part of `make test`: builds the corpora once (seeded), then measures every budget and

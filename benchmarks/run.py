@@ -45,6 +45,8 @@ LINEAR_FACTOR = 12.5
 PEER_FACTOR = 3.0
 # Outside the corpus: an untracked file there would count as a change for --changed-since.
 REPORT_OUT = Path(tempfile.gettempdir()) / "plan57-bench-report.html"
+SITE_OUT = Path(tempfile.gettempdir()) / "plan57-bench-site"
+EXPORT_OUT = Path(tempfile.gettempdir()) / "plan57-bench-export"
 
 
 @dataclass
@@ -156,6 +158,24 @@ def report_written(run: Run, corpus: Path) -> str | None:
     return None
 
 
+def site_written(run: Run, corpus: Path) -> str | None:
+    pages = len(list((SITE_OUT / "indicators").glob("CT*.html")))
+    if pages != 55 or not (SITE_OUT / "en" / "index.html").is_file():
+        return f"the site has {pages} indicator pages, not 55 in each language"
+    if not (SITE_OUT / "data" / "datapackage.json").is_file():
+        return "the site has no open data"
+    return None
+
+
+def export_written(run: Run, corpus: Path) -> str | None:
+    names = {"datapackage.json", "observations.parquet", "scores.json", "registry.csv"}
+    missing = names - {p.name for p in EXPORT_OUT.iterdir()} if EXPORT_OUT.is_dir() else names
+    if missing:
+        return f"the export lacks {', '.join(sorted(missing))}"
+    rows = (EXPORT_OUT / "observations.csv").read_bytes().count(b"\n") - 1
+    return None if rows == 44_846 else f"the export has {rows} observations, not 44,846"
+
+
 def history_complete(run: Run, corpus: Path) -> str | None:
     revisions = json_report(run).get("revisions")
     if not isinstance(revisions, list) or len(revisions) < 2_000:
@@ -230,6 +250,24 @@ MEASURES = [
         budget=1.5,
         needs="report",
         verify=report_written,
+    ),
+    Measure(
+        "site",
+        "`plan57 site`, province (390 pages in two languages, with the open data)",
+        ["plan57", "site", "--out", str(SITE_OUT), "--as-of", AS_OF],
+        "province",
+        budget=10.0,
+        needs="site",
+        verify=site_written,
+    ),
+    Measure(
+        "export",
+        "`plan57 export`, province (CSV, data package, Parquet, JSON)",
+        ["plan57", "export", "--out", str(EXPORT_OUT), "--as-of", AS_OF],
+        "province",
+        budget=3.0,
+        needs="export",
+        verify=export_written,
     ),
     Measure(
         "history",

@@ -20,6 +20,9 @@
   }
   function toggle() { byStatus = !byStatus; apply(); }
   button.hidden = false;
+  // The hint names the clickable header, which exists only once this script has run.
+  var hints = document.querySelectorAll(".sort-hint");
+  for (var k = 0; k < hints.length; k++) { hints[k].hidden = false; }
   button.addEventListener("click", toggle);
   var headers = document.querySelectorAll("th.status-col");
   for (var i = 0; i < headers.length; i++) {

@@ -19,7 +19,7 @@ from plan57.scoring import IndicatorScore, Point, scored_targets, target_for_yea
 
 WIDTH = 320
 HEIGHT = 150
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44.0, 10.0, 10.0, 22.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44.0, 10.0, 18.0, 22.0
 _MAX_YEAR_LABELS = 6
 
 
@@ -59,6 +59,9 @@ class Chart:
     bottom: float = HEIGHT - _BOTTOM
     y_ticks: list[Tick] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
+    # Where each year starts on the x axis: short marks, so that a point's year can be read.
+    x_marks: list[float] = field(default_factory=list)
+    unit: str = ""  # the y axis's unit, written above it
     expected: list[str] = field(default_factory=list)  # polylines' `points` attributes
     reported: list[str] = field(default_factory=list)
     dots: list[Marker] = field(default_factory=list)
@@ -94,6 +97,7 @@ def chart(
     )
     scale = _Scale(out, start, stop)
     out.x_ticks = _year_ticks(scale, start.year, last_year)
+    out.x_marks = [scale.x(date(y, 1, 1)) for y in range(start.year, last_year + 2)]
     if not points:
         out.empty = text("report.chart-empty", lang)
 
@@ -114,6 +118,7 @@ def chart(
         return out
 
     unit = ind.unit
+    out.unit = text(f"unit.{unit}", lang)
     highs = [p.value for p in points]
     highs += [float(t.high if t.high is not None else t.threshold or 0) for t in shown_targets]
     if item.baseline is not None:
@@ -192,12 +197,11 @@ def _points(scale: _Scale, run: list[tuple[date, float]]) -> str:
 
 
 def _year_ticks(scale: _Scale, first: int, last: int) -> list[Tick]:
-    """Year labels: in the middle of each year on short charts, every few years on long ones."""
+    """Year labels in the middle of their year: every year on short charts, every few years on
+    long ones, counted back from the last year so that the milestone's year is always named."""
     years = last - first + 1
-    if years <= 4:
-        return [Tick(scale.x(date(y, 7, 1)), str(y)) for y in range(first, last + 1)]
-    step = math.ceil(years / _MAX_YEAR_LABELS)
-    return [Tick(scale.x(date(y, 1, 1)), str(y)) for y in range(first, last + 1, step)]
+    step = max(1, math.ceil(years / _MAX_YEAR_LABELS))
+    return [Tick(scale.x(date(y, 7, 1)), str(y)) for y in range(last, first - 1, -step)][::-1]
 
 
 def _nice_top(highest: float, unit: str) -> float:
@@ -236,3 +240,83 @@ def _tick_decimals(top: float) -> int:
         return 0
     decimals = -math.floor(math.log10(step))
     return decimals + (0 if round(step * 10**decimals, 6).is_integer() else 1)
+
+
+# --- the breakdown by reporter ---------------------------------------------------------------
+
+BAR_WIDTH = 640
+_BAR_ROW, _BAR_LABEL, _BAR_VALUE = 14.0, 210.0, 70.0
+_LABEL_CHARS = 34
+# Below this many reporters the table says it all; above it (102 communes) a picture helps.
+BARS_FROM = 8
+
+
+@dataclass(frozen=True)
+class BarRow:
+    y: float
+    width: float
+    label: str  # the reporter's name, shortened to fit
+    value: str
+    title: str  # the full name and value, for the tooltip
+    used: bool
+
+
+@dataclass
+class BarChart:
+    id: str
+    title: str
+    width: int
+    height: int
+    left: float
+    right: float
+    row: float
+    rows: list[BarRow]
+    x_ticks: list[Tick]
+    unit: str
+
+
+def reporter_bars(
+    ind: Indicator, item: IndicatorScore, names: dict[str, str], lang: Lang
+) -> BarChart | None:
+    """Every reporter's figure as a horizontal bar, largest first; None when few reporters
+    (or a yes/no indicator) make the table enough."""
+    figures = [f for f in item.reporters if f.value is not None]
+    if ind.unit == "yes_no" or len(figures) < BARS_FROM:
+        return None
+    figures.sort(key=lambda f: (-(f.value or 0.0), f.id))
+    top = _nice_top(max(f.value or 0.0 for f in figures), ind.unit)
+    left, right = _BAR_LABEL, BAR_WIDTH - _BAR_VALUE
+    span = right - left
+    rows = []
+    for index, figure in enumerate(figures):
+        value = figure.value or 0.0
+        name = names.get(figure.id, figure.id)
+        shown = name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1] + "…"
+        amount = fmt.quantity(value, ind.unit, lang)
+        rows.append(
+            BarRow(
+                y=round(_TOP + index * _BAR_ROW, 1),
+                width=round(max(value, 0.0) / top * span, 1),
+                label=shown,
+                value=amount,
+                title=f"{name}: {amount}",
+                used=figure.used,
+            )
+        )
+    height = int(_TOP + len(rows) * _BAR_ROW + _BOTTOM)
+    ticks = [
+        Tick(round(left + v / top * span, 1), fmt.number(v, lang, _tick_decimals(top)))
+        for v in _ticks(top)
+    ]
+    return BarChart(
+        id=ind.id,
+        title=text("site.bars-title", lang, id=ind.id, count=len(rows)),
+        width=BAR_WIDTH,
+        height=height,
+        left=left,
+        right=right,
+        row=_BAR_ROW,
+        rows=rows,
+        x_ticks=ticks,
+        unit=text(f"unit.{ind.unit}", lang),
+    )

@@ -452,3 +452,39 @@ def read_file_at(root: Path, commit: str, path: str) -> bytes:
     if data is None:
         raise GitError("git-path-missing", rev=commit, path=path)
     return data
+
+
+def last_commits(root: Path, under: str) -> dict[str, str]:
+    """For every file under `under` (relative to `root`), the last commit that changed it.
+
+    One `git log` over the folder's history, newest first: a path's first appearance is its
+    last change. Paths are relative to `root`; a file with uncommitted changes still maps to
+    its last commit (callers that care ask `git status` as well).
+    """
+    output = run_git_bytes(
+        root, "log", "--no-renames", "--format=@%H", "--name-only", "--relative", "-z",
+        "--", under,
+    )  # fmt: skip
+    found: dict[str, str] = {}
+    commit = ""
+    for token in output.split(b"\0"):
+        name = token.strip(b"\n").decode("utf-8", "surrogateescape")
+        if name.startswith("@") and len(name) == 41:
+            commit = name[1:]
+        elif name:
+            found.setdefault(name, commit)
+    return found
+
+
+def changed_files(root: Path, under: str) -> set[str]:
+    """Files under `under` whose working-tree content differs from HEAD (or is untracked)."""
+    output = run_git_bytes(
+        root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", under
+    )
+    prefix_ = run_git(root, "rev-parse", "--show-prefix")
+    found = set()
+    for entry in output.split(b"\0"):
+        if len(entry) > 3:
+            path = entry[3:].decode("utf-8", "surrogateescape")
+            found.add(path.removeprefix(prefix_) if prefix_ else path)
+    return found

@@ -75,6 +75,18 @@ def deadline_of(catalogue: Catalogue, period: Period) -> date:
     return period.end + timedelta(days=catalogue.submission.deadline_days)
 
 
+def default_period(catalogue: Catalogue, as_of: date) -> Period:
+    """The latest quarter whose reporting deadline has passed by `as_of` (what `plan57 site`
+    and `plan57 export` publish unless told otherwise)."""
+    year, quarter = as_of.year, (as_of.month - 1) // 3 + 1
+    while True:
+        found = parse_period(f"{year}Q{quarter}")
+        assert found is not None
+        if deadline_of(catalogue, found) < as_of or year < catalogue.plan.baseline_year:
+            return found
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
 def submitted_indicators(raw: bytes) -> set[str]:
     """The indicator ids a submission file has a value for; nothing when it cannot be read."""
     try:

@@ -11,10 +11,12 @@ from plan57.cli import check as _check  # noqa: F401
 from plan57.cli import codeowners as _codeowners  # noqa: F401
 from plan57.cli import diff as _diff  # noqa: F401
 from plan57.cli import explain as _explain  # noqa: F401
+from plan57.cli import export as _export  # noqa: F401
 from plan57.cli import fix as _fix  # noqa: F401
 from plan57.cli import history as _history  # noqa: F401
 from plan57.cli import report as _report  # noqa: F401
 from plan57.cli import score as _score  # noqa: F401
+from plan57.cli import site as _site  # noqa: F401
 from plan57.cli import status as _status  # noqa: F401
 from plan57.cli import template as _template  # noqa: F401
 from plan57.cli import workbook as _workbook  # noqa: F401

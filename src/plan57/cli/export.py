@@ -1,0 +1,58 @@
+"""`plan57 export`: the open data (observations, scores, targets, registry) as files."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+
+import typer
+
+from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import parse_as_of
+from plan57.cli.score import AS_OF_HELP
+from plan57.messages import Lang, text
+
+
+class ExportFormat(enum.StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+    all = "all"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(
+        ..., "--out", help="Thư mục ghi dữ liệu / the folder to write to.", file_okay=False
+    ),
+    output_format: ExportFormat = typer.Option(
+        ExportFormat.all,
+        "--format",
+        help="csv (with datapackage.json) | parquet | json | all",
+    ),
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help=(
+            "Điểm đến kỳ / scores up to this period "
+            "(default: the latest quarter whose reporting deadline has passed)."
+        ),
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    lang: str | None = lang_option(),
+) -> None:
+    """Xuất dữ liệu mở / the open data: CSV with a data package, Parquet, JSON."""
+    from plan57.opendata import FORMATS, export_repository
+
+    language: Lang = lang  # type: ignore[assignment]
+    formats = FORMATS if output_format is ExportFormat.all else (output_format.value,)
+    written = export_repository(
+        root_of(ctx),
+        out,
+        as_of=parse_as_of(as_of),
+        period=period,
+        formats=formats,  # type: ignore[arg-type]
+    )
+    sys.stderr.write(text("export.written", language, files=len(written), path=str(out)) + "\n")

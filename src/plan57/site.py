@@ -1,0 +1,586 @@
+"""The published progress site: static pages in Vietnamese and English, with the open data.
+
+`build_site` scores the repository once, prepares every page's view in both languages from the
+same figures the report and `plan57 status` use (`report_view`, `build_status`), lays them out
+with the site templates and writes the whole site into a temporary folder beside the target,
+which then replaces the target in one rename: a failed build leaves the previous site whole.
+
+Layout (the same under `en/` for English): `index.html` (home), `indicators/CT01.html`,
+`reporters/index.html` and `reporters/<id>.html`, `methodology.html`, `about.html`; shared
+`assets/` and the open data under `data/`. Every link is relative, so the site works from any
+static host and opened from disk; nothing is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from plan57 import formatting as fmt
+from plan57.charts import reporter_bars
+from plan57.errors import OutputError, Plan57Error, UsageError
+from plan57.messages import LANGS, Lang, render_error, text
+from plan57.models import Catalogue
+from plan57.report import (
+    Provenance,
+    Scored,
+    generation_time,
+    provenance,
+    report_view,
+    score_repository,
+)
+from plan57.revisions import Revision
+from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
+from plan57.status import PROVINCE_TZ, StatusReport, build_status, deadline_of, default_period
+
+# A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
+MARKER = ".plan57-site"
+METHODOLOGY = Path("docs") / "methodology.md"
+_OTHER: dict[Lang, Lang] = {"vi": "en", "en": "vi"}
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    out: Path
+    period: str
+    pages: int
+    files: int
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    *,
+    as_of: date,
+    period: str | None = None,
+    generated: datetime | None = None,
+) -> SiteResult:
+    """Build the site of `period` (default: `default_period`) for the repository at `root`."""
+    from plan57.catalogue import load_catalogue
+    from plan57.opendata import require_parquet
+    from plan57.repository import CATALOGUE
+
+    target = _checked_out(root, out)
+    require_parquet()
+    if period is None:
+        period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
+    scored = score_repository(root, period=period, as_of=as_of, lang="vi")
+    site = _Site(root, scored, as_of, generated or generation_time())
+    return _write_atomically(target, site)
+
+
+def _checked_out(root: Path, out: Path) -> Path:
+    """The output folder, refused when it is the data or would replace a folder of other files."""
+    target = out.resolve()
+    data = (root / "data").resolve()
+    if target == data or data in target.parents or target in data.parents:
+        raise UsageError("site-out-data", path=str(out))
+    if target.exists():
+        if not target.is_dir():
+            raise UsageError("site-out-not-folder", path=str(out))
+        if any(target.iterdir()) and not (target / MARKER).is_file():
+            raise UsageError("site-out-not-site", path=str(out))
+    return target
+
+
+def _write_atomically(target: Path, site: _Site) -> SiteResult:
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
+    old: Path | None = None
+    try:
+        pages, files = site.write(building)
+        (building / MARKER).write_text("plan57 site\n", encoding="utf-8")
+        os.chmod(building, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+            os.replace(target, old / "site")
+        os.replace(building, target)
+    except BaseException as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        if old is not None and not target.exists():
+            with contextlib.suppress(OSError):
+                os.replace(old / "site", target)
+        if isinstance(exc, OSError):
+            raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return SiteResult(target, str(site.scored.period), pages, files)
+
+
+def search_key(*parts: str) -> str:
+    """Lower case without diacritics ("Đắk Lắk" → "dak lak"), as site.js folds the query."""
+    folded = unicodedata.normalize("NFD", " ".join(parts).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
+class _Site:
+    """Everything the pages need, computed once; `write` lays the pages out into a folder."""
+
+    def __init__(self, root: Path, scored: Scored, as_of: date, generated: datetime) -> None:
+        self.root = root
+        self.scored = scored
+        self.as_of = as_of
+        self.generated = generated
+        self.catalogue = scored.catalogue
+        period = scored.period
+        en = score(self.catalogue, scored.observations, period, as_of, "en")
+        en.targets_revision = scored.report.targets_revision
+        self.by_lang: dict[Lang, Scored] = {"vi": scored, "en": replace(scored, report=en)}
+        self.points = history(self.catalogue, scored.observations, period)
+        self.revisions, self.revisions_error = self._all_revisions()
+        # The period's provenance read once; only the words of a failure differ by language
+        # (the same failure as reading the whole history, just above).
+        origin = provenance(root, period, "vi")
+        self.origin: dict[Lang, Provenance] = {
+            lang: replace(
+                origin, revisions_error=self.revisions_error.get(lang, origin.revisions_error)
+            )
+            if origin.revisions_error is not None
+            else origin
+            for lang in LANGS
+        }
+        self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
+        self.notes = self._all_notes()
+        self.views = {
+            lang: report_view(
+                self.by_lang[lang], self.origin[lang], lang=lang, by="group", generated=generated
+            )
+            for lang in LANGS
+        }
+
+    def _all_revisions(self) -> tuple[list[Revision] | None, dict[Lang, str]]:
+        from plan57 import git
+        from plan57.revisions import history as catalogue_history
+
+        if not git.is_repository(self.root):
+            return None, {lang: text("report.not-git", lang) for lang in LANGS}
+        try:
+            return catalogue_history(self.root).revisions, {}
+        except Plan57Error as exc:
+            return None, {lang: render_error(exc, lang) for lang in LANGS}
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def write(self, folder: Path) -> tuple[int, int]:
+        from plan57 import opendata
+        from plan57.render import environment, templates_dir
+
+        tables = opendata.build_tables(
+            self.root,
+            self.catalogue,
+            self.scored.observations,
+            period=self.scored.period,
+            as_of=self.as_of,
+            revisions=self.revisions,
+            reports={str(self.scored.period): self.by_lang["en"].report},
+        )
+        data = folder / "data"
+        (data / "indicators").mkdir(parents=True)
+        written = opendata.write_tables(tables, data, opendata.FORMATS)
+        self.downloads = [str(p) for p in written]
+        per_indicator = opendata.csv_by(tables[0], "indicator")
+        for ind in self.catalogue.indicators:
+            empty = opendata.to_csv(tables[0].where("indicator", ind.id))
+            (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
+        assets = folder / "assets"
+        assets.mkdir()
+        source = templates_dir()
+        css = (source / "report.css").read_text("utf-8") + (source / "site.css").read_text("utf-8")
+        (assets / "site.css").write_text(css, encoding="utf-8")
+        shutil.copyfile(source / "site.js", assets / "site.js")
+        env = environment()
+        pages = 0
+        for lang in LANGS:
+            for path, template, view in self._pages(lang):
+                page = folder / path if lang == "vi" else folder / "en" / path
+                page.parent.mkdir(parents=True, exist_ok=True)
+                html = env.get_template(template).render(**view)
+                page.write_text(html, encoding="utf-8")
+                pages += 1
+        files = sum(1 for p in folder.rglob("*") if p.is_file())
+        return pages, files
+
+    def _pages(self, lang: Lang) -> list[tuple[str, str, dict[str, Any]]]:
+        pages = [("index.html", "site-home.html.j2", self._home(lang))]
+        details = {d["id"]: d for d in self.views[lang]["details"]}
+        scores = {item.id: item for item in self.by_lang[lang].report.indicators}
+        ids = [ind.id for ind in self.catalogue.indicators]
+        for index, ident in enumerate(ids):
+            path = f"indicators/{ident}.html"
+            view = self._indicator(lang, path, details[ident], scores[ident])
+            view["previous"] = ids[index - 1] if index > 0 else None
+            view["next"] = ids[index + 1] if index + 1 < len(ids) else None
+            pages.append((path, "site-indicator.html.j2", view))
+        pages.append(("reporters/index.html", "site-reporters.html.j2", self._reporters(lang)))
+        for reporter in self.catalogue.reporter_ids():
+            path = f"reporters/{reporter}.html"
+            pages.append((path, "site-reporter.html.j2", self._reporter(lang, path, reporter)))
+        pages.append(("methodology.html", "site-methodology.html.j2", self._methodology(lang)))
+        pages.append(("about.html", "site-about.html.j2", self._about(lang)))
+        return pages
+
+    # --- views ------------------------------------------------------------------------------
+
+    def _common(self, lang: Lang, path: str, title: str) -> dict[str, Any]:
+        depth = path.count("/") + (1 if lang == "en" else 0)
+        base = "../" * depth
+        other = _OTHER[lang]
+        other_href = base + (f"en/{path}" if other == "en" else path)
+        report = self.by_lang[lang].report
+        period = self.scored.period
+        deadline = deadline_of(self.catalogue, period)
+        view = self.views[lang]
+        return {
+            "lang": lang,
+            "base": base,
+            "home": base + ("en/" if lang == "en" else ""),
+            "title": title,
+            "site_title": text("site.title", lang, number=self.catalogue.plan.number),
+            "plan_title": view["plan_title"],
+            "other_href": other_href,
+            "other_lang": other,
+            "other_label": text("site.other-language", lang),
+            "period": view["period"],
+            "as_of": view["as_of"],
+            "generated": view["generated"],
+            "provisional": (
+                text("site.provisional", lang, deadline=fmt.day(deadline, lang))
+                if self.as_of <= deadline
+                else ""
+            ),
+            "final": text("site.final", lang, deadline=fmt.day(deadline, lang)),
+            "commit": view["provenance"][0],
+            "statuses": {s: text(f"status.{s}", lang) for s in STATUSES},
+            "labels": {**view["labels"], **_site_labels(lang)},
+            "period_id": report.period,
+        }
+
+    def _home(self, lang: Lang) -> dict[str, Any]:
+        view = self.views[lang]
+        catalogue = self.catalogue
+        rows = []
+        for section in view["sections"]:
+            for r in section["rows"]:
+                rows.append(
+                    {
+                        **r,
+                        "href": f"indicators/{r['id']}.html",
+                        "key": search_key(r["id"], r["name"]),
+                        "monitor_ids": " ".join(r["monitors"]),
+                    }
+                )
+        groups = []
+        for group in catalogue.groups:
+            mine = [r for r in rows if r["group"] == group.id]
+            if not mine:
+                continue
+            groups.append(
+                {
+                    "id": group.id,
+                    "title": f"{group.id}. {group.name_vi if lang == 'vi' else group.name_en}",
+                    "counts": [sum(1 for r in mine if r["status"] == s) for s in STATUSES],
+                    "total": len(mine),
+                }
+            )
+        monitors = sorted(
+            {m for ind in catalogue.indicators for m in ind.monitors},
+            key=lambda m: catalogue.entry_name(m, lang),
+        )
+        common = self._common(lang, "index.html", view["title"])
+        return {
+            **common,
+            "summary": view["summary"],
+            "total": view["total"],
+            "groups": groups,
+            "totals": [s["count"] for s in view["summary"]],
+            "rows": rows,
+            "group_options": [{"id": g["id"], "label": g["title"]} for g in groups],
+            "monitor_options": [
+                {"id": m, "label": catalogue.entry_name(m, lang)} for m in monitors
+            ],
+        }
+
+    def _indicator(
+        self, lang: Lang, path: str, d: dict[str, Any], item: IndicatorScore
+    ) -> dict[str, Any]:
+        catalogue = self.catalogue
+        ind = catalogue.indicator(d["id"])
+        assert ind is not None
+        common = self._common(lang, path, f"{d['id']} — {d['name']}")
+        base = common["base"]
+
+        def unit_link(entry: str) -> dict[str, str | None]:
+            href = f"{base}{'en/' if lang == 'en' else ''}reporters/{entry}.html"
+            return {
+                "name": catalogue.entry_name(entry, lang),
+                "href": href if catalogue.is_reporter(entry) else None,
+            }
+
+        names = {rid: catalogue.entry_name(rid, lang) for rid in catalogue.reporter_ids()}
+        reporters = [{**r, "href": unit_link(r["id"])["href"]} for r in d["reporters"]]
+        return {
+            **common,
+            "d": {**d, "reporters": reporters},
+            "frequency": text(f"site.frequency.{ind.frequency}", lang),
+            "lead": [unit_link(ind.lead)],
+            "responsible": [unit_link(e) for e in ind.responsible],
+            "monitors": [unit_link(e) for e in ind.monitors],
+            "flags": list(item.flags),
+            "targets": self._targets(lang, ind.id),
+            "changes": self._changes(lang, ind.id),
+            "changes_note": self.revisions_error.get(lang, ""),
+            "points": self._points(lang, ind.unit, self.points.get(ind.id, [])),
+            "bars": reporter_bars(ind, item, names, lang),
+            "notes": self._notes(lang, ind.id),
+            "csv": f"{base}data/indicators/{ind.id}.csv",
+        }
+
+    def _targets(self, lang: Lang, ident: str) -> list[dict[str, str]]:
+        from plan57.opendata import target_revisions
+
+        ind = self.catalogue.indicator(ident)
+        assert ind is not None
+        known = target_revisions(self.revisions)
+        out = []
+        for target in ind.targets:
+            commit = known.get((ident, target.year)) or known.get((ident, -1)) or ""
+            out.append(
+                {
+                    "year": str(target.year),
+                    "text": fmt.target(target, ind.unit, lang),
+                    "commit": commit[:12],
+                }
+            )
+        return out
+
+    def _changes(self, lang: Lang, ident: str) -> list[dict[str, str]]:
+        from plan57.report import _change_text
+
+        out = []
+        for revision in self.revisions or []:
+            for change in revision.changes:
+                if change.indicator == ident:
+                    day = datetime.fromisoformat(revision.date).date()
+                    out.append(
+                        {
+                            "date": fmt.day(day, lang),
+                            "commit": revision.commit[:12],
+                            "author": revision.author,
+                            "subject": revision.message.split("\n", 1)[0],
+                            "change": _change_text(change, lang),
+                        }
+                    )
+        return out
+
+    def _points(self, lang: Lang, unit: Any, points: list[Point]) -> list[dict[str, str]]:
+        return [
+            {
+                "end": fmt.day(p.end, lang),
+                "value": (
+                    fmt.answer(p.value >= 0.5, lang)
+                    if unit == "yes_no"
+                    else fmt.quantity(p.value, unit, lang)
+                ),
+            }
+            for p in points
+        ]
+
+    def _notes(self, lang: Lang, ident: str) -> list[dict[str, str]]:
+        return [
+            {"reporter": self.catalogue.entry_name(reporter, lang), "period": period, "note": note}
+            for reporter, period, note in self.notes.get(ident, [])
+        ]
+
+    def _all_notes(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Every indicator's notes up to the period's end, newest first: one pass over the rows."""
+        frame = self.scored.observations
+        if frame.empty:
+            return {}
+        import pandas as pd
+
+        rows = frame[frame["end"] <= pd.Timestamp(self.scored.period.end)]
+        rows = rows[rows["note"].fillna("").astype(str).str.strip() != ""]
+        rows = rows.sort_values(["end", "reporter"], ascending=[False, True])
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for ind, reporter, period, note in zip(
+            rows["indicator"], rows["reporter"], rows["period"], rows["note"], strict=True
+        ):
+            found.setdefault(str(ind), []).append(
+                (str(reporter), str(period), " ".join(str(note).split()))
+            )
+        return found
+
+    def _reporters(self, lang: Lang) -> dict[str, Any]:
+        common = self._common(lang, "reporters/index.html", text("site.reporters", lang))
+        owing = {s.id: s for s in self.status.reporters}
+        rows = []
+        for rid in self.catalogue.reporter_ids():
+            entry = owing.get(rid)
+            rows.append(
+                {
+                    "id": rid,
+                    "name": self.catalogue.entry_name(rid, lang),
+                    "href": f"{rid}.html",
+                    "expected": len(entry.expected) if entry else 0,
+                    "submitted": len(entry.submitted) if entry else 0,
+                    "missing": len(entry.missing) if entry else 0,
+                    "late": _late_count(entry.late) if entry else "0",
+                    "rate": _percent(entry.rate) if entry else "—",
+                }
+            )
+        overall = self.status.overall
+        return {
+            **common,
+            "rows": rows,
+            "overall": {
+                "expected": overall.expected,
+                "submitted": overall.submitted,
+                "missing": overall.missing,
+                "late": "?" if overall.late is None else str(overall.late),
+                "rate": _percent(overall.rate),
+            },
+            "notes": _status_notes(self.status, self.catalogue, lang),
+        }
+
+    def _reporter(self, lang: Lang, path: str, rid: str) -> dict[str, Any]:
+        catalogue = self.catalogue
+        name = catalogue.entry_name(rid, lang)
+        common = self._common(lang, path, name)
+        entry = next((s for s in self.status.reporters if s.id == rid), None)
+        indicators = {i.id: i for i in catalogue.indicators}
+
+        def item(ident: str) -> dict[str, str]:
+            ind = indicators.get(ident)
+            stamp = entry.submitted_at.get(ident) if entry else None
+            return {
+                "id": ident,
+                "name": ind.name(lang) if ind else ident,
+                "href": f"../indicators/{ident}.html",
+                "when": fmt.moment(stamp.astimezone(PROVINCE_TZ), lang) if stamp else "",
+            }
+
+        return {
+            **common,
+            "id": rid,
+            "name": name,
+            "owes": entry is not None,
+            "expected": [item(i) for i in entry.expected] if entry else [],
+            "submitted": [item(i) for i in entry.submitted] if entry else [],
+            "missing": [item(i) for i in entry.missing] if entry else [],
+            "late": None if entry is None or entry.late is None else [item(i) for i in entry.late],
+            "rate": _percent(entry.rate) if entry else "—",
+            "notes": _status_notes(self.status, catalogue, lang),
+            "assigned": [item(i.id) for i in catalogue.indicators_for(rid)],
+        }
+
+    def _methodology(self, lang: Lang) -> dict[str, Any]:
+        common = self._common(lang, "methodology.html", text("site.methodology", lang))
+        from plan57.render import templates_dir
+
+        # plan57's own method, beside its templates (a checkout's docs/, or the copy an
+        # installed wheel carries to share/plan57/docs), never a file of the data repository.
+        source = templates_dir().parent / METHODOLOGY
+        document = markdown(source.read_text("utf-8")) if source.is_file() else Markup("")
+        return {
+            **common,
+            "summary": self.views[lang]["method"][:-1],
+            "document": document,
+            "document_note": text("site.methodology-english", lang) if lang == "vi" else "",
+        }
+
+    def _about(self, lang: Lang) -> dict[str, Any]:
+        plan = self.catalogue.plan
+        view = self.views[lang]
+        common = self._common(lang, "about.html", text("site.about", lang))
+        kinds: dict[str, int] = {}
+        for entry in self.catalogue.registry:
+            kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+        return {
+            **common,
+            "plan": [
+                (text("site.plan-number", lang), f"{plan.number} ({fmt.day(plan.date, lang)})"),
+                (
+                    text("site.plan-issuer", lang),
+                    plan.issuer_vi if lang == "vi" else plan.issuer_en,
+                ),
+                (text("site.plan-title", lang), view["plan_title"]),
+                (text("site.plan-resolution", lang), plan.resolution),
+                (text("site.plan-baseline", lang), str(plan.baseline_year)),
+                (text("site.plan-milestones", lang), ", ".join(map(str, plan.milestones))),
+                (
+                    text("site.plan-registry", lang),
+                    ", ".join(
+                        f"{text(f'site.kind.{kind}', lang)} ({count})"
+                        for kind, count in kinds.items()
+                    ),
+                ),
+            ],
+            "provenance": view["provenance"],
+            "revisions": view["revisions"],
+            "revisions_title": view["revisions_title"],
+            "revisions_note": view["revisions_note"],
+            "downloads": [
+                {"href": f"{common['base']}data/{name}", "name": name} for name in self.downloads
+            ],
+        }
+
+
+def _late_count(late: list[str] | None) -> str:
+    return "?" if late is None else str(len(late))
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _status_notes(report: StatusReport, catalogue: Catalogue, lang: Lang) -> list[str]:
+    from plan57.status import notes
+
+    return notes(report, catalogue, lang)
+
+
+def _site_labels(lang: Lang) -> dict[str, str]:
+    keys = (
+        "nav-home", "nav-reporters", "nav-methodology", "nav-about", "language",
+        "by-group", "group", "total", "filter", "filter-status", "filter-group",
+        "filter-monitor", "filter-all", "search", "facts", "kind", "frequency",
+        "lead", "responsible", "monitors", "targets", "target-revision", "changes",
+        "changes-none", "history", "data-table", "period-end", "breakdown", "notes",
+        "notes-none", "download", "flags", "verdict", "previous", "next", "owed",
+        "submitted", "not-submitted", "late", "rate", "submitted-at", "owes-nothing", "assigned",
+        "downloads", "plan", "summary-method", "full-method", "overall", "late-unknown",
+        "used", "not-used", "none",
+    )  # fmt: skip
+    labels = {key.replace("-", "_"): text(f"site.{key}", lang) for key in keys}
+    # Filled in by site.js as the filter changes.
+    labels["shown"] = text("site.shown", lang, shown="{shown}", total="{total}")
+    return labels
+
+
+def markdown(source: str) -> Markup:
+    """Markdown from the project's docs as HTML: raw HTML in it is shown as text, never run."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    tokens = parser.parse(source)
+    # The document sits under the page's own h1 and h2: its headings move two levels down.
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+    # html=False: markdown-it escapes any HTML in the source, so its output is safe markup.
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
