@@ -813,7 +813,8 @@ VI: dict[str, str] = {
     "site.kind.body": "cơ quan",
     "site.kind.department": "sở, ngành",
     "site.kind.group": "nhóm đơn vị",
-    "site.kind.commune": "xã, phường",
+    "site.kind.commune": "xã",
+    "site.kind.ward": "phường",
     "site.kind.enterprise": "doanh nghiệp",
     "site.kind.institute": "viện, trường",
 }
@@ -1538,7 +1539,8 @@ EN: dict[str, str] = {
     "site.kind.body": "bodies",
     "site.kind.department": "departments",
     "site.kind.group": "groups of units",
-    "site.kind.commune": "communes and wards",
+    "site.kind.commune": "communes",
+    "site.kind.ward": "wards",
     "site.kind.enterprise": "enterprises",
     "site.kind.institute": "institutes and universities",
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._app import app, chosen, format_option, lang_option, root_of
 from plan57.cli._output import parse_as_of
 from plan57.cli.score import AS_OF_HELP
 from plan57.messages import Lang, text
@@ -27,9 +27,9 @@ def export(
     out: Path = typer.Option(
         ..., "--out", help="Thư mục ghi dữ liệu / the folder to write to.", file_okay=False
     ),
-    output_format: ExportFormat = typer.Option(
-        ExportFormat.all,
-        "--format",
+    output_format: str = format_option(
+        ExportFormat,
+        ExportFormat.all.value,
         help="csv (with datapackage.json) | parquet | json | all",
     ),
     period: str | None = typer.Option(
@@ -47,7 +47,8 @@ def export(
     from plan57.opendata import FORMATS, export_repository
 
     language: Lang = lang  # type: ignore[assignment]
-    formats = FORMATS if output_format is ExportFormat.all else (output_format.value,)
+    shape = chosen(ExportFormat, output_format)
+    formats = FORMATS if shape is ExportFormat.all else (shape.value,)
     written = export_repository(
         root_of(ctx),
         out,
