@@ -160,8 +160,10 @@ def test_stale_stock_figure_is_not_used() -> None:
     assert item.status == "no-data"
     assert item.reason == "Chưa có số liệu mới: số liệu gần nhất (kỳ 2024) đã cũ quá 12 tháng."
     # Exactly twelve months old still counts between milestones, as a figure carried forward.
-    mid = one("CT05", data, "2025Q3")
-    assert mid.value == 0.6 and "carried-forward" in mid.flags
+    half = frame(("so-tc", "2025S1", "CT05", 0.8))
+    mid = one("CT05", half, "2026Q2")
+    assert mid.value == 0.8 and "carried-forward" in mid.flags
+    assert one("CT05", half, "2026Q3").status == "no-data"
     # At the milestone a figure from before the milestone's year proves nothing (rule 3).
     at_milestone = one("CT05", data, "2025Q4")
     assert at_milestone.status == "no-data" and "stale" in at_milestone.flags

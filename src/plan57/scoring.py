@@ -843,6 +843,13 @@ class _Judge:
         scale = RATIO_SCALE.get(ind.unit, 1.0)
         return _Baseline(float(num / den * scale), "reported", baseline.year, covered)
 
+    @staticmethod
+    def _at_start(baseline: _Baseline, start: tuple[date, float] | None, when: date) -> bool:
+        """Whether the value's date is the path's start and that start is the baseline."""
+        if start is None or baseline.value is None:
+            return False
+        return start[0] == date(baseline.year, 12, 31) and when <= start[0]
+
     def _done(
         self, result: dict[str, Any], status: Status, reason: str, expected: float | None
     ) -> IndicatorScore:
@@ -854,11 +861,14 @@ class _Judge:
         self, result: dict[str, Any], evidence: _Evidence, year: int
     ) -> tuple[Status, str]:
         """Unmet at the deadline: missed on complete evidence after the deadline, else at-risk."""
-        if evidence.complete and not evidence.pending:
+        due_day = deadline(self.catalogue, self.period.end)
+        if self.as_of <= due_day:
+            # Figures may still come or be corrected until the deadline: nothing is final.
+            if "provisional" not in result["flags"]:
+                result["flags"].append("provisional")
+            return "at-risk", text("score.not-met-pending", self.lang)
+        if evidence.complete:
             return "missed", text("score.not-met", self.lang)
-        if evidence.pending:
-            due = fmt.day(deadline(self.catalogue, self.period.end), self.lang)
-            return "at-risk", text("score.not-met-pending", self.lang, due=due)
         lacking = [r for r in evidence.owing if r not in evidence.current]
         return "at-risk", text(
             "score.not-met-unproven",
@@ -942,6 +952,17 @@ class _Judge:
         met = value <= threshold if at_most else value >= threshold
         flags = result["flags"]
         self._range_flag(applicable, value, flags)
+        if not met and not at_deadline and not previous and self._at_start(baseline, start, when):
+            # The only figure is the baseline itself: nothing yet shows progress either way.
+            reason = text(
+                "score.no-data-since-baseline",
+                lang,
+                value=fmt.quantity(value, unit, lang),
+                period=", ".join(periods),
+                target=fmt.target(applicable, unit, lang),
+                year=applicable.year,
+            )
+            return self._done(result, "no-data", reason, None)
         status: Status
         if met:
             status, verdict = "on-track", text("score.met", lang)
