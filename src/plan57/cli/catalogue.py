@@ -54,7 +54,8 @@ def show_catalogue(
             ind.group,
             f"{escape(ind.name(language))}\n[dim]{escape(targets)}[/dim]",
             text(f"unit.{ind.unit}", language),
-            text("label.flow" if ind.flow else "label.stock", language),
+            text("label.flow" if ind.flow else "label.stock", language)
+            + (f"\n{text('label.path-compound', language)}" if ind.path == "compound" else ""),
             ", ".join(ind.reporters),
         )
     console().print(table)
