@@ -17,11 +17,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gitrepo import commit, init
 from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.messages import TABLES
 from plan57.models import Catalogue
 from plan57.periods import parse_period
+from plan57.report import score_repository
 from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, score
 
 HERE = Path(__file__).parent / "data" / "scoring"
@@ -368,3 +370,60 @@ def test_nothing_is_missed_while_provisional_stale_or_incomplete(
             assert item.status != "missed", item
         if report.provisional:
             assert item.status != "missed", item
+
+
+# -- 11. targets revised after the period -----------------------------------------------------
+
+
+def revised_repo(
+    root: Path, *, lowered_on: str, first_on: str = "2025-06-01T09:00:00+07:00"
+) -> Path:
+    text = (HERE / "targets.yaml").read_text("utf-8")
+    init(root)
+    commit(root, {"data/targets.yaml": text}, "catalogue", first_on)
+    commit(
+        root,
+        {"data/submissions/so-a/2025.csv": "indicator,value\nCT03,0.9\n"},
+        "so-a: 2025",
+        "2026-01-10T09:00:00+07:00",
+    )
+    lowered = text.replace('2025: "≥ 1,0%"', '2025: "≥ 0,8%"', 1)
+    commit(root, {"data/targets.yaml": lowered}, "CT03 2025 lowered", lowered_on)
+    return root
+
+
+def test_11_a_target_lowered_after_the_period_is_flagged_with_the_old_verdict(
+    tmp_path: Path,
+) -> None:
+    root = revised_repo(tmp_path / "repo", lowered_on="2026-03-01T09:00:00+07:00")
+    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), lang="vi")
+    item = next(i for i in scored.report.indicators if i.id == "CT03")
+    assert item.status == "on-track" and "target-revised" in item.flags
+    assert item.revision is not None
+    assert item.revision.previous_status == "missed"
+    assert item.revision.previous_target is not None
+    assert item.revision.previous_target.text == "≥ 1,0%"
+    assert item.revision.date == date(2025, 6, 1)
+    assert "≥ 1,0%" in item.reason and "Không đạt" in item.reason
+    others = [i for i in scored.report.indicators if i.id != "CT03"]
+    assert all("target-revised" not in i.flags for i in others)
+    # --targets-at scores against the revision asked for, as before, with no comparison.
+    at = score_repository(
+        root, period="2025Q4", as_of=date(2026, 4, 1), lang="vi", targets_at="2025-12-31"
+    )
+    old = next(i for i in at.report.indicators if i.id == "CT03")
+    assert old.status == "missed" and old.revision is None
+
+
+def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revision(
+    tmp_path: Path,
+) -> None:
+    root = revised_repo(
+        tmp_path / "repo",
+        first_on="2026-01-02T09:00:00+07:00",
+        lowered_on="2026-03-01T09:00:00+07:00",
+    )
+    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), lang="en")
+    item = next(i for i in scored.report.indicators if i.id == "CT03")
+    assert "target-revised" in item.flags and item.revision is not None
+    assert item.revision.date == date(2026, 1, 2)

@@ -26,7 +26,15 @@ from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
 from plan57.repository import CATALOGUE
 from plan57.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
-from plan57.scoring import STATUSES, IndicatorScore, Point, ScoreReport, history, score
+from plan57.scoring import (
+    STATUSES,
+    IndicatorScore,
+    Point,
+    ScoreReport,
+    history,
+    mark_revised,
+    score,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,9 +92,31 @@ def score_repository(
     observations = validation.observations
     report = score(catalogue, observations, period, as_of, lang)
     report.targets_revision = targets.commit
+    if targets_at is None:
+        _mark_revised(root, report, observations, as_of, lang)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
     return Scored(catalogue, observations, report, validation.report, targets, parsed)
+
+
+def _mark_revised(
+    root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date, lang: Lang
+) -> None:
+    """Compare with the targets in force at the period's end (git history, where there is one)."""
+    from plan57.revisions import catalogue_in_force
+
+    end = parse_period(report.period)
+    assert end is not None
+    in_force = catalogue_in_force(root, end.end)
+    if in_force is None:
+        return
+    catalogue, change = in_force
+    try:
+        previous = score(catalogue, observations, report.period, as_of, lang)
+    except Plan57Error:
+        return  # the old catalogue cannot score this period (it began later): nothing to compare
+    day = datetime.fromisoformat(change.date).date()
+    mark_revised(report, previous, change.commit, day, lang)
 
 
 def generation_time() -> datetime:

@@ -243,6 +243,41 @@ def score(
     )
 
 
+def mark_revised(
+    report: ScoreReport, previous: ScoreReport, commit: str, day: date, lang: Lang
+) -> None:
+    """Flag the indicators whose target judged differs from the one in force for the period.
+
+    `previous` is the same period scored against the catalogue in force at its end (revision
+    `commit` of `day`); each such indicator gets `target-revised`, the old target and the
+    verdict under it, and says so in its reason.
+    """
+    before = {item.id: item for item in previous.indicators}
+    for item in report.indicators:
+        old = before.get(item.id)
+        if old is None or _same_target(old.target, item.target):
+            continue
+        item.flags.append("target-revised")
+        item.revision = TargetRevision(
+            commit=commit, date=day, previous_target=old.target, previous_status=old.status
+        )
+        shown = fmt.target(old.target, item.unit, lang) if old.target else "–"
+        words = text(
+            "score.target-revised",
+            lang,
+            target=shown,
+            date=fmt.day(day, lang),
+            status=text(f"status.{old.status}", lang),
+        )
+        item.reason = item.reason[:-1] + f"; {words}."
+
+
+def _same_target(a: Target | None, b: Target | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.year, a.kind, a.value, a.low, a.high) == (b.year, b.kind, b.value, b.low, b.high)
+
+
 def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
 
