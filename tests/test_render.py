@@ -130,7 +130,7 @@ def test_grouping_by_monitor_and_by_lead(repo: Path) -> None:
     assert "### Chưa có đơn vị theo dõi, đánh giá" in by_monitor  # CT23 has no monitor
     assert by_monitor.count("| CT07 |") >= 2  # monitored by two units
     by_lead = report(repo, "md", by="lead")
-    assert by_lead.count("### ") == 2  # Văn phòng Tỉnh ủy, and the revisions heading
+    assert by_lead.count("### ") == 3  # Văn phòng Tỉnh ủy, the explanation and the revisions
 
 
 def test_targets_at_a_revision_or_a_date(repo: Path) -> None:
