@@ -713,7 +713,10 @@ class _Judge:
         used = [f for f in figures if f.used]
         coverage = len(evidence.covered) / len(evidence.owing) if evidence.owing else None
         if baseline.source == "fallback":
-            flags.append("baseline-fallback")
+            if self._path_from_baseline(ind, applicable, targets):
+                flags.append("baseline-fallback")
+            else:  # an earlier milestone starts the path: a stand-in baseline would only confuse
+                baseline = _Baseline(None, None, baseline.year)
         if used and (
             (coverage is not None and coverage < 1)
             or (baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters)
@@ -752,7 +755,8 @@ class _Judge:
         if applicable is None:
             return self._done(result, "no-data", text("score.no-target", self.lang), None)
         if value is None:
-            if latest is not None and not ind.flow:
+            from_authority = bool(figures) and ind.combine == "single" and authority is not None
+            if latest is not None and not ind.flow and not from_authority:
                 flags.append("stale")
             reason = self._no_data_reason(ind, figures, latest, authority)
             return self._done(result, "no-data", reason, None)
@@ -824,6 +828,16 @@ class _Judge:
             carried=carried,
             value_date=max(ends) if ends else None,
         )
+
+    def _path_from_baseline(
+        self, ind: Indicator, applicable: Target | None, targets: list[Target]
+    ) -> bool:
+        """Whether the path to the target judged starts at the baseline (no milestone before)."""
+        if applicable is None or not targets:
+            return False
+        if ind.flow:
+            return self.period.end.year < targets[0].year
+        return not any(t.year < applicable.year for t in targets)
 
     def _at_deadline(self, ind: Indicator, applicable: Target, targets: list[Target]) -> bool:
         """Whether the period closes the milestone judged (for flows: a whole year is in)."""
