@@ -110,3 +110,22 @@ def test_importing_the_cli_does_not_import_pandas_or_jinja() -> None:
     code = "import sys, plan57.cli; print(any(m in sys.modules for m in ('pandas', 'jinja2')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_before_the_deadline_the_table_and_json_say_provisional(root: Path) -> None:
+    result = invoke(root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--lang", "en")
+    assert result.exit_code == 0
+    assert "Provisional report: figures for the period are due by 15 Oct 2025" in result.stdout
+    printed = json.loads(
+        invoke(
+            root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--format", "json"
+        ).stdout
+    )
+    assert printed["provisional"] is True and printed["summary"]["missed"] == 0
+    csv_text = invoke(
+        root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--format", "csv"
+    ).stdout
+    header, first = csv_text.strip("\ufeff").splitlines()[:2]
+    assert header.endswith(",flags")
+    ct01 = next(i for i in printed["indicators"] if i["id"] == "CT01")
+    assert ct01["flags"] and first.endswith("," + " ".join(ct01["flags"]))

@@ -186,6 +186,17 @@ def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_w
     assert "partial-coverage" in item.flags and item.coverage == 0.5
     # xa-b's 2024 figure is too old: the value is xa-a's alone, and so is the baseline compared.
     assert item.value == 85.0 and item.baseline == 80.0
+    assert "chỉ 50% số đơn vị" in item.reason
+    assert "số liệu gốc tính lại trên cùng các đơn vị: 80,0%" in item.reason
+    # A commune that starts reporting after the baseline year: no like-for-like baseline.
+    newcomer = obs(
+        ("xa-a", "2024", "CT01", 80.0, 80, 100),
+        ("xa-a", "2025Q2", "CT01", 85.0, 85, 100),
+        ("xa-b", "2025Q2", "CT01", 20.0, 20, 100),
+    )
+    joined = one("CT01", newcomer, "2025Q2")
+    assert "partial-coverage" in joined.flags and joined.coverage == 1.0
+    assert "không cùng các đơn vị báo cáo" in joined.reason
 
 
 # -- 6. the label never contradicts the figures ---------------------------------------------

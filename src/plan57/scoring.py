@@ -681,6 +681,8 @@ class _Judge:
         self.frame = frame
         self.tolerance = catalogue.scoring.tolerance
         self.baseline_year = catalogue.plan.baseline_year
+        # What the coverage of the indicator being judged means, in words (set per indicator).
+        self._coverage_words: list[str] = []
 
     def indicator(
         self,
@@ -765,6 +767,7 @@ class _Judge:
             flags.append("stale")
             return self._done(result, "no-data", self._stale_reason(ind, used), None)
         like = self._like_with_like(ind, baseline, base_rows, evidence)
+        self._coverage_words = self._coverage_texts(ind, flags, coverage, baseline, like, evidence)
         if like is not None:
             result["baseline"] = _round(like.value)
             baseline = like
@@ -871,6 +874,29 @@ class _Judge:
             period=str(period),
             year=self.period.end.year,
         )
+
+    def _coverage_texts(
+        self,
+        ind: Indicator,
+        flags: list[str],
+        coverage: float | None,
+        baseline: _Baseline,
+        like: _Baseline | None,
+        evidence: _Evidence,
+    ) -> list[str]:
+        """Why the indicator is flagged `partial-coverage`, and what was done about it."""
+        if "partial-coverage" not in flags:
+            return []
+        lang, out = self.lang, []
+        if coverage is not None and coverage < 1:
+            out.append(text("score.partial-coverage", lang, coverage=fmt.ratio(coverage, lang)))
+        if baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters:
+            if like is not None:
+                shown = fmt.quantity(like.value, ind.unit, lang)
+                out.append(text("score.like-with-like", lang, baseline=shown))
+            else:
+                out.append(text("score.unlike-baseline", lang))
+        return out
 
     def _like_with_like(
         self,
@@ -1162,10 +1188,7 @@ class _Judge:
         if result["carried_forward"]:
             items = [f"{c.reporter} ({c.period})" for c in result["carried_forward"]]
             out.append(text("score.carried-forward", lang, figures=", ".join(items)))
-        if "partial-coverage" in flags and result["coverage"] is not None:
-            out.append(
-                text("score.partial-coverage", lang, coverage=fmt.ratio(result["coverage"], lang))
-            )
+        out += self._coverage_words
         if "baseline-fallback" in flags:
             out.append(
                 text(
