@@ -33,6 +33,7 @@ from plan57.scoring import (
     ScoreReport,
     history,
     mark_revised,
+    revised_indicators,
     score,
 )
 
@@ -111,8 +112,14 @@ def _mark_revised(
     if in_force is None:
         return
     catalogue, change = in_force
+    changed = revised_indicators(report, catalogue)
+    if not changed:
+        return  # the usual case: the same targets, and no second scoring to pay for
+    subset = catalogue.model_copy(
+        update={"indicators": [i for i in catalogue.indicators if i.id in changed]}
+    )
     try:
-        previous = score(catalogue, observations, report.period, as_of, lang)
+        previous = score(subset, observations, report.period, as_of, lang)
     except Plan57Error:
         return  # the old catalogue cannot score this period (it began later): nothing to compare
     day = datetime.fromisoformat(change.date).date()

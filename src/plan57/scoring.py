@@ -272,6 +272,25 @@ def mark_revised(
         item.reason = item.reason[:-1] + f"; {words}."
 
 
+def revised_indicators(report: ScoreReport, catalogue: Catalogue) -> set[str]:
+    """The indicators of `report` whose target judged is not the one `catalogue` would judge."""
+    end = parse_period(report.period)
+    assert end is not None
+    out = set()
+    for item in report.indicators:
+        ind = catalogue.indicator(item.id)
+        if ind is not None and not _same_target(applicable_target(ind, end.end), item.target):
+            out.add(item.id)
+    return out
+
+
+def applicable_target(ind: Indicator, end: date) -> Target | None:
+    """The target judged at `end`: the first milestone's on or after it, else the last one."""
+    targets = scored_targets(ind)
+    found = next((t for t in targets if date(t.year, 12, 31) >= end), None)
+    return found if found is not None or not targets else targets[-1]
+
+
 def _same_target(a: Target | None, b: Target | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -590,6 +609,9 @@ def _figures(
     detail: dict[str, dict[str, tuple[float, str]]] = {}
     source = frame.year_rows(ind.id, end.year, end) if ind.flow else frame.indicator_rows(ind.id)
     if source is not None:
+        # Only the periods in the value: a stock's history may hold years of monthly rows.
+        shown_periods = {p for text_periods in rows["period"] for p in str(text_periods).split()}
+        source = source[source["period"].isin(shown_periods)]
         for reporter, period, value, note in zip(
             source["reporter"], source["period"], source["value"], source["note"], strict=True
         ):
@@ -697,10 +719,8 @@ class _Judge:
         authority: str | None,
     ) -> IndicatorScore:
         targets = scored_targets(ind)
-        end = self.period.end
-        applicable = next((t for t in targets if date(t.year, 12, 31) >= end), None)
-        if applicable is None and targets:
-            applicable = targets[-1]  # past the last milestone its target still stands
+        # Past the last milestone its target still stands.
+        applicable = applicable_target(ind, self.period.end)
         contributed = {f.id for f in figures}
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
         periods = sorted({p for f in figures if f.used for p in f.periods})

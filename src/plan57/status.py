@@ -111,8 +111,12 @@ def build_status(
         expected_by.setdefault(item.reporter, []).append(item.indicator)
     reporters = list(expected_by)
     # Any report ending that day answers (the year's report for a quarterly indicator too).
-    candidates = {str(p) for p in periods_ending(period.end)}
-    files_by = {reporter: candidates for reporter in reporters}
+    # Only files in the working tree can hold a row that passes `check`: no other is read.
+    candidates = [str(p) for p in periods_ending(period.end)]
+    files_by = {
+        reporter: {p for p in candidates if _on_disk(root / _path(reporter, p))}
+        for reporter in reporters
+    }
     valid = _valid(root, catalogue, period, as_of, lang)
     if reason is not None:
         found = _from_disk(root, files_by)
@@ -197,6 +201,11 @@ def _valid(
     return submitted(validation.observations, period.end)
 
 
+def _on_disk(path: Path) -> bool:
+    # A link is never followed: `check` refuses it, so it is not a submission either.
+    return path.is_file() and not path.is_symlink()
+
+
 def _path(reporter: str, period: str) -> str:
     return (SUBMISSIONS / reporter / f"{period}.csv").as_posix()
 
@@ -206,8 +215,7 @@ def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str,
     for reporter, periods in files_by.items():
         for period in sorted(periods):
             path = root / _path(reporter, period)
-            # A link is never followed: `check` refuses it, so it is not a submission either.
-            if path.is_file() and not path.is_symlink():
+            if _on_disk(path):
                 rows = dict.fromkeys(submitted_indicators(path.read_bytes()))
                 found.setdefault(reporter, {}).update(rows)
     return found
