@@ -242,6 +242,20 @@ def test_7_the_first_year_with_a_figure_becomes_the_baseline() -> None:
     assert item.expected == pytest.approx(14.0) and item.status == "on-track"
 
 
+def test_7_a_baseline_year_with_periods_missing_is_not_a_flow_baseline() -> None:
+    # CT02 is summed over so-a and so-b; so-b reported only two quarters of 2024.
+    part = obs(
+        *[("so-a", f"2024Q{q}", "CT02", 2.0) for q in (1, 2, 3, 4)],
+        *[("so-b", f"2024Q{q}", "CT02", 2.0) for q in (3, 4)],
+        ("so-a", "2025Q1", "CT02", 3.0),
+        ("so-b", "2025Q1", "CT02", 3.0),
+    )
+    item = one("CT02", part, "2025Q1")
+    assert item.baseline is None and item.baseline_source is None
+    whole = obs(*[(r, f"2024Q{q}", "CT02", 2.0) for r in ("so-a", "so-b") for q in (1, 2, 3, 4)])
+    assert one("CT02", whole, "2025Q1").baseline == 16.0
+
+
 def test_7_a_flow_baseline_needs_a_whole_year() -> None:
     part = obs(("so-a", "2025Q1", "CT08", 4.0), ("so-a", "2026Q1", "CT08", 3.0))
     assert one("CT08", part, "2026Q1").baseline is None
@@ -326,6 +340,7 @@ def test_every_flag_has_words_in_both_languages() -> None:
 # -- the property -----------------------------------------------------------------------------
 
 PERIODS = ["2024", "2025Q1", "2025Q2", "2025S1", "2025Q3", "2025Q4", "2025", "2026Q1"]
+PERIODS += ["2030", "2035Q4", "2035", "2036Q1"]
 REPORTERS = {
     "CT01": ["xa-a", "xa-b"],
     "CT02": ["so-a", "so-b"],
@@ -363,9 +378,15 @@ def scenarios(draw: st.DrawFn) -> pd.DataFrame:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=scenarios(),
-    period=st.sampled_from(["2025Q2", "2025Q4", "2025", "2026Q1"]),
+    period=st.sampled_from(["2025Q2", "2025Q4", "2025", "2026Q1", "2035Q4", "2036Q1", "2036"]),
     as_of=st.sampled_from(
-        [date(2026, 1, 5), date(2026, 1, 15), date(2026, 4, 20), date(2027, 1, 1)]
+        [
+            date(2026, 1, 5),
+            date(2026, 1, 15),
+            date(2026, 4, 20),
+            date(2036, 1, 10),
+            date(2037, 2, 1),
+        ]
     ),
 )
 def test_nothing_is_missed_while_provisional_stale_or_incomplete(
@@ -373,7 +394,7 @@ def test_nothing_is_missed_while_provisional_stale_or_incomplete(
 ) -> None:
     period_end = parse_period(period).end  # type: ignore[union-attr]
     if period_end > as_of:
-        as_of = date(2027, 1, 1)
+        as_of = date(2037, 2, 1)
     report = run(data, period, as_of)
     for item in report.indicators:
         assert set(item.flags) <= set(FLAGS)

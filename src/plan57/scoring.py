@@ -210,7 +210,11 @@ def score(
         reported_baseline = baselines.get(ind.id)
         if ind.baseline is not None:
             baseline = _Baseline(ind.baseline, "catalogue", baseline_year)
-        elif reported_baseline is not None and ind.unit != "yes_no":
+        elif (
+            reported_baseline is not None
+            and ind.unit != "yes_no"
+            and frame.whole_year(ind, baseline_year)
+        ):
             baseline = _Baseline(reported_baseline, "reported", baseline_year, base_reporters)
         elif ind.unit != "yes_no":
             baseline = frame.fallback_baseline(ind, end)
@@ -480,6 +484,22 @@ class _Frame:
                 out[reporter] = lacking
         return out
 
+    def whole_year(self, ind: Indicator, year: int) -> bool:
+        """Whether a flow's `year` has every reporting period from every reporter owing it.
+
+        Stocks always qualify: their year-end value needs no sum.
+        """
+        if not ind.flow:
+            return True
+        return not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+
+    def owing(self, ind: Indicator) -> list[str]:
+        """The reporters whose figures decide the value: the authority alone for `single`."""
+        authority = self.authority.get(ind.id)
+        if ind.combine == "single" and authority is not None:
+            return [authority]
+        return self.catalogue.expand(ind.reporters)
+
     def fallback_baseline(self, ind: Indicator, end: date) -> _Baseline:
         """The first year after the baseline year with a figure, ending before `end`.
 
@@ -498,7 +518,7 @@ class _Frame:
             value = self._year_values[year].get(ind.id)
             if value is None:
                 continue
-            if ind.flow and self.gaps(ind, self.catalogue.expand(ind.reporters), year, year_end):
+            if not self.whole_year(ind, year):
                 continue
             return _Baseline(value, "fallback", year)
         return _Baseline(None, None, base_year)
@@ -724,7 +744,7 @@ class _Judge:
         contributed = {f.id for f in figures}
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
         periods = sorted({p for f in figures if f.used for p in f.periods})
-        evidence = self._evidence(ind, figures, authority)
+        evidence = self._evidence(ind, figures)
         flags: list[str] = ["unweighted"] if unweighted else []
         if evidence.pending:
             flags.append("provisional")
@@ -801,16 +821,9 @@ class _Judge:
 
     # -- evidence --------------------------------------------------------------------------
 
-    def _owing(self, ind: Indicator, authority: str | None) -> list[str]:
-        if ind.combine == "single" and authority is not None:
-            return [authority]
-        return self.catalogue.expand(ind.reporters)
-
-    def _evidence(
-        self, ind: Indicator, figures: list[ReporterFigure], authority: str | None
-    ) -> _Evidence:
+    def _evidence(self, ind: Indicator, figures: list[ReporterFigure]) -> _Evidence:
         end = self.period.end
-        owing = self._owing(ind, authority)
+        owing = self.frame.owing(ind)
         used = {f.id: f for f in figures if f.used}
         covered = [r for r in owing if r in used]
         owed_period = reporting_period(ind, end)
