@@ -459,3 +459,20 @@ def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revis
     item = next(i for i in scored.report.indicators if i.id == "CT03")
     assert "target-revised" in item.flags and item.revision is not None
     assert item.revision.date == date(2026, 1, 2)
+
+
+def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_are() -> None:
+    from plan57.charts import chart
+
+    data = obs(("so-a", "2030", "CT05", 15.0), ("so-a", "2031", "CT05", 30.0))
+    item = one("CT05", data, "2031Q4")
+    ind = CATALOGUE.indicator("CT05")
+    assert ind is not None
+    drawn = chart(CATALOGUE, ind, item, [], date(2031, 12, 31), "vi")
+    # A point at each year's end from the 2025 milestone to 2035, not three straight segments.
+    assert len(drawn.expected) == 1 and len(drawn.expected[0].split()) == 11
+    fallback = obs(("so-a", "2025", "CT07", 10.0), ("so-a", "2026", "CT07", 15.0))
+    ct07 = CATALOGUE.indicator("CT07")
+    assert ct07 is not None
+    shown = chart(CATALOGUE, ct07, one("CT07", fallback, "2026Q4"), [], date(2026, 12, 31), "vi")
+    assert shown.baseline is not None and shown.baseline.label.startswith("2025:")
