@@ -237,3 +237,20 @@ def test_chart_geometry(repo: Path) -> None:
         for x in [d.x for d in c.dots] + [t.at for t in c.x_ticks]:
             assert c.left <= x <= c.right
     assert parse_period("2025Q3") == scored.period
+
+
+def test_a_target_revised_after_the_period_has_its_own_section(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    init(root)
+    commit(root, _fixture_files(root), "Danh mục và số liệu", "2025-06-20T09:00:00+07:00")
+    targets = (root / "data" / "targets.yaml").read_text("utf-8")
+    lowered = targets.replace('2025: "≥ 1,0%"', '2025: "≥ 0,7%"', 1)
+    commit(root, {"data/targets.yaml": lowered}, "Hạ mục tiêu CT05", "2026-03-01T09:00:00+07:00")
+    markdown = report(root, "md", lang="en")
+    section = markdown.split("## Targets revised after the period", 1)[1].split("\n## ", 1)[0]
+    assert "| CT05 | ≥ 0.7% (2025) | On track |" in section
+    assert "| ≥ 1.0%: At risk |" in section
+    assert "Target revised after the period" in markdown  # the flag beside the verdict
+    html = report(root, "html")
+    assert 'id="revised"' in html and "Mục tiêu đã sửa sau kỳ đánh giá" in html
