@@ -254,3 +254,20 @@ def test_a_target_revised_after_the_period_has_its_own_section(tmp_path: Path) -
     assert "Target revised after the period" in markdown  # the flag beside the verdict
     html = report(root, "html")
     assert 'id="revised"' in html and "Mục tiêu đã sửa sau kỳ đánh giá" in html
+
+
+def test_provisional_banner_and_notes_beside_the_verdict(repo: Path) -> None:
+    early = build_report(
+        repo,
+        period="2025Q3",
+        as_of=date(2025, 10, 10),
+        lang="vi",
+        output="md",
+        generated=GENERATED,
+    )
+    assert "> **Báo cáo tạm tính: hạn nộp số liệu của kỳ là 15/10/2025;" in early
+    assert "(Tạm tính: còn số liệu chưa đến hạn nộp" in early
+    late = report(repo, "md")
+    assert "Báo cáo tạm tính" not in late
+    ct05 = next(line for line in late.splitlines() if line.startswith("| CT05 |"))
+    assert "Ghi chú của đơn vị: Sở Tài chính (2025S1): Số liệu sơ bộ" in ct05

@@ -476,3 +476,39 @@ def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_ar
     assert ct07 is not None
     shown = chart(CATALOGUE, ct07, one("CT07", fallback, "2026Q4"), [], date(2026, 12, 31), "vi")
     assert shown.baseline is not None and shown.baseline.label.startswith("2025:")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.floats(0, 1000, allow_nan=False),
+    threshold=st.floats(0, 1000, allow_nan=False),
+    unit=st.sampled_from(["percent", "count", "index", "per_10k"]),
+    at_most=st.booleans(),
+)
+def test_6_a_value_never_reads_as_meeting_a_target_it_misses(
+    value: float, threshold: float, unit: str, at_most: bool
+) -> None:
+    from plan57 import formatting as fmt
+
+    shown = fmt.against(value, threshold, unit, "en", at_most)  # type: ignore[arg-type]
+    number = float(shown.rstrip("%").replace(",", ""))
+    met = value <= threshold if at_most else value >= threshold
+    assert (number <= threshold if at_most else number >= threshold) == met or abs(
+        value - threshold
+    ) < 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(progress=st.floats(-5, 5, allow_nan=False), tolerance=st.floats(0.5, 1.0))
+def test_6_progress_never_reads_as_the_other_side_of_the_tolerance(
+    progress: float, tolerance: float
+) -> None:
+    from plan57 import formatting as fmt
+
+    shown = fmt.progress(progress, tolerance, "en")
+    if shown.endswith("%"):
+        assert (float(shown[:-1].replace(",", "")) >= tolerance * 100) == (
+            progress >= tolerance
+        ) or (abs(progress - tolerance) < 1e-8)
+    else:
+        assert progress >= 2 or progress < 0
