@@ -8,15 +8,19 @@ The method is written down in docs/methodology.md; in short:
 - reporters combine as the catalogue says: `sum`, `ratio` (summed numerators over summed
   denominators), `max` (coverage by several operators) or `single` (one authoritative reporter);
 - the target is the first milestone whose 31 December is on or after the period's end; the
-  expected value lies on the straight line to it from the baseline (or from the previous
-  milestone's target once that has passed); for flows, the year's target is interpolated
-  between the milestones around it and pro-rated within the year;
+  expected value lies on the path (straight, or compound for `path: compound`) to it from the
+  baseline (or from the previous milestone's target once that has passed), read at the date
+  of the newest figure in the value; for flows, the year's target is on the path between the
+  milestones around it and pro-rated within the year;
 - `on-track` when the target is met or progress is at least the tolerance of the expected
-  progress, `missed` when the deadline is reached unmet, `at-risk` otherwise, `no-data` when
-  there is nothing to score.
+  progress, `at-risk` otherwise, `no-data` when there is nothing to score; `missed` only with
+  evidence: at the milestone, after the reporting deadline, with a figure to the milestone's
+  end from every reporter that owes the indicator and, for a flow, the whole year in.
 
-Aggregation is done by pandas on the whole frame of observations at once (a province has tens
-of thousands of rows); only the final judgement runs per indicator.
+How sure a verdict is travels in its flags (`FLAGS`, a closed list), and its working in the
+fields of `IndicatorScore`. Aggregation is done by pandas on the whole frame of observations
+at once (a province has tens of thousands of rows); only the final judgement runs per
+indicator.
 """
 
 from __future__ import annotations
