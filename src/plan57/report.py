@@ -374,7 +374,7 @@ def _row(
         "reason": item.reason,
         "expected": _expected(item, unit, lang),
         "baseline": baseline,
-        "progress": fmt.ratio(item.progress, lang),
+        "progress": fmt.progress(item.progress, item.tolerance or 1.0, lang),
         "reporters": reporters,
         "flags": [text(f"flag.{flag}", lang) for flag in item.flags],
         "notes": submitted_notes,
@@ -404,6 +404,8 @@ def _explanation(item: IndicatorScore, unit: Unit, lang: Lang) -> list[tuple[str
         day = fmt.day(date(item.start_year, 12, 31), lang)
         start = f"{fmt.quantity(item.start_value, unit, lang)} ({day})"
         out.append((text("report.col.start", lang), start))
+    if item.path == "compound":
+        out.append((text("report.col.path", lang), text("label.path-compound", lang)))
     if item.tolerance is not None and item.progress is not None:
         out.append((text("report.col.tolerance", lang), fmt.ratio(item.tolerance, lang)))
     out.append((text("report.col.rule", lang), text(f"report.rule.{item.rule}", lang)))
