@@ -315,7 +315,8 @@ def test_10_a_target_that_does_not_parse_is_a_catalogue_error(target: str) -> No
     text = (HERE / "targets.yaml").read_text("utf-8").replace('"≤ 8%"', f'"{target}"')
     with pytest.raises(CatalogueError) as error:
         parse_catalogue(text, "targets.yaml")
-    assert error.value.params["line"] > 1 and target in error.value.params["reason"]
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if target in row)
+    assert error.value.params["line"] == line and target in error.value.params["reason"]
 
 
 # -- 13. every verdict explained ------------------------------------------------------------

@@ -32,6 +32,14 @@ _REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
 
 
+class TargetError(ValueError):
+    """A target the catalogue cannot score; `year` lets the error point at its own line."""
+
+    def __init__(self, message: str, year: int) -> None:
+        super().__init__(message)
+        self.year = year
+
+
 def _number(text: str) -> float:
     # The plan writes decimals both ways ("1,0%", "≥ 0.60"); it never uses thousands separators.
     return float(text.replace(",", "."))
@@ -188,10 +196,11 @@ class Indicator(BaseModel):
             if target.kind != "qualitative":
                 continue
             if self.unit != "yes_no" or _COMPARISON.search(target.text):
-                raise ValueError(
+                raise TargetError(
                     f"{self.id}: the {target.year} target {target.text!r} is not a target plan57 "
                     "can score; write ≥ x, ≤ x, a level (x), a range (a - b), or words for a "
-                    "yes_no indicator"
+                    "yes_no indicator",
+                    target.year,
                 )
         return self
 
