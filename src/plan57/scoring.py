@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field
 from plan57 import formatting as fmt
 from plan57.errors import UsageError
 from plan57.messages import Lang, text
-from plan57.models import Catalogue, Indicator, PathShape, Target, Unit
+from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.obligations import deadline, outstanding, reporting_period, reporting_periods
 from plan57.periods import Period, parse_period
 
@@ -136,7 +136,7 @@ class IndicatorScore(BaseModel):
     baseline_year: int | None = None
     expected_date: date | None = None
     tolerance: float | None = None
-    rule: str = "sum"
+    rule: Combine = "sum"
     path: PathShape = "linear"
     numerator: float | None = None
     denominator: float | None = None
