@@ -45,7 +45,8 @@ def test_json_is_the_library_result(root: Path, lang: str) -> None:
     printed = json.loads(result.stdout)
     assert printed == library(root, lang).model_dump(mode="json")
     assert printed["period"] == "2025Q3"
-    assert printed["summary"] == {"on-track": 2, "at-risk": 6, "missed": 0, "no-data": 0}
+    assert printed["summary"] == {"on-track": 2, "at-risk": 4, "missed": 0, "no-data": 2}
+    assert printed["provisional"] is False and printed["deadline"] == "2025-10-15"
     ct05 = next(i for i in printed["indicators"] if i["id"] == "CT05")
     assert ct05["status"] == "at-risk"
     assert ct05["target"]["text"] == "≥ 1,0%"
@@ -57,7 +58,7 @@ def test_table_shows_each_indicator_with_its_reason(root: Path) -> None:
     assert result.exit_code == 0
     assert "CT05  ▲ At risk" in result.stdout
     assert "0.75% (period 2025S1) against the target ≥ 1.0% by the end of 2025" in result.stdout
-    assert "Period 2025Q3: 2 on track, 6 at risk, 0 missed, 0 without data." in result.stdout
+    assert "Period 2025Q3: 2 on track, 4 at risk, 0 missed, 2 without data." in result.stdout
 
 
 def test_csv_for_spreadsheets(root: Path) -> None:
@@ -109,3 +110,22 @@ def test_importing_the_cli_does_not_import_pandas_or_jinja() -> None:
     code = "import sys, plan57.cli; print(any(m in sys.modules for m in ('pandas', 'jinja2')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_before_the_deadline_the_table_and_json_say_provisional(root: Path) -> None:
+    result = invoke(root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--lang", "en")
+    assert result.exit_code == 0
+    assert "Provisional report: figures for the period are due by 15 Oct 2025" in result.stdout
+    printed = json.loads(
+        invoke(
+            root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--format", "json"
+        ).stdout
+    )
+    assert printed["provisional"] is True and printed["summary"]["missed"] == 0
+    csv_text = invoke(
+        root, "score", "--period", "2025Q3", "--as-of", "2025-10-10", "--format", "csv"
+    ).stdout
+    header, first = csv_text.strip("\ufeff").splitlines()[:2]
+    assert header.endswith(",flags")
+    ct01 = next(i for i in printed["indicators"] if i["id"] == "CT01")
+    assert ct01["flags"] and first.endswith("," + " ".join(ct01["flags"]))

@@ -130,7 +130,7 @@ def test_grouping_by_monitor_and_by_lead(repo: Path) -> None:
     assert "### Chưa có đơn vị theo dõi, đánh giá" in by_monitor  # CT23 has no monitor
     assert by_monitor.count("| CT07 |") >= 2  # monitored by two units
     by_lead = report(repo, "md", by="lead")
-    assert by_lead.count("### ") == 2  # Văn phòng Tỉnh ủy, and the revisions heading
+    assert by_lead.count("### ") == 3  # Văn phòng Tỉnh ủy, the explanation and the revisions
 
 
 def test_targets_at_a_revision_or_a_date(repo: Path) -> None:
@@ -237,3 +237,37 @@ def test_chart_geometry(repo: Path) -> None:
         for x in [d.x for d in c.dots] + [t.at for t in c.x_ticks]:
             assert c.left <= x <= c.right
     assert parse_period("2025Q3") == scored.period
+
+
+def test_a_target_revised_after_the_period_has_its_own_section(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    init(root)
+    commit(root, _fixture_files(root), "Danh mục và số liệu", "2025-06-20T09:00:00+07:00")
+    targets = (root / "data" / "targets.yaml").read_text("utf-8")
+    lowered = targets.replace('2025: "≥ 1,0%"', '2025: "≥ 0,7%"', 1)
+    commit(root, {"data/targets.yaml": lowered}, "Hạ mục tiêu CT05", "2026-03-01T09:00:00+07:00")
+    markdown = report(root, "md", lang="en")
+    section = markdown.split("## Targets revised after the period", 1)[1].split("\n## ", 1)[0]
+    assert "| CT05 | ≥ 0.7% (2025) | On track |" in section
+    assert "| ≥ 1.0%: At risk |" in section
+    assert "Target revised after the period" in markdown  # the flag beside the verdict
+    html = report(root, "html")
+    assert 'id="revised"' in html and "Mục tiêu đã sửa sau kỳ đánh giá" in html
+
+
+def test_provisional_banner_and_notes_beside_the_verdict(repo: Path) -> None:
+    early = build_report(
+        repo,
+        period="2025Q3",
+        as_of=date(2025, 10, 10),
+        lang="vi",
+        output="md",
+        generated=GENERATED,
+    )
+    assert "> **Báo cáo tạm tính: hạn nộp số liệu của kỳ là 15/10/2025;" in early
+    assert "(Tạm tính: còn số liệu chưa đến hạn nộp" in early
+    late = report(repo, "md")
+    assert "Báo cáo tạm tính" not in late
+    ct05 = next(line for line in late.splitlines() if line.startswith("| CT05 |"))
+    assert "Ghi chú của đơn vị: Sở Tài chính (2025S1): Số liệu sơ bộ" in ct05

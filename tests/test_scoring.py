@@ -159,8 +159,15 @@ def test_stale_stock_figure_is_not_used() -> None:
     item = one("CT05", data, "2026Q1")
     assert item.status == "no-data"
     assert item.reason == "Chưa có số liệu mới: số liệu gần nhất (kỳ 2024) đã cũ quá 12 tháng."
-    # Exactly twelve months old still counts.
-    assert one("CT05", data, "2025Q4").value == 0.6
+    # Exactly twelve months old still counts between milestones, as a figure carried forward.
+    half = frame(("so-tc", "2025S1", "CT05", 0.8))
+    mid = one("CT05", half, "2026Q2")
+    assert mid.value == 0.8 and "carried-forward" in mid.flags
+    assert one("CT05", half, "2026Q3").status == "no-data"
+    # At the milestone a figure from before the milestone's year proves nothing (rule 3).
+    at_milestone = one("CT05", data, "2025Q4")
+    assert at_milestone.status == "no-data" and "stale" in at_milestone.flags
+    assert "0,6% (kỳ 2024)" in at_milestone.reason
 
 
 def test_latest_period_wins_for_a_stock() -> None:
@@ -272,7 +279,7 @@ def test_yes_no_met_when_the_latest_report_says_yes() -> None:
     assert one("CT04", no, "2025Q4").status == "missed"
     early = one("CT04", frame(("so-khcn", "2024", "CT04", False)), "2025Q3")
     assert early.status == "at-risk"
-    assert early.reason.endswith("chưa đạt.")
+    assert "chưa đạt; dùng số liệu kỳ trước của so-khcn (2024)" in early.reason
     english = one("CT26", frame(("so-khcn", "2025", "CT26", True)), "2025Q4", lang="en")
     assert (
         english.reason == "Yes (period 2025) against the target “Applied” by the end of 2025: met."

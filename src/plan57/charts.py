@@ -8,6 +8,7 @@ year's running total against that year's pro-rated path, so it ends with the per
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from datetime import date
 from plan57 import formatting as fmt
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator
-from plan57.scoring import IndicatorScore, Point, scored_targets, target_for_year
+from plan57.scoring import IndicatorScore, Point, along, scored_targets, target_for_year
 
 WIDTH = 320
 HEIGHT = 150
@@ -127,18 +128,22 @@ def chart(
         highs.append(item.expected)
     path: list[tuple[date, float]] = []
     year_paths: list[list[tuple[date, float]]] = []
+    # The baseline may be a later year's (`baseline-fallback`): it is drawn where it belongs.
+    start_year = item.baseline_year or base_year
     if ind.flow:
         for year in range(base_year + 1, last_year + 1):
-            aim = target_for_year(targets, year, item.baseline, base_year)
+            aim = target_for_year(targets, year, item.baseline, start_year, ind.path)
             if aim is not None:
                 year_paths.append([(date(year, 1, 1), 0.0), (date(year, 12, 31), aim)])
                 highs.append(aim)
     else:
         if item.baseline is not None:
-            path.append((date(base_year, 12, 31), item.baseline))
+            path.append((date(start_year, 12, 31), item.baseline))
         path += [
             (date(t.year, 12, 31), t.threshold) for t in shown_targets if t.threshold is not None
         ]
+        if ind.path == "compound":
+            path = _compound(path)
     top = _nice_top(max(highs, default=0.0), unit)
     scale.set_y(top)
     out.y_ticks = [Tick(scale.y(v), fmt.number(v, lang, _tick_decimals(top))) for v in _ticks(top)]
@@ -154,9 +159,9 @@ def chart(
             out.targets.append(Marker(x, scale.y(t.threshold), label))
     if item.baseline is not None:
         out.baseline = Marker(
-            scale.x(date(base_year, 12, 31)),
+            scale.x(date(start_year, 12, 31)),
             scale.y(item.baseline),
-            f"{base_year}: {fmt.quantity(item.baseline, unit, lang)}",
+            f"{start_year}: {fmt.quantity(item.baseline, unit, lang)}",
         )
     # A flow's running total starts again each year: one line per year.
     runs: dict[int, list[tuple[date, float]]] = {}
@@ -320,3 +325,15 @@ def reporter_bars(
         x_ticks=ticks,
         unit=text(f"unit.{ind.unit}", lang),
     )
+
+
+def _compound(knots: list[tuple[date, float]]) -> list[tuple[date, float]]:
+    """A compound path drawn through a point at each year's end between its knots."""
+    out = knots[:1]
+    for (start, low), (end, high) in itertools.pairwise(knots):
+        years = end.year - start.year
+        for step in range(1, years + 1):
+            out.append(
+                (date(start.year + step, 12, 31), along("compound", low, high, step / years))
+            )
+    return out

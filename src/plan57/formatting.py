@@ -21,6 +21,9 @@ _DECIMALS: dict[str, int] = {
     "index": 2,
     "count": 0,
 }
+_MAX_DECIMALS = 6
+# Progress at or beyond this ratio of the path is said in words rather than as "1.407%".
+_WELL_AHEAD = 2.0
 _MONTHS_EN = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 )  # fmt: skip
@@ -72,6 +75,41 @@ def quantity(value: float | None, unit: Unit, lang: Lang, decimals: int | None =
     return shown
 
 
+def against(value: float, threshold: float, unit: Unit, lang: Lang, at_most: bool = False) -> str:
+    """`value` with enough decimals that it never reads as meeting a target it misses.
+
+    59,96% is shown as "59,96%", not "60,0%", beside a target of ≥ 60% it does not meet.
+    """
+    met = value <= threshold if at_most else value >= threshold
+    decimals = decimals_for(unit, value)
+    while decimals < _MAX_DECIMALS:
+        shown = round(value, decimals)
+        if (shown <= threshold if at_most else shown >= threshold) == met:
+            break
+        decimals += 1
+    return quantity(value, unit, lang, decimals)
+
+
+def progress(value: float | None, tolerance: float, lang: Lang) -> str:
+    """A progress ratio in words far from the path, else a percentage on the right side.
+
+    Beyond twice the path it reads "well ahead of the path"; below zero (the value went back
+    past the start) "behind the starting point"; near the tolerance it keeps the decimals that
+    keep it from reading as the tolerance itself ("94,99%", never "95%" next to "behind").
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    if value >= _WELL_AHEAD:
+        return text("progress.well-ahead", lang)
+    if value < 0:
+        return text("progress.behind-start", lang)
+    ahead = value >= tolerance
+    decimals = 0
+    while decimals < _MAX_DECIMALS and (round(value * 100, decimals) >= tolerance * 100) != ahead:
+        decimals += 1
+    return f"{number(value * 100, lang, decimals)}%"
+
+
 def answer(value: bool | None, lang: Lang) -> str:
     if value is None:
         return "–"
@@ -89,6 +127,8 @@ def target(item: Target | None, unit: Unit, lang: Lang) -> str:
     decimals = len(found.group(1)) if found and found.group(1) else 0
     if item.kind == "min" and item.value is not None:
         return f"≥ {quantity(item.value, unit, lang, decimals)}"
+    if item.kind == "max" and item.value is not None:
+        return f"≤ {quantity(item.value, unit, lang, decimals)}"
     if item.kind == "exact" and item.value is not None:
         return quantity(item.value, unit, lang, decimals)
     if item.kind == "range" and item.low is not None and item.high is not None:

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from plan57.errors import UsageError
 from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue, Indicator, Target
+from plan57.obligations import owed
 from plan57.periods import Period, parse_period
 from plan57.spreadsheet import CsvWriter, neutralise
+
+__all__ = ["COLUMNS", "Form", "build_form", "next_target", "owed"]
 
 COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -45,11 +48,6 @@ class Form:
     def submission_path(self) -> str:
         """Where the filled-in form is committed, relative to the repository root."""
         return f"data/submissions/{self.reporter}/{self.period}.csv"
-
-
-def owed(catalogue: Catalogue, reporter: str, period: Period) -> list[Indicator]:
-    """The indicators `reporter` owes for `period`: those reported at that period's length."""
-    return [i for i in catalogue.indicators_for(reporter) if i.frequency == period.granularity]
 
 
 def next_target(indicator: Indicator, year: int) -> Target | None:

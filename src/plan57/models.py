@@ -13,15 +13,31 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
 Frequency = Literal["month", "quarter", "half", "year"]
-TargetKind = Literal["min", "exact", "range", "qualitative"]
+# The direction of a target: at least (`≥ x`), at most (`≤ x`), a range (`a - b`), a level to
+# reach (`100%`, `6,5`: met at that level or above) or words judged yes/no ("Có").
+TargetKind = Literal["min", "max", "exact", "range", "qualitative"]
+# The shape of the expected path between two points: a straight line, or steady growth by the
+# same factor every month (counts that multiply between milestones, such as CT28: 1, 15, 300).
+PathShape = Literal["linear", "compound"]
+# Characters that only a number target uses: words with them are a target that failed to parse.
+_COMPARISON = re.compile(r"[<>≤≥=]|\d")
 RegistryKind = Literal["body", "department", "group", "commune", "ward", "enterprise", "institute"]
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _MIN = re.compile(rf"(?:≥|>=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
+_MAX = re.compile(rf"(?:≤|<=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _EXACT = re.compile(rf"({_NUMBER})\s*%?(?:\s*GRDP)?")
 _REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+
+class TargetError(ValueError):
+    """A target the catalogue cannot score; `year` lets the error point at its own line."""
+
+    def __init__(self, message: str, year: int) -> None:
+        super().__init__(message)
+        self.year = year
 
 
 def _number(text: str) -> float:
@@ -47,8 +63,13 @@ class Target(BaseModel):
 
     @property
     def threshold(self) -> float | None:
-        """The number the value must reach: the minimum, the level, or a range's low end."""
+        """The number the value must reach: the minimum, maximum, level, or a range's low end."""
         return self.low if self.kind == "range" else self.value
+
+    @property
+    def at_most(self) -> bool:
+        """Whether the value must stay at or below the threshold (lower is better)."""
+        return self.kind == "max"
 
 
 # Targets are frozen, so one object can serve every catalogue that writes the same text: the
@@ -58,6 +79,8 @@ def _parse_target(year: int, text: str) -> Target:
     cleaned = " ".join(text.split())
     if match := _MIN.fullmatch(cleaned):
         return Target(year=year, kind="min", value=_number(match.group(1)), text=cleaned)
+    if match := _MAX.fullmatch(cleaned):
+        return Target(year=year, kind="max", value=_number(match.group(1)), text=cleaned)
     if match := _RANGE.fullmatch(cleaned):
         low, high = _number(match.group(1)), _number(match.group(2))
         return Target(year=year, kind="range", low=low, high=high, text=cleaned)
@@ -142,6 +165,8 @@ class Indicator(BaseModel):
     combine: Combine
     authority: str | None = None
     baseline: float | None = None
+    # Linear unless the catalogue says the indicator grows by multiplying (docs/methodology.md).
+    path: PathShape = "linear"
     targets: list[Target]
 
     @field_validator("targets", mode="before")
@@ -164,6 +189,22 @@ class Indicator(BaseModel):
             targets.append(Target.parse(year, str(text)))
         # Milestones in order, whatever order the file lists them in (smells compare neighbours).
         return sorted(targets, key=lambda target: target.year)
+
+    @model_validator(mode="after")
+    def _targets_scorable(self) -> Indicator:
+        # A number indicator whose target reads as words, or words that look like a failed
+        # number ("< 5", "tối đa 8%"), would otherwise be scored as a silent yes/no.
+        for target in self.targets:
+            if target.kind != "qualitative":
+                continue
+            if self.unit != "yes_no" or _COMPARISON.search(target.text):
+                raise TargetError(
+                    f"{self.id}: the {target.year} target {target.text!r} is not a target plan57 "
+                    "can score; write ≥ x, ≤ x, a level (x), a range (a - b), or words for a "
+                    "yes_no indicator",
+                    target.year,
+                )
+        return self
 
     @model_validator(mode="after")
     def _authority_needed(self) -> Indicator:

@@ -22,11 +22,20 @@ from plan57.charts import chart
 from plan57.errors import GitError, Plan57Error
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
-from plan57.models import Catalogue, Indicator
+from plan57.models import Catalogue, Indicator, Unit
 from plan57.periods import Period, parse_period
 from plan57.repository import CATALOGUE
 from plan57.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
-from plan57.scoring import STATUSES, IndicatorScore, Point, ScoreReport, history, score
+from plan57.scoring import (
+    STATUSES,
+    IndicatorScore,
+    Point,
+    ScoreReport,
+    history,
+    mark_revised,
+    revised_indicators,
+    score,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,9 +93,37 @@ def score_repository(
     observations = validation.observations
     report = score(catalogue, observations, period, as_of, lang)
     report.targets_revision = targets.commit
+    if targets_at is None:
+        _mark_revised(root, report, observations, as_of, lang)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
     return Scored(catalogue, observations, report, validation.report, targets, parsed)
+
+
+def _mark_revised(
+    root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date, lang: Lang
+) -> None:
+    """Compare with the targets in force at the period's end (git history, where there is one)."""
+    from plan57.revisions import catalogue_in_force
+
+    end = parse_period(report.period)
+    assert end is not None
+    in_force = catalogue_in_force(root, end.end)
+    if in_force is None:
+        return
+    catalogue, change = in_force
+    changed = revised_indicators(report, catalogue)
+    if not changed:
+        return  # the usual case: the same targets, and no second scoring to pay for
+    subset = catalogue.model_copy(
+        update={"indicators": [i for i in catalogue.indicators if i.id in changed]}
+    )
+    try:
+        previous = score(subset, observations, report.period, as_of, lang)
+    except Plan57Error:
+        return  # the old catalogue cannot score this period (it began later): nothing to compare
+    day = datetime.fromisoformat(change.date).date()
+    mark_revised(report, previous, change.commit, day, lang)
 
 
 def generation_time() -> datetime:
@@ -187,6 +224,12 @@ def report_view(
         "sections": _sections(catalogue, rows, by, lang),
         "details": [rows[item.id] for item in report.indicators],
         "missing": _missing(catalogue, report, lang),
+        "provisional": (
+            text("report.provisional", lang, due=fmt.day(report.deadline, lang))
+            if report.provisional and report.deadline is not None
+            else ""
+        ),
+        "revised": [rows[item.id] for item in report.indicators if item.revision is not None],
         "method": [
             text("report.method.value", lang, stale=catalogue.scoring.stale_after_months),
             text("report.method.target", lang, baseline_year=catalogue.plan.baseline_year),
@@ -195,6 +238,7 @@ def report_view(
                 "report.method.status", lang, tolerance=fmt.ratio(catalogue.scoring.tolerance, lang)
             ),
             text("report.method.special", lang),
+            text("report.method.evidence", lang),
             text("report.method.more", lang),
         ],
         "provenance": _provenance_lines(scored, origin, lang),
@@ -248,6 +292,14 @@ def _labels(lang: Lang) -> dict[str, str]:
         "legend_expected": "report.legend.expected",
         "legend_target": "report.legend.target",
         "no_reporters": "report.no-reporters",
+        "revised": "report.revised",
+        "revised_intro": "report.revised-intro",
+        "revised_none": "report.revised-none",
+        "flags": "report.col.flags",
+        "previous": "report.col.previous",
+        "revision": "report.col.revision",
+        "explain": "report.explain",
+        "notes": "report.col.notes",
     }
     return {name: text(key, lang) for name, key in keys.items()}
 
@@ -269,6 +321,7 @@ def _row(
     baseline = fmt.quantity(item.baseline, unit, lang) if unit != "yes_no" else "–"
     if item.baseline_source == "catalogue":
         baseline = f"{baseline} ({text('report.baseline-catalogue', lang)})"
+    carried = {(c.reporter, c.period) for c in item.carried_forward}
     reporters = []
     for figure in item.reporters:
         shown = (
@@ -280,16 +333,33 @@ def _row(
             shown += f" ({fmt.bare(figure.numerator, 'count', lang)}/"
             shown += f"{fmt.bare(figure.denominator, 'count', lang)})"
         found = [notes.get((item.id, figure.id, p), "") for p in figure.periods]
+        periods = [
+            f"{p} ({text('report.carried', lang)})" if (figure.id, p) in carried else p
+            for p in figure.periods
+        ]
+        if len(figure.figures) > 1:
+            # A flow's sum: each period with the figure that went into it.
+            periods = [f"{p}: {fmt.quantity(v, unit, lang)}" for p, v in figure.figures.items()]
         reporters.append(
             {
                 "name": catalogue.entry_name(figure.id, lang),
                 "id": figure.id,
-                "periods": ", ".join(figure.periods),
+                "periods": ", ".join(periods),
                 "value": shown,
                 "used": figure.used,
-                "note": " · ".join(n for n in found if n),
+                "note": " · ".join(dict.fromkeys(n for n in found if n)),
             }
         )
+    # One line per reporter and note, naming every period it was written on.
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for figure in item.reporters:
+        if figure.used:
+            for noted, note in figure.notes.items():
+                grouped.setdefault((figure.id, note), []).append(noted)
+    submitted_notes = [
+        f"{catalogue.entry_name(reporter, lang)} ({', '.join(periods)}): {note}"
+        for (reporter, note), periods in grouped.items()
+    ]
     return {
         "id": item.id,
         "anchor": f"detail-{item.id}",
@@ -303,16 +373,73 @@ def _row(
         "status_label": text(f"status.{item.status}", lang),
         "rank": RANK[item.status],
         "reason": item.reason,
-        "expected": fmt.quantity(item.expected, unit, lang) if unit != "yes_no" else "–",
+        "expected": _expected(item, unit, lang),
         "baseline": baseline,
-        "progress": fmt.ratio(item.progress, lang),
+        "progress": fmt.progress(item.progress, item.tolerance or 1.0, lang),
         "reporters": reporters,
+        "flags": [text(f"flag.{flag}", lang) for flag in item.flags],
+        "notes": submitted_notes,
+        "explain": _explanation(item, unit, lang),
+        "previous": _previous(item, unit, lang),
         "missing": [catalogue.entry_name(r, lang) for r in item.missing],
         "chart": chart(catalogue, ind, item, points, period.end, lang),
         "spark": _spark(points, item, unit),
         "group": ind.group,
         "monitors": list(ind.monitors),
         "lead": ind.lead,
+    }
+
+
+def _explanation(item: IndicatorScore, unit: Unit, lang: Lang) -> list[tuple[str, str]]:
+    """The working behind a verdict, as (label, text) pairs: only what applies to it."""
+    out: list[tuple[str, str]] = []
+    if item.baseline is not None and unit != "yes_no":
+        source = {
+            "catalogue": text("report.baseline-catalogue", lang),
+            "reported": text("report.baseline-reported", lang, year=item.baseline_year),
+            "fallback": text("report.baseline-fallback", lang, year=item.baseline_year),
+        }.get(item.baseline_source or "", "")
+        shown = fmt.quantity(item.baseline, unit, lang)
+        out.append((text("report.col.baseline", lang), f"{shown} ({source})" if source else shown))
+    if item.start_year is not None and item.start_value is not None:
+        day = fmt.day(date(item.start_year, 12, 31), lang)
+        start = f"{fmt.quantity(item.start_value, unit, lang)} ({day})"
+        out.append((text("report.col.start", lang), start))
+    if item.path == "compound":
+        out.append((text("report.col.path", lang), text("label.path-compound", lang)))
+    if item.tolerance is not None and item.progress is not None:
+        out.append((text("report.col.tolerance", lang), fmt.ratio(item.tolerance, lang)))
+    out.append((text("report.col.rule", lang), text(f"report.rule.{item.rule}", lang)))
+    if item.numerator is not None and item.denominator is not None:
+        combined = f"{fmt.bare(item.numerator, 'count', lang)} / "
+        combined += fmt.bare(item.denominator, "count", lang)
+        out.append((text("report.col.combined", lang), combined))
+    if item.coverage is not None and item.coverage < 1:
+        out.append((text("report.col.coverage", lang), fmt.ratio(item.coverage, lang)))
+    return out
+
+
+def _expected(item: IndicatorScore, unit: Unit, lang: Lang) -> str:
+    """The path's value and the date it is for (the date of the figure compared with it)."""
+    if unit == "yes_no" or item.expected is None:
+        return "–"
+    shown = fmt.quantity(item.expected, unit, lang)
+    if item.expected_date is None:
+        return shown
+    return f"{shown} ({fmt.day(item.expected_date, lang)})"
+
+
+def _previous(item: IndicatorScore, unit: Unit, lang: Lang) -> dict[str, str] | None:
+    """The old target and the verdict under it, for an indicator whose target was revised."""
+    revision = item.revision
+    if revision is None:
+        return None
+    return {
+        "target": fmt.target(revision.previous_target, unit, lang),
+        "status": revision.previous_status,
+        "status_label": text(f"status.{revision.previous_status}", lang),
+        "commit": revision.commit[:12],
+        "date": fmt.day(revision.date, lang),
     }
 
 

@@ -164,6 +164,40 @@ def commit_on(root: Path, day: date) -> str:
     raise GitError("git-no-commit-before", date=day.isoformat(), first=first)
 
 
+def catalogue_in_force(root: Path, day: date) -> tuple[Catalogue, LastChange] | None:
+    """The catalogue in force at the end of `day` and the revision that made it so.
+
+    That is the last revision on or before `day`; when the catalogue is younger than the day,
+    its first revision. None when there is no history to read (not a repository, no commit,
+    a shallow clone, no revision that parses).
+    """
+    if not git.is_repository(root) or git.is_shallow(root):
+        return None
+    found: tuple[Catalogue | None, TargetsRevision | None]
+    try:
+        found = catalogue_at(root, day)
+    except (GitError, CatalogueError):
+        found = _first_catalogue(root)
+    catalogue, targets = found
+    if catalogue is None or targets is None or targets.last_change is None:
+        return None
+    return catalogue, targets.last_change
+
+
+def _first_catalogue(root: Path) -> tuple[Catalogue | None, TargetsRevision | None]:
+    """The first revision on the main line whose catalogue parses."""
+    try:
+        commits = git.log(root, "HEAD", first_parent=True, reverse=True)
+    except GitError:
+        return None, None
+    for commit in commits:
+        try:
+            return catalogue_at(root, commit.id)
+        except (GitError, CatalogueError):
+            continue
+    return None, None
+
+
 def revisions_during(root: Path, start: date, end: date) -> list[Revision]:
     """The catalogue revisions that landed from `start` to `end` (both included), newest first.
 

@@ -8,15 +8,19 @@ The method is written down in docs/methodology.md; in short:
 - reporters combine as the catalogue says: `sum`, `ratio` (summed numerators over summed
   denominators), `max` (coverage by several operators) or `single` (one authoritative reporter);
 - the target is the first milestone whose 31 December is on or after the period's end; the
-  expected value lies on the straight line to it from the baseline (or from the previous
-  milestone's target once that has passed); for flows, the year's target is interpolated
-  between the milestones around it and pro-rated within the year;
+  expected value lies on the path (straight, or compound for `path: compound`) to it from the
+  baseline (or from the previous milestone's target once that has passed), read at the date
+  of the newest figure in the value; for flows, the year's target is on the path between the
+  milestones around it and pro-rated within the year;
 - `on-track` when the target is met or progress is at least the tolerance of the expected
-  progress, `missed` when the deadline is reached unmet, `at-risk` otherwise, `no-data` when
-  there is nothing to score.
+  progress, `at-risk` otherwise, `no-data` when there is nothing to score; `missed` only with
+  evidence: at the milestone, after the reporting deadline, with a figure to the milestone's
+  end from every reporter that owes the indicator and, for a flow, the whole year in.
 
-Aggregation is done by pandas on the whole frame of observations at once (a province has tens
-of thousands of rows); only the final judgement runs per indicator.
+How sure a verdict is travels in its flags (`FLAGS`, a closed list), and its working in the
+fields of `IndicatorScore`. Aggregation is done by pandas on the whole frame of observations
+at once (a province has tens of thousands of rows); only the final judgement runs per
+indicator.
 """
 
 from __future__ import annotations
@@ -27,17 +31,20 @@ from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from plan57 import formatting as fmt
 from plan57.errors import UsageError
 from plan57.messages import Lang, text
-from plan57.models import Catalogue, Indicator, Target, Unit
+from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
+from plan57.obligations import deadline, outstanding, reporting_period, reporting_periods
 from plan57.periods import Period, parse_period
 
 Status = Literal["on-track", "at-risk", "missed", "no-data"]
 STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
-BaselineSource = Literal["catalogue", "reported"]
+# Where the baseline came from: the catalogue, the baseline year's reports, or (no figure for
+# the baseline year) the first later year with a figure (flagged `baseline-fallback`).
+BaselineSource = Literal["catalogue", "reported", "fallback"]
 
 # How a ratio's value relates to its numerator and denominator, by unit (as `check` verifies).
 RATIO_SCALE: dict[str, float] = {
@@ -48,10 +55,22 @@ RATIO_SCALE: dict[str, float] = {
 }
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
-_FREQUENCY_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-# Every flag a score can carry, defined once: `plan57 explain` explains each, and a test holds
-# the scores to this list.
-FLAGS: tuple[str, ...] = ("unweighted", "above-range", "trajectory-unknown")
+
+
+# Every flag an indicator's score may carry, in the order the reports list them; each has its
+# words under `flag.<name>` in the message tables (`plan57 explain` lists them from here).
+FLAGS: tuple[str, ...] = (
+    "provisional",
+    "stale",
+    "incomplete",
+    "carried-forward",
+    "partial-coverage",
+    "baseline-fallback",
+    "target-revised",
+    "trajectory-unknown",
+    "above-range",
+    "unweighted",
+)
 
 
 class ReporterFigure(BaseModel):
@@ -64,6 +83,26 @@ class ReporterFigure(BaseModel):
     denominator: float | None = None
     periods: list[str]
     used: bool
+    # Flows: each period's figure that went into the year's sum.
+    figures: dict[str, float] = Field(default_factory=dict)
+    # The submitter's note on each period's row, where it wrote one ("Số liệu sơ bộ").
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
+class CarriedFigure(BaseModel):
+    """A figure from an earlier period than the one scored, still standing in the value."""
+
+    reporter: str
+    period: str
+
+
+class TargetRevision(BaseModel):
+    """The target in force at the end of the period, when it differs from the one judged."""
+
+    commit: str
+    date: date
+    previous_target: Target | None
+    previous_status: Status
 
 
 class IndicatorScore(BaseModel):
@@ -93,6 +132,18 @@ class IndicatorScore(BaseModel):
     periods: list[str]
     missing: list[str]
     flags: list[str]
+    # The explanation (docs/methodology.md, "Every verdict explained").
+    baseline_year: int | None = None
+    expected_date: date | None = None
+    tolerance: float | None = None
+    rule: Combine = "sum"
+    path: PathShape = "linear"
+    numerator: float | None = None
+    denominator: float | None = None
+    coverage: float | None = None
+    carried_forward: list[CarriedFigure] = Field(default_factory=list)
+    missing_periods: dict[str, list[str]] = Field(default_factory=dict)
+    revision: TargetRevision | None = None
 
 
 class MissingReport(BaseModel):
@@ -113,6 +164,9 @@ class ScoreReport(BaseModel):
     indicators: list[IndicatorScore]
     summary: dict[str, int]
     missing: list[MissingReport]
+    # True until the end of the period's reporting deadline (`deadline`): figures may still come.
+    provisional: bool = False
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +175,14 @@ class Point:
 
     end: date
     value: float
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    value: float | None
+    source: BaselineSource | None
+    year: int
+    reporters: frozenset[str] = frozenset()
 
 
 def score(
@@ -134,33 +196,41 @@ def score(
     target_period = _period(period, catalogue, as_of)
     frame = _Frame(catalogue, observations)
     end = target_period.end
+    due = deadline(catalogue, end)
     contributions = frame.contributions(end, detail=True)
     values, unweighted = frame.combine(contributions)
-    baseline_end = date(catalogue.plan.baseline_year, 12, 31)
-    baselines, _ = frame.combine(frame.contributions(baseline_end, detail=False))
-    by_indicator = {
-        key: group for key, group in contributions.groupby("indicator", sort=False, observed=True)
-    }
+    baseline_year = catalogue.plan.baseline_year
+    base_rows = frame.contributions(date(baseline_year, 12, 31), detail=False)
+    baselines, _ = frame.combine(base_rows)
+    by_indicator = _by_indicator(contributions)
+    base_by_indicator = _by_indicator(base_rows)
     latest = frame.latest_before(end)
-    judge = _Judge(catalogue, target_period, lang)
+    judge = _Judge(catalogue, target_period, as_of, lang, frame)
     scores: list[IndicatorScore] = []
     for ind in catalogue.indicators:
         rows = by_indicator.get(ind.id)
+        base = base_by_indicator.get(ind.id)
+        base_reporters = frozenset(base["reporter"]) if base is not None else frozenset()
         reported_baseline = baselines.get(ind.id)
         if ind.baseline is not None:
-            baseline: float | None = ind.baseline
-            source: BaselineSource | None = "catalogue"
-        elif reported_baseline is not None and ind.unit != "yes_no":
-            baseline, source = reported_baseline, "reported"
+            baseline = _Baseline(ind.baseline, "catalogue", baseline_year)
+        elif (
+            reported_baseline is not None
+            and ind.unit != "yes_no"
+            and frame.whole_year(ind, baseline_year)
+        ):
+            baseline = _Baseline(reported_baseline, "reported", baseline_year, base_reporters)
+        elif ind.unit != "yes_no":
+            baseline = frame.fallback_baseline(ind, end)
         else:
-            baseline, source = None, None
-        figures = _figures(catalogue, ind, rows, frame.authority.get(ind.id))
+            baseline = _Baseline(None, None, baseline_year)
+        figures = _figures(catalogue, ind, rows, frame, end)
         scores.append(
             judge.indicator(
                 ind,
                 value=values.get(ind.id),
                 baseline=baseline,
-                baseline_source=source,
+                base_rows=base,
                 figures=figures,
                 latest=latest.get(ind.id),
                 unweighted=ind.id in unweighted,
@@ -176,7 +246,67 @@ def score(
         indicators=scores,
         summary=summary,
         missing=missing_reports(catalogue, observations, target_period, as_of),
+        provisional=as_of <= due,
+        deadline=due,
     )
+
+
+def mark_revised(
+    report: ScoreReport, previous: ScoreReport, commit: str, day: date, lang: Lang
+) -> None:
+    """Flag the indicators whose target judged differs from the one in force for the period.
+
+    `previous` is the same period scored against the catalogue in force at its end (revision
+    `commit` of `day`); each such indicator gets `target-revised`, the old target and the
+    verdict under it, and says so in its reason.
+    """
+    before = {item.id: item for item in previous.indicators}
+    for item in report.indicators:
+        old = before.get(item.id)
+        if old is None or _same_target(old.target, item.target):
+            continue
+        item.flags.append("target-revised")
+        item.revision = TargetRevision(
+            commit=commit, date=day, previous_target=old.target, previous_status=old.status
+        )
+        shown = fmt.target(old.target, item.unit, lang) if old.target else "–"
+        words = text(
+            "score.target-revised",
+            lang,
+            target=shown,
+            date=fmt.day(day, lang),
+            status=text(f"status.{old.status}", lang),
+        )
+        item.reason = item.reason[:-1] + f"; {words}."
+
+
+def revised_indicators(report: ScoreReport, catalogue: Catalogue) -> set[str]:
+    """The indicators of `report` whose target judged is not the one `catalogue` would judge."""
+    end = parse_period(report.period)
+    assert end is not None
+    out = set()
+    for item in report.indicators:
+        ind = catalogue.indicator(item.id)
+        if ind is not None and not _same_target(applicable_target(ind, end.end), item.target):
+            out.add(item.id)
+    return out
+
+
+def applicable_target(ind: Indicator, end: date) -> Target | None:
+    """The target judged at `end`: the first milestone's on or after it, else the last one."""
+    targets = scored_targets(ind)
+    found = next((t for t in targets if date(t.year, 12, 31) >= end), None)
+    return found if found is not None or not targets else targets[-1]
+
+
+def _same_target(a: Target | None, b: Target | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.year, a.kind, a.value, a.low, a.high) == (b.year, b.kind, b.value, b.low, b.high)
+
+
+def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
 
 
 def history(
@@ -203,31 +333,16 @@ def history(
 def missing_reports(
     catalogue: Catalogue, observations: pd.DataFrame, period: Period, as_of: date
 ) -> list[MissingReport]:
-    """Reporters that have no valid figure for indicators due at the period's end.
+    """Reporters without a valid figure for what they owe at the period's end.
 
-    An indicator is due when the period's end closes one of its reporting periods (a quarterly
-    indicator at each quarter's end, an annual one at the year's end); any valid report
-    ending that day counts (2025Q4, 2025M12 or the year 2025 for a quarterly indicator).
+    What is owed and what counts as submitted are `plan57.obligations`' to decide, the same
+    for `status`, `score` and the report.
     """
-    end = pd.Timestamp(period.end)
-    present: set[tuple[str, str]] = set()
-    if not observations.empty:
-        closing = observations[observations["end"] == end]
-        present = set(zip(closing["reporter"], closing["indicator"], strict=True))
-    due = date.fromordinal(period.end.toordinal() + catalogue.submission.deadline_days)
-    owed: dict[str, list[str]] = {}
-    for ind in catalogue.indicators:
-        if period.end.month % _FREQUENCY_MONTHS[ind.frequency] != 0:
-            continue
-        for reporter in catalogue.expand(ind.reporters):
-            if (reporter, ind.id) not in present:
-                owed.setdefault(reporter, []).append(ind.id)
-    order = {rid: n for n, rid in enumerate(catalogue.reporter_ids())}
+    due = deadline(catalogue, period.end)
+    owed = outstanding(catalogue, observations, period.end)
     return [
         MissingReport(reporter=reporter, indicators=ids, due=due, overdue=as_of > due)
-        for reporter, ids in sorted(
-            owed.items(), key=lambda item: (order.get(item[0], 1 << 30), item[0])
-        )
+        for reporter, ids in owed.items()
     ]
 
 
@@ -306,7 +421,9 @@ class _Frame:
             meta["scale"].append(RATIO_SCALE.get(ind.unit, 1.0))
         self.meta = pd.DataFrame(meta).set_index("indicator")
         columns = ["reporter", "period", "indicator", "value", "answer", "numerator"]
-        columns += ["denominator", "end", "months", "file", "line"]
+        columns += ["denominator", "end", "months", "file", "line", "note"]
+        if not observations.empty and "note" not in observations.columns:
+            observations = observations.assign(note="")
         if observations.empty:
             rows = pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
             rows["end"] = pd.Series(dtype="datetime64[ns]")
@@ -326,6 +443,89 @@ class _Frame:
         self.rows = rows.sort_values(
             ["indicator", "reporter", "end", "months", "file", "line"], kind="mergesort"
         )
+        self._by_indicator: dict[str, pd.DataFrame] | None = None
+        self._year_values: dict[int, dict[str, float]] = {}
+
+    def indicator_rows(self, indicator: str) -> pd.DataFrame | None:
+        """Every usable row of one indicator (grouped once, on first use)."""
+        if self._by_indicator is None:
+            self._by_indicator = _by_indicator(self.rows)
+        return self._by_indicator.get(indicator)
+
+    def year_rows(self, indicator: str, year: int, upto: date) -> pd.DataFrame | None:
+        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win)."""
+        rows = self.indicator_rows(indicator)
+        if rows is None:
+            return None
+        rows = rows[(rows["end"].dt.year == year) & (rows["end"] <= pd.Timestamp(upto))]
+        annual = rows["months"] == 12
+        has_annual = annual.groupby(rows["reporter"]).transform("any")
+        return rows[annual | ~has_annual]
+
+    def gaps(
+        self, ind: Indicator, reporters: list[str], year: int, upto: date
+    ) -> dict[str, list[Period]]:
+        """Per reporter, the reporting periods of `year` up to `upto` that no figure covers."""
+        required = reporting_periods(ind, year, upto)
+        if not required:
+            return {}
+        rows = self.year_rows(ind.id, year, upto)
+        covered: dict[str, set[int]] = {}
+        if rows is not None:
+            for reporter, last, months in zip(
+                rows["reporter"], rows["end"].dt.month, rows["months"], strict=True
+            ):
+                covered.setdefault(str(reporter), set()).update(
+                    range(int(last) - int(months) + 1, int(last) + 1)
+                )
+        out: dict[str, list[Period]] = {}
+        for reporter in reporters:
+            have = covered.get(reporter, set())
+            lacking = [
+                p for p in required if not set(range(p.first_month, p.last_month + 1)) <= have
+            ]
+            if lacking:
+                out[reporter] = lacking
+        return out
+
+    def whole_year(self, ind: Indicator, year: int) -> bool:
+        """Whether a flow's `year` has every reporting period from every reporter owing it.
+
+        Stocks always qualify: their year-end value needs no sum.
+        """
+        if not ind.flow:
+            return True
+        return not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+
+    def owing(self, ind: Indicator) -> list[str]:
+        """The reporters whose figures decide the value: the authority alone for `single`."""
+        authority = self.authority.get(ind.id)
+        if ind.combine == "single" and authority is not None:
+            return [authority]
+        return self.catalogue.expand(ind.reporters)
+
+    def fallback_baseline(self, ind: Indicator, end: date) -> _Baseline:
+        """The first year after the baseline year with a figure, ending before `end`.
+
+        A flow's year counts only when complete (every reporting period from every reporter
+        that owes it): a part of a year is no baseline.
+        """
+        base_year = self.catalogue.plan.baseline_year
+        for year in range(base_year + 1, end.year + 1):
+            year_end = date(year, 12, 31)
+            if year_end >= end:
+                break
+            if year not in self._year_values:
+                self._year_values[year], _ = self.combine(
+                    self.contributions(year_end, detail=False)
+                )
+            value = self._year_values[year].get(ind.id)
+            if value is None:
+                continue
+            if not self.whole_year(ind, year):
+                continue
+            return _Baseline(value, "fallback", year)
+        return _Baseline(None, None, base_year)
 
     def contributions(self, end: date, *, detail: bool) -> pd.DataFrame:
         """Each (indicator, reporter)'s figure as it stood at `end`."""
@@ -336,6 +536,7 @@ class _Frame:
         stock = upto[~upto["flow"] & (upto["end"] >= cutoff)]
         latest = stock.drop_duplicates(["indicator", "reporter"], keep="last")
         parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
+        parts[0] = parts[0].assign(last=latest["end"])
         flow = upto[upto["flow"] & (upto["end"].dt.year == end.year)]
         if not flow.empty:
             annual = flow["months"] == 12
@@ -343,6 +544,7 @@ class _Frame:
             flow = flow[annual | ~has_annual]
             grouped = flow.groupby(["indicator", "reporter"], sort=False)
             sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
+            sums["last"] = grouped["end"].max()
             if detail:
                 sums["period"] = grouped["period"].agg(" ".join)
             else:
@@ -422,11 +624,22 @@ class _Frame:
 
 
 def _figures(
-    catalogue: Catalogue, ind: Indicator, rows: pd.DataFrame | None, authority: str | None
+    catalogue: Catalogue, ind: Indicator, rows: pd.DataFrame | None, frame: _Frame, end: date
 ) -> list[ReporterFigure]:
     if rows is None:
         return []
+    authority = frame.authority.get(ind.id)
     order = {rid: n for n, rid in enumerate(catalogue.expand(ind.reporters))}
+    detail: dict[str, dict[str, tuple[float, str]]] = {}
+    source = frame.year_rows(ind.id, end.year, end) if ind.flow else frame.indicator_rows(ind.id)
+    if source is not None:
+        # Only the periods in the value: a stock's history may hold years of monthly rows.
+        shown_periods = {p for text_periods in rows["period"] for p in str(text_periods).split()}
+        source = source[source["period"].isin(shown_periods)]
+        for reporter, period, value, note in zip(
+            source["reporter"], source["period"], source["value"], source["note"], strict=True
+        ):
+            detail.setdefault(str(reporter), {})[str(period)] = (float(value), _note(note))
     figures = []
     for reporter, value, numerator, denominator, periods in zip(
         rows["reporter"],
@@ -437,6 +650,8 @@ def _figures(
         strict=True,
     ):
         yes_no = ind.unit == "yes_no"
+        shown = sorted(str(periods).split())
+        mine = detail.get(str(reporter), {})
         figures.append(
             ReporterFigure(
                 id=str(reporter),
@@ -444,12 +659,22 @@ def _figures(
                 answer=bool(value >= 0.5) if yes_no else None,
                 numerator=_round(numerator),
                 denominator=_round(denominator),
-                periods=sorted(str(periods).split()),
+                periods=shown,
                 used=ind.combine != "single" or reporter == authority,
+                figures=(
+                    {p: _round(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
+                ),
+                notes={p: mine[p][1] for p in shown if p in mine and mine[p][1]},
             )
         )
     figures.sort(key=lambda f: (order.get(f.id, 1 << 30), f.id))
     return figures
+
+
+def _note(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return " ".join(str(value).split())
 
 
 def _round(value: Any, digits: int = _DIGITS) -> float | None:
@@ -468,36 +693,87 @@ def scored_targets(ind: Indicator) -> list[Target]:
     return sorted((t for t in ind.targets if _usable(t, ind.unit)), key=lambda t: t.year)
 
 
+@dataclass
+class _Evidence:
+    """What the figures in hand can prove about an indicator at the period's end."""
+
+    owing: list[str]  # the reporters whose figures decide the value
+    covered: list[str]  # those of them with a figure in the value
+    current: list[str]  # those of them with a figure for a period ending on the period's end
+    owed_period: Period | None  # the reporting period ending on the period's end, if any
+    gaps: dict[str, list[Period]]  # flows: reporting periods of the year not in
+    pending: bool  # a figure still missing is not due yet
+    carried: list[CarriedFigure]
+    value_date: date | None  # the end of the newest figure in the value
+
+    @property
+    def complete(self) -> bool:
+        """Every reporter's figure describes the period's end (flows: the whole year so far)."""
+        if self.gaps:
+            return False
+        return set(self.owing) <= set(self.current) and bool(self.owing)
+
+
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
-    def __init__(self, catalogue: Catalogue, period: Period, lang: Lang) -> None:
+    def __init__(
+        self, catalogue: Catalogue, period: Period, as_of: date, lang: Lang, frame: _Frame
+    ) -> None:
         self.catalogue = catalogue
         self.period = period
+        self.as_of = as_of
         self.lang = lang
+        self.frame = frame
         self.tolerance = catalogue.scoring.tolerance
         self.baseline_year = catalogue.plan.baseline_year
+        # What the coverage of the indicator being judged means, in words (set per indicator).
+        self._coverage_words: list[str] = []
 
     def indicator(
         self,
         ind: Indicator,
         *,
         value: float | None,
-        baseline: float | None,
-        baseline_source: BaselineSource | None,
+        baseline: _Baseline,
+        base_rows: pd.DataFrame | None,
         figures: list[ReporterFigure],
         latest: tuple[str, date] | None,
         unweighted: bool,
         authority: str | None,
     ) -> IndicatorScore:
         targets = scored_targets(ind)
-        end = self.period.end
-        applicable = next((t for t in targets if date(t.year, 12, 31) >= end), None)
-        if applicable is None and targets:
-            applicable = targets[-1]  # past the last milestone its target still stands
+        # Past the last milestone its target still stands.
+        applicable = applicable_target(ind, self.period.end)
         contributed = {f.id for f in figures}
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
         periods = sorted({p for f in figures if f.used for p in f.periods})
+        evidence = self._evidence(ind, figures)
+        flags: list[str] = ["unweighted"] if unweighted else []
+        if evidence.pending:
+            flags.append("provisional")
+        if evidence.gaps:
+            flags.append("incomplete")
+        if evidence.carried:
+            flags.append("carried-forward")
+        used = [f for f in figures if f.used]
+        coverage = len(evidence.covered) / len(evidence.owing) if evidence.owing else None
+        if baseline.source == "fallback":
+            if self._path_from_baseline(ind, applicable, targets):
+                flags.append("baseline-fallback")
+            else:  # an earlier milestone starts the path: a stand-in baseline would only confuse
+                baseline = _Baseline(None, None, baseline.year)
+        if used and (
+            (coverage is not None and coverage < 1)
+            or (baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters)
+        ):
+            flags.append("partial-coverage")
+        numerator = denominator = None
+        if ind.combine == "ratio" and used:
+            nums = [f.numerator for f in used if f.numerator is not None]
+            dens = [f.denominator for f in used if f.denominator is not None]
+            numerator = _round(sum(nums)) if nums else None
+            denominator = _round(sum(dens)) if dens else None
         result: dict[str, Any] = {
             "id": ind.id,
             "name": ind.name(self.lang),
@@ -509,45 +785,227 @@ class _Judge:
             "reporters": figures,
             "periods": periods,
             "missing": missing,
-            "baseline": _round(baseline),
-            "baseline_source": baseline_source,
-            "flags": ["unweighted"] if unweighted else [],
+            "baseline": _round(baseline.value),
+            "baseline_source": baseline.source,
+            "baseline_year": baseline.year if baseline.value is not None else None,
+            "flags": flags,
+            "tolerance": self.tolerance,
+            "rule": ind.combine,
+            "path": ind.path,
+            "numerator": numerator,
+            "denominator": denominator,
+            "coverage": _round(coverage, 4),
+            "carried_forward": evidence.carried,
+            "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
         }
         if applicable is None:
-            return IndicatorScore(
-                **result,
-                status="no-data",
-                value=None,
-                expected=None,
-                reason=text("score.no-target", self.lang),
-            )
+            return self._done(result, "no-data", text("score.no-target", self.lang), None)
         if value is None:
-            return IndicatorScore(
-                **result,
-                status="no-data",
-                value=None,
-                expected=None,
-                reason=self._no_data_reason(ind, figures, latest, authority),
-            )
+            from_authority = bool(figures) and ind.combine == "single" and authority is not None
+            if latest is not None and not ind.flow and not from_authority:
+                flags.append("stale")
+            reason = self._no_data_reason(ind, figures, latest, authority)
+            return self._done(result, "no-data", reason, None)
+        at_deadline = self._at_deadline(ind, applicable, targets)
+        if at_deadline and not ind.flow and self._stale(used):
+            flags.append("stale")
+            return self._done(result, "no-data", self._stale_reason(ind, used), None)
+        like = self._like_with_like(ind, baseline, base_rows, evidence)
+        self._coverage_words = self._coverage_texts(ind, flags, coverage, baseline, like, evidence)
+        if like is not None:
+            result["baseline"] = _round(like.value)
+            baseline = like
         if ind.unit == "yes_no":
-            return self._yes_no(ind, result, value >= 0.5, applicable, periods)
+            return self._yes_no(result, value >= 0.5, applicable, periods, at_deadline, evidence)
         if ind.flow:
-            return self._flow(ind, result, value, baseline, applicable, targets)
-        return self._stock(ind, result, value, baseline, applicable, targets, periods)
+            return self._flow(ind, result, value, baseline, applicable, targets, evidence)
+        return self._stock(
+            ind, result, value, baseline, applicable, targets, periods, at_deadline, evidence
+        )
+
+    # -- evidence --------------------------------------------------------------------------
+
+    def _evidence(self, ind: Indicator, figures: list[ReporterFigure]) -> _Evidence:
+        end = self.period.end
+        owing = self.frame.owing(ind)
+        used = {f.id: f for f in figures if f.used}
+        covered = [r for r in owing if r in used]
+        owed_period = reporting_period(ind, end)
+        gaps: dict[str, list[Period]] = {}
+        carried: list[CarriedFigure] = []
+        ends: list[date] = []
+        current: list[str] = []
+        for reporter in covered:
+            for text_period in used[reporter].periods:
+                parsed = parse_period(text_period)
+                if parsed is None:
+                    continue
+                ends.append(parsed.end)
+                if parsed.end == end:
+                    current.append(reporter)
+                elif not ind.flow:
+                    carried.append(CarriedFigure(reporter=reporter, period=text_period))
+        if ind.flow:
+            gaps = self.frame.gaps(ind, owing, end.year, end)
+            current = [r for r in covered if r not in gaps]
+            pending = any(
+                self.as_of <= deadline(self.catalogue, p.end) for ps in gaps.values() for p in ps
+            )
+        else:
+            lacking = [r for r in owing if r not in current]
+            pending = (
+                owed_period is not None
+                and bool(lacking)
+                and self.as_of <= deadline(self.catalogue, end)
+            )
+        return _Evidence(
+            owing=owing,
+            covered=covered,
+            current=current,
+            owed_period=owed_period,
+            gaps=gaps,
+            pending=pending,
+            carried=carried,
+            value_date=max(ends) if ends else None,
+        )
+
+    def _path_from_baseline(
+        self, ind: Indicator, applicable: Target | None, targets: list[Target]
+    ) -> bool:
+        """Whether the path to the target judged starts at the baseline (no milestone before)."""
+        if applicable is None or not targets:
+            return False
+        if ind.flow:
+            return self.period.end.year < targets[0].year
+        return not any(t.year < applicable.year for t in targets)
+
+    def _at_deadline(self, ind: Indicator, applicable: Target, targets: list[Target]) -> bool:
+        """Whether the period closes the milestone judged (for flows: a whole year is in)."""
+        end = self.period.end
+        if not ind.flow:
+            return end >= date(applicable.year, 12, 31)
+        if (end.month, end.day) != (12, 31):
+            return False  # a flow's year is judged on its pace until the year is over
+        return end.year == applicable.year or end.year > targets[-1].year
+
+    def _stale(self, used: list[ReporterFigure]) -> bool:
+        """At a milestone, every figure in the value is from before the milestone's year."""
+        year = self.period.end.year
+        ends = [p.end for f in used for t in f.periods if (p := parse_period(t)) is not None]
+        return bool(ends) and max(ends).year < year
+
+    def _stale_reason(self, ind: Indicator, used: list[ReporterFigure]) -> str:
+        last = max(
+            ((p, f) for f in used for t in f.periods if (p := parse_period(t)) is not None),
+            key=lambda pair: pair[0].end,
+        )
+        period, figure = last
+        if ind.unit == "yes_no":
+            shown = fmt.answer(figure.answer, self.lang)
+        else:
+            shown = fmt.quantity(figure.value, ind.unit, self.lang)
+        return text(
+            "score.no-data-milestone",
+            self.lang,
+            value=shown,
+            period=str(period),
+            year=self.period.end.year,
+        )
+
+    def _coverage_texts(
+        self,
+        ind: Indicator,
+        flags: list[str],
+        coverage: float | None,
+        baseline: _Baseline,
+        like: _Baseline | None,
+        evidence: _Evidence,
+    ) -> list[str]:
+        """Why the indicator is flagged `partial-coverage`, and what was done about it."""
+        if "partial-coverage" not in flags:
+            return []
+        lang, out = self.lang, []
+        if coverage is not None and coverage < 1:
+            out.append(text("score.partial-coverage", lang, coverage=fmt.ratio(coverage, lang)))
+        if baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters:
+            if like is not None:
+                shown = fmt.quantity(like.value, ind.unit, lang)
+                out.append(text("score.like-with-like", lang, baseline=shown))
+            else:
+                out.append(text("score.unlike-baseline", lang))
+        return out
+
+    def _like_with_like(
+        self,
+        ind: Indicator,
+        baseline: _Baseline,
+        base_rows: pd.DataFrame | None,
+        evidence: _Evidence,
+    ) -> _Baseline | None:
+        """A ratio's baseline over the reporters of the value, when those all had one."""
+        if ind.combine != "ratio" or baseline.source != "reported" or base_rows is None:
+            return None
+        covered = frozenset(evidence.covered)
+        if not covered or covered == baseline.reporters or not covered <= baseline.reporters:
+            return None
+        rows = base_rows[base_rows["reporter"].isin(covered)]
+        num, den = rows["numerator"].sum(), rows["denominator"].sum()
+        if not den or pd.isna(num) or pd.isna(den):
+            return None
+        scale = RATIO_SCALE.get(ind.unit, 1.0)
+        return _Baseline(float(num / den * scale), "reported", baseline.year, covered)
+
+    @staticmethod
+    def _at_start(baseline: _Baseline, start: tuple[date, float] | None, when: date) -> bool:
+        """Whether the value's date is the path's start and that start is the baseline."""
+        if start is None or baseline.value is None:
+            return False
+        return start[0] == date(baseline.year, 12, 31) and when <= start[0]
+
+    def _done(
+        self, result: dict[str, Any], status: Status, reason: str, expected: float | None
+    ) -> IndicatorScore:
+        return IndicatorScore(**result, status=status, value=None, expected=expected, reason=reason)
 
     # -- the three kinds of indicator ------------------------------------------------------
 
+    def _verdict_unmet(
+        self, result: dict[str, Any], evidence: _Evidence, year: int
+    ) -> tuple[Status, str]:
+        """Unmet at the deadline: missed on complete evidence after the deadline, else at-risk."""
+        due_day = deadline(self.catalogue, self.period.end)
+        if self.as_of <= due_day:
+            # Figures may still come or be corrected until the deadline: nothing is final.
+            if "provisional" not in result["flags"]:
+                result["flags"].append("provisional")
+            return "at-risk", text("score.not-met-pending", self.lang)
+        if evidence.complete:
+            return "missed", text("score.not-met", self.lang)
+        lacking = [r for r in evidence.owing if r not in evidence.current]
+        return "at-risk", text(
+            "score.not-met-unproven",
+            self.lang,
+            year=year,
+            reporters=", ".join(lacking) or "–",
+        )
+
     def _yes_no(
         self,
-        ind: Indicator,
         result: dict[str, Any],
         answer: bool,
         applicable: Target,
         periods: list[str],
+        at_deadline: bool,
+        evidence: _Evidence,
     ) -> IndicatorScore:
         lang = self.lang
-        deadline = self.period.end >= date(applicable.year, 12, 31)
-        status: Status = "on-track" if answer else "missed" if deadline else "at-risk"
+        status: Status
+        if answer:
+            status, verdict = "on-track", text("score.met", lang)
+        elif at_deadline:
+            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
+        else:
+            status, verdict = "at-risk", text("score.not-yet", lang)
         shown = self._value_text(fmt.answer(answer, lang), periods)
         against = text(
             "score.against-yes-no",
@@ -555,16 +1013,15 @@ class _Judge:
             target=fmt.qualitative(applicable.text, lang),
             year=applicable.year,
         )
-        verdict = text("score.met" if answer else "score.not-met", lang)
-        if not answer and not deadline:
-            verdict = text("score.not-yet", lang)
         return IndicatorScore(
             **result,
             status=status,
             value=None,
             answer=answer,
             expected=None,
-            reason=_sentence(shown, against, verdict),
+            reason=_sentence(
+                shown, against, verdict, *self._flag_texts(result, applicable, "yes_no")
+            ),
         )
 
     def _stock(
@@ -572,61 +1029,77 @@ class _Judge:
         ind: Indicator,
         result: dict[str, Any],
         value: float,
-        baseline: float | None,
+        baseline: _Baseline,
         applicable: Target,
         targets: list[Target],
         periods: list[str],
+        at_deadline: bool,
+        evidence: _Evidence,
     ) -> IndicatorScore:
         lang, unit = self.lang, ind.unit
         threshold = float(applicable.threshold)  # type: ignore[arg-type]
-        end = self.period.end
+        at_most = applicable.at_most
         deadline_day = date(applicable.year, 12, 31)
         previous = [t for t in targets if t.year < applicable.year]
         start: tuple[date, float] | None
         if previous:
             start = (date(previous[-1].year, 12, 31), float(previous[-1].threshold))  # type: ignore[arg-type]
-        elif baseline is not None:
-            start = (date(self.baseline_year, 12, 31), baseline)
+        elif baseline.value is not None:
+            start = (date(baseline.year, 12, 31), baseline.value)
         else:
             start = None
+        # Between milestones a figure is held against the path at its own date.
+        when = min(evidence.value_date or self.period.end, self.period.end)
         expected = progress = None
-        needed = 0.0
-        if start is not None:
+        if start is not None and start[0] < deadline_day:
             total = max(months_between(start[0], deadline_day), 1)
-            elapsed = min(max(months_between(start[0], end), 0), total)
-            expected = start[1] + (threshold - start[1]) * elapsed / total
+            elapsed = min(max(months_between(start[0], when), 0), total)
+            expected = along(ind.path, start[1], threshold, elapsed / total)
             needed = expected - start[1]
-            if needed > 0:
+            if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
             result["start_year"] = start[0].year
             result["start_value"] = _round(start[1])
-        met = value >= threshold
-        deadline = end >= deadline_day
-        flags = self._range_flags(applicable, value, result)
+            result["expected_date"] = when
+        met = value <= threshold if at_most else value >= threshold
+        flags = result["flags"]
+        self._range_flag(applicable, value, flags)
+        if not met and not at_deadline and not previous and self._at_start(baseline, start, when):
+            # The only figure is the baseline itself: nothing yet shows progress either way.
+            reason = text(
+                "score.no-data-since-baseline",
+                lang,
+                value=fmt.quantity(value, unit, lang),
+                period=", ".join(periods),
+                target=fmt.target(applicable, unit, lang),
+                year=applicable.year,
+            )
+            return self._done(result, "no-data", reason, None)
         status: Status
         if met:
             status, verdict = "on-track", text("score.met", lang)
-        elif deadline:
-            status, verdict = "missed", text("score.not-met", lang)
-        elif start is None or expected is None:
+        elif at_deadline:
+            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
+        elif expected is None:
             status = "at-risk"
             verdict = text("score.unknown-path", lang, year=self.baseline_year)
             flags.append("trajectory-unknown")
         else:
-            ahead = progress >= self.tolerance if progress is not None else value >= expected
+            on_path = value <= expected if at_most else value >= expected
+            ahead = progress >= self.tolerance if progress is not None else on_path
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit)
-        shown = self._value_text(fmt.quantity(value, unit, lang), periods)
+            verdict = self._path_verdict(ahead, expected, progress, unit, when)
+        shown = self._value_text(fmt.against(value, threshold, unit, lang, at_most), periods)
         against = text(
             "score.against", lang, target=fmt.target(applicable, unit, lang), year=applicable.year
         )
         return IndicatorScore(
-            **{**result, "flags": flags},
+            **result,
             status=status,
             value=_round(value),
             expected=_round(expected),
             progress=_round(progress, 4),
-            reason=_sentence(shown, against, verdict, *self._flag_texts(flags, applicable, unit)),
+            reason=_sentence(shown, against, verdict, *self._flag_texts(result, applicable, unit)),
         )
 
     def _flow(
@@ -634,28 +1107,40 @@ class _Judge:
         ind: Indicator,
         result: dict[str, Any],
         value: float,
-        baseline: float | None,
+        baseline: _Baseline,
         applicable: Target,
         targets: list[Target],
+        evidence: _Evidence,
     ) -> IndicatorScore:
         lang, unit = self.lang, ind.unit
         end = self.period.end
         year = end.year
-        year_target = target_for_year(targets, year, baseline, self.baseline_year)
+        year_target = target_for_year(targets, year, baseline.value, baseline.year, ind.path)
+        at_most = applicable.at_most
         expected = progress = None
         if year_target is not None:
             expected = year_target * end.month / 12
-            if expected > 0:
+            result["expected_date"] = end
+            if expected > 0 and not at_most:
                 progress = value / expected
         aim = year_target if year_target is not None else float(applicable.threshold)  # type: ignore[arg-type]
-        met = value >= aim
-        deadline = end >= date(applicable.year, 12, 31)
-        flags = self._range_flags(applicable, value, result) if applicable.year == year else []
+        at_deadline = self._at_deadline(ind, applicable, targets)
+        # An at-most flow is met only once its year is over; until then it is on the way.
+        met = (value <= aim and at_deadline) if at_most else value >= aim
+        flags = result["flags"]
+        if applicable.year == year:
+            self._range_flag(applicable, value, flags)
         status: Status
         if met:
             status, verdict = "on-track", text("score.met", lang)
-        elif deadline:
-            status, verdict = "missed", text("score.not-met", lang)
+        elif at_deadline and not evidence.gaps:
+            status, verdict = self._verdict_unmet(result, evidence, year)
+        elif evidence.gaps:
+            status, verdict = "at-risk", text("score.not-yet", lang)
+        elif at_most:
+            ahead = value <= aim
+            status = "on-track" if ahead else "at-risk"
+            verdict = text("score.not-yet", lang) if not ahead else text("score.within", lang)
         elif expected is None:
             status = "at-risk"
             verdict = text("score.unknown-path", lang, year=self.baseline_year)
@@ -663,8 +1148,13 @@ class _Judge:
         else:
             ahead = progress >= self.tolerance if progress is not None else value >= expected
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit)
-        shown = text("score.value-ytd", lang, value=fmt.quantity(value, unit, lang), year=year)
+            verdict = self._path_verdict(ahead, expected, progress, unit, end)
+        shown = text(
+            "score.value-ytd",
+            lang,
+            value=fmt.against(value, aim, unit, lang, at_most),
+            year=year,
+        )
         target_text = fmt.target(applicable, unit, lang)
         if applicable.year == year or year_target is None:
             against = text("score.against-flow", lang, target=target_text, year=applicable.year)
@@ -678,13 +1168,13 @@ class _Judge:
                 milestone=applicable.year,
             )
         return IndicatorScore(
-            **{**result, "flags": flags},
+            **result,
             status=status,
             value=_round(value),
             expected=_round(expected),
             progress=_round(progress, 4),
             year_target=_round(year_target),
-            reason=_sentence(shown, against, verdict, *self._flag_texts(flags, applicable, unit)),
+            reason=_sentence(shown, against, verdict, *self._flag_texts(result, applicable, unit)),
         )
 
     # -- words -----------------------------------------------------------------------------
@@ -697,31 +1187,54 @@ class _Judge:
         return shown
 
     def _path_verdict(
-        self, ahead: bool, expected: float, progress: float | None, unit: Unit
+        self, ahead: bool, expected: float, progress: float | None, unit: Unit, when: date
     ) -> str:
         params = {
             "expected": fmt.quantity(expected, unit, self.lang),
-            "progress": fmt.ratio(progress, self.lang),
+            "progress": fmt.progress(progress, self.tolerance, self.lang),
+            "date": fmt.day(when, self.lang),
         }
+        suffix = "" if when == self.period.end else "-at"
         if progress is None:
-            return text("score.on-path" if ahead else "score.below-path", self.lang, **params)
-        return text("score.ahead" if ahead else "score.behind", self.lang, **params)
+            key = "score.on-path" if ahead else "score.below-path"
+            return text(key + suffix, self.lang, **params)
+        return text(("score.ahead" if ahead else "score.behind") + suffix, self.lang, **params)
 
     @staticmethod
-    def _range_flags(applicable: Target, value: float, result: dict[str, Any]) -> list[str]:
-        flags = list(result["flags"])
+    def _range_flag(applicable: Target, value: float, flags: list[str]) -> None:
         if applicable.kind == "range" and applicable.high is not None and value > applicable.high:
             flags.append("above-range")
-        return flags
 
-    def _flag_texts(self, flags: list[str], applicable: Target, unit: Unit) -> list[str]:
+    def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[str]:
+        """The flags' particulars in words, after the verdict."""
+        lang, flags = self.lang, result["flags"]
         out = []
         if "above-range" in flags:
-            out.append(
-                text("score.above-range", self.lang, target=fmt.target(applicable, unit, self.lang))
-            )
+            out.append(text("score.above-range", lang, target=fmt.target(applicable, unit, lang)))
         if "unweighted" in flags:
-            out.append(text("score.unweighted", self.lang))
+            out.append(text("score.unweighted", lang))
+        if "provisional" in flags:
+            due = fmt.day(deadline(self.catalogue, self.period.end), lang)
+            out.append(text("score.provisional", lang, due=due))
+        if result["missing_periods"]:
+            items = [
+                f"{reporter} {', '.join(periods)}"
+                for reporter, periods in result["missing_periods"].items()
+            ]
+            out.append(text("score.incomplete", lang, periods="; ".join(items)))
+        if result["carried_forward"]:
+            items = [f"{c.reporter} ({c.period})" for c in result["carried_forward"]]
+            out.append(text("score.carried-forward", lang, figures=", ".join(items)))
+        out += self._coverage_words
+        if "baseline-fallback" in flags:
+            out.append(
+                text(
+                    "score.baseline-fallback",
+                    lang,
+                    baseline_year=self.baseline_year,
+                    year=result["baseline_year"],
+                )
+            )
         return out
 
     def _no_data_reason(
@@ -750,10 +1263,25 @@ class _Judge:
         return text("score.no-data", lang, end=fmt.day(self.period.end, lang))
 
 
+def along(shape: PathShape, start: float, end: float, fraction: float) -> float:
+    """The point `fraction` of the way from `start` to `end` on a path of the given shape.
+
+    A compound path grows by the same factor each month; it needs two positive ends, and is
+    a straight line otherwise (from zero nothing multiplies).
+    """
+    if shape == "compound" and start > 0 and end > 0:
+        return float(start * (end / start) ** fraction)
+    return start + (end - start) * fraction
+
+
 def target_for_year(
-    targets: list[Target], year: int, baseline: float | None, baseline_year: int
+    targets: list[Target],
+    year: int,
+    baseline: float | None,
+    baseline_year: int,
+    shape: PathShape = "linear",
 ) -> float | None:
-    """A flow's target for one year: the milestone's own, or the straight line between them."""
+    """A flow's target for one year: the milestone's own, or on the path between them."""
     points = [(t.year, float(t.threshold)) for t in targets if t.threshold is not None]
     for milestone, value in points:
         if milestone == year:
@@ -769,7 +1297,7 @@ def target_for_year(
     else:
         return None
     high = after[0]
-    return low[1] + (high[1] - low[1]) * (year - low[0]) / (high[0] - low[0])
+    return along(shape, low[1], high[1], (year - low[0]) / (high[0] - low[0]))
 
 
 def _sentence(value: str, against: str, verdict: str, *extra: str) -> str:

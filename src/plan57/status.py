@@ -1,7 +1,9 @@
 """Completeness and timeliness of one reporting period: who owes what, what came, and when.
 
-In a git repository a row counts as submitted when it is committed, and its submission time is
-the committer date of the first commit whose version of the file has the row with a value (a
+What is owed at the period's end and what counts as submitted are decided in
+`plan57.obligations`, as for `score`: a figure counts only when its row passes `check`. In a
+git repository it must also be committed by `--as-of`, and its submission time is the
+committer date of the first commit whose version of the file has the row with a value (a
 squash or rebase merge by the forge sets that date to the moment the change landed). Outside
 git, or in a shallow clone whose history is cut off, the files on disk are counted and
 timeliness is unknown. Dates are judged in the province's time zone.
@@ -17,9 +19,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
-from plan57.forms import owed
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
+from plan57.obligations import deadline, due_at, periods_ending, submitted
 from plan57.periods import Period, parse_period
 from plan57.repair import Refused, read_table
 from plan57.repository import SUBMISSIONS
@@ -72,7 +74,7 @@ def parse_status_period(value: str) -> Period:
 
 
 def deadline_of(catalogue: Catalogue, period: Period) -> date:
-    return period.end + timedelta(days=catalogue.submission.deadline_days)
+    return deadline(catalogue, period.end)
 
 
 def default_period(catalogue: Catalogue, as_of: date) -> Period:
@@ -115,33 +117,44 @@ def build_status(
         reason = "no-git"
     elif is_shallow(root):
         reason = "shallow"
-    deadline = deadline_of(catalogue, period)
-    reporters = [r for r in catalogue.reporter_ids() if owed(catalogue, r, period)]
+    due = deadline_of(catalogue, period)
+    expected_by: dict[str, list[str]] = {}
+    for item in due_at(catalogue, period.end):
+        expected_by.setdefault(item.reporter, []).append(item.indicator)
+    reporters = list(expected_by)
+    # Any report ending that day answers (the year's report for a quarterly indicator too).
+    # Only files in the working tree can hold a row that passes `check`: no other is read.
+    candidates = [str(p) for p in periods_ending(period.end)]
+    files_by = {
+        reporter: {p for p in candidates if _on_disk(root / _path(reporter, p))}
+        for reporter in reporters
+    }
+    valid = _valid(root, catalogue, period, as_of, lang)
     if reason is not None:
-        found = _from_disk(root, reporters, period)
+        found = _from_disk(root, files_by)
     elif _has_commits(root):
-        found = _from_history(root, reporters, period, as_of)
+        found = _from_history(root, files_by, as_of)
     else:
         found = {}  # a repository without a commit yet: nothing has been submitted
     statuses = []
     for reporter in reporters:
-        expected = [i.id for i in owed(catalogue, reporter, period)]
-        times = found.get(reporter, {})
-        submitted = [i for i in expected if i in times]
+        expected = expected_by[reporter]
+        times = {i: stamp for i, stamp in found.get(reporter, {}).items() if (reporter, i) in valid}
+        submitted_ids = [i for i in expected if i in times]
         late = None
         stamps: dict[str, datetime] = {}
         if reason is None:
-            stamps = {i: stamp for i in submitted if (stamp := times[i]) is not None}
-            late = [i for i, stamp in stamps.items() if _day(stamp) > deadline]
+            stamps = {i: stamp for i in submitted_ids if (stamp := times[i]) is not None}
+            late = [i for i, stamp in stamps.items() if _day(stamp) > due]
         statuses.append(
             ReporterStatus(
                 id=reporter,
                 name=catalogue.entry_name(reporter, lang),
                 expected=expected,
-                submitted=submitted,
+                submitted=submitted_ids,
                 missing=[i for i in expected if i not in times],
                 late=late,
-                rate=_rate(len(submitted), len(expected)),
+                rate=_rate(len(submitted_ids), len(expected)),
                 submitted_at=stamps,
             )
         )
@@ -149,7 +162,7 @@ def build_status(
         period=str(period),
         reporters=statuses,
         overall=_overall(statuses, known=reason is None),
-        deadline=deadline,
+        deadline=due,
         as_of=as_of,
         timeliness="known" if reason is None else "unknown",
         timeliness_reason=reason,
@@ -190,45 +203,64 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
     )
 
 
-def _path(reporter: str, period: Period) -> str:
+def _valid(
+    root: Path, catalogue: Catalogue, period: Period, as_of: date, lang: Lang
+) -> set[tuple[str, str]]:
+    """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
+    from plan57.validate import check_repository
+
+    validation = check_repository(root, as_of=as_of, lang=lang, catalogue=catalogue)
+    return submitted(validation.observations, period.end)
+
+
+def _on_disk(path: Path) -> bool:
+    # A link is never followed: `check` refuses it, so it is not a submission either.
+    return path.is_file() and not path.is_symlink()
+
+
+def _path(reporter: str, period: str) -> str:
     return (SUBMISSIONS / reporter / f"{period}.csv").as_posix()
 
 
-def _from_disk(
-    root: Path, reporters: list[str], period: Period
-) -> dict[str, dict[str, datetime | None]]:
+def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str, datetime | None]]:
     found: dict[str, dict[str, datetime | None]] = {}
-    for reporter in reporters:
-        path = root / _path(reporter, period)
-        # A link is never followed: `check` refuses it, so it is not a submission either.
-        if path.is_file() and not path.is_symlink():
-            found[reporter] = dict.fromkeys(submitted_indicators(path.read_bytes()))
+    for reporter, periods in files_by.items():
+        for period in sorted(periods):
+            path = root / _path(reporter, period)
+            if _on_disk(path):
+                rows = dict.fromkeys(submitted_indicators(path.read_bytes()))
+                found.setdefault(reporter, {}).update(rows)
     return found
 
 
 def _from_history(
-    root: Path, reporters: list[str], period: Period, as_of: date
+    root: Path, files_by: dict[str, set[str]], as_of: date
 ) -> dict[str, dict[str, datetime | None]]:
     """Per reporter, the committed rows as of `as_of` and when each was first committed."""
     from plan57.git import BlobReader, path_history
 
     found: dict[str, dict[str, datetime | None]] = {}
     with BlobReader(root) as reader:
-        for reporter in reporters:
-            changes = [
-                change
-                for change in reversed(path_history(root, _path(reporter, period)))
-                if _day(change.commit.date) <= as_of
-            ]
-            first: dict[str, datetime] = {}
-            current: set[str] = set()
-            for change in changes:
-                raw = reader.read(change.new_blob) if change.new_blob else None
-                current = submitted_indicators(raw) if raw is not None else set()
+        for reporter, periods in files_by.items():
+            for period in sorted(periods):
+                changes = [
+                    change
+                    for change in reversed(path_history(root, _path(reporter, period)))
+                    if _day(change.commit.date) <= as_of
+                ]
+                first: dict[str, datetime] = {}
+                current: set[str] = set()
+                for change in changes:
+                    raw = reader.read(change.new_blob) if change.new_blob else None
+                    current = submitted_indicators(raw) if raw is not None else set()
+                    for indicator in current:
+                        first.setdefault(indicator, change.commit.date)
+                mine = found.setdefault(reporter, {})
                 for indicator in current:
-                    first.setdefault(indicator, change.commit.date)
-            if current:
-                found[reporter] = {indicator: first[indicator] for indicator in current}
+                    if indicator not in mine or first[indicator] < (
+                        mine[indicator] or first[indicator]
+                    ):
+                        mine[indicator] = first[indicator]
     return found
 
 

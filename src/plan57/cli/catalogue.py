@@ -105,6 +105,8 @@ def _one(catalogue: Catalogue, ind: Indicator, shape: CatalogueFormat, lang: Lan
     group = next((g for g in catalogue.groups if g.id == ind.group), None)
     group_name = (group.name_vi if lang == "vi" else group.name_en) if group else ""
     kind = text("label.flow" if ind.flow else "label.stock", lang)
+    if ind.path == "compound":
+        kind += f" ({text('label.path-compound', lang)})"
     baseline = "–" if ind.baseline is None else fmt.quantity(ind.baseline, ind.unit, lang)
     rows = [
         (text("label.group", lang), f"{ind.group} — {group_name}"),

@@ -33,6 +33,7 @@ CSV_COLUMNS = (
     "reporters",
     "missing",
     "reason",
+    "flags",
 )
 
 
@@ -107,6 +108,7 @@ def to_csv(report: ScoreReport) -> str:
                 _cell(" ".join(r.id for r in item.reporters)),
                 _cell(" ".join(item.missing)),
                 _cell(item.reason),
+                _cell(" ".join(item.flags)),
             ]
         )
     return "\ufeff" + buffer.getvalue()
@@ -131,6 +133,9 @@ def _print_table(report: ScoreReport, lang: Lang) -> None:
 
     out = console()
     out.print(f"[bold]{escape(text('score.title', lang, period=report.period))}[/bold]\n")
+    if report.provisional and report.deadline is not None:
+        banner = text("report.provisional", lang, due=fmt.day(report.deadline, lang))
+        out.print(f"[yellow]{escape(banner)}[/yellow]\n")
     labels = {s: f"{_ICONS[s]} {text(f'status.{s}', lang)}" for s in _ICONS}
     width = max(len(label) for label in labels.values())
     for item in report.indicators:
