@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 import yaml
 
 from clirun import check_json, file_problems, invoke
-from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo
+from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo, nest, unnest
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.submissions import MAX_LINES
@@ -439,3 +440,99 @@ def test_markup_and_template_syntax_reach_the_report_as_text(tmp_path: Path) -> 
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %}" in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt; {{ 6*7 }}" in html
+
+
+# --- round two (issue 11): links in the path, things that are not files, depth, size ---
+
+EVERY_READER = {
+    "check": ["check", "--as-of", "2026-06-30", "--format", "json"],
+    **READERS,
+    "fix": ["fix"],
+    "report": ["report", "--period", "2025Q4", "--as-of", "2026-06-30", "--format", "md"],
+}
+
+
+@pytest.mark.parametrize("reader", list(EVERY_READER))
+def test_a_fifo_and_deep_folders_end_cleanly(tmp_path: Path, reader: str) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.submit("so-tc", "2025Q4", "indicator,value\nCT30,2\n")
+    os.mkfifo(repo.root / "data" / "submissions" / "so-tc" / "2025Q1.csv")
+    deep = repo.root / "data" / "submissions" / "so-nv"
+    nest(deep, 1_500)
+    try:
+        # A FIFO opened for reading would wait here forever; a recursive walk would crash.
+        result = invoke(repo.root, *EVERY_READER[reader], "--lang", "en")
+    finally:
+        unnest(deep)
+    assert result.exit_code in (0, 1)
+    if reader.startswith(("check", "fix")):
+        assert "not a regular file (FIFO)" in result.output or "FIFO" in result.output
+        assert "nested too deep" in result.output
+    assert stat.S_ISFIFO(os.lstat(repo.root / "data" / "submissions" / "so-tc" / "2025Q1.csv").st_mode)
+
+
+def test_fix_through_a_linked_folder_writes_nothing_outside_data(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    elsewhere = repo.write("elsewhere/2025Q1.csv", "indicator;value\r\nCT30;2\r\n")
+    before = elsewhere.read_bytes()
+    (repo.root / "data" / "submissions" / "so-zz").symlink_to(
+        "../../elsewhere", target_is_directory=True
+    )
+    given = repo.root / "data" / "submissions" / "so-zz" / "2025Q1.csv"
+    for arguments in (["fix", str(given)], ["fix"], ["fix", str(given.parent)]):
+        result = invoke(repo.root, *arguments, "--lang", "en")
+        assert result.exit_code == 1, result.output
+        assert "link-refused" in result.output
+        assert elsewhere.read_bytes() == before
+    code, report = check_json(repo.root, str(given))
+    assert code == 1
+    assert [(p["code"], p["file"]) for p in file_problems(report)] == [
+        ("link-refused", "data/submissions/so-zz")
+    ]
+
+
+def test_a_submissions_file_is_an_error_for_check_and_fix(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    base = repo.root / "data" / "submissions"
+    base.rmdir()
+    base.write_bytes(b"indicator;value\r\nCT30;2\r\n")
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert [p["code"] for p in file_problems(report)] == ["submissions-not-folder"]
+    result = invoke(repo.root, "fix", "--lang", "en")
+    assert result.exit_code == 1
+    assert base.read_bytes() == b"indicator;value\r\nCT30;2\r\n"
+
+
+def test_fix_check_on_an_unreadable_file_names_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    path = repo.submit("so-tc", "2025Q1", "indicator,value\nCT30,2\n")
+    real_open = os.open
+
+    def refuse(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(name) == str(path):
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = invoke(repo.root, "fix", "--check", "--lang", "en")
+    assert result.exit_code == 1
+    assert "Could not be read: Permission denied" in result.output
+
+
+def test_a_huge_file_is_judged_by_its_size_and_never_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    path = repo.submit("so-tc", "2025Q1", "indicator,value\n")
+    with open(path, "r+b") as handle:
+        handle.truncate(2 << 30)  # sparse: 2 GB that take no disk space
+    opened = _Opened.record()
+    try:
+        code, report = check_json(repo.root)
+        fixed = invoke(repo.root, "fix", "--check", "--lang", "en")
+    finally:
+        _Opened.stop()
+    assert code == 1
+    assert [p["code"] for p in file_problems(report)] == ["too-large"]
+    assert fixed.exit_code == 1 and "too-large" in fixed.output

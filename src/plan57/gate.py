@@ -125,7 +125,8 @@ def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate
     for folder in touched:
         directory = submissions / folder
         if directory.is_dir() and not directory.is_symlink():
-            chosen.update(p for p in directory.iterdir() if p.is_file() or p.is_symlink())
+            # Everything but sub-folders: a FIFO or a link is reported, never opened.
+            chosen.update(p for p in directory.iterdir() if p.is_symlink() or not p.is_dir())
     return Gate(
         base=base,
         changed=tuple(changed),

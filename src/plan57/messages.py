@@ -67,6 +67,12 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # hostile input (issue 7)
     "truncated": "error",
     "too-many-rows": "error",
+    # hostile input, round two (issue 11)
+    "not-regular-file": "error",
+    "unreadable": "error",
+    "too-large": "error",
+    "too-deep": "error",
+    "submissions-not-folder": "error",
     # templates, fix, status, codeowners (issue 5)
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
@@ -212,6 +218,17 @@ VI: dict[str, str] = {
     "truncated.hint": "Nộp lại tệp đầy đủ; mở tệp kiểm tra dòng cuối trước khi nộp.",
     "too-many-rows": "Tệp có {lines} dòng, quá giới hạn {limit} dòng của một tệp số liệu nên không được kiểm tra.",
     "too-many-rows.hint": "Mỗi tệp chỉ gồm một dòng cho mỗi chỉ tiêu của một kỳ; kiểm tra xem có nộp nhầm tệp không.",
+    # --- hostile input, round two (issue 11) ---
+    "not-regular-file": "Đây không phải tệp thông thường ({kind}); plan57 không mở nó.",
+    "not-regular-file.hint": "Thay nó bằng chính tệp CSV của đơn vị, hoặc xóa nó khỏi data/.",
+    "unreadable": "Không đọc được: {reason}.",
+    "unreadable.hint": "Kiểm tra quyền đọc của tệp hoặc thư mục này rồi chạy lại.",
+    "too-large": "Tệp có {size} byte, quá giới hạn {limit} byte của một tệp số liệu nên không được đọc.",
+    "too-large.hint": "Mỗi tệp chỉ gồm một dòng cho mỗi chỉ tiêu của một kỳ; kiểm tra xem có nộp nhầm tệp không.",
+    "too-deep": "Thư mục lồng quá sâu: trong data/submissions/ chỉ có thư mục của đơn vị (tối đa {limit} cấp).",
+    "too-deep.hint": "Đặt tệp đúng chỗ data/submissions/<mã đơn vị>/<kỳ>.csv và xóa các thư mục thừa.",
+    "submissions-not-folder": "data/submissions phải là thư mục, nhưng đây là một tệp.",
+    "submissions-not-folder.hint": "Xóa tệp này và tạo thư mục data/submissions/<mã đơn vị>/ cho các tệp số liệu.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
@@ -573,6 +590,17 @@ EN: dict[str, str] = {
     "truncated.hint": "Submit the complete file again; open it and check its last line first.",
     "too-many-rows": "The file has {lines} lines, more than the {limit} a submission can need, so it was not checked.",
     "too-many-rows.hint": "A file holds one row per indicator for one period; check that the right file was committed.",
+    # --- hostile input, round two (issue 11) ---
+    "not-regular-file": "This is not a regular file ({kind}); plan57 does not open it.",
+    "not-regular-file.hint": "Replace it with the reporter's CSV file itself, or remove it from data/.",
+    "unreadable": "Could not be read: {reason}.",
+    "unreadable.hint": "Check the read permissions of this file or folder, then run again.",
+    "too-large": "The file has {size} bytes, more than the {limit} a submission can need, so it was not read.",
+    "too-large.hint": "A file holds one row per indicator for one period; check that the right file was committed.",
+    "too-deep": "Folders nested too deep: data/submissions/ holds only the reporters' folders (at most {limit} levels).",
+    "too-deep.hint": "Put the file at data/submissions/<reporter id>/<period>.csv and remove the extra folders.",
+    "submissions-not-folder": "data/submissions must be a folder, but it is a file.",
+    "submissions-not-folder.hint": "Remove this file and create the folder data/submissions/<reporter id>/ for the submission files.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -22,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from plan57.files import write_atomic
+from plan57.files import Unreadable, read_regular, write_atomic
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang, text
-from plan57.repository import SUBMISSIONS, inside, relative
-from plan57.submissions import CELLS, HELPER_COLUMNS
+from plan57.repository import SUBMISSIONS, inside, list_files, relative
+from plan57.submissions import CELLS, HELPER_COLUMNS, MAX_BYTES
 
 Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "windows-1258", "windows-1252"]
 
@@ -422,36 +421,25 @@ def _records(data: bytes) -> int:
 def submission_files(root: Path, paths: Iterable[Path], *, lang: Lang) -> Iterator[Path | Finding]:
     """The files named, and the CSV files under the folders named, never through a link.
 
-    A link yields a `link-refused` finding instead of a path; a path outside the repository
-    raises `UsageError`.
+    What the walk refuses (a link, a folder too deep or unreadable) yields a finding instead of
+    a path; a path outside the repository raises `UsageError`.
     """
-    for given in paths:
-        path = inside(root, given)
-        if path.is_symlink():
-            yield _link(root, path, lang)
-        elif path.is_dir():
-            for folder, folders, files in os.walk(path, followlinks=False):
-                for name in sorted(folders):
-                    if (Path(folder) / name).is_symlink():
-                        yield _link(root, Path(folder) / name, lang)
-                folders.sort()
-                for name in sorted(files):
-                    candidate = Path(folder) / name
-                    if candidate.is_symlink():
-                        yield _link(root, candidate, lang)
-                    elif name.lower().endswith(".csv"):
-                        yield candidate
-        else:
+    starts = [inside(root, given) for given in paths]
+    listing = list_files(root, starts)
+    named = set(starts)
+    for refusal in listing.refused:
+        yield make_finding(
+            refusal.code, lang, file=display_name(root, refusal.path), **refusal.params
+        )
+    for path in listing.files:
+        # In a folder only the CSV files are submissions; a FIFO is reported, never opened.
+        if path in named or path.name.lower().endswith(".csv") or not path.is_file():
             yield path
 
 
 def display_name(root: Path, path: Path) -> str:
     """`path` relative to the root, as findings name files; the link itself, not its target."""
     return relative(root.resolve(), path.parent.resolve() / path.name)
-
-
-def _link(root: Path, path: Path, lang: Lang) -> Finding:
-    return make_finding("link-refused", lang, file=display_name(root, path))
 
 
 def repair_files(
@@ -464,7 +452,13 @@ def repair_files(
         if isinstance(item, Finding):
             results.append(item)
             continue
-        repair = repair_bytes(item.read_bytes(), file=display_name(root, item), lang=lang)
+        name = display_name(root, item)
+        try:
+            raw = read_regular(item, MAX_BYTES)
+        except Unreadable as refused:
+            results.append(make_finding(refused.code, lang, file=name, **refused.params))
+            continue
+        repair = repair_bytes(raw, file=name, lang=lang)
         if write and repair.changed and repair.data is not None:
             write_atomic(item, repair.data)
             repair = replace(repair, written=True)

@@ -20,11 +20,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
 from plan57.findings import shown as shown_cell
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
-from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.repository import CATALOGUE, SUBMISSIONS, Listing, list_files, relative
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +47,9 @@ _CP1258_MARKS = re.compile(
 # file longer than this is the wrong file, and is refused whole rather than making a finding
 # per row (a million-row paste would otherwise make a million findings).
 MAX_LINES = 1_000
+# Bytes a submission may have: 55 rows with long notes fit many times over. A larger file is
+# refused from its size alone, before a byte of it is read.
+MAX_BYTES = 16_000_000
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -88,43 +92,21 @@ class Submissions:
         return rows
 
 
-def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
-    """Every file under data/submissions/, sorted, and the links found there (never followed)."""
-    base = root / SUBMISSIONS
-    files: list[Path] = []
-    links: list[Path] = []
-    if base.is_symlink():
-        return [], [base]
-    for folder, dirs, names in os.walk(base, followlinks=False):
-        here = Path(folder)
-        for name in list(dirs):
-            if (here / name).is_symlink():
-                links.append(here / name)
-                dirs.remove(name)
-        for name in names:
-            path = here / name
-            (links if path.is_symlink() else files).append(path)
-    return sorted(files), sorted(links)
+def submission_paths(root: Path) -> Listing:
+    """Every file under data/submissions/, sorted, and the paths refused there (never followed)."""
+    return list_files(root, [root / SUBMISSIONS])
 
 
 def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The files the user named, folders expanded; nothing outside the repository.
+    """The paths the user named, folders expanded; nothing outside the repository.
 
-    The catalogue is left out: it is always checked, and CI passes it among the changed files.
+    Refused paths (links, folders too deep) are kept, so that their findings are reported. The
+    catalogue is left out: it is always checked, and CI passes it among the changed files.
     """
     from plan57.repository import inside
 
-    chosen: list[Path] = []
-    for path in given:
-        absolute = inside(root, path)
-        if absolute.is_dir() and not absolute.is_symlink():
-            for folder, dirs, names in os.walk(absolute, followlinks=False):
-                here = Path(folder)
-                dirs[:] = sorted(dirs)
-                chosen += [here / name for name in sorted(names)]
-                chosen += [here / name for name in dirs if (here / name).is_symlink()]
-        else:
-            chosen.append(absolute)
+    listing = list_files(root, [inside(root, path) for path in given])
+    chosen = [*listing.files, *(refusal.path for refusal in listing.refused)]
     return sorted(p for p in set(chosen) if relative(root, p) != CATALOGUE.as_posix())
 
 
@@ -132,15 +114,11 @@ def read_submissions(
     root: Path, paths: Sequence[Path] | None = None, *, lang: Lang = "vi"
 ) -> Submissions:
     """Read the submissions under `root` (or just `paths`) into columns of text cells."""
-    if paths is None:
-        files, links = submission_paths(root)
-    else:
-        files = sorted(p for p in paths if not p.is_symlink())
-        links = sorted(p for p in paths if p.is_symlink())
+    listing = list_files(root, [root / SUBMISSIONS] if paths is None else paths)
     reader = _Reader(root, lang)
-    for link in links:
-        reader.findings.append(make_finding("link-refused", lang, file=relative(root, link)))
-    for path in files:
+    for refusal in listing.refused:
+        reader.finding(refusal.code, relative(root, refusal.path), **refusal.params)
+    for path in listing.files:
         reader.read(path)
     return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
 
@@ -169,9 +147,9 @@ class _Reader:
         if described is None:
             return
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.finding("empty-file", name, reason=exc.strerror)
+            raw = read_regular(path, MAX_BYTES)
+        except Unreadable as refused:
+            self.finding(refused.code, name, **refused.params)
             return
         text = self._decode(raw, name)
         if text is None:

@@ -22,8 +22,8 @@ from plan57.findings import CheckReport, Finding, make_finding, shown
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period
-from plan57.repository import CATALOGUE, relative
-from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
+from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.submissions import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,8 +89,7 @@ def check_repository(
     only_files = None
     files = None
     if paths is not None:
-        everything, links = submission_paths(root)
-        files = sorted({*everything, *links, *paths})
+        files = sorted({root / SUBMISSIONS, *paths})
         only_files = {relative(root, path) for path in paths}
     submissions = read_submissions(root, files, lang=lang)
     validation = validate(
