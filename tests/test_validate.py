@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
@@ -284,7 +284,7 @@ def _too_deep(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 class _Cleanup:
     """Folders nested too deep for pytest's own (recursive) cleanup of tmp_path."""
 
-    folders: list[Path] = []
+    folders: ClassVar[list[Path]] = []
 
 
 @pytest.fixture(autouse=True)
