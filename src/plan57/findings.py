@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from plan57.escaping import visible
 from plan57.messages import Lang, finding_text, severity_of
 
 Severity = Literal["error", "warning"]
@@ -18,8 +19,7 @@ def shown(value: Any) -> str:
     cell = str(value)
     # Only the start is ever shown, so only the start is escaped.
     head = cell[:SHOWN]
-    if not head.isprintable():
-        head = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in head)
+    head = visible(head, spaces=False)
     return head if len(head) <= SHOWN and len(cell) <= SHOWN else head[: SHOWN - 1] + "…"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from plan57.errors import UsageError
+from plan57.escaping import visible
 
 CATALOGUE = Path("data") / "targets.yaml"
 SUBMISSIONS = Path("data") / "submissions"
@@ -34,15 +35,7 @@ def relative(root: Path, path: Path) -> str:
         name = path.relative_to(root).as_posix()
     except ValueError:
         name = path.as_posix()
-    return name if name.isprintable() else "".join(_printable(ch) for ch in name)
-
-
-def _printable(ch: str) -> str:
-    if ch.isprintable():
-        return ch
-    if "\udc80" <= ch <= "\udcff":  # an undecodable byte, as os.fsdecode escapes it
-        return f"\\x{ord(ch) - 0xDC00:02x}"
-    return f"\\u{ord(ch):04x}"
+    return visible(name, spaces=False)
 
 
 def inside(root: Path, path: Path) -> Path:

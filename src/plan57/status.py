@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
+from plan57.escaping import markdown
 from plan57.forms import owed
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
@@ -284,7 +285,7 @@ def render_markdown(report: StatusReport, catalogue: Catalogue, lang: Lang) -> s
     out.append("| --- | ---: | ---: | --- | --- | ---: |")
     rows = table_rows(report, lang)
     for index, row in enumerate(rows):
-        cells = [_md(cell) for cell in row]
+        cells = [markdown(cell) for cell in row]
         if index == len(rows) - 1:
             cells = [f"**{cell}**" if cell else cell for cell in cells]
         out.append("| " + " | ".join(cells) + " |")
@@ -297,7 +298,3 @@ def _late_cell(late: list[str] | None, lang: Lang) -> str:
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f}%"
-
-
-def _md(cell: str) -> str:
-    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

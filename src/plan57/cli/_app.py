@@ -59,8 +59,10 @@ def _lang() -> Lang:
 
 
 def _report(message: str, hint: str) -> None:
+    from plan57.escaping import terminal
+
     label = text("label.error", _lang())
-    sys.stderr.write(f"plan57: {label}: {message}\n  → {hint}\n")
+    sys.stderr.write(terminal(f"plan57: {label}: {message}\n  → {hint}\n"))
 
 
 app = typer.Typer(

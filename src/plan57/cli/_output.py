@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -29,15 +30,45 @@ def parse_as_of(value: str | None) -> date:
 
 
 def console() -> Console:
-    """A rich console on stdout; colourless when not a terminal or when NO_COLOR is set."""
-    from rich.console import Console
+    """A rich console on stdout; colourless when not a terminal or when NO_COLOR is set.
 
-    return Console(
+    Every text it prints has control and bidirectional characters made visible: rich passes
+    an escape sequence in a cell through to the terminal as it is.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from plan57.escaping import terminal
+
+    class _SafeConsole(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            # Rich's own control segments (cursor moves) pass; text segments are data.
+            safe = (
+                item if item.control else Segment(terminal(item.text), item.style)
+                for item in buffer
+            )
+            return super()._render_buffer(safe)
+
+    return _SafeConsole(
         highlight=False,
         soft_wrap=True,
         no_color="NO_COLOR" in os.environ,
         file=sys.stdout,
     )
+
+
+def emit(text: str, *, nl: bool = True, keep: str = "\n\t") -> None:
+    """Write text that may carry data to stdout: the one way plain output leaves plan57.
+
+    Control and bidirectional characters are made visible (JSON's own escapes, so a JSON
+    document still parses to the same data); `keep` lets a format's own through (CSV's CR
+    line ends and byte-order mark).
+    """
+    import typer
+
+    from plan57.escaping import visible
+
+    typer.echo(visible(text, keep=keep), nl=nl)
 
 
 def github_escape(text: str, *, property_value: bool = False) -> str:

@@ -7,7 +7,7 @@ import enum
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
-from plan57.cli._output import console
+from plan57.cli._output import console, emit
 from plan57.messages import Lang, text
 
 
@@ -31,7 +31,7 @@ def show_catalogue(
     language: Lang = lang  # type: ignore[assignment]
     catalogue = load_catalogue(root_of(ctx) / CATALOGUE)
     if output_format is CatalogueFormat.json:
-        typer.echo(catalogue.model_dump_json(indent=2, by_alias=True))
+        emit(catalogue.model_dump_json(indent=2, by_alias=True))
         return
     from rich.markup import escape
     from rich.table import Table

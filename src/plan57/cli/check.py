@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
-from plan57.cli._output import console, github_escape, parse_as_of
+from plan57.cli._output import console, emit, github_escape, parse_as_of
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -62,17 +62,17 @@ def check(
         changed_since=changed_since,
     ).report
     if output_format is CheckFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif output_format is CheckFormat.github:
         _print_github(report)
     elif output_format is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
-        typer.echo(code_quality_json(report))
+        emit(code_quality_json(report))
     elif output_format is CheckFormat.md:
         from plan57.ci import markdown
 
-        typer.echo(markdown(report, language), nl=False)
+        emit(markdown(report, language), nl=False)
     else:
         _print_human(report, language)
     raise typer.Exit(0 if report.ok else 1)
@@ -86,7 +86,7 @@ def _print_github(report: CheckReport) -> None:
         title = problem.code if problem.column is None else f"{problem.code} ({problem.column})"
         properties.append(f"title={github_escape(title, property_value=True)}")
         message = github_escape(f"{problem.message} → {problem.hint}")
-        typer.echo(f"::{problem.severity} {','.join(properties)}::{message}")
+        emit(f"::{problem.severity} {','.join(properties)}::{message}")
 
 
 def _print_human(report: CheckReport, lang: Lang) -> None:
@@ -101,7 +101,7 @@ def _print_human(report: CheckReport, lang: Lang) -> None:
         lines.append(f"  {location}{label} {problem.code} {problem.message}")
         lines.append(f"    → {problem.hint}")
     lines += ["", _summary(report, lang)]
-    typer.echo("\n".join(lines))
+    emit("\n".join(lines))
 
 
 def _print_rich(report: CheckReport, lang: Lang) -> None:

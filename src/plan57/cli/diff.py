@@ -7,6 +7,7 @@ import enum
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang
 
 
@@ -41,9 +42,9 @@ def diff(
     language: Lang = lang  # type: ignore[assignment]
     report = catalogue_diff(root_of(ctx), rev_a, rev_b)
     if output_format is DiffFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif output_format is DiffFormat.md:
-        typer.echo(_changes.diff_markdown(report, language), nl=False)
+        emit(_changes.diff_markdown(report, language), nl=False)
     else:
         _changes.print_diff(report, language, console())
     raise typer.Exit(1 if exit_code and report.changes else 0)

@@ -8,6 +8,7 @@ import sys
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang
 
 
@@ -40,13 +41,13 @@ def history(
     start = parse_as_of(since) if since is not None else None
     report = catalogue_history(root_of(ctx), indicator, since=start)
     if output_format is HistoryFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif output_format is HistoryFormat.md:
-        typer.echo(_changes.history_markdown(report, language), nl=False)
+        emit(_changes.history_markdown(report, language), nl=False)
     elif _terminal():
         _changes.print_history(report, language, console())
     else:
-        typer.echo(_changes.history_text(report, language), nl=False)
+        emit(_changes.history_text(report, language), nl=False)
 
 
 def _terminal() -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
-from plan57.cli._output import parse_as_of
+from plan57.cli._output import emit, parse_as_of
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
 from plan57.messages import Lang, text
 
@@ -48,6 +48,7 @@ def report(
     lang: str | None = lang_option(),
 ) -> None:
     """Báo cáo tiến độ theo kỳ / the period report for the steering committee."""
+    from plan57.escaping import terminal
     from plan57.files import write_atomic
     from plan57.report import build_report
 
@@ -63,10 +64,10 @@ def report(
         targets_at=targets_at,
     )
     if out is None:
-        typer.echo(document, nl=False)
+        emit(document, nl=False)
         return
     write_atomic(out, document.encode("utf-8"))
-    sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
+    sys.stderr.write(terminal(text("report.written", language, path=str(out))) + "\n")
 
 
 def _format_of(out: Path | None) -> ReportFormat:

@@ -7,7 +7,7 @@ import enum
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
-from plan57.cli._output import console, parse_as_of
+from plan57.cli._output import console, emit, parse_as_of
 from plan57.messages import Lang, text
 
 
@@ -48,10 +48,10 @@ def status(
     catalogue = load_catalogue(root / CATALOGUE)
     report = build_status(root, catalogue, chosen, as_of=date, lang=language)
     if output_format is StatusFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
         return
     if output_format is StatusFormat.md:
-        typer.echo(render_markdown(report, catalogue, language), nl=False)
+        emit(render_markdown(report, catalogue, language), nl=False)
         return
     from rich.markup import escape
     from rich.table import Table

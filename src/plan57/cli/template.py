@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
 
@@ -51,5 +52,5 @@ def template(
         reporter=form.reporter,
         period=str(form.period),
     )
-    typer.echo(message)
-    typer.echo(text("label.template-next", language, destination=form.submission_path))
+    emit(message)
+    emit(text("label.template-next", language, destination=form.submission_path))
