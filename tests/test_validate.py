@@ -86,6 +86,10 @@ CASES: dict[str, list[Expect]] = {
     "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
     "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
     "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # A tab is fine; a bell is not, and the message shows it escaped.
+    "control-character": [
+        E("control-character", "so-khcn/2025.csv", 3, "note", "CT15", says="bell\\u0007 here")
+    ],
     "bad-file-name": [
         E("bad-file-name", "so-khcn/2025Q1.txt"),
         E("bad-file-name", "notes.csv"),

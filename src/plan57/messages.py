@@ -73,6 +73,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "too-large": "error",
     "too-deep": "error",
     "submissions-not-folder": "error",
+    "control-character": "error",
     # templates, fix, status, codeowners (issue 5)
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
@@ -229,6 +230,8 @@ VI: dict[str, str] = {
     "too-deep.hint": "Đặt tệp đúng chỗ data/submissions/<mã đơn vị>/<kỳ>.csv và xóa các thư mục thừa.",
     "submissions-not-folder": "data/submissions phải là thư mục, nhưng đây là một tệp.",
     "submissions-not-folder.hint": "Xóa tệp này và tạo thư mục data/submissions/<mã đơn vị>/ cho các tệp số liệu.",
+    "control-character": "Ô có ký tự điều khiển (không in ra được): «{value}».",
+    "control-character.hint": "Gõ lại nội dung ô; ký tự điều khiển thường bị chép theo khi dán từ nơi khác.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
@@ -601,6 +604,8 @@ EN: dict[str, str] = {
     "too-deep.hint": "Put the file at data/submissions/<reporter id>/<period>.csv and remove the extra folders.",
     "submissions-not-folder": "data/submissions must be a folder, but it is a file.",
     "submissions-not-folder.hint": "Remove this file and create the folder data/submissions/<reporter id>/ for the submission files.",
+    "control-character": "The cell holds a control character (one that cannot be printed): “{value}”.",
+    "control-character.hint": "Retype the cell; control characters usually come along when text is pasted from elsewhere.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",

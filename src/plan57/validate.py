@@ -183,6 +183,10 @@ def _check_files(
     return good, findings
 
 
+# Control characters other than the tab and line ends a quoted cell may hold.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _number_text(value: float) -> str:
     return f"{value:.10g}"
 
@@ -341,6 +345,7 @@ class _RowRules:
         # NaN stands for a missing number and is compared and divided freely below.
         with np.errstate(all="ignore"):
             self._indicators()
+            self._control_characters()
             self._periods()
             value = self._parse_numbers()
             self._yes_no()
@@ -380,6 +385,17 @@ class _RowRules:
                 reporter=self._value("reporter", at),
                 reporters=", ".join(sorted(ids[indicator])) or "—",
             )
+
+    def _control_characters(self) -> None:
+        """Free text with a control character: it would rewrite a terminal or a log.
+
+        The value stays usable (the row is not failed); the other columns refuse such cells
+        through their own rules (not a number, unknown indicator).
+        """
+        for column in ("note", "source"):
+            bad = self._per_value(column, lambda cell: bool(_CONTROL.search(cell)), "bool")
+            if bad.any():
+                self._emit(bad, "control-character", column, {"value": f"@{column}"})
 
     def _flag_one(self, at: int, code: str, column: str | None, **params: Any) -> None:
         self.failed[at] = True
