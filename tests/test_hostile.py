@@ -24,6 +24,7 @@ from clirun import check_json, file_problems, invoke
 from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo, nest, unnest
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
+from plan57.findings import PER_CODE
 from plan57.submissions import MAX_LINES
 
 CORPUS = TEST_DATA / "hostile"
@@ -138,8 +139,11 @@ def test_a_file_at_the_line_limit_is_still_checked(tmp_path: Path) -> None:
     repo.submit("so-tc", "2025Q1", "indicator,value\n" + "CT30,2\n" * rows)
     code, report = check_json(repo.root)
     assert code == 1
-    assert {p["code"] for p in file_problems(report)} == {"duplicate-indicator"}
-    assert len(file_problems(report)) == rows - 1
+    # Every row is checked; the findings are capped, with one finding counting the rest.
+    problems = file_problems(report)
+    assert [p["code"] for p in problems].count("duplicate-indicator") == PER_CODE
+    (summary,) = [p for p in problems if p["code"] == "too-many-findings"]
+    assert f"{rows - 1 - PER_CODE} more “duplicate-indicator”" in summary["message"]
 
 
 def _bytes_name(path: Path, name: bytes) -> bytes:
@@ -534,3 +538,14 @@ def test_a_huge_file_is_judged_by_its_size_and_never_read(tmp_path: Path) -> Non
     assert code == 1
     assert [p["code"] for p in file_problems(report)] == ["too-large"]
     assert fixed.exit_code == 1 and "too-large" in fixed.output
+
+
+def test_a_million_unknown_columns_make_a_bounded_report(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    header = ",".join(f"c{i}" for i in range(1_000_000))
+    repo.submit("so-tc", "2025Q1", f"indicator,value,{header}\nCT30,2{',' * 1_000_000}\n")
+    result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--format", "github")
+    assert result.exit_code == 1
+    annotations = [line for line in result.output.splitlines() if "so-tc" in line]
+    assert len(annotations) == PER_CODE + 1
+    assert len(result.output) < 100_000

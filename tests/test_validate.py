@@ -86,6 +86,11 @@ CASES: dict[str, list[Expect]] = {
     "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
     "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
     "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # 60 unknown columns: 50 listed, then one finding counting the other 10.
+    "too-many-findings": [
+        *(E("unknown-column", "so-khcn/2025.csv", 1, f"x{i}") for i in range(50)),
+        E("too-many-findings", "so-khcn/2025.csv", says="10 more “unknown-column”"),
+    ],
     # A tab is fine; a bell is not, and the message shows it escaped.
     "control-character": [
         E("control-character", "so-khcn/2025.csv", 3, "note", "CT15", says="bell\\u0007 here")

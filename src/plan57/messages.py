@@ -74,6 +74,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "too-deep": "error",
     "submissions-not-folder": "error",
     "control-character": "error",
+    "too-many-findings": "error",
     # templates, fix, status, codeowners (issue 5)
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
@@ -232,6 +233,8 @@ VI: dict[str, str] = {
     "submissions-not-folder.hint": "Xóa tệp này và tạo thư mục data/submissions/<mã đơn vị>/ cho các tệp số liệu.",
     "control-character": "Ô có ký tự điều khiển (không in ra được): «{value}».",
     "control-character.hint": "Gõ lại nội dung ô; ký tự điều khiển thường bị chép theo khi dán từ nơi khác.",
+    "too-many-findings": "Còn {count} lỗi «{of}» khác trong tệp này không được liệt kê.",
+    "too-many-findings.hint": "Sửa các lỗi đã liệt kê rồi kiểm tra lại; nhiều lỗi cùng loại thường do nộp nhầm tệp.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
@@ -606,6 +609,8 @@ EN: dict[str, str] = {
     "submissions-not-folder.hint": "Remove this file and create the folder data/submissions/<reporter id>/ for the submission files.",
     "control-character": "The cell holds a control character (one that cannot be printed): “{value}”.",
     "control-character.hint": "Retype the cell; control characters usually come along when text is pasted from elsewhere.",
+    "too-many-findings": "{count} more “{of}” problems in this file are not listed.",
+    "too-many-findings.hint": "Fix the ones listed and check again; many problems of one kind usually mean the wrong file was committed.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",

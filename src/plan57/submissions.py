@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan57.files import Unreadable, read_regular
-from plan57.findings import Finding, make_finding
+from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
@@ -305,18 +305,27 @@ class _Reader:
         positions: dict[str, int] = {}
         problems = False
         allowed = ", ".join((*CELLS, *HELPER_COLUMNS))
+        # A header of a million columns: findings past the cap are only counted, never built.
+        counts = {"duplicate-column": 0, "unknown-column": 0}
         for at, column in enumerate(header):
             if column in positions:
-                quoted = shown_cell(column)
-                self.finding("duplicate-column", name, line=1, column=quoted, name=quoted)
                 problems = True
+                counts["duplicate-column"] += 1
+                if counts["duplicate-column"] <= PER_CODE:
+                    quoted = shown_cell(column)
+                    self.finding("duplicate-column", name, line=1, column=quoted, name=quoted)
             elif column in CELLS:
                 positions[column] = at
             elif column and column not in HELPER_COLUMNS:
-                quoted = shown_cell(column)
-                self.finding(
-                    "unknown-column", name, line=1, column=quoted, name=quoted, allowed=allowed
-                )
+                counts["unknown-column"] += 1
+                if counts["unknown-column"] <= PER_CODE:
+                    quoted = shown_cell(column)
+                    self.finding(
+                        "unknown-column", name, line=1, column=quoted, name=quoted, allowed=allowed
+                    )
+        for code, count in counts.items():
+            if count > PER_CODE:
+                self.finding("too-many-findings", name, count=count - PER_CODE, of=code)
         for column in REQUIRED:
             if column not in positions:
                 self.finding("missing-column", name, line=1, column=column, name=column)

@@ -103,7 +103,7 @@ def check_repository(
     )
     if not gate_findings:
         return validation
-    report = CheckReport.from_findings([*validation.report.problems, *gate_findings])
+    report = CheckReport.from_findings([*validation.report.problems, *gate_findings], lang)
     return replace(validation, report=report)
 
 
@@ -130,7 +130,7 @@ def validate(
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files or f.file == catalogue_file]
-    return Validation(CheckReport.from_findings(findings), rules.observations)
+    return Validation(CheckReport.from_findings(findings, lang), rules.observations)
 
 
 def _check_files(
