@@ -549,3 +549,37 @@ def test_a_million_unknown_columns_make_a_bounded_report(tmp_path: Path) -> None
     annotations = [line for line in result.output.splitlines() if "so-tc" in line]
     assert len(annotations) == PER_CODE + 1
     assert len(result.output) < 100_000
+
+
+# --- bounds: every number finite and bounded, periods within the plan's century ---
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["score", "--period", "9999"],
+        ["status", "--period", "9999M12"],
+        ["report", "--period", "9999Q4"],
+    ],
+)
+def test_periods_beyond_the_bounds_are_a_clear_error(tmp_path: Path, arguments: list[str]) -> None:
+    repo = make_repo(tmp_path / "repo")
+    result = invoke(repo.root, *arguments, "--lang", "en")
+    assert result.exit_code == 2
+    assert "is not a valid reporting period" in result.stderr
+
+
+def test_a_huge_count_is_refused_and_the_report_still_renders(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "data", root / "data")
+    path = root / "data" / "submissions" / "so-khcn" / "2025Q4.csv"
+    text = path.read_text("utf-8")
+    assert "\nCT15,5," in text
+    path.write_text(text.replace("\nCT15,5,", "\nCT15,1" + "0" * 308 + ","), encoding="utf-8")
+    code, report = check_json(root)
+    assert ("value-too-large", "value") in {(p["code"], p["column"]) for p in file_problems(report)}
+    for output_format in ("html", "md"):
+        result = invoke(
+            root, "report", "--period", "2025Q4", "--as-of", "2026-03-01", "--format", output_format
+        )
+        assert result.exit_code == 0

@@ -91,6 +91,8 @@ CASES: dict[str, list[Expect]] = {
         *(E("unknown-column", "so-khcn/2025.csv", 1, f"x{i}") for i in range(50)),
         E("too-many-findings", "so-khcn/2025.csv", says="10 more “unknown-column”"),
     ],
+    # 1 followed by 308 zeros reads as 1e308: a report's chart would overflow scaling it.
+    "value-too-large": [E("value-too-large", "so-khcn/2025.csv", 2, "value", "CT16", says="10¹²")],
     # A tab is fine; a bell is not, and the message shows it escaped.
     "control-character": [
         E("control-character", "so-khcn/2025.csv", 3, "note", "CT15", says="bell\\u0007 here")

@@ -75,6 +75,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "submissions-not-folder": "error",
     "control-character": "error",
     "too-many-findings": "error",
+    "value-too-large": "error",
     # templates, fix, status, codeowners (issue 5)
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
@@ -235,6 +236,8 @@ VI: dict[str, str] = {
     "control-character.hint": "Gõ lại nội dung ô; ký tự điều khiển thường bị chép theo khi dán từ nơi khác.",
     "too-many-findings": "Còn {count} lỗi «{of}» khác trong tệp này không được liệt kê.",
     "too-many-findings.hint": "Sửa các lỗi đã liệt kê rồi kiểm tra lại; nhiều lỗi cùng loại thường do nộp nhầm tệp.",
+    "value-too-large": "«{value}» vượt quá giới hạn {limit} của một số liệu.",
+    "value-too-large.hint": "Kiểm tra lại con số: có thể thừa chữ số, hoặc nhầm đơn vị tính.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
@@ -611,6 +614,8 @@ EN: dict[str, str] = {
     "control-character.hint": "Retype the cell; control characters usually come along when text is pasted from elsewhere.",
     "too-many-findings": "{count} more “{of}” problems in this file are not listed.",
     "too-many-findings.hint": "Fix the ones listed and check again; many problems of one kind usually mean the wrong file was committed.",
+    "value-too-large": "“{value}” is beyond the {limit} a figure can be.",
+    "value-too-large.hint": "Check the figure: a digit too many, or the wrong unit.",
     # --- scoring and reports (issue 3) ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",

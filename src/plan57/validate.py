@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
+from plan57.grammar import MAX_VALUE
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period
@@ -460,7 +461,10 @@ class _RowRules:
         parsed = self._per_value(
             column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
         )
-        result: Floats = np.where(skip, np.nan, parsed)
+        # Finite and bounded, or a report's chart would overflow scaling it.
+        too_large = present & plain & ~(np.abs(parsed) <= MAX_VALUE)
+        self._flag(too_large, "value-too-large", column, value=f"@{column}", limit="10¹²")
+        result: Floats = np.where(skip | too_large, np.nan, parsed)
         return result
 
     def _yes_no(self) -> None:
