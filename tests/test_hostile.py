@@ -577,6 +577,7 @@ def test_a_huge_count_is_refused_and_the_report_still_renders(tmp_path: Path) ->
     assert "\nCT15,5," in text
     path.write_text(text.replace("\nCT15,5,", "\nCT15,1" + "0" * 308 + ","), encoding="utf-8")
     code, report = check_json(root)
+    assert code == 1
     assert ("value-too-large", "value") in {(p["code"], p["column"]) for p in file_problems(report)}
     for output_format in ("html", "md"):
         result = invoke(
