@@ -584,3 +584,71 @@ def test_a_huge_count_is_refused_and_the_report_still_renders(tmp_path: Path) ->
             root, "report", "--period", "2025Q4", "--as-of", "2026-03-01", "--format", output_format
         )
         assert result.exit_code == 0
+
+
+# --- the environment: terminal width, standard output, SOURCE_DATE_EPOCH ---
+
+
+@pytest.mark.parametrize("columns", ["0", "-5", "abc", "3"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["check", "--as-of", "2026-06-30"],
+        ["catalogue"],
+        ["score", "--period", "2025Q4", "--as-of", "2026-03-01"],
+        ["status", "--period", "2025Q4", "--as-of", "2026-03-01"],
+    ],
+    ids=["check", "catalogue", "score", "status"],
+)
+def test_an_unusable_terminal_width_still_prints(columns: str, arguments: list[str]) -> None:
+    wide = invoke(PROJECT, *arguments, "--lang", "en", env={"COLUMNS": "80"})
+    narrow = invoke(PROJECT, *arguments, "--lang", "en", env={"COLUMNS": columns})
+    assert narrow.exit_code == wide.exit_code
+    assert narrow.stdout == wide.stdout
+
+
+def _run(*arguments: str, **options: Any) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "plan57", "--root", str(PROJECT), *arguments, "--lang", "en"],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PLAN57_LANG": "en"},
+        timeout=120,
+        check=False,
+        cwd=PROJECT,
+        **options,
+    )
+
+
+@pytest.mark.parametrize("arguments", [["check"], ["catalogue", "--format", "json"]])
+def test_a_full_standard_output_is_a_clean_error(arguments: list[str]) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        completed = _run(*arguments, stdout=full)
+    assert completed.returncode == 2
+    assert completed.stderr.decode().startswith("plan57: error: Could not write to standard output")
+    assert b"Traceback" not in completed.stderr and b"Exception ignored" not in completed.stderr
+
+
+def test_a_closed_standard_output_is_a_clean_error() -> None:
+    completed = _run("check", preexec_fn=lambda: os.close(1))
+    assert completed.returncode == 2
+    assert b"Bad file descriptor" in completed.stderr
+    assert b"Internal error" not in completed.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "99999999999999", "١٢٣"])
+def test_an_unusable_source_date_epoch_is_a_clean_error(tmp_path: Path, value: str) -> None:
+    result = invoke(
+        PROJECT,
+        "report",
+        "--period",
+        "2025Q4",
+        "--as-of",
+        "2026-03-01",
+        "--lang",
+        "en",
+        env={"SOURCE_DATE_EPOCH": value},
+    )
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr

@@ -190,6 +190,10 @@ VI: dict[str, str] = {
     "bad-period-option.hint": "Kỳ viết là 2025, 2025S1, 2025Q1 hoặc 2025M01.",
     "write-failed": "Không ghi được {path}: {reason}.",
     "write-failed.hint": "Kiểm tra quyền ghi và dung lượng đĩa.",
+    "output-failed": "Không ghi được kết quả ra đầu ra chuẩn: {reason}.",
+    "output-failed.hint": "Kiểm tra nơi nhận kết quả (đĩa còn trống, tệp hoặc ống dẫn còn mở), hoặc ghi ra tệp với --out.",
+    "bad-source-date-epoch": "SOURCE_DATE_EPOCH={value} không phải số giây hợp lệ kể từ 1970-01-01 (từ 0 đến {limit}).",
+    "bad-source-date-epoch.hint": "Đặt SOURCE_DATE_EPOCH là một số nguyên, ví dụ $(git log -1 --format=%ct), hoặc bỏ biến này.",
     "internal": "Lỗi nội bộ: {reason}.",
     "internal.hint": "Chạy lại với --debug và gửi kết quả cho nhóm phát triển.",
     # --- interface labels ---
@@ -568,6 +572,10 @@ EN: dict[str, str] = {
     "bad-period-option.hint": "A period is written 2025, 2025S1, 2025Q1 or 2025M01.",
     "write-failed": "Could not write {path}: {reason}.",
     "write-failed.hint": "Check write permissions and free disk space.",
+    "output-failed": "Could not write to standard output: {reason}.",
+    "output-failed.hint": "Check where the output goes (free disk space, a file or pipe still open), or write to a file with --out.",
+    "bad-source-date-epoch": "SOURCE_DATE_EPOCH={value} is not a valid number of seconds since 1970-01-01 (0 to {limit}).",
+    "bad-source-date-epoch.hint": "Set SOURCE_DATE_EPOCH to a whole number, e.g. $(git log -1 --format=%ct), or unset it.",
     "internal": "Internal error: {reason}.",
     "internal.hint": "Run again with --debug and send the output to the developers.",
     # --- interface labels ---

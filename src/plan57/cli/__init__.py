@@ -24,6 +24,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
     _utf8_output()
+    _guard_output()
     app(prog_name="plan57")
 
 
@@ -37,6 +38,15 @@ def _utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
             stream.reconfigure(encoding="utf-8")
+
+
+def _guard_output() -> None:
+    import sys
+
+    from plan57.cli._app import GuardedStream
+
+    if sys.stdout is not None:
+        sys.stdout = GuardedStream(sys.stdout)
 
 
 def _terminate(signum: int, frame: object) -> None:

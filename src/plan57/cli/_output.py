@@ -50,11 +50,30 @@ def console() -> Console:
             return super()._render_buffer(safe)
 
     return _SafeConsole(
+        width=_width(),
         highlight=False,
         soft_wrap=True,
         no_color="NO_COLOR" in os.environ,
         file=sys.stdout,
     )
+
+
+# Narrower than this, tables and messages fold into unreadable slivers (or, at COLUMNS=0,
+# print nothing at all): such a COLUMNS is ignored.
+_MIN_WIDTH = 40
+_DEFAULT_WIDTH = 80
+
+
+def _width() -> int | None:
+    """The console's width: rich's own choice, unless COLUMNS is unusable."""
+    columns = os.environ.get("COLUMNS")
+    if columns is None:
+        return None
+    try:
+        usable = int(columns) >= _MIN_WIDTH
+    except ValueError:
+        usable = False
+    return None if usable else _DEFAULT_WIDTH
 
 
 def emit(text: str, *, nl: bool = True, keep: str = "\n\t") -> None:
