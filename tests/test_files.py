@@ -147,9 +147,9 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _excel_submission(root: Path) -> Path:
-    """A submission `fix` rewrites (CRLF line ends): its bytes are the old file."""
+    """A submission `fix` rewrites (a byte-order mark, CRLF line ends): its bytes are the old file."""
     path = root / "data" / "submissions" / "so-tc" / "2025Q4.csv"
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     return path
 
 

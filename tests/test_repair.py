@@ -107,10 +107,12 @@ def test_decomposed_utf8_becomes_nfc() -> None:
 def test_each_delimiter_and_line_ending(delimiter: str, newline: str) -> None:
     raw = export(CANONICAL, delimiter=delimiter, newline=newline)
     repair = fixed(raw)
+    if delimiter == ",":
+        # Line endings alone are not worth a change (a core.autocrlf clone writes CRLF).
+        assert not repair.changed and repair.data is raw
+        return
     assert repair.data == canonical(CANONICAL)
-    expected = set()
-    if delimiter != ",":
-        expected.add("delimiter")
+    expected = {"delimiter"}
     if newline != "\n":
         expected.add("line-endings")
     assert codes(repair) == expected

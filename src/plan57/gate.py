@@ -9,6 +9,7 @@ changed, so that a pre-commit hook sees what is about to be committed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -49,7 +50,9 @@ def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
         root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"
     )
     untracked = run_git_bytes(root, "ls-files", "-z", "--others", "--exclude-standard", "--")
-    names = {name for name in (diff + untracked).decode("utf-8", "replace").split("\0") if name}
+    # Bytes to names as the file system spells them: a name that is not UTF-8 keeps its bytes,
+    # finds its file, and is reported as a bad file name rather than matching nothing.
+    names = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
     return base, sorted(names)
 
 

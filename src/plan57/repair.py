@@ -308,7 +308,9 @@ def repair_bytes(raw: bytes, *, file: str, lang: Lang) -> Repair:
     if problems:
         return Repair(file=file, original=raw, data=None, problems=tuple(problems))
     changes.extend(conversions)
-    if not changes:
+    # Line endings alone are no fault: `check` reads CRLF, and a clone with core.autocrlf
+    # (Git for Windows' default) writes every file so; .gitattributes keeps the commits LF.
+    if all(change.code == "line-endings" for change in changes):
         return Repair(file=file, original=raw, data=raw)
     data = _write(rows)
     if _records(data) != len(rows):

@@ -206,7 +206,9 @@ def _from_history(
         for reporter in reporters:
             changes = [
                 change
-                for change in reversed(path_history(root, _path(reporter, period)))
+                # Not following renames: a row's time is when it first appeared at this path,
+                # so a Q3 file renamed to Q4 after the deadline is late, not backdated.
+                for change in reversed(path_history(root, _path(reporter, period), follow=False))
                 if _day(change.commit.date) <= as_of
             ]
             first: dict[str, datetime] = {}
