@@ -19,7 +19,8 @@ from excel import canonical, cp1258, export
 from plan57.cli import app
 from plan57.errors import UsageError
 from plan57.findings import Finding
-from plan57.repair import Repair, detect_encoding, repair_bytes, repair_files
+from plan57.grammar import detect_encoding
+from plan57.repair import Repair, repair_bytes, repair_files
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ["indicator", "value", "numerator", "denominator", "note"]

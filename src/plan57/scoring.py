@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from plan57 import formatting as fmt
 from plan57.errors import UsageError
+from plan57.grammar import RATIO_SCALE  # as `check` verifies it
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator, Target, Unit
 from plan57.periods import Period, parse_period
@@ -39,13 +40,6 @@ Status = Literal["on-track", "at-risk", "missed", "no-data"]
 STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
 BaselineSource = Literal["catalogue", "reported"]
 
-# How a ratio's value relates to its numerator and denominator, by unit (as `check` verifies).
-RATIO_SCALE: dict[str, float] = {
-    "percent": 100.0,
-    "percent_grdp": 100.0,
-    "index": 1.0,
-    "per_10k": 10_000.0,
-}
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
 _FREQUENCY_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}

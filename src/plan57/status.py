@@ -19,10 +19,11 @@ from pydantic import BaseModel
 from plan57.errors import UsageError
 from plan57.escaping import markdown
 from plan57.forms import owed
+from plan57.grammar import Refused
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period, parse_period
-from plan57.repair import Refused, read_table
+from plan57.repair import read_table
 from plan57.repository import SUBMISSIONS
 
 # Đắk Lắk keeps Indochina Time all year: a deadline day ends at midnight there, not in UTC.

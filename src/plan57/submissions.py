@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.files import Unreadable, read_regular
 from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
+from plan57.grammar import Refused, legacy_encoding, looks_utf16
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.repository import CATALOGUE, SUBMISSIONS, Listing, list_files, relative
@@ -37,12 +38,6 @@ HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
 COLUMNS = ("file", "line", *CELLS)
 _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
-# windows-1258 writes most tone marks as combining bytes right after their vowel, and has Đ/đ;
-# in windows-1252 the same bytes are Ì Ò Þ ì ò (after consonants, as in "Hòa") and Ð ð (rare).
-_CP1258_MARKS = re.compile(
-    rb"[AEIOUYaeiouy\xc2\xc3\xca\xd4\xd5\xdd\xe2\xe3\xea\xf4\xf5\xfd][\xcc\xd2\xde\xec\xf2]|[\xd0\xf0]"
-)
-
 # A submission has one row per indicator it owes (55 at most today), notes may span lines: a
 # file longer than this is the wrong file, and is refused whole rather than making a finding
 # per row (a million-row paste would otherwise make a million findings).
@@ -173,7 +168,7 @@ class _Reader:
         return SubmissionFile(name, reporter, parse_period(period_text), period_text)
 
     def _decode(self, raw: bytes, name: str) -> str | None:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        if looks_utf16(raw):
             self.finding("encoding", name, line=1, encoding="UTF-16")
             return None
         if b"\x00" in raw:
@@ -189,7 +184,7 @@ class _Reader:
                 # Valid UTF-8 up to a character cut in half: an interrupted copy or upload.
                 self.finding("truncated", name, line=line)
             else:
-                self.finding("encoding", name, line=line, encoding=_guess_encoding(raw))
+                self.finding("encoding", name, line=line, encoding=_legacy_name(raw))
             return None
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
@@ -338,13 +333,14 @@ def _under(path: str, prefix: str) -> str:
     return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
-def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without a byte-order mark: ASCII text with a NUL beside nearly every byte."""
-    sample = raw[:200]
-    return (len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4) or (
-        len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4
-    )
+def _legacy_name(raw: bytes) -> str:
+    """The legacy encoding a file that is not UTF-8 was saved in, as `fix` would read it.
 
-
-def _guess_encoding(raw: bytes) -> str:
-    return "windows-1258" if _CP1258_MARKS.search(raw) else "windows-1252"
+    A byte-order mark followed by legacy bytes (a UTF-8 file edited by an old editor) is
+    judged by the bytes after the mark; where the signs conflict, windows-1252 is named, the
+    hint (`plan57 fix`, or Save As → CSV UTF-8) being the same.
+    """
+    try:
+        return legacy_encoding(raw.removeprefix(codecs.BOM_UTF8))
+    except Refused:
+        return "windows-1252"

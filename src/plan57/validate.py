@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.grammar import MAX_VALUE
+from plan57.grammar import AMBIGUOUS, MAX_VALUE, NO, NUMBER, RATIO_SCALE, YES
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.periods import Period
@@ -36,14 +36,6 @@ if TYPE_CHECKING:
     Codes = npt.NDArray[np.intp]
     Objects = npt.NDArray[np.object_]
 
-# ASCII digits only: `\d` also matches full-width and other scripts' digits ("１２", "٣").
-NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
-# Thousands separators or a decimal comma: "1,500", "1.500,5", "6,5". Never guessed.
-AMBIGUOUS = r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?|[+-]?[0-9]+,[0-9]+"
-YES = frozenset({"yes", "có", "co"})
-NO = frozenset({"no", "không", "khong"})
-# How a ratio's value relates to numerator/denominator, by unit.
-RATIO_SCALE = {"percent": 100.0, "percent_grdp": 100.0, "index": 1.0, "per_10k": 10_000.0}
 # A value this many times above or below the reporter's recent median deserves a second look.
 JUMP_FACTOR = 3.0
 JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
@@ -447,7 +439,7 @@ class _RowRules:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""
         import numpy as np
 
-        number, ambiguous_number = re.compile(NUMBER), re.compile(AMBIGUOUS)
+        number, ambiguous_number = NUMBER, AMBIGUOUS
         present = ~self._empty(column) & ~skip
         plain = self._per_value(column, lambda cell: bool(number.fullmatch(cell)), "bool")
         ambiguous = (
