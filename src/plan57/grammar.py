@@ -208,6 +208,8 @@ def convert_number(cell: str, unit: str | None = None) -> Number:
     number = _classify(text)
     if number.ambiguous:
         return Number(cell, ambiguous=True, readings=number.readings)
+    if not NUMBER.fullmatch(number.canonical):
+        return Number(cell)  # not a number even so: left for `check` to report, untouched
     return Number(
         number.canonical,
         (*changes, *number.changes),
