@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from plan57.errors import CatalogueError
+from plan57.escaping import visible
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
 from plan57.models import Catalogue, Indicator
@@ -111,10 +112,31 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
             )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node, source)
             for key, value in node.value:
                 stack += (key, value)
         elif isinstance(node, yaml.SequenceNode):
             stack += node.value
+
+
+def _refuse_duplicate_keys(mapping: yaml.MappingNode, source: str) -> None:
+    """A key written twice in one mapping (a second `2025:` under one indicator): YAML would
+    keep the last silently, so which target is in force would depend on an overlooked line."""
+    first: dict[str, int] = {}
+    for key, _ in mapping.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 1
+        # `2025` and `"2025"` are one year to the catalogue: compared as written.
+        if key.value in first:
+            raise CatalogueError(
+                "catalogue-duplicate-key",
+                path=source,
+                line=line,
+                name=visible(key.value[:40]),
+                first=first[key.value],
+            )
+        first[key.value] = line
 
 
 def _bad_scalar_line(text: str) -> int:
