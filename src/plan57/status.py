@@ -187,12 +187,21 @@ def _path(reporter: str, period: Period) -> str:
 def _from_disk(
     root: Path, reporters: list[str], period: Period
 ) -> dict[str, dict[str, datetime | None]]:
+    from plan57.files import Unreadable, read_regular
+    from plan57.repository import first_link
+    from plan57.submissions import MAX_BYTES
+
     found: dict[str, dict[str, datetime | None]] = {}
     for reporter in reporters:
         path = root / _path(reporter, period)
-        # A link is never followed: `check` refuses it, so it is not a submission either.
-        if path.is_file() and not path.is_symlink():
-            found[reporter] = dict.fromkeys(submitted_indicators(path.read_bytes()))
+        # What `check` refuses (a link on the way, a FIFO, a file too large) is no submission.
+        if first_link(root, path) is not None:
+            continue
+        try:
+            raw = read_regular(path, MAX_BYTES)
+        except Unreadable:
+            continue
+        found[reporter] = dict.fromkeys(submitted_indicators(raw))
     return found
 
 
