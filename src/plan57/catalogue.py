@@ -93,7 +93,8 @@ def _construct(text: str, source: str) -> Any:
 
 
 def _refuse_aliases(root: yaml.Node, source: str) -> None:
-    """Refuse YAML aliases (merge keys use them too) before anything is built from them.
+    """Refuse YAML aliases (merge keys use them too), then keys written twice in one mapping,
+    before anything is built from them.
 
     An alias is the same node met twice. A node reused many times over is how alias bombs
     explode, whether it is a list nested in lists or a long string repeated in one list: the
@@ -101,6 +102,7 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
     """
     seen: set[int] = set()
     stack = [root]
+    mappings: list[yaml.MappingNode] = []
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -112,11 +114,15 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
             )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            _refuse_duplicate_keys(node, source)
+            mappings.append(node)
             for key, value in node.value:
                 stack += (key, value)
         elif isinstance(node, yaml.SequenceNode):
             stack += node.value
+    # Aliases first (an alias bomb is refused as one); then keys written twice, first in file
+    # order.
+    for mapping in sorted(mappings, key=lambda node: node.start_mark.index):
+        _refuse_duplicate_keys(mapping, source)
 
 
 def _refuse_duplicate_keys(mapping: yaml.MappingNode, source: str) -> None:
