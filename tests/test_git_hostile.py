@@ -164,3 +164,27 @@ def test_the_shipped_gitattributes_keep_submissions_lf(tmp_path: Path) -> None:
     git(clone, "add", "-A")
     stored = git(clone, "show", ":data/submissions/so-tc/2025Q4.csv")
     assert "\r" not in stored
+
+
+def test_an_unparseable_merge_gets_the_usual_note(tmp_path: Path) -> None:
+    root = init(tmp_path / "repo")
+    commit(root, {"data/targets.yaml": TARGETS}, "catalogue", "2025-06-01T09:00:00+07:00")
+    git(root, "checkout", "-q", "-b", "side")
+    side = _ct01('      2025: "≥ 61%"\n      2030: "100%"')
+    commit(root, {"data/targets.yaml": side}, "side: 61", "2025-07-01T09:00:00+07:00")
+    git(root, "checkout", "-q", "main")
+    main = _ct01('      2025: "≥ 59%"\n      2030: "100%"')
+    commit(root, {"data/targets.yaml": main}, "main: 59", "2025-07-02T09:00:00+07:00")
+    with pytest.raises(Exception):  # noqa: B017 - the conflict is the point
+        git(root, "merge", "-q", "side")
+    # Committed with its conflict markers: not YAML.
+    git(
+        root, "commit", "-q", "-a", "-m", "merge, markers left in", date="2025-07-03T09:00:00+07:00"
+    )
+    fixed = _ct01('      2025: "≥ 62%"\n      2030: "100%"')
+    commit(root, {"data/targets.yaml": fixed}, "markers removed", "2025-07-04T09:00:00+07:00")
+    found = revisions.history(root, "CT01")
+    assert [s.commit for s in found.skipped] == [git(root, "rev-parse", "HEAD~1")]
+    result = invoke(root, "history", "CT01", "--lang", "en")
+    assert result.exit_code == 0
+    assert git(root, "rev-parse", "--short=10", "HEAD~1") in result.output

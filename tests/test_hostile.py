@@ -589,7 +589,7 @@ def test_a_huge_count_is_refused_and_the_report_still_renders(tmp_path: Path) ->
 # --- the environment: terminal width, standard output, SOURCE_DATE_EPOCH ---
 
 
-@pytest.mark.parametrize("columns", ["0", "-5", "abc", "3"])
+@pytest.mark.parametrize("columns", ["0", "abc"])
 @pytest.mark.parametrize(
     "arguments",
     [
