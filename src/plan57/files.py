@@ -67,7 +67,11 @@ def read_regular(path: Path, limit: int) -> bytes:
         if status.st_size > limit:
             raise Unreadable("too-large", size=status.st_size, limit=limit)
         try:
-            data = handle.read(limit + 1)
+            # As many bytes as the file has (asking for `limit` would allocate it each time),
+            # and the rest up to the limit only if it grows while being read.
+            data = handle.read(status.st_size + 1)
+            if len(data) > status.st_size:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise Unreadable("unreadable", reason=exc.strerror or str(exc)) from None
     if len(data) > limit:  # it grew while being read
