@@ -652,3 +652,16 @@ def test_an_unusable_source_date_epoch_is_a_clean_error(tmp_path: Path, value: s
     )
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_help_with_columns_zero_still_prints() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "plan57", "--help"],
+        capture_output=True,
+        env={**os.environ, "COLUMNS": "0"},
+        timeout=120,
+        check=False,
+        cwd=PROJECT,
+    )
+    assert completed.returncode == 0
+    assert b"Usage: plan57" in completed.stdout

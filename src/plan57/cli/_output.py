@@ -64,16 +64,20 @@ _MIN_WIDTH = 40
 _DEFAULT_WIDTH = 80
 
 
-def _width() -> int | None:
-    """The console's width: rich's own choice, unless COLUMNS is unusable."""
+def unusable_columns() -> bool:
+    """Whether COLUMNS is set to a width nothing can be laid out in (0, negative, not a number)."""
     columns = os.environ.get("COLUMNS")
     if columns is None:
-        return None
+        return False
     try:
-        usable = int(columns) >= _MIN_WIDTH
+        return int(columns) < _MIN_WIDTH
     except ValueError:
-        usable = False
-    return None if usable else _DEFAULT_WIDTH
+        return True
+
+
+def _width() -> int | None:
+    """The console's width: rich's own choice, unless COLUMNS is unusable."""
+    return _DEFAULT_WIDTH if unusable_columns() else None
 
 
 def emit(text: str, *, nl: bool = True, keep: str = "\n\t") -> None:
