@@ -665,3 +665,14 @@ def test_help_with_columns_zero_still_prints() -> None:
     )
     assert completed.returncode == 0
     assert b"Usage: plan57" in completed.stdout
+
+
+def test_a_linked_data_folder_is_not_read(tmp_path: Path, outside: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (outside / "targets.yaml").write_bytes(REAL_CATALOGUE.read_bytes())
+    (outside / "submissions").mkdir()
+    (root / "data").symlink_to(outside, target_is_directory=True)
+    result = invoke(root, "check", "--lang", "en")
+    assert result.exit_code == 2
+    assert "was not found" in result.stderr

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from plan57.errors import CatalogueError
 from plan57.escaping import visible
+from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
 from plan57.models import Catalogue, Indicator
@@ -24,13 +25,19 @@ _INDICATOR_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?(CT\d{2})\b", re.MULTILINE)
 
 def load_catalogue(path: Path) -> Catalogue:
     """Read and validate the catalogue at `path`; a problem raises `CatalogueError`."""
-    if path.is_symlink() or not path.is_file():
+    # A link is never followed, neither the file nor its folder (data/ itself).
+    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
         raise CatalogueError("catalogue-missing", path=str(path))
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogueError("catalogue-unreadable", path=str(path), reason=exc.strerror) from exc
+        raw = read_regular(path, MAX_CATALOGUE_BYTES)
+    except Unreadable as refused:
+        reason = refused.params.get("reason") or f"{refused.code} {refused.params}"
+        raise CatalogueError("catalogue-unreadable", path=str(path), reason=reason) from None
     return parse_catalogue(raw, str(path))
+
+
+# The catalogue is about 100 kB; one a hundred times larger is not a catalogue.
+MAX_CATALOGUE_BYTES = 16_000_000
 
 
 def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
