@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -53,3 +54,35 @@ def make_repo(root: Path, fixture: Path | None = None) -> DataRepo:
 def repo(tmp_path: Path) -> DataRepo:
     """An empty data repository with the real catalogue."""
     return make_repo(tmp_path / "repo")
+
+
+def nest(folder: Path, depth: int, name: str = "d") -> None:
+    """`depth` folders named `name` inside each other under `folder`, made without recursion
+    (os.makedirs recurses, and so does shutil.rmtree: `unnest` removes them again)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir(name, dir_fd=descriptor)
+            inner = os.open(name, os.O_RDONLY, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = inner
+    finally:
+        os.close(descriptor)
+
+
+def unnest(folder: Path, name: str = "d") -> None:
+    """Remove what `nest` made under `folder`, deepest first, without recursion."""
+    chain = [os.open(folder, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                chain.append(os.open(name, os.O_RDONLY, dir_fd=chain[-1]))
+            except FileNotFoundError:
+                break
+        while len(chain) > 1:
+            os.close(chain.pop())
+            os.rmdir(name, dir_fd=chain[-1])
+    finally:
+        for descriptor in chain:
+            os.close(descriptor)

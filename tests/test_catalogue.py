@@ -417,3 +417,44 @@ def test_targets_in_any_order_are_sorted(tmp_path: Path) -> None:
     ct01 = load_catalogue(repo.catalogue).indicator("CT01")
     assert ct01 is not None
     assert [t.year for t in ct01.targets] == [2025, 2030]
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "field"),
+    [
+        ("deadline_days: 15", "deadline_days: 1000000000000000000000", "deadline_days"),
+        ("stale_after_months: 12", "stale_after_months: .inf", "stale_after_months"),
+        ("baseline_year: 2024", "baseline_year: 9999", "baseline_year"),
+        ('      2040: "50-60"', '      2040: "50-6' + "0" * 400 + '"', "targets"),
+    ],
+)
+def test_numbers_beyond_their_bounds_are_a_catalogue_error_with_a_line(
+    find: str, replace: str, field: str
+) -> None:
+    text = REAL_CATALOGUE.read_text("utf-8")
+    assert find in text
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text.replace(find, replace, 1), "data/targets.yaml")
+    assert caught.value.code == "catalogue-invalid"
+    assert field in caught.value.params["field"]
+    line = text[: text.index(find)].count("\n") + 1
+    # A target is placed at its indicator's `targets:` line, a few lines above the year.
+    assert line - 5 <= caught.value.params["line"] <= line
+
+
+@pytest.mark.parametrize(
+    ("find", "duplicate"),
+    [
+        ('      2025: "≥ 60%"\n', '      2025: "≥ 60%"\n      2025: "≥ 10%"\n'),
+        ("  baseline_year: 2024\n", "  baseline_year: 2024\n  baseline_year: 2020\n"),
+    ],
+)
+def test_duplicate_keys_are_a_catalogue_error_naming_both_lines(find: str, duplicate: str) -> None:
+    text = REAL_CATALOGUE.read_text("utf-8")
+    assert find in text
+    line = text[: text.index(find)].count("\n") + 1
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text.replace(find, duplicate, 1), "data/targets.yaml")
+    assert caught.value.code == "catalogue-duplicate-key"
+    assert (caught.value.params["first"], caught.value.params["line"]) == (line, line + 1)
+    assert f"line {line + 1}" in str(caught.value) and f"line {line}." in str(caught.value)

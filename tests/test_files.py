@@ -13,10 +13,13 @@ import errno
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -144,9 +147,9 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _excel_submission(root: Path) -> Path:
-    """A submission `fix` rewrites (CRLF line ends): its bytes are the old file."""
+    """A submission `fix` rewrites (a byte-order mark, CRLF line ends): its bytes are the old file."""
     path = root / "data" / "submissions" / "so-tc" / "2025Q4.csv"
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     return path
 
 
@@ -271,3 +274,85 @@ def test_each_writer_killed_halfway_leaves_the_old_file_whole(
         leftovers = set(listing(target.parent)) - set(before)
         assert len(leftovers) == 1
         assert next(iter(leftovers)).startswith(f".{target.name}.")
+
+
+# --- paths that are not regular files: written into or refused, never replaced ---
+
+
+def test_a_fifo_nobody_reads_is_refused_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError) as caught:
+        write_atomic(fifo, NEW)
+    assert caught.value.code == "write-failed"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert listing(tmp_path) == ["pipe"]
+
+
+def test_a_fifo_with_a_reader_is_written_into(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        for _ in range(500):  # until the reader has the FIFO open
+            try:
+                write_atomic(fifo, NEW)
+                break
+            except OutputError:
+                time.sleep(0.01)
+    finally:
+        if not received and reader.is_alive():
+            with open(fifo, "wb"):
+                pass  # releases the reader if nothing was written
+        reader.join(timeout=30)
+    assert received == [NEW]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, OSError) as error:
+        pytest.skip(f"cannot make a device here: {error}")
+    write_atomic(device, NEW)
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert listing(tmp_path) == ["null"]
+
+
+def test_a_socket_is_refused_and_stays_a_socket(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        with pytest.raises(OutputError):
+            write_atomic(path, NEW)
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+    finally:
+        server.close()
+
+
+def test_a_link_stays_a_link_and_its_target_is_written(tmp_path: Path) -> None:
+    target = tmp_path / "real.html"
+    target.write_bytes(OLD)
+    link = tmp_path / "report.html"
+    link.symlink_to("real.html")
+    write_atomic(link, NEW)
+    assert link.is_symlink()
+    assert target.read_bytes() == NEW
+    assert listing(tmp_path) == ["real.html", "report.html"]
+
+
+@pytest.mark.parametrize("writer", ["report --out", "template --out", "codeowners"])
+def test_each_writer_refuses_a_fifo_with_exit_2(tmp_path: Path, writer: str) -> None:
+    root = _repo(tmp_path)
+    place, arguments = WRITERS[writer]
+    target = place(root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(target)
+    result = invoke(root, *arguments(target), "--lang", "en")
+    assert result.exit_code == 2
+    assert "Could not write" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)

@@ -230,10 +230,8 @@ def test_bad_revisions_and_missing_git_are_usage_errors(repo: Path, tmp_path: Pa
 
 
 def test_fix_check_changed_since_looks_only_at_the_changed_files(repo: Path) -> None:
-    # A file already on main with Windows line endings is not this pull request's business.
-    commit(
-        repo, {"data/submissions/so-nv/2025Q2.csv": "indicator,value\r\nCT38,2\r\n"}, "crlf", DAY
-    )
+    # A file already on main saved with semicolons is not this pull request's business.
+    commit(repo, {"data/submissions/so-nv/2025Q2.csv": "indicator;value\nCT38;2\n"}, "semi", DAY)
     git(repo, "branch", "--force", "main", "HEAD")
     commit(repo, {"data/submissions/so-tc/2025Q4.csv": GOOD_TC}, "so-tc: 2025Q4", DAY)
     runner = CliRunner()
@@ -242,7 +240,8 @@ def test_fix_check_changed_since_looks_only_at_the_changed_files(repo: Path) -> 
     assert result.exit_code == 0, result.output
     assert "0 files need fixing (run plan57 fix), 1 already canonical" in result.output
     assert runner.invoke(app, args).exit_code == 1
-    commit(repo, {"data/submissions/so-tc/2025Q3.csv": GOOD_TC.replace("\n", "\r\n")}, "crlf", DAY)
+    # Line endings alone are no fault (issue 11); a byte-order mark is something to fix.
+    commit(repo, {"data/submissions/so-tc/2025Q3.csv": "\ufeff" + GOOD_TC}, "bom", DAY)
     result = runner.invoke(app, [*args, "--changed-since", "main"])
     assert result.exit_code == 1 and "so-tc/2025Q3.csv" in result.output
     assert "so-nv" not in result.output

@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,10 @@ import pytest
 import yaml
 
 from clirun import check_json, file_problems, invoke
-from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo
+from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo, nest, unnest
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
+from plan57.findings import PER_CODE
 from plan57.submissions import MAX_LINES
 
 CORPUS = TEST_DATA / "hostile"
@@ -137,8 +139,11 @@ def test_a_file_at_the_line_limit_is_still_checked(tmp_path: Path) -> None:
     repo.submit("so-tc", "2025Q1", "indicator,value\n" + "CT30,2\n" * rows)
     code, report = check_json(repo.root)
     assert code == 1
-    assert {p["code"] for p in file_problems(report)} == {"duplicate-indicator"}
-    assert len(file_problems(report)) == rows - 1
+    # Every row is checked; the findings are capped, with one finding counting the rest.
+    problems = file_problems(report)
+    assert [p["code"] for p in problems].count("duplicate-indicator") == PER_CODE
+    (summary,) = [p for p in problems if p["code"] == "too-many-findings"]
+    assert f"{rows - 1 - PER_CODE} more “duplicate-indicator”" in summary["message"]
 
 
 def _bytes_name(path: Path, name: bytes) -> bytes:
@@ -439,3 +444,235 @@ def test_markup_and_template_syntax_reach_the_report_as_text(tmp_path: Path) -> 
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %}" in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt; {{ 6*7 }}" in html
+
+
+# --- round two (issue 11): links in the path, things that are not files, depth, size ---
+
+EVERY_READER = {
+    "check": ["check", "--as-of", "2026-06-30", "--format", "json"],
+    **READERS,
+    "fix": ["fix"],
+    "report": ["report", "--period", "2025Q4", "--as-of", "2026-06-30", "--format", "md"],
+}
+
+
+@pytest.mark.parametrize("reader", list(EVERY_READER))
+def test_a_fifo_and_deep_folders_end_cleanly(tmp_path: Path, reader: str) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.submit("so-tc", "2025Q4", "indicator,value\nCT30,2\n")
+    os.mkfifo(repo.root / "data" / "submissions" / "so-tc" / "2025Q1.csv")
+    deep = repo.root / "data" / "submissions" / "so-nv"
+    nest(deep, 1_500)
+    try:
+        # A FIFO opened for reading would wait here forever; a recursive walk would crash.
+        result = invoke(repo.root, *EVERY_READER[reader], "--lang", "en")
+    finally:
+        unnest(deep)
+    assert result.exit_code in (0, 1)
+    if reader.startswith(("check", "fix")):
+        assert "not a regular file (FIFO)" in result.output or "FIFO" in result.output
+        assert "nested too deep" in result.output
+    assert stat.S_ISFIFO(
+        os.lstat(repo.root / "data" / "submissions" / "so-tc" / "2025Q1.csv").st_mode
+    )
+
+
+def test_fix_through_a_linked_folder_writes_nothing_outside_data(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    elsewhere = repo.write("elsewhere/2025Q1.csv", "indicator;value\r\nCT30;2\r\n")
+    before = elsewhere.read_bytes()
+    (repo.root / "data" / "submissions" / "so-zz").symlink_to(
+        "../../elsewhere", target_is_directory=True
+    )
+    given = repo.root / "data" / "submissions" / "so-zz" / "2025Q1.csv"
+    for arguments in (["fix", str(given)], ["fix"], ["fix", str(given.parent)]):
+        result = invoke(repo.root, *arguments, "--lang", "en")
+        assert result.exit_code == 1, result.output
+        assert "link-refused" in result.output
+        assert elsewhere.read_bytes() == before
+    code, report = check_json(repo.root, str(given))
+    assert code == 1
+    assert [(p["code"], p["file"]) for p in file_problems(report)] == [
+        ("link-refused", "data/submissions/so-zz")
+    ]
+
+
+def test_a_submissions_file_is_an_error_for_check_and_fix(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    base = repo.root / "data" / "submissions"
+    base.rmdir()
+    base.write_bytes(b"indicator;value\r\nCT30;2\r\n")
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert [p["code"] for p in file_problems(report)] == ["submissions-not-folder"]
+    result = invoke(repo.root, "fix", "--lang", "en")
+    assert result.exit_code == 1
+    assert base.read_bytes() == b"indicator;value\r\nCT30;2\r\n"
+
+
+def test_fix_check_on_an_unreadable_file_names_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    path = repo.submit("so-tc", "2025Q1", "indicator,value\nCT30,2\n")
+    real_open = os.open
+
+    def refuse(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(name) == str(path):
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = invoke(repo.root, "fix", "--check", "--lang", "en")
+    assert result.exit_code == 1
+    assert "Could not be read: Permission denied" in result.output
+
+
+def test_a_huge_file_is_judged_by_its_size_and_never_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    path = repo.submit("so-tc", "2025Q1", "indicator,value\n")
+    with open(path, "r+b") as handle:
+        handle.truncate(2 << 30)  # sparse: 2 GB that take no disk space
+    code, report = check_json(repo.root)
+    fixed = invoke(repo.root, "fix", "--check", "--lang", "en")
+    assert code == 1
+    assert [p["code"] for p in file_problems(report)] == ["too-large"]
+    assert fixed.exit_code == 1 and "too-large" in fixed.output
+
+
+def test_a_million_unknown_columns_make_a_bounded_report(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    header = ",".join(f"c{i}" for i in range(1_000_000))
+    repo.submit("so-tc", "2025Q1", f"indicator,value,{header}\nCT30,2{',' * 1_000_000}\n")
+    result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--format", "github")
+    assert result.exit_code == 1
+    annotations = [line for line in result.output.splitlines() if "so-tc" in line]
+    assert len(annotations) == PER_CODE + 1
+    assert len(result.output) < 100_000
+
+
+# --- bounds: every number finite and bounded, periods within the plan's century ---
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["score", "--period", "9999"],
+        ["status", "--period", "9999M12"],
+        ["report", "--period", "9999Q4"],
+    ],
+)
+def test_periods_beyond_the_bounds_are_a_clear_error(tmp_path: Path, arguments: list[str]) -> None:
+    repo = make_repo(tmp_path / "repo")
+    result = invoke(repo.root, *arguments, "--lang", "en")
+    assert result.exit_code == 2
+    assert "is not a valid reporting period" in result.stderr
+
+
+def test_a_huge_count_is_refused_and_the_report_still_renders(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "data", root / "data")
+    path = root / "data" / "submissions" / "so-khcn" / "2025Q4.csv"
+    text = path.read_text("utf-8")
+    assert "\nCT15,5," in text
+    path.write_text(text.replace("\nCT15,5,", "\nCT15,1" + "0" * 308 + ","), encoding="utf-8")
+    code, report = check_json(root)
+    assert code == 1
+    assert ("value-too-large", "value") in {(p["code"], p["column"]) for p in file_problems(report)}
+    for output_format in ("html", "md"):
+        result = invoke(
+            root, "report", "--period", "2025Q4", "--as-of", "2026-03-01", "--format", output_format
+        )
+        assert result.exit_code == 0
+
+
+# --- the environment: terminal width, standard output, SOURCE_DATE_EPOCH ---
+
+
+@pytest.mark.parametrize("columns", ["0", "abc"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["check", "--as-of", "2026-06-30"],
+        ["catalogue"],
+        ["score", "--period", "2025Q4", "--as-of", "2026-03-01"],
+        ["status", "--period", "2025Q4", "--as-of", "2026-03-01"],
+    ],
+    ids=["check", "catalogue", "score", "status"],
+)
+def test_an_unusable_terminal_width_still_prints(columns: str, arguments: list[str]) -> None:
+    wide = invoke(PROJECT, *arguments, "--lang", "en", env={"COLUMNS": "80"})
+    narrow = invoke(PROJECT, *arguments, "--lang", "en", env={"COLUMNS": columns})
+    assert narrow.exit_code == wide.exit_code
+    assert narrow.stdout == wide.stdout
+
+
+def _run(*arguments: str, **options: Any) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "plan57", "--root", str(PROJECT), *arguments, "--lang", "en"],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PLAN57_LANG": "en"},
+        timeout=120,
+        check=False,
+        cwd=PROJECT,
+        **options,
+    )
+
+
+@pytest.mark.parametrize("arguments", [["check"], ["catalogue", "--format", "json"]])
+def test_a_full_standard_output_is_a_clean_error(arguments: list[str]) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        completed = _run(*arguments, stdout=full)
+    assert completed.returncode == 2
+    assert completed.stderr.decode().startswith("plan57: error: Could not write to standard output")
+    assert b"Traceback" not in completed.stderr and b"Exception ignored" not in completed.stderr
+
+
+def test_a_closed_standard_output_is_a_clean_error() -> None:
+    completed = _run("check", preexec_fn=lambda: os.close(1))
+    assert completed.returncode == 2
+    assert b"Bad file descriptor" in completed.stderr
+    assert b"Internal error" not in completed.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "99999999999999", "١٢٣"])
+def test_an_unusable_source_date_epoch_is_a_clean_error(tmp_path: Path, value: str) -> None:
+    result = invoke(
+        PROJECT,
+        "report",
+        "--period",
+        "2025Q4",
+        "--as-of",
+        "2026-03-01",
+        "--lang",
+        "en",
+        env={"SOURCE_DATE_EPOCH": value},
+    )
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_help_with_columns_zero_still_prints() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "plan57", "--help"],
+        capture_output=True,
+        env={**os.environ, "COLUMNS": "0"},
+        timeout=120,
+        check=False,
+        cwd=PROJECT,
+    )
+    assert completed.returncode == 0
+    assert b"Usage: plan57" in completed.stdout
+
+
+def test_a_linked_data_folder_is_not_read(tmp_path: Path, outside: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (outside / "targets.yaml").write_bytes(REAL_CATALOGUE.read_bytes())
+    (outside / "submissions").mkdir()
+    (root / "data").symlink_to(outside, target_is_directory=True)
+    result = invoke(root, "check", "--lang", "en")
+    assert result.exit_code == 2
+    assert "was not found" in result.stderr

@@ -81,7 +81,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = catalogue.read_text("utf-8")
     catalogue.write_text(text.replace("tolerance: 0.95", "tolerance: 0.9", 1), encoding="utf-8")
     excel = root / EXCEL_FILE
-    excel.write_bytes(excel.read_bytes().replace(b"\n", b"\r\n"))
+    excel.write_bytes(b"\xef\xbb\xbf" + excel.read_bytes().replace(b"\n", b"\r\n"))
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "tolerance", date="2026-02-05T09:00:00+07:00")
     # An uncommitted edit too, for the commands that look at the working tree.

@@ -17,8 +17,9 @@ import pytest
 from gitrepo import commit, git, init
 from plan57.charts import chart
 from plan57.errors import Plan57Error
+from plan57.escaping import markdown as md
 from plan57.periods import parse_period
-from plan57.render import environment, md, render, templates_dir
+from plan57.render import environment, render, templates_dir
 from plan57.report import build_report, generation_time, score_repository
 from plan57.scoring import Point
 

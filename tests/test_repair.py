@@ -19,7 +19,8 @@ from excel import canonical, cp1258, export
 from plan57.cli import app
 from plan57.errors import UsageError
 from plan57.findings import Finding
-from plan57.repair import Repair, detect_encoding, repair_bytes, repair_files
+from plan57.grammar import detect_encoding
+from plan57.repair import Repair, repair_bytes, repair_files
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ["indicator", "value", "numerator", "denominator", "note"]
@@ -107,10 +108,12 @@ def test_decomposed_utf8_becomes_nfc() -> None:
 def test_each_delimiter_and_line_ending(delimiter: str, newline: str) -> None:
     raw = export(CANONICAL, delimiter=delimiter, newline=newline)
     repair = fixed(raw)
+    if delimiter == ",":
+        # Line endings alone are not worth a change (a core.autocrlf clone writes CRLF).
+        assert not repair.changed and repair.data is raw
+        return
     assert repair.data == canonical(CANONICAL)
-    expected = set()
-    if delimiter != ",":
-        expected.add("delimiter")
+    expected = {"delimiter"}
     if newline != "\n":
         expected.add("line-endings")
     assert codes(repair) == expected

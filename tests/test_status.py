@@ -164,16 +164,19 @@ def test_a_repository_without_commits_has_nothing_submitted(
     assert report.timeliness == "known" and report.overall.submitted == 0
 
 
-def test_a_renamed_file_keeps_its_first_submission_time(
+def test_a_renamed_file_counts_from_when_it_reached_its_path(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
+    # Issue 11: a row's time is when it first appeared at its current path. "2025q4.csv" was
+    # no submission (`check` refuses the name), so the rename after the deadline is late.
     root = init(tmp_path / "renamed")
     commit(root, {"data/targets.yaml": TARGETS}, "Catalogue", "2025-06-01T09:00:00+07:00")
     commit(root, {"data/submissions/so-tc/2025q4.csv": so_tc("CT08")}, "wrong name", ON_TIME)
     git(root, "mv", "data/submissions/so-tc/2025q4.csv", "data/submissions/so-tc/2025Q4.csv")
     commit(root, {}, "rename", LATE)
     tc = reporter(build_status(root, catalogue, Q4, as_of=date(2026, 2, 1), lang="en"), "so-tc")
-    assert tc.submitted_at == {"CT08": datetime.fromisoformat(ON_TIME)}
+    assert tc.submitted_at == {"CT08": datetime.fromisoformat(LATE)}
+    assert tc.late == ["CT08"]
 
 
 def test_periods_nobody_owes_and_bad_periods(repo: Path, catalogue: Catalogue) -> None:

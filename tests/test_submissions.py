@@ -131,9 +131,12 @@ def test_links_are_refused_and_never_followed(repo: DataRepo, tmp_path: Path) ->
     (base / "so-tc").mkdir()
     (base / "so-tc" / "2025.csv").symlink_to(outside)
     (base / "so-nv").symlink_to(base / "so-khcn", target_is_directory=True)
-    files, links = submission_paths(repo.root)
-    assert files == [base / "so-khcn" / "2025.csv"]
-    assert links == [base / "so-nv", base / "so-tc" / "2025.csv"]
+    listing = submission_paths(repo.root)
+    assert listing.files == [base / "so-khcn" / "2025.csv"]
+    assert [(r.path, r.code) for r in listing.refused] == [
+        (base / "so-nv", "link-refused"),
+        (base / "so-tc" / "2025.csv", "link-refused"),
+    ]
     read = _read(repo)
     assert {f.code for f in read.findings} == {"link-refused"}
     assert set(read.rows["file"]) == {"data/submissions/so-khcn/2025.csv"}
@@ -146,11 +149,14 @@ def test_submissions_folder_itself_a_link(repo: DataRepo, tmp_path: Path) -> Non
     base = repo.root / "data" / "submissions"
     base.rmdir()
     base.symlink_to(elsewhere, target_is_directory=True)
-    assert submission_paths(repo.root) == ([], [base])
+    listing = submission_paths(repo.root)
+    assert listing.files == []
+    assert [(r.path, r.code) for r in listing.refused] == [(base, "link-refused")]
 
 
 def test_no_submissions_folder(tmp_path: Path) -> None:
-    assert submission_paths(tmp_path) == ([], [])
+    listing = submission_paths(tmp_path)
+    assert listing.files == [] and listing.refused == []
     read = read_submissions(tmp_path, lang="en")
     assert read.rows.empty and read.findings == [] and read.files == []
 

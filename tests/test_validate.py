@@ -8,18 +8,21 @@ otherwise. The table below says which findings each fixture must give, and nothi
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import shutil
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
 
 import plan57
-from conftest import AS_OF, FINDINGS, PROJECT, REAL_CATALOGUE, DataRepo, make_repo
+from conftest import AS_OF, FINDINGS, PROJECT, REAL_CATALOGUE, DataRepo, make_repo, nest, unnest
 from plan57.catalogue import indicator_lines
 from plan57.findings import Finding
 from plan57.messages import SEVERITY
@@ -49,7 +52,9 @@ class Expect:
 
     @property
     def path(self) -> str:
-        return self.file if self.file == CAT else f"data/submissions/{self.file}"
+        if self.file in (CAT, "data/submissions"):
+            return self.file
+        return f"data/submissions/{self.file}"
 
     @property
     def severity(self) -> str:
@@ -73,6 +78,26 @@ def _key(finding: Finding) -> tuple[object, ...]:
 E = Expect
 CASES: dict[str, list[Expect]] = {
     "link-refused": [E("link-refused", "so-tc/2025.csv"), E("link-refused", "so-nv")],
+    # Built at test time (git keeps none of these): see SETUP below.
+    "not-regular-file": [E("not-regular-file", "so-tc/2025.csv", says="FIFO")],
+    "unreadable": [
+        E("unreadable", "so-tc/2025.csv", says="Permission denied"),
+        E("unreadable", "so-nv", says="Permission denied"),
+    ],
+    "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
+    "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
+    "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # 60 unknown columns: 50 listed, then one finding counting the other 10.
+    "too-many-findings": [
+        *(E("unknown-column", "so-khcn/2025.csv", 1, f"x{i}") for i in range(50)),
+        E("too-many-findings", "so-khcn/2025.csv", says="10 more “unknown-column”"),
+    ],
+    # 1 followed by 308 zeros reads as 1e308: a report's chart would overflow scaling it.
+    "value-too-large": [E("value-too-large", "so-khcn/2025.csv", 2, "value", "CT16", says="10¹²")],
+    # A tab is fine; a bell is not, and the message shows it escaped.
+    "control-character": [
+        E("control-character", "so-khcn/2025.csv", 3, "note", "CT15", says="bell\\u0007 here")
+    ],
     "bad-file-name": [
         E("bad-file-name", "so-khcn/2025Q1.txt"),
         E("bad-file-name", "notes.csv"),
@@ -245,13 +270,91 @@ def _links(root: Path) -> None:
     os.symlink("so-khcn", base / "so-nv", target_is_directory=True)
 
 
-SETUP: dict[str, Callable[[Path], None]] = {"link-refused": _links}
+def _fifo(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO named like a submission: opening it for reading would wait for a writer forever."""
+    (root / "data" / "submissions" / "so-tc").mkdir()
+    os.mkfifo(root / "data" / "submissions" / "so-tc" / "2025.csv")
 
 
-def _check(code: str, tmp_path: Path, lang: str = "en", as_of: date = AS_OF) -> list[Finding]:
+def _unreadable(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file and a folder the system refuses to open (made so in-process: root reads anything)."""
+    base = root / "data" / "submissions"
+    (base / "so-tc").mkdir()
+    (base / "so-tc" / "2025.csv").write_text("indicator,value\nCT05,1.2\n")
+    (base / "so-nv").mkdir()
+    denied = {str(base / "so-tc" / "2025.csv"), str(base / "so-nv")}
+    real_open, real_scandir = os.open, os.scandir
+
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) in denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return (real_scandir if not args and not kwargs else real_open)(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    monkeypatch.setattr(os, "scandir", refuse)
+
+
+def _too_large(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2 GB file that takes no disk space (sparse): judged by its size, never read."""
+    (root / "data" / "submissions" / "so-tc").mkdir()
+    with open(root / "data" / "submissions" / "so-tc" / "2025.csv", "wb") as handle:
+        handle.write(b"indicator,value\n")
+        handle.truncate(2_000_000_000)
+
+
+def _too_deep(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,500 nested folders: a recursive walk would end in RecursionError."""
+    folder = root / "data" / "submissions" / "so-tc"
+    nest(folder, 1_500, "a")
+    _Cleanup.folders.append(folder)
+
+
+class _Cleanup:
+    """Folders nested too deep for pytest's own (recursive) cleanup of tmp_path."""
+
+    folders: ClassVar[list[Path]] = []
+
+
+@pytest.fixture(autouse=True)
+def _unnest_deep_folders() -> Iterator[None]:
+    yield
+    while _Cleanup.folders:
+        unnest(_Cleanup.folders.pop(), "a")
+
+
+def _submissions_a_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """data/submissions is a regular file (with what a submission would hold)."""
+    base = root / "data" / "submissions"
+    shutil.rmtree(base)
+    base.write_text("indicator,value\nCT16,150\n")
+
+
+def _setup(code: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if code == "link-refused":
+        _links(root)
+    elif code in SETUP:
+        SETUP[code](root, monkeypatch)
+
+
+SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "not-regular-file": _fifo,
+    "unreadable": _unreadable,
+    "too-large": _too_large,
+    "too-deep": _too_deep,
+    "submissions-not-folder": _submissions_a_file,
+}
+
+
+def _check(
+    code: str,
+    tmp_path: Path,
+    lang: str = "en",
+    as_of: date = AS_OF,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> list[Finding]:
     fixture = FINDINGS / code
     repo = make_repo(tmp_path / "repo", fixture)
-    SETUP.get(code, lambda root: None)(repo.root)
+    _setup(code, repo.root, monkeypatch or pytest.MonkeyPatch())
     own_catalogue = (fixture / CAT).exists()
     report = check_repository(repo.root, as_of=as_of, lang=lang).report  # type: ignore[arg-type]
     # The real catalogue's own warnings are checked once, below, not in every fixture.
@@ -259,8 +362,10 @@ def _check(code: str, tmp_path: Path, lang: str = "en", as_of: date = AS_OF) -> 
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
-def test_fixture_gives_exactly_its_findings(code: str, tmp_path: Path) -> None:
-    found = _check(code, tmp_path)
+def test_fixture_gives_exactly_its_findings(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _check(code, tmp_path, monkeypatch=monkeypatch)
     expected = CASES[code]
     assert code in {e.code for e in expected}
     assert sorted(map(_key, found), key=repr) == sorted((e.key() for e in expected), key=repr)

@@ -10,6 +10,8 @@ import yaml
 from pydantic import ValidationError
 
 from plan57.errors import CatalogueError
+from plan57.escaping import visible
+from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
 from plan57.models import Catalogue, Indicator, TargetError
@@ -23,13 +25,19 @@ _INDICATOR_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?(CT\d{2})\b", re.MULTILINE)
 
 def load_catalogue(path: Path) -> Catalogue:
     """Read and validate the catalogue at `path`; a problem raises `CatalogueError`."""
-    if path.is_symlink() or not path.is_file():
+    # A link is never followed, neither the file nor its folder (data/ itself).
+    if path.is_symlink() or path.parent.is_symlink() or not path.is_file():
         raise CatalogueError("catalogue-missing", path=str(path))
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogueError("catalogue-unreadable", path=str(path), reason=exc.strerror) from exc
+        raw = read_regular(path, MAX_CATALOGUE_BYTES)
+    except Unreadable as refused:
+        reason = refused.params.get("reason") or f"{refused.code} {refused.params}"
+        raise CatalogueError("catalogue-unreadable", path=str(path), reason=reason) from None
     return parse_catalogue(raw, str(path))
+
+
+# The catalogue is about 100 kB; one a hundred times larger is not a catalogue.
+MAX_CATALOGUE_BYTES = 16_000_000
 
 
 def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
@@ -95,7 +103,8 @@ def _construct(text: str, source: str) -> Any:
 
 
 def _refuse_aliases(root: yaml.Node, source: str) -> None:
-    """Refuse YAML aliases (merge keys use them too) before anything is built from them.
+    """Refuse YAML aliases (merge keys use them too), then keys written twice in one mapping,
+    before anything is built from them.
 
     An alias is the same node met twice. A node reused many times over is how alias bombs
     explode, whether it is a list nested in lists or a long string repeated in one list: the
@@ -103,6 +112,7 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
     """
     seen: set[int] = set()
     stack = [root]
+    mappings: list[yaml.MappingNode] = []
     while stack:
         node = stack.pop()
         if id(node) in seen:
@@ -114,10 +124,35 @@ def _refuse_aliases(root: yaml.Node, source: str) -> None:
             )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            mappings.append(node)
             for key, value in node.value:
                 stack += (key, value)
         elif isinstance(node, yaml.SequenceNode):
             stack += node.value
+    # Aliases first (an alias bomb is refused as one); then keys written twice, first in file
+    # order.
+    for mapping in sorted(mappings, key=lambda node: node.start_mark.index):
+        _refuse_duplicate_keys(mapping, source)
+
+
+def _refuse_duplicate_keys(mapping: yaml.MappingNode, source: str) -> None:
+    """A key written twice in one mapping (a second `2025:` under one indicator): YAML would
+    keep the last silently, so which target is in force would depend on an overlooked line."""
+    first: dict[str, int] = {}
+    for key, _ in mapping.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 1
+        # `2025` and `"2025"` are one year to the catalogue: compared as written.
+        if key.value in first:
+            raise CatalogueError(
+                "catalogue-duplicate-key",
+                path=source,
+                line=line,
+                name=visible(key.value[:40]),
+                first=first[key.value],
+            )
+        first[key.value] = line
 
 
 def _bad_scalar_line(text: str) -> int:

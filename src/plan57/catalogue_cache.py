@@ -509,7 +509,7 @@ def _load(text: str) -> Any:
     try:
         node = loader.get_single_node()
         if node is None or _has_alias(node):
-            raise _Unsure  # the full parse refuses aliases, with its own message
+            raise _Unsure  # the full parse refuses aliases and repeated keys, with its message
         return loader.construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError):
         raise _Unsure from None
@@ -518,7 +518,8 @@ def _load(text: str) -> Any:
 
 
 def _has_alias(root: yaml.Node) -> bool:
-    """Whether a node is met twice: what an alias (*name, or a << merge) makes."""
+    """Whether a node is met twice (what an alias, *name or a << merge, makes), or a mapping
+    repeats a key: either is for the full parse to refuse."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -527,6 +528,9 @@ def _has_alias(root: yaml.Node) -> bool:
             return True
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+            if len(set(keys)) != len(keys):
+                return True
             for key, value in node.value:
                 stack.append(key)
                 stack.append(value)

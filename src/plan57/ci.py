@@ -10,6 +10,7 @@ import hashlib
 import json
 from typing import Any
 
+from plan57 import escaping
 from plan57.findings import CheckReport, Finding
 from plan57.messages import Lang, text
 from plan57.repository import CATALOGUE
@@ -76,17 +77,13 @@ def markdown(report: CheckReport, lang: Lang) -> str:
     for finding in report.problems:
         mark = "❌" if finding.severity == "error" else "⚠️"
         cells = [
-            f"{mark} {text(f'label.{finding.severity}', lang)}",
-            f"`{finding.code}`",
-            finding.file or "",
+            f"{mark} {escaping.markdown(text(f'label.{finding.severity}', lang))}",
+            f"`{finding.code}`",  # a code is ours: kebab-case, nothing to escape
+            escaping.markdown(finding.file or ""),
             "" if finding.line is None else str(finding.line),
-            finding.column or "",
-            finding.message,
-            finding.hint,
+            escaping.markdown(finding.column or ""),
+            escaping.markdown(finding.message),
+            escaping.markdown(finding.hint),
         ]
-        out.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
-
-
-def _cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from plan57.escaping import visible
 from plan57.messages import Lang, finding_text, severity_of
 
 Severity = Literal["error", "warning"]
@@ -18,9 +19,13 @@ def shown(value: Any) -> str:
     cell = str(value)
     # Only the start is ever shown, so only the start is escaped.
     head = cell[:SHOWN]
-    if not head.isprintable():
-        head = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in head)
+    head = visible(head, spaces=False)
     return head if len(head) <= SHOWN and len(cell) <= SHOWN else head[: SHOWN - 1] + "…"
+
+
+# Findings of one code listed per file; the rest are counted in one `too-many-findings`. A
+# header of a million unknown columns must not make a million annotations.
+PER_CODE = 50
 
 
 class Finding(BaseModel):
@@ -79,9 +84,9 @@ class CheckReport(BaseModel):
     problems: list[Finding]
 
     @classmethod
-    def from_findings(cls, findings: list[Finding]) -> CheckReport:
+    def from_findings(cls, findings: list[Finding], lang: Lang = "vi") -> CheckReport:
         unique = {(*f.sort_key(), f.severity, f.hint): f for f in findings}
-        problems = sorted(unique.values(), key=Finding.sort_key)
+        problems = capped(sorted(unique.values(), key=Finding.sort_key), lang)
         errors = sum(1 for f in problems if f.severity == "error")
         return cls(
             ok=errors == 0,
@@ -89,3 +94,20 @@ class CheckReport(BaseModel):
             warnings=len(problems) - errors,
             problems=problems,
         )
+
+
+def capped(findings: list[Finding], lang: Lang) -> list[Finding]:
+    """At most `PER_CODE` findings of one code per file, and one summary giving the rest."""
+    counts: dict[tuple[str | None, str], int] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.file, finding.code)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= PER_CODE or finding.code == "too-many-findings":
+            kept.append(finding)
+    summaries = [
+        make_finding("too-many-findings", lang, file=file, count=count - PER_CODE, of=code)
+        for (file, code), count in counts.items()
+        if count > PER_CODE and code != "too-many-findings"
+    ]
+    return sorted([*kept, *summaries], key=Finding.sort_key) if summaries else kept

@@ -9,6 +9,7 @@ changed, so that a pre-commit hook sees what is about to be committed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -49,7 +50,9 @@ def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
         root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"
     )
     untracked = run_git_bytes(root, "ls-files", "-z", "--others", "--exclude-standard", "--")
-    names = {name for name in (diff + untracked).decode("utf-8", "replace").split("\0") if name}
+    # Bytes to names as the file system spells them: a name that is not UTF-8 keeps its bytes,
+    # finds its file, and is reported as a bad file name rather than matching nothing.
+    names = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
     return base, sorted(names)
 
 
@@ -125,7 +128,8 @@ def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate
     for folder in touched:
         directory = submissions / folder
         if directory.is_dir() and not directory.is_symlink():
-            chosen.update(p for p in directory.iterdir() if p.is_file() or p.is_symlink())
+            # Everything but sub-folders: a FIFO or a link is reported, never opened.
+            chosen.update(p for p in directory.iterdir() if p.is_symlink() or not p.is_dir())
     return Gate(
         base=base,
         changed=tuple(changed),

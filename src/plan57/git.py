@@ -31,10 +31,21 @@ _ENV_OVERRIDES = {
     "GIT_PAGER": "cat",
     "PAGER": "cat",
 }
-_CONFIG = ("-c", "core.quotepath=off", "-c", "log.showsignature=false", "-c", "color.ui=false")
+# Read-only commands take no optional lock: `git diff` would otherwise refresh .git/index.
+_CONFIG = (
+    "--no-optional-locks",
+    "-c",
+    "core.quotepath=off",
+    "-c",
+    "log.showsignature=false",
+    "-c",
+    "color.ui=false",
+)
 _NULL_ID = re.compile(r"^0+$")
-# Fields of one commit in `git log` output: id, committer date, author date, author, email, message.
-_LOG_FORMAT = "--format=%x1e%H%x1f%cI%x1f%aI%x1f%an%x1f%ae%x1f%B%x1f"
+# Fields of one commit in `git log -z` output, each ended by NUL (which no name or message can
+# hold): id, committer date, author date, author, email, message.
+_LOG_FORMAT = "--format=%H%x00%cI%x00%aI%x00%an%x00%ae%x00%B%x00"
+_FIELDS = 6
 
 
 @dataclass(frozen=True)
@@ -175,54 +186,59 @@ def _parse_date(text: str) -> datetime:
 
 
 def _parse_log(output: bytes) -> list[tuple[Commit, list[tuple[str, str, str, list[str]]]]]:
-    """Commits and their raw entries (old blob, new blob, status, paths) from `git log -z`."""
-    text = output.decode("utf-8", "replace")
+    """Commits and their raw entries (old blob, new blob, status, paths) from `git log -z`.
+
+    Every field and path ends in NUL, so the output is read as a list of NUL-ended tokens: a
+    commit's six fields, then its raw entries (a header starting with ":", then one or two
+    paths). Paths stay bytes until `os.fsdecode`, so a name that is not UTF-8 keeps its bytes
+    (as `\\udcff` escapes) and matches the file on disk.
+    """
+    tokens = output.split(b"\0")
     records: list[tuple[Commit, list[tuple[str, str, str, list[str]]]]] = []
-    position = text.find("\x1e")
-    end = len(text)
-    while 0 <= position < end:
-        fields_end = position + 1
-        fields: list[str] = []
-        for _ in range(5):
-            separator = text.index("\x1f", fields_end)
-            fields.append(text[fields_end:separator])
-            fields_end = separator + 1
-        message_end = text.find("\x1f", fields_end)
-        # The message is the last field; it ends at the first separator followed by NUL or the end.
-        while message_end != -1 and text[message_end + 1 : message_end + 2] not in ("\0", ""):
-            message_end = text.find("\x1f", message_end + 1)
-        if message_end == -1:
-            message_end = end
-        message = text[fields_end:message_end].strip("\n")
-        commit = Commit(
-            id=fields[0],
-            date=_parse_date(fields[1]),
-            author_date=_parse_date(fields[2]),
-            author=fields[3],
-            email=fields[4],
-            message=message,
-        )
-        cursor = message_end + 2
-        entries: list[tuple[str, str, str, list[str]]] = []
-        while cursor < end:
-            while cursor < end and text[cursor] in "\n\0":
-                cursor += 1
-            if cursor >= end or text[cursor] != ":":
-                break
-            header_end = text.index("\0", cursor)
-            parts = text[cursor + 1 : header_end].split(" ")
-            old_blob, new_blob, status = parts[2], parts[3], parts[4]
-            count = 2 if status[:1] in ("R", "C") else 1
-            paths = []
-            cursor = header_end + 1
-            for _ in range(count):
-                path_end = text.index("\0", cursor)
-                paths.append(text[cursor:path_end])
-                cursor = path_end + 1
-            entries.append((old_blob, new_blob, status, paths))
-        records.append((commit, entries))
-        position = text.find("\x1e", cursor) if cursor < end else -1
+    at, count = 0, len(tokens)
+    while at < count:
+        token = tokens[at].lstrip(b"\n")
+        if not token:
+            at += 1
+        elif token.startswith(b":") and records:
+            entry, at = _raw_entry(token, tokens, at + 1)
+            records[-1][1].append(entry)
+        elif at + _FIELDS <= count:
+            fields = [token, *tokens[at + 1 : at + _FIELDS]]
+            records.append((_commit(fields), []))
+            at += _FIELDS
+        else:
+            break
     return records
+
+
+def _commit(fields: list[bytes]) -> Commit:
+    text = [field.decode("utf-8", "replace") for field in fields]
+    return Commit(
+        id=text[0],
+        date=_parse_date(text[1]),
+        author_date=_parse_date(text[2]),
+        author=text[3],
+        email=text[4],
+        message=text[5].strip("\n"),
+    )
+
+
+def _raw_entry(
+    header: bytes, tokens: list[bytes], at: int
+) -> tuple[tuple[str, str, str, list[str]], int]:
+    """One `--raw` entry and the position after its paths.
+
+    A merge's combined entry (`::mode mode mode blob blob blob MM`) is read against its first
+    parent: the merge as a change to the branch it was merged into.
+    """
+    parents = len(header) - len(header.lstrip(b":"))
+    parts = header.lstrip(b":").decode("ascii", "replace").split(" ")
+    blobs = parts[parents + 1 : 2 * parents + 2]
+    status = parts[-1]
+    paths = 2 if parents == 1 and status[:1] in ("R", "C") else 1
+    names = [os.fsdecode(name) for name in tokens[at : at + paths]]
+    return (blobs[0], blobs[-1], status[:1] if parents > 1 else status, names), at + paths
 
 
 def log(
@@ -269,8 +285,14 @@ def first_commit_adding(root: Path, path: str, line: str | None = None) -> Commi
     return found[0] if found else None
 
 
-def path_history(root: Path, path: str, revision: str = "HEAD") -> list[PathChange]:
-    """Every commit that changed `path`, newest first, following renames, with its blob ids.
+def path_history(
+    root: Path, path: str, revision: str = "HEAD", *, follow: bool = True
+) -> list[PathChange]:
+    """Every commit that changed `path`, newest first, with its blob ids.
+
+    With `follow`, renames are followed into the file's former paths; without, a rename is
+    the file's arrival at `path`. A merge whose result differs from every parent (a conflict
+    resolved by hand) is a change compared with its first parent.
 
     One `git log --raw` call; `path` is relative to `root`. The paths in the result are
     relative to the top of the work tree, as git reports them.
@@ -282,7 +304,8 @@ def path_history(root: Path, path: str, revision: str = "HEAD") -> list[PathChan
         "--raw",
         "--no-abbrev",
         "--no-color",
-        "--follow",
+        "--diff-merges=combined",
+        "--follow" if follow else "--no-renames",
         "--end-of-options",
         check_revision(revision),
         "--",

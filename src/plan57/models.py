@@ -6,9 +6,17 @@ import datetime as dt
 import functools
 import re
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from plan57.grammar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_DEADLINE_DAYS,
+    MAX_STALE_MONTHS,
+    MAX_VALUE,
+)
 
 Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
@@ -45,16 +53,20 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+# A number of the catalogue: finite, and within the grammar's bounds.
+Bounded = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
+
+
 class Target(BaseModel):
     """One milestone target, parsed from the text the plan uses and keeping that text."""
 
     model_config = ConfigDict(frozen=True)
 
-    year: int
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     kind: TargetKind
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: Bounded | None = None
+    low: Bounded | None = None
+    high: Bounded | None = None
     text: str
 
     @classmethod
@@ -99,8 +111,8 @@ class Plan(BaseModel):
     title_vi: str
     title_en: str
     resolution: str
-    baseline_year: int = 2024
-    milestones: list[int]
+    baseline_year: int = Field(default=2024, ge=FIRST_YEAR, le=LAST_YEAR)
+    milestones: list[Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]]
     secretariat: str
     secretariat_team: str | None = Field(default=None, pattern=_HANDLE)
 
@@ -112,13 +124,13 @@ class ScoringSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tolerance: float = Field(default=0.95, gt=0, le=1)
-    stale_after_months: int = Field(default=12, ge=1)
+    stale_after_months: int = Field(default=12, ge=1, le=MAX_STALE_MONTHS)
 
 
 class SubmissionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    deadline_days: int = Field(default=15, ge=0)
+    deadline_days: int = Field(default=15, ge=0, le=MAX_DEADLINE_DAYS)
 
 
 class Group(BaseModel):
@@ -164,7 +176,7 @@ class Indicator(BaseModel):
     reporters: list[str] = Field(min_length=1)
     combine: Combine
     authority: str | None = None
-    baseline: float | None = None
+    baseline: float | None = Field(default=None, ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)
     # Linear unless the catalogue says the indicator grows by multiplying (docs/methodology.md).
     path: PathShape = "linear"
     targets: list[Target]

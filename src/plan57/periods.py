@@ -8,6 +8,8 @@ from datetime import date
 from functools import cached_property, lru_cache
 from typing import Literal
 
+from plan57.grammar import FIRST_YEAR, LAST_YEAR
+
 Granularity = Literal["year", "half", "quarter", "month"]
 
 # ASCII digits only (`\d` would take "٢٠٢٥" too), and no year 0, which `date` cannot hold.
@@ -67,6 +69,8 @@ def parse_period(text: str) -> Period | None:
     if match is None:
         return None
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # dates around year 9999 overflow
+        return None
     half, quarter, month = match.group(2), match.group(3), match.group(4)
     if half:
         return Period(year, (int(half) - 1) * 6 + 1, 6)

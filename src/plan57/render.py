@@ -10,7 +10,6 @@ text through the `md` filter, which neutralises HTML and Markdown syntax alike.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import sysconfig
 from functools import lru_cache
@@ -20,9 +19,9 @@ from typing import Any
 import jinja2
 
 from plan57.errors import Plan57Error
+from plan57.escaping import markdown, terminal
 
 _SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def templates_dir() -> Path:
@@ -45,11 +44,11 @@ def templates_dir() -> Path:
     raise Plan57Error("templates-missing", path=str(_SOURCE_TEMPLATES))
 
 
-def md(value: Any) -> str:
-    """Text made inert in Markdown: no HTML, no emphasis, links or table breaks, one line."""
-    flat = " ".join(str(value).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+def _visible(value: Any) -> Any:
+    """Every text a template prints, with control and bidirectional characters made visible."""
+    if isinstance(value, str):
+        return type(value)(terminal(value))  # keeps Markup as Markup
+    return value
 
 
 @lru_cache(maxsize=4)
@@ -64,8 +63,9 @@ def environment(folder: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
-    env.filters["md"] = md
+    env.filters["md"] = markdown
     return env
 
 

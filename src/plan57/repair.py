@@ -11,59 +11,33 @@ A file that needs no change is left byte for byte as it was, quoting style inclu
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
 
-from plan57.files import write_atomic
+from plan57.files import Unreadable, read_regular, write_atomic
 from plan57.findings import Finding, make_finding
+from plan57.grammar import (
+    DELIMITERS,
+    ENCODING_NAMES,
+    Encoding,
+    Refused,
+    canonical_indicator,
+    convert_number,
+    decode,
+)
 from plan57.messages import Lang, text
-from plan57.repository import SUBMISSIONS, inside, relative
-from plan57.submissions import CELLS, HELPER_COLUMNS
-
-Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "windows-1258", "windows-1252"]
+from plan57.repository import SUBMISSIONS, inside, list_files, relative
+from plan57.submissions import CELLS, HELPER_COLUMNS, MAX_BYTES
 
 # The submission contract's columns, whose names `fix` writes in lower case.
 KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
 NUMERIC_COLUMNS: frozenset[str] = frozenset({"value", "numerator", "denominator"})
-DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-ENCODING_NAMES: dict[str, str] = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 (BOM)",
-    "utf-16-le": "UTF-16 LE",
-    "utf-16-be": "UTF-16 BE",
-    "windows-1258": "windows-1258",
-    "windows-1252": "windows-1252",
-}
-
-# windows-1258 and windows-1252 differ only in a few bytes: five combining tone marks and the
-# letters ă đ ơ ư (and ₫) in 1258 are Latin-1 letters in 1252.
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_VIET_LETTERS = frozenset("ăĂđĐơƠưƯ₫")
-_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
-
-_INTEGER = re.compile(r"[-+]?\d+")
-_COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")
-_POINT_DECIMAL = re.compile(r"([-+]?)(\d+)\.(\d+)")
-_DOT_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?")
-_COMMA_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?")
-
-
-class Refused(Exception):
-    """The file cannot be read or repaired safely; carries the reason as a finding code."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -116,76 +90,6 @@ class Table:
 # --- reading --------------------------------------------------------------------------------
 
 
-def detect_encoding(raw: bytes) -> Encoding:
-    """The encoding `raw` was most likely saved in; `Refused` when it cannot be told safely."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if raw.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le"
-    if raw.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be"
-    if b"\x00" in raw:
-        raise Refused("nul-byte")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return _single_byte(raw)
-    return "utf-8"
-
-
-def _single_byte(raw: bytes) -> Encoding:
-    """windows-1258 (Vietnamese Excel) or windows-1252 (Western Excel), judged by the text."""
-    vietnamese = _try_decode(raw, "cp1258")
-    western = _try_decode(raw, "cp1252")
-    if vietnamese is None:
-        if western is None:
-            raise Refused("fix-unknown-encoding")
-        return "windows-1252"
-    if western is None or vietnamese == western:
-        return "windows-1258"
-    plausible = implausible = 0
-    for index, (ours, theirs) in enumerate(zip(vietnamese, western, strict=True)):
-        if ours == theirs:
-            continue
-        if ours in _TONE_MARKS:
-            # Vietnamese Excel writes a tone mark as a combining character right after its vowel.
-            if index and vietnamese[index - 1] in _VOWELS:
-                plausible += 1
-            else:
-                implausible += 1
-        elif ours in _VIET_LETTERS:
-            plausible += 1
-    if implausible == 0:
-        return "windows-1258"
-    if plausible == 0:
-        return "windows-1252"
-    raise Refused("fix-unknown-encoding")
-
-
-def _try_decode(raw: bytes, codec: str) -> str | None:
-    try:
-        return raw.decode(codec)
-    except UnicodeDecodeError:
-        return None
-
-
-def decode(raw: bytes) -> tuple[str, Encoding]:
-    """The text of `raw` without any byte-order mark, and the encoding it was read in."""
-    encoding = detect_encoding(raw)
-    if encoding in ("utf-16-le", "utf-16-be"):
-        decoded = _try_decode(raw[2:], encoding)
-        if decoded is None:
-            raise Refused("fix-unknown-encoding")
-        if "\x00" in decoded:
-            raise Refused("nul-byte")
-        return decoded, encoding
-    codec = {"windows-1258": "cp1258", "windows-1252": "cp1252"}.get(encoding, encoding)
-    decoded = _try_decode(raw, codec)
-    if decoded is None:  # a UTF-8 byte-order mark, then bytes that are not UTF-8
-        raise Refused("fix-unknown-encoding")
-    return decoded, encoding
-
-
 def read_table(raw: bytes) -> Table:
     """Read a submission CSV however Excel saved it; `Refused` when that cannot be done safely."""
     decoded, encoding = decode(raw)
@@ -232,59 +136,17 @@ def _clean(cell: str) -> str:
     return unicodedata.normalize("NFC", cell).strip()
 
 
-# --- numbers --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Number:
-    """How one numeric cell reads: its canonical spelling, or the two readings it allows."""
-
-    canonical: str
-    change: Literal["decimal-comma", "thousands"] | None = None
-    ambiguous: bool = False
-    # "1.234" is 1.234 unless the file writes decimal commas; then it may be 1234.
-    three_decimals: bool = False
-    comma_style: bool = False
-    readings: tuple[str, str] = ("", "")
-
-
-def _classify(cell: str) -> _Number:
-    if _INTEGER.fullmatch(cell):
-        return _Number(cell)
-    if match := _COMMA_DECIMAL.fullmatch(cell):
-        sign, whole, fraction = match.groups()
-        if _could_be_thousands(whole, fraction):
-            decimal = f"{sign}{whole}.{fraction.rstrip('0') or '0'}"
-            return _Number(cell, ambiguous=True, readings=(f"{sign}{whole}{fraction}", decimal))
-        return _Number(f"{sign}{whole}.{fraction}", "decimal-comma", comma_style=True)
-    if match := _POINT_DECIMAL.fullmatch(cell):
-        sign, whole, fraction = match.groups()
-        if _could_be_thousands(whole, fraction):
-            return _Number(cell, three_decimals=True, readings=(f"{sign}{whole}{fraction}", cell))
-        return _Number(cell)
-    if match := _DOT_GROUPED.fullmatch(cell):
-        sign, grouped, fraction = match.groups()
-        digits = sign + grouped.replace(".", "")
-        return _Number(
-            f"{digits}.{fraction}" if fraction else digits, "thousands", comma_style=True
-        )
-    if match := _COMMA_GROUPED.fullmatch(cell):
-        sign, grouped, fraction = match.groups()
-        digits = sign + grouped.replace(",", "")
-        return _Number(f"{digits}.{fraction}" if fraction else digits, "thousands")
-    return _Number(cell)
-
-
-def _could_be_thousands(whole: str, fraction: str) -> bool:
-    """Whether `whole` and `fraction` could be one number split by a thousands separator."""
-    return len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
-
-
 # --- the repair ------------------------------------------------------------------------------
 
 
-def repair_bytes(raw: bytes, *, file: str, lang: Lang) -> Repair:
-    """The canonical form of one submission file's bytes, or why it cannot be made safely."""
+def repair_bytes(
+    raw: bytes, *, file: str, lang: Lang, units: Mapping[str, str] | None = None
+) -> Repair:
+    """The canonical form of one submission file's bytes, or why it cannot be made safely.
+
+    `units` (indicator id → unit, from the catalogue) lets a percent sign on a percentage
+    be dropped; without it, "85%" is left for `check` to report.
+    """
     try:
         table = read_table(raw)
     except Refused as refused:
@@ -304,12 +166,15 @@ def repair_bytes(raw: bytes, *, file: str, lang: Lang) -> Repair:
     rows, cell_changes = _clean_cells(rows)
     changes.extend(cell_changes)
 
+    changes.extend(_indicator_ids(rows))
     numeric = {index for index, name in enumerate(rows[0]) if name in NUMERIC_COLUMNS}
-    problems, conversions = _numbers(rows, lines, numeric, file=file, lang=lang)
+    problems, conversions = _numbers(rows, lines, numeric, units or {}, file=file, lang=lang)
     if problems:
         return Repair(file=file, original=raw, data=None, problems=tuple(problems))
     changes.extend(conversions)
-    if not changes:
+    # Line endings alone are no fault: `check` reads CRLF, and a clone with core.autocrlf
+    # (Git for Windows' default) writes every file so; .gitattributes keeps the commits LF.
+    if all(change.code == "line-endings" for change in changes):
         return Repair(file=file, original=raw, data=raw)
     data = _write(rows)
     if _records(data) != len(rows):
@@ -374,18 +239,29 @@ def _clean_cells(rows: list[list[str]]) -> tuple[list[list[str]], list[Change]]:
 
 
 def _numbers(
-    rows: list[list[str]], lines: list[int], numeric: set[int], *, file: str, lang: Lang
+    rows: list[list[str]],
+    lines: list[int],
+    numeric: set[int],
+    units: Mapping[str, str],
+    *,
+    file: str,
+    lang: Lang,
 ) -> tuple[list[Finding], list[Change]]:
-    """Convert certain decimal commas and thousands separators in place; find uncertain ones."""
+    """Convert what the grammar finds certain in place; find what is uncertain."""
+    at = rows[0].index("indicator") if "indicator" in rows[0] else None
+
+    def unit(row: list[str]) -> str | None:
+        return units.get(row[at]) if at is not None and at < len(row) else None
+
     cells = [
-        (r, c, _classify(rows[r][c]))
+        (r, c, convert_number(rows[r][c], unit(rows[r])))
         for r in range(1, len(rows))
         for c in sorted(numeric)
         if c < len(rows[r]) and rows[r][c]
     ]
     comma_style = any(number.comma_style for _, _, number in cells)
     problems: list[Finding] = []
-    counts = {"decimal-comma": 0, "thousands": 0}
+    counts: dict[str, int] = {}
     for r, c, number in cells:
         if number.ambiguous or (number.three_decimals and comma_style):
             problems.append(
@@ -400,10 +276,24 @@ def _numbers(
                     second=number.readings[1],
                 )
             )
-        elif number.change is not None:
-            counts[number.change] += 1
+        elif number.changes:
+            for change in number.changes:
+                counts[change] = counts.get(change, 0) + 1
             rows[r][c] = number.canonical
-    return problems, [Change(code, n) for code, n in counts.items() if n]
+    return problems, [Change(code, n) for code, n in counts.items()]
+
+
+def _indicator_ids(rows: list[list[str]]) -> list[Change]:
+    """Indicator ids in the catalogue's spelling ("ct05" → "CT05"), in place."""
+    if "indicator" not in rows[0]:
+        return []
+    at = rows[0].index("indicator")
+    count = 0
+    for row in rows[1:]:
+        if at < len(row) and (fixed := canonical_indicator(row[at])) != row[at]:
+            row[at] = fixed
+            count += 1
+    return [Change("indicator-case", count)] if count else []
 
 
 def _write(rows: list[list[str]]) -> bytes:
@@ -422,26 +312,19 @@ def _records(data: bytes) -> int:
 def submission_files(root: Path, paths: Iterable[Path], *, lang: Lang) -> Iterator[Path | Finding]:
     """The files named, and the CSV files under the folders named, never through a link.
 
-    A link yields a `link-refused` finding instead of a path; a path outside the repository
-    raises `UsageError`.
+    What the walk refuses (a link, a folder too deep or unreadable) yields a finding instead of
+    a path; a path outside the repository raises `UsageError`.
     """
-    for given in paths:
-        path = inside(root, given)
-        if path.is_symlink():
-            yield _link(root, path, lang)
-        elif path.is_dir():
-            for folder, folders, files in os.walk(path, followlinks=False):
-                for name in sorted(folders):
-                    if (Path(folder) / name).is_symlink():
-                        yield _link(root, Path(folder) / name, lang)
-                folders.sort()
-                for name in sorted(files):
-                    candidate = Path(folder) / name
-                    if candidate.is_symlink():
-                        yield _link(root, candidate, lang)
-                    elif name.lower().endswith(".csv"):
-                        yield candidate
-        else:
+    starts = [inside(root, given) for given in paths]
+    listing = list_files(root, starts)
+    named = set(starts)
+    for refusal in listing.refused:
+        yield make_finding(
+            refusal.code, lang, file=display_name(root, refusal.path), **refusal.params
+        )
+    for path in listing.files:
+        # In a folder only the CSV files are submissions; a FIFO is reported, never opened.
+        if path in named or path.name.lower().endswith(".csv") or not path.is_file():
             yield path
 
 
@@ -450,23 +333,40 @@ def display_name(root: Path, path: Path) -> str:
     return relative(root.resolve(), path.parent.resolve() / path.name)
 
 
-def _link(root: Path, path: Path, lang: Lang) -> Finding:
-    return make_finding("link-refused", lang, file=display_name(root, path))
-
-
 def repair_files(
     root: Path, paths: list[Path] | None = None, *, write: bool, lang: Lang
 ) -> list[Repair | Finding]:
     """Repair each file (every submission when `paths` is None); write only when `write`."""
     results: list[Repair | Finding] = []
     targets = [root / SUBMISSIONS] if paths is None else paths
+    units = _units(root)
     for item in submission_files(root, targets, lang=lang):
         if isinstance(item, Finding):
             results.append(item)
             continue
-        repair = repair_bytes(item.read_bytes(), file=display_name(root, item), lang=lang)
+        name = display_name(root, item)
+        try:
+            raw = read_regular(item, MAX_BYTES)
+        except Unreadable as refused:
+            results.append(make_finding(refused.code, lang, file=name, **refused.params))
+            continue
+        repair = repair_bytes(raw, file=name, lang=lang, units=units)
         if write and repair.changed and repair.data is not None:
             write_atomic(item, repair.data)
             repair = replace(repair, written=True)
         results.append(repair)
     return results
+
+
+def _units(root: Path) -> dict[str, str]:
+    """Each indicator's unit, from the catalogue; nothing when it cannot be read (then `fix`
+    leaves percent signs for `check` to report, and `check` reports the catalogue)."""
+    from plan57.catalogue import load_catalogue
+    from plan57.errors import CatalogueError
+    from plan57.repository import CATALOGUE
+
+    try:
+        catalogue = load_catalogue(root / CATALOGUE)
+    except CatalogueError:
+        return {}
+    return {indicator.id: indicator.unit for indicator in catalogue.indicators}

@@ -19,7 +19,7 @@ from plan57 import formatting as fmt
 from plan57 import git
 from plan57.catalogue import load_catalogue
 from plan57.charts import chart
-from plan57.errors import GitError, Plan57Error
+from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
 from plan57.models import Catalogue, Indicator, Unit
@@ -129,9 +129,16 @@ def _mark_revised(
 def generation_time() -> datetime:
     """When the report was made: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return datetime.now(tz=UTC).replace(microsecond=0)
+    # The reproducible-builds specification: ASCII digits, seconds since 1970 (UTC).
+    if epoch.isascii() and epoch.isdigit() and int(epoch) <= _LAST_EPOCH:
         return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC).replace(microsecond=0)
+    raise UsageError("bad-source-date-epoch", value=epoch[:40], limit=_LAST_EPOCH)
+
+
+# 9999-12-31 23:59:59 UTC, the last second a date can hold.
+_LAST_EPOCH = 253_402_300_799
 
 
 def provenance(root: Path, period: Period, lang: Lang) -> Provenance:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from plan57.errors import UsageError
+from plan57.escaping import visible
 
 CATALOGUE = Path("data") / "targets.yaml"
 SUBMISSIONS = Path("data") / "submissions"
@@ -31,15 +36,7 @@ def relative(root: Path, path: Path) -> str:
         name = path.relative_to(root).as_posix()
     except ValueError:
         name = path.as_posix()
-    return name if name.isprintable() else "".join(_printable(ch) for ch in name)
-
-
-def _printable(ch: str) -> str:
-    if ch.isprintable():
-        return ch
-    if "\udc80" <= ch <= "\udcff":  # an undecodable byte, as os.fsdecode escapes it
-        return f"\\x{ord(ch) - 0xDC00:02x}"
-    return f"\\u{ord(ch):04x}"
+    return visible(name, spaces=False)
 
 
 def inside(root: Path, path: Path) -> Path:
@@ -77,9 +74,10 @@ def plan_number(start: Path | None = None) -> tuple[str, str] | None:
     """The plan's number and resolution ("283-KH/TU", "57-NQ/TW") from the catalogue's plan
     block, read quickly and without validating the rest (help must stay fast and never
     fail); None when unknown."""
-    path = find_root(start) / CATALOGUE
+    root = find_root(start)
+    path = root / CATALOGUE
     try:
-        if path.is_symlink() or not path.is_file():
+        if first_link(root, path) is not None or not path.is_file():
             return None
         with path.open("rb") as file:
             head = file.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace")
@@ -112,3 +110,112 @@ def _plan_pair(number: object, resolution: object) -> tuple[str, str] | None:
     if not all(isinstance(x, str) and x.strip() and x.isprintable() for x in (number, resolution)):
         return None
     return str(number).strip(), str(resolution).strip()
+
+
+# A submission is data/submissions/<reporter>/<period>.csv: a folder nested deeper than this
+# under data/submissions/ cannot hold one, and is reported rather than walked.
+MAX_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A path under data/ that is not read, and why, as a finding code and its parameters."""
+
+    path: Path
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Listing:
+    """The files found (never opened here), and the paths refused on the way."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def list_files(root: Path, starts: Iterable[Path]) -> Listing:
+    """Every file at or under `starts`, never through a link, walked without recursion.
+
+    The one walk of data/: `check`, `fix` and the gate use it. A link anywhere between the
+    repository and a path is refused, a folder deeper than `MAX_DEPTH` under data/submissions/
+    or one that cannot be listed is refused, and data/submissions/ itself must be a folder.
+    """
+    listing = Listing()
+    seen: set[Path] = set()
+    base = root / SUBMISSIONS
+    for start in starts:
+        link = first_link(root, start)
+        if link is not None:
+            _add(listing, seen, Refusal(link, "link-refused"))
+            continue
+        try:
+            mode = os.lstat(start).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            _add(listing, seen, Refusal(start, "unreadable", {"reason": exc.strerror}))
+            continue
+        if stat.S_ISDIR(mode):
+            _walk(start, _depth(base, start), listing, seen)
+        elif start == base:
+            _add(listing, seen, Refusal(start, "submissions-not-folder"))
+        elif start not in seen:
+            seen.add(start)
+            listing.files.append(start)
+    listing.files.sort()
+    listing.refused.sort(key=lambda refusal: refusal.path)
+    return listing
+
+
+def first_link(root: Path, path: Path) -> Path | None:
+    """The first symbolic link on the way from `root` down to `path` (itself included)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path if path.is_symlink() else None
+    here = root
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
+
+
+def _walk(start: Path, depth: int, listing: Listing, seen: set[Path]) -> None:
+    pending = [(start, depth)]
+    while pending:
+        folder, level = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as exc:
+            _add(listing, seen, Refusal(folder, "unreadable", {"reason": exc.strerror}))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                _add(listing, seen, Refusal(path, "link-refused"))
+            elif entry.is_dir(follow_symlinks=False):
+                if level + 1 > MAX_DEPTH:
+                    _add(listing, seen, Refusal(path, "too-deep", {"limit": MAX_DEPTH}))
+                else:
+                    pending.append((path, level + 1))
+            elif path not in seen:
+                seen.add(path)
+                listing.files.append(path)
+
+
+def _depth(base: Path, folder: Path) -> int:
+    """How deep `folder` is under data/submissions/ (negative above it, as for data/)."""
+    if folder == base or base in folder.parents:
+        return len(folder.relative_to(base).parts)
+    if folder in base.parents:
+        return -len(base.relative_to(folder).parts)
+    return 0
+
+
+def _add(listing: Listing, seen: set[Path], refusal: Refusal) -> None:
+    if refusal.path not in seen:
+        seen.add(refusal.path)
+        listing.refused.append(refusal)

@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 
 from plan57 import formatting as fmt
 from plan57.errors import UsageError
+from plan57.grammar import RATIO_SCALE  # as `check` verifies it
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.obligations import deadline, outstanding, reporting_period, reporting_periods
@@ -46,13 +47,6 @@ STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
 # the baseline year) the first later year with a figure (flagged `baseline-fallback`).
 BaselineSource = Literal["catalogue", "reported", "fallback"]
 
-# How a ratio's value relates to its numerator and denominator, by unit (as `check` verifies).
-RATIO_SCALE: dict[str, float] = {
-    "percent": 100.0,
-    "percent_grdp": 100.0,
-    "index": 1.0,
-    "per_10k": 10_000.0,
-}
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
 

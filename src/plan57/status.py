@@ -19,11 +19,13 @@ from typing import Literal
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
+from plan57.escaping import markdown
+from plan57.grammar import Refused
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.obligations import deadline, due_at, periods_ending, submitted
 from plan57.periods import Period, parse_period
-from plan57.repair import Refused, read_table
+from plan57.repair import read_table
 from plan57.repository import SUBMISSIONS
 
 # Đắk Lắk keeps Indochina Time all year: a deadline day ends at midnight there, not in UTC.
@@ -126,7 +128,7 @@ def build_status(
     # Only files in the working tree can hold a row that passes `check`: no other is read.
     candidates = [str(p) for p in periods_ending(period.end)]
     files_by = {
-        reporter: {p for p in candidates if _on_disk(root / _path(reporter, p))}
+        reporter: {p for p in candidates if _on_disk(root, root / _path(reporter, p))}
         for reporter in reporters
     }
     valid = _valid(root, catalogue, period, as_of, lang)
@@ -213,9 +215,11 @@ def _valid(
     return submitted(validation.observations, period.end)
 
 
-def _on_disk(path: Path) -> bool:
-    # A link is never followed: `check` refuses it, so it is not a submission either.
-    return path.is_file() and not path.is_symlink()
+def _on_disk(root: Path, path: Path) -> bool:
+    from plan57.repository import first_link
+
+    # A link anywhere on the way is never followed: `check` refuses it, so it is no submission.
+    return first_link(root, path) is None and path.is_file()
 
 
 def _path(reporter: str, period: str) -> str:
@@ -223,13 +227,22 @@ def _path(reporter: str, period: str) -> str:
 
 
 def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str, datetime | None]]:
+    from plan57.files import Unreadable, read_regular
+    from plan57.repository import first_link
+    from plan57.submissions import MAX_BYTES
+
     found: dict[str, dict[str, datetime | None]] = {}
     for reporter, periods in files_by.items():
         for period in sorted(periods):
             path = root / _path(reporter, period)
-            if _on_disk(path):
-                rows = dict.fromkeys(submitted_indicators(path.read_bytes()))
-                found.setdefault(reporter, {}).update(rows)
+            # What `check` refuses (a link on the way, a FIFO, a file too large) is no submission.
+            if first_link(root, path) is not None:
+                continue
+            try:
+                raw = read_regular(path, MAX_BYTES)
+            except Unreadable:
+                continue
+            found.setdefault(reporter, {}).update(dict.fromkeys(submitted_indicators(raw)))
     return found
 
 
@@ -245,7 +258,11 @@ def _from_history(
             for period in sorted(periods):
                 changes = [
                     change
-                    for change in reversed(path_history(root, _path(reporter, period)))
+                    # Not following renames: a row's time is when it first appeared at this
+                    # path, so a Q3 file renamed to Q4 after the deadline is late, not backdated.
+                    for change in reversed(
+                        path_history(root, _path(reporter, period), follow=False)
+                    )
                     if _day(change.commit.date) <= as_of
                 ]
                 first: dict[str, datetime] = {}
@@ -328,7 +345,7 @@ def render_markdown(report: StatusReport, catalogue: Catalogue, lang: Lang) -> s
     out.append("| --- | ---: | ---: | --- | --- | ---: |")
     rows = table_rows(report, lang)
     for index, row in enumerate(rows):
-        cells = [_md(cell) for cell in row]
+        cells = [markdown(cell) for cell in row]
         if index == len(rows) - 1:
             cells = [f"**{cell}**" if cell else cell for cell in cells]
         out.append("| " + " | ".join(cells) + " |")
@@ -341,7 +358,3 @@ def _late_cell(late: list[str] | None, lang: Lang) -> str:
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f}%"
-
-
-def _md(cell: str) -> str:
-    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

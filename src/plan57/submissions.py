@@ -20,12 +20,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan57.findings import Finding, make_finding
+from plan57.files import Unreadable, read_regular
+from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
+from plan57.grammar import Refused, legacy_encoding, looks_utf16
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
-from plan57.repository import SUBMISSIONS, relative
+from plan57.repository import SUBMISSIONS, Listing, list_files, relative
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,16 +41,13 @@ COLUMNS = ("file", "line", *CELLS)
 _FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
 # Spreadsheets people save where a CSV belongs; `plan57 import` turns a workbook into one.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-# windows-1258 writes most tone marks as combining bytes right after their vowel, and has Đ/đ;
-# in windows-1252 the same bytes are Ì Ò Þ ì ò (after consonants, as in "Hòa") and Ð ð (rare).
-_CP1258_MARKS = re.compile(
-    rb"[AEIOUYaeiouy\xc2\xc3\xca\xd4\xd5\xdd\xe2\xe3\xea\xf4\xf5\xfd][\xcc\xd2\xde\xec\xf2]|[\xd0\xf0]"
-)
-
 # A submission has one row per indicator it owes (55 at most today), notes may span lines: a
 # file longer than this is the wrong file, and is refused whole rather than making a finding
 # per row (a million-row paste would otherwise make a million findings).
 MAX_LINES = 1_000
+# Bytes a submission may have: 55 rows with long notes fit many times over. A larger file is
+# refused from its size alone, before a byte of it is read.
+MAX_BYTES = 16_000_000
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -91,45 +90,22 @@ class Submissions:
         return rows
 
 
-def submission_paths(root: Path) -> tuple[list[Path], list[Path]]:
-    """Every file under data/submissions/, sorted, and the links found there (never followed)."""
-    base = root / SUBMISSIONS
-    files: list[Path] = []
-    links: list[Path] = []
-    if base.is_symlink():
-        return [], [base]
-    for folder, dirs, names in os.walk(base, followlinks=False):
-        here = Path(folder)
-        for name in list(dirs):
-            if (here / name).is_symlink():
-                links.append(here / name)
-                dirs.remove(name)
-        for name in names:
-            path = here / name
-            (links if path.is_symlink() else files).append(path)
-    return sorted(files), sorted(links)
+def submission_paths(root: Path) -> Listing:
+    """Every file under data/submissions/, sorted, and the paths refused there (never followed)."""
+    return list_files(root, [root / SUBMISSIONS])
 
 
 def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The files the user named, folders expanded; nothing outside the repository.
+    """The paths the user named, folders expanded; nothing outside the repository.
 
-    The catalogue may be among them (CI passes every changed file): `check_repository` takes
-    it as asking for the catalogue's own findings.
+    Refused paths (links, folders too deep) are kept, so that their findings are reported. The
+    catalogue may be among them (CI passes every changed file): `check_repository` takes it as
+    asking for the catalogue's own findings.
     """
     from plan57.repository import inside
 
-    chosen: list[Path] = []
-    for path in given:
-        absolute = inside(root, path)
-        if absolute.is_dir() and not absolute.is_symlink():
-            for folder, dirs, names in os.walk(absolute, followlinks=False):
-                here = Path(folder)
-                dirs[:] = sorted(dirs)
-                chosen += [here / name for name in sorted(names)]
-                chosen += [here / name for name in dirs if (here / name).is_symlink()]
-        else:
-            chosen.append(absolute)
-    return sorted(set(chosen))
+    listing = list_files(root, [inside(root, path) for path in given])
+    return sorted({*listing.files, *(refusal.path for refusal in listing.refused)})
 
 
 def read_submissions(
@@ -140,14 +116,11 @@ def read_submissions(
     progress: Progress = silent,
 ) -> Submissions:
     """Read the submissions under `root` (or just `paths`) into columns of text cells."""
-    if paths is None:
-        files, links = submission_paths(root)
-    else:
-        files = sorted(p for p in paths if not p.is_symlink())
-        links = sorted(p for p in paths if p.is_symlink())
+    listing = list_files(root, [root / SUBMISSIONS] if paths is None else paths)
     reader = _Reader(root, lang)
-    for link in links:
-        reader.findings.append(make_finding("link-refused", lang, file=relative(root, link)))
+    for refusal in listing.refused:
+        reader.finding(refusal.code, relative(root, refusal.path), **refusal.params)
+    files = listing.files
     prefix = str(root) + os.sep
     for done, path in enumerate(files):
         progress(done, len(files), str(path).removeprefix(prefix))
@@ -180,9 +153,9 @@ class _Reader:
         if described is None:
             return
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.finding("empty-file", name, reason=exc.strerror)
+            raw = read_regular(path, MAX_BYTES)
+        except Unreadable as refused:
+            self.finding(refused.code, name, **refused.params)
             return
         text = self._decode(raw, name)
         if text is None:
@@ -209,7 +182,7 @@ class _Reader:
         return SubmissionFile(name, reporter, parse_period(period_text), period_text)
 
     def _decode(self, raw: bytes, name: str) -> str | None:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        if looks_utf16(raw):
             self.finding("encoding", name, line=1, encoding="UTF-16")
             return None
         if b"\x00" in raw:
@@ -225,7 +198,7 @@ class _Reader:
                 # Valid UTF-8 up to a character cut in half: an interrupted copy or upload.
                 self.finding("truncated", name, line=line)
             else:
-                self.finding("encoding", name, line=line, encoding=_guess_encoding(raw))
+                self.finding("encoding", name, line=line, encoding=_legacy_name(raw))
             return None
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
@@ -341,18 +314,27 @@ class _Reader:
         positions: dict[str, int] = {}
         problems = False
         allowed = ", ".join((*CELLS, *HELPER_COLUMNS))
+        # A header of a million columns: findings past the cap are only counted, never built.
+        counts = {"duplicate-column": 0, "unknown-column": 0}
         for at, column in enumerate(header):
             if column in positions:
-                quoted = shown_cell(column)
-                self.finding("duplicate-column", name, line=1, column=quoted, name=quoted)
                 problems = True
+                counts["duplicate-column"] += 1
+                if counts["duplicate-column"] <= PER_CODE:
+                    quoted = shown_cell(column)
+                    self.finding("duplicate-column", name, line=1, column=quoted, name=quoted)
             elif column in CELLS:
                 positions[column] = at
             elif column and column not in HELPER_COLUMNS:
-                quoted = shown_cell(column)
-                self.finding(
-                    "unknown-column", name, line=1, column=quoted, name=quoted, allowed=allowed
-                )
+                counts["unknown-column"] += 1
+                if counts["unknown-column"] <= PER_CODE:
+                    quoted = shown_cell(column)
+                    self.finding(
+                        "unknown-column", name, line=1, column=quoted, name=quoted, allowed=allowed
+                    )
+        for code, count in counts.items():
+            if count > PER_CODE:
+                self.finding("too-many-findings", name, count=count - PER_CODE, of=code)
         for column in REQUIRED:
             if column not in positions:
                 self.finding("missing-column", name, line=1, column=column, name=column)
@@ -382,13 +364,14 @@ def _under(path: str, prefix: str) -> str:
     return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
-def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without a byte-order mark: ASCII text with a NUL beside nearly every byte."""
-    sample = raw[:200]
-    return (len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4) or (
-        len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4
-    )
+def _legacy_name(raw: bytes) -> str:
+    """The legacy encoding a file that is not UTF-8 was saved in, as `fix` would read it.
 
-
-def _guess_encoding(raw: bytes) -> str:
-    return "windows-1258" if _CP1258_MARKS.search(raw) else "windows-1252"
+    A byte-order mark followed by legacy bytes (a UTF-8 file edited by an old editor) is
+    judged by the bytes after the mark; where the signs conflict, windows-1252 is named, the
+    hint (`plan57 fix`, or Save As → CSV UTF-8) being the same.
+    """
+    try:
+        return legacy_encoding(raw.removeprefix(codecs.BOM_UTF8))
+    except Refused:
+        return "windows-1252"

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
+from plan57.grammar import AMBIGUOUS, MAX_VALUE, NO, NUMBER, RATIO_SCALE, YES
 from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue
 from plan57.periods import Period
 from plan57.progress import Progress, silent
-from plan57.repository import CATALOGUE, relative
-from plan57.submissions import SubmissionFile, Submissions, read_submissions, submission_paths
+from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.submissions import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,14 +37,6 @@ if TYPE_CHECKING:
     Codes = npt.NDArray[np.intp]
     Objects = npt.NDArray[np.object_]
 
-# ASCII digits only: `\d` also matches full-width and other scripts' digits ("１２", "٣").
-NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
-# Thousands separators or a decimal comma: "1,500", "1.500,5", "6,5". Never guessed.
-AMBIGUOUS = r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?|[+-]?[0-9]+,[0-9]+"
-YES = frozenset({"yes", "có", "co"})
-NO = frozenset({"no", "không", "khong"})
-# How a ratio's value relates to numerator/denominator, by unit.
-RATIO_SCALE = {"percent": 100.0, "percent_grdp": 100.0, "index": 1.0, "per_10k": 10_000.0}
 # A value this many times above or below the reporter's recent median deserves a second look.
 JUMP_FACTOR = 3.0
 JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
@@ -96,8 +89,7 @@ def check_repository(
     only_files = None
     files = None
     if paths is not None:
-        everything, links = submission_paths(root)
-        files = sorted({*everything, *links, *paths})
+        files = sorted({root / SUBMISSIONS, *paths})
         only_files = {relative(root, path) for path in paths}
         # The catalogue's warnings are the secretariat's: a submission's pull request cannot act
         # on them, so they come with a full check, or when the catalogue itself is checked.
@@ -115,7 +107,7 @@ def check_repository(
     )
     if not gate_findings:
         return validation
-    report = CheckReport.from_findings([*validation.report.problems, *gate_findings])
+    report = CheckReport.from_findings([*validation.report.problems, *gate_findings], lang)
     return replace(validation, report=report)
 
 
@@ -142,7 +134,7 @@ def validate(
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
-    return Validation(CheckReport.from_findings(findings), rules.observations)
+    return Validation(CheckReport.from_findings(findings, lang), rules.observations)
 
 
 def _check_files(
@@ -192,6 +184,10 @@ def _check_files(
         if not problems:
             good[file.path] = file
     return good, findings
+
+
+# Control characters other than the tab and line ends a quoted cell may hold.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _number_text(value: float) -> str:
@@ -352,6 +348,7 @@ class _RowRules:
         # NaN stands for a missing number and is compared and divided freely below.
         with np.errstate(all="ignore"):
             self._indicators()
+            self._control_characters()
             self._periods()
             value = self._parse_numbers()
             self._yes_no()
@@ -391,6 +388,17 @@ class _RowRules:
                 reporter=self._value("reporter", at),
                 reporters=", ".join(sorted(ids[indicator])) or "—",
             )
+
+    def _control_characters(self) -> None:
+        """Free text with a control character: it would rewrite a terminal or a log.
+
+        The value stays usable (the row is not failed); the other columns refuse such cells
+        through their own rules (not a number, unknown indicator).
+        """
+        for column in ("note", "source"):
+            bad = self._per_value(column, lambda cell: bool(_CONTROL.search(cell)), "bool")
+            if bad.any():
+                self._emit(bad, "control-character", column, {"value": f"@{column}"})
 
     def _flag_one(self, at: int, code: str, column: str | None, **params: Any) -> None:
         self.failed[at] = True
@@ -470,7 +478,7 @@ class _RowRules:
         """The cells of `column` as numbers; flags text that is not a plain decimal number."""
         import numpy as np
 
-        number, ambiguous_number = re.compile(NUMBER), re.compile(AMBIGUOUS)
+        number, ambiguous_number = NUMBER, AMBIGUOUS
         present = ~self._empty(column) & ~skip
         plain = self._per_value(column, lambda cell: bool(number.fullmatch(cell)), "bool")
         ambiguous = (
@@ -484,7 +492,10 @@ class _RowRules:
         parsed = self._per_value(
             column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
         )
-        result: Floats = np.where(skip, np.nan, parsed)
+        # Finite and bounded, or a report's chart would overflow scaling it.
+        too_large = present & plain & ~(np.abs(parsed) <= MAX_VALUE)
+        self._flag(too_large, "value-too-large", column, value=f"@{column}", limit="10¹²")
+        result: Floats = np.where(skip | too_large, np.nan, parsed)
         return result
 
     def _yes_no(self) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
 from plan57.forms import FormRow, form_rows
+from plan57.grammar import NO, NUMBER, PERCENT_UNITS, YES, convert_number
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
@@ -55,7 +56,6 @@ INPUT_COLUMNS = ("value", "numerator", "denominator", "note", "source")
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
 # The canonical submission `import` writes: the contract's columns, helpers left out.
 SUBMISSION_COLUMNS = ("indicator", "value", "numerator", "denominator", "note", "source")
-PERCENT_UNITS = ("percent", "percent_grdp")
 # Excel refuses a file whose input-message title is longer than this (a repair prompt).
 _TITLE_LIMIT = 32
 _PROMPT_LIMIT = 255
@@ -257,23 +257,17 @@ def read_cell_text(cell: str, unit: str, *, column: str = "value") -> Reading:
     writes, `check` reads the same way. A percent sign is dropped on a percent indicator's
     value only.
     """
-    import re
-
-    # fix's reading of separators; the shared number grammar takes its place when it lands.
-    from plan57.repair import _classify as classify_number
-    from plan57.validate import NO, NUMBER, YES
-
     cleaned = unicodedata.normalize("NFC", cell).replace("\u00a0", " ").strip()
     if column == "value" and unit == "yes_no":
         known = cleaned.lower() in YES | NO
         return Reading(cleaned) if known else Reading(None, "import-not-yes-no")
-    if column == "value" and unit in PERCENT_UNITS and cleaned.endswith("%"):
-        cleaned = cleaned[:-1].rstrip()
-    reading = classify_number(cleaned)
-    if reading.ambiguous or reading.three_decimals:
-        return Reading(None, "import-ambiguous", reading.readings)
-    if re.fullmatch(NUMBER, reading.canonical):
-        return Reading(reading.canonical)
+    # A percent sign is the value's unit; on a numerator or denominator it is a mistake.
+    number = convert_number(cleaned, unit if column == "value" else None)
+    # "1.234" typed as text in a Vietnamese workbook may well mean 1234: asked, never guessed.
+    if number.ambiguous or number.three_decimals:
+        return Reading(None, "import-ambiguous", number.readings)
+    if NUMBER.fullmatch(number.canonical):
+        return Reading(number.canonical)
     return Reading(None, "import-not-a-number")
 
 

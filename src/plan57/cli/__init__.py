@@ -28,6 +28,8 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
     _utf8_output()
+    _guard_output()
+    _usable_width()
     app(prog_name="plan57")
 
 
@@ -41,6 +43,26 @@ def _utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
             stream.reconfigure(encoding="utf-8")
+
+
+def _usable_width() -> None:
+    """An unusable COLUMNS (0 makes rich, and so Typer's help, print nothing) is dropped for
+    the whole process, so every console falls back to its default width."""
+    import os
+
+    from plan57.cli._output import unusable_columns
+
+    if unusable_columns():
+        del os.environ["COLUMNS"]
+
+
+def _guard_output() -> None:
+    import sys
+
+    from plan57.cli._app import GuardedStream
+
+    if sys.stdout is not None:
+        sys.stdout = GuardedStream(sys.stdout)
 
 
 def _terminate(signum: int, frame: object) -> None:

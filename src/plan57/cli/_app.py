@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import functools
 import os
 import sys
@@ -102,18 +103,27 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                if sys.stdout is None:  # started with standard output closed (`>&-`)
+                    raise _output_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+                result = super().invoke(ctx)
+            except typer.Exit:
+                _flush_stdout()
+                raise
+            _flush_stdout()
+            return result
         except Plan57Error as error:
             if state.debug:
                 raise
+            if error.code == "output-failed":
+                _abandon_stdout()
             _report(render_error(error, _lang()), error_hint(error, _lang()))
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (`plan57 check | head`): stop quietly, as other tools do.
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
+            _abandon_stdout()
             raise typer.Exit(0) from None
         except Exception as error:
             if state.debug or _is_cli_control(error):
@@ -150,6 +160,53 @@ def _examples(commands: list[str]) -> str:
     return "Ví dụ / examples:\n\n" + "\n\n".join(lines) if lines else ""
 
 
+class GuardedStream:
+    """Standard output whose write failures (a full disk, a closed stream) stop the run with
+    a message (exit 2) instead of an internal error; a reader that went away stays quiet."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            written: int = self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _output_failed(exc) from exc
+        return written
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _output_failed(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _output_failed(exc: Exception) -> Plan57Error:
+    from plan57.errors import OutputError
+
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return OutputError("output-failed", reason=reason)
+
+
+def _flush_stdout() -> None:
+    """Everything written reaches standard output before the exit status is decided."""
+    if isinstance(sys.stdout, GuardedStream):
+        sys.stdout.flush()
+
+
+def _abandon_stdout() -> None:
+    """What could not be written is dropped, so that Python's own flush at exit stays quiet."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the failed stream
+
+
 def _is_cli_control(error: Exception) -> bool:
     """Exit, Abort and usage errors belong to Typer (and click), which handles them itself."""
     return type(error).__module__.split(".")[0] in ("typer", "click")
@@ -160,8 +217,10 @@ def _lang() -> Lang:
 
 
 def _report(message: str, hint: str) -> None:
+    from plan57.escaping import terminal
+
     label = text("label.error", _lang())
-    sys.stderr.write(f"plan57: {label}: {message}\n  → {hint}\n")
+    sys.stderr.write(terminal(f"plan57: {label}: {message}\n  → {hint}\n"))
 
 
 class _Typer(typer.Typer):

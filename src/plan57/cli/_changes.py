@@ -11,6 +11,7 @@ import functools
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from plan57.escaping import markdown
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -84,11 +85,6 @@ def summary(revision: Revision, lang: Lang, *, whole: bool) -> list[str]:
     return [line(change, lang) for change in revision.changes]
 
 
-def _cell(value: str) -> str:
-    """Text made safe for one Markdown table cell."""
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
-
-
 # --- diff ----------------------------------------------------------------------------------
 
 
@@ -126,7 +122,7 @@ def print_diff(report: DiffReport, lang: Lang, out: Console) -> None:
 
 
 def diff_markdown(report: DiffReport, lang: Lang) -> str:
-    lines = [f"### {diff_title(report, lang)}", ""]
+    lines = [f"### {markdown(diff_title(report, lang))}", ""]
     if not report.changes:
         lines.append(text("label.diff-none", lang))
         return "\n".join(lines) + "\n"
@@ -136,13 +132,13 @@ def diff_markdown(report: DiffReport, lang: Lang) -> str:
     lines.append("|" + "---|" * len(header))
     for change in report.changes:
         cells = [
-            where(change, lang),
-            f"`{change.field}`",
-            show(change.old, lang),
-            show(change.new, lang),
-            f"**{kind(change, lang)}**",
+            markdown(where(change, lang)),
+            f"`{markdown(change.field)}`",
+            markdown(show(change.old, lang), newline="<br>"),
+            markdown(show(change.new, lang), newline="<br>"),
+            f"**{markdown(kind(change, lang))}**",
         ]
-        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        lines.append("| " + " | ".join(cells) + " |")
     lines += ["", text("label.diff-count", lang, count=len(report.changes))]
     return "\n".join(lines) + "\n"
 
@@ -243,16 +239,17 @@ def _width(value: str) -> int:
 
 
 def history_markdown(report: HistoryReport, lang: Lang) -> str:
-    lines = [f"### {history_title(report, lang)}", ""]
+    lines = [f"### {markdown(history_title(report, lang))}", ""]
     if not report.revisions:
         lines.append(text("label.history-none", lang))
     for revision in report.revisions:
-        subject = revision.message.split("\n", 1)[0]
-        lines.append(
-            f"#### `{revision.commit[:10]}` · {revision.date[:10]} · {revision.author} · {subject}"
-        )
+        subject = markdown(revision.message.split("\n", 1)[0])
+        author = markdown(revision.author)
+        date = markdown(revision.date[:10])
+        lines.append(f"#### `{revision.commit[:10]}` · {date} · {author} · {subject}")
         lines.append("")
-        lines += [f"- {item}" for item in summary(revision, lang, whole=report.indicator is None)]
+        items = summary(revision, lang, whole=report.indicator is None)
+        lines += [f"- {markdown(item)}" for item in items]
         lines.append("")
-    lines += [f"> {note}" for note in skipped_notes(report, lang)]
+    lines += [f"> {markdown(note)}" for note in skipped_notes(report, lang)]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from plan57.cli._app import quiet, verbose
+from plan57.cli._output import tell
 from plan57.messages import Lang, text
 from plan57.progress import Progress, silent
 
@@ -98,7 +99,7 @@ class _Bar:
 
             self.live.console.print(escape(line), highlight=False)
         else:
-            sys.stderr.write(line + "\n")
+            tell(line)
 
     def close(self) -> None:
         if self.live is not None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
-from plan57.cli._output import console
+from plan57.cli._output import console, emit
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def show_catalogue(
     elif indicator is not None:
         _one(catalogue, _find(catalogue, indicator, language), shape, language)
     elif shape is CatalogueFormat.json:
-        typer.echo(catalogue.model_dump_json(indent=2, by_alias=True))
+        emit(catalogue.model_dump_json(indent=2, by_alias=True))
     else:
         _table(catalogue, language)
 
@@ -93,7 +93,7 @@ def _cut(name: str, width: int) -> str:
 
 def _one(catalogue: Catalogue, ind: Indicator, shape: CatalogueFormat, lang: Lang) -> None:
     if shape is CatalogueFormat.json:
-        typer.echo(ind.model_dump_json(indent=2))
+        emit(ind.model_dump_json(indent=2))
         return
     from rich.markup import escape
 
@@ -135,7 +135,7 @@ def _registry(catalogue: Catalogue, shape: CatalogueFormat, lang: Lang) -> None:
         import json
 
         entries = [entry.model_dump(mode="json") for entry in catalogue.registry]
-        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        emit(json.dumps(entries, indent=2, ensure_ascii=False))
         return
     from rich.markup import escape
     from rich.table import Table

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
-from plan57.cli._output import console, github_escape, parse_as_of
+from plan57.cli._output import console, emit, github_escape, parse_as_of
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -65,17 +65,17 @@ def check(
             progress=progress,
         ).report
     if shape is CheckFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif shape is CheckFormat.github:
         _print_github(report, language)
     elif shape is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
-        typer.echo(code_quality_json(report))
+        emit(code_quality_json(report))
     elif shape is CheckFormat.md:
         from plan57.ci import markdown
 
-        typer.echo(markdown(report, language), nl=False)
+        emit(markdown(report, language), nl=False)
     else:
         _print_human(report, language)
     raise typer.Exit(0 if report.ok else 1)
@@ -90,7 +90,7 @@ def _print_github(report: CheckReport, lang: Lang) -> None:
         properties.append(f"title={github_escape(title, property_value=True)}")
         more = text("label.explain-more", lang, code=problem.code)
         message = github_escape(f"{problem.message} → {problem.hint} {more}")
-        typer.echo(f"::{problem.severity} {','.join(properties)}::{message}")
+        emit(f"::{problem.severity} {','.join(properties)}::{message}")
 
 
 def _print_human(report: CheckReport, lang: Lang) -> None:
@@ -105,7 +105,7 @@ def _print_human(report: CheckReport, lang: Lang) -> None:
         lines.append(f"  {location}{label} {problem.code} {problem.message}")
         lines.append(f"    → {problem.hint} {text('label.explain-more', lang, code=problem.code)}")
     lines += ["", _summary(report, lang)]
-    typer.echo("\n".join(lines))
+    emit("\n".join(lines))
 
 
 def _print_rich(report: CheckReport, lang: Lang) -> None:

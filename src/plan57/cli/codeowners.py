@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
 
@@ -36,8 +37,8 @@ def codeowners(
     path, changed = write_codeowners(root, catalogue, target, write=not check_only)
     shown = relative(root.resolve(), path.parent.resolve() / path.name)
     if not changed:
-        typer.echo(text("label.codeowners-unchanged", language, path=shown))
+        emit(text("label.codeowners-unchanged", language, path=shown))
         return
     key = "label.codeowners-would" if check_only else "label.codeowners-written"
-    typer.echo(text(key, language, path=shown))
+    emit(text(key, language, path=shown))
     raise typer.Exit(1 if check_only else 0)

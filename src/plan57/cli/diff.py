@@ -33,16 +33,16 @@ def diff(
 ) -> None:
     """So sánh danh mục giữa hai phiên bản / semantic diff of the catalogue between revisions."""
     from plan57.cli import _changes
-    from plan57.cli._output import console
+    from plan57.cli._output import console, emit
     from plan57.revisions import diff as catalogue_diff
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(DiffFormat, output_format)
     report = catalogue_diff(root_of(ctx), rev_a, rev_b)
     if shape is DiffFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif shape is DiffFormat.md:
-        typer.echo(_changes.diff_markdown(report, language), nl=False)
+        emit(_changes.diff_markdown(report, language), nl=False)
     else:
         _changes.print_diff(report, language, console())
     raise typer.Exit(1 if exit_code and report.changes else 0)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option
+from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -36,15 +37,15 @@ def explain(
     if code is None:
         everything = explain_all(language)
         if shape is ExplainFormat.json:
-            typer.echo(everything.model_dump_json(indent=2))
+            emit(everything.model_dump_json(indent=2))
         else:
-            typer.echo(_listing(everything, language))
+            emit(_listing(everything, language))
         return
     one = explain(code, language)
     if shape is ExplainFormat.json:
-        typer.echo(Explanations(lang=language, codes=[one]).model_dump_json(indent=2))
+        emit(Explanations(lang=language, codes=[one]).model_dump_json(indent=2))
     else:
-        typer.echo(_details(one, language))
+        emit(_details(one, language))
 
 
 def _details(item: Explanation, lang: Lang) -> str:

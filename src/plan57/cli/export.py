@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, root_of
-from plan57.cli._output import parse_as_of
+from plan57.cli._output import parse_as_of, tell
 from plan57.cli.score import AS_OF_HELP
 from plan57.messages import Lang, text
 
@@ -56,4 +55,4 @@ def export(
         period=period,
         formats=formats,  # type: ignore[arg-type]
     )
-    sys.stderr.write(text("export.written", language, files=len(written), path=str(out)) + "\n")
+    tell(text("export.written", language, files=len(written), path=str(out)))

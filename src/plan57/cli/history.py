@@ -31,7 +31,7 @@ def history(
 ) -> None:
     """Lịch sử sửa đổi danh mục chỉ tiêu / the revisions of the targets, newest first."""
     from plan57.cli import _changes
-    from plan57.cli._output import console, parse_as_of
+    from plan57.cli._output import console, emit, parse_as_of
     from plan57.cli._progress import progress_bar
     from plan57.revisions import history as catalogue_history
 
@@ -42,13 +42,13 @@ def history(
     with progress_bar(label, language, for_people=shape is HistoryFormat.human) as progress:
         report = catalogue_history(root_of(ctx), indicator, since=start, progress=progress)
     if shape is HistoryFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif shape is HistoryFormat.md:
-        typer.echo(_changes.history_markdown(report, language), nl=False)
+        emit(_changes.history_markdown(report, language), nl=False)
     elif _terminal():
         _changes.print_history(report, language, console())
     else:
-        typer.echo(_changes.history_text(report, language), nl=False)
+        emit(_changes.history_text(report, language), nl=False)
 
 
 def _terminal() -> bool:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
-from plan57.cli._output import parse_as_of
+from plan57.cli._output import emit, parse_as_of, tell
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
 from plan57.messages import Lang, text
 
@@ -63,11 +62,11 @@ def report(
         targets_at=targets_at,
     )
     if out is None:
-        typer.echo(document, nl=False)
+        emit(document, nl=False)
         return
     write_atomic(out, document.encode("utf-8"))
     if not quiet():
-        sys.stderr.write(text("report.written", language, path=str(out)) + "\n")
+        tell(text("report.written", language, path=str(out)))
 
 
 def _format_of(out: Path | None) -> ReportFormat:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
-from plan57.cli._output import console, parse_as_of
+from plan57.cli._output import console, emit, parse_as_of
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
@@ -74,9 +74,9 @@ def score(
     )
     report = scored.report
     if shape is ScoreFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
     elif shape is ScoreFormat.csv:
-        typer.echo(to_csv(report), nl=False)
+        emit(to_csv(report), nl=False, keep="\n\t\r\ufeff")
     else:
         _print_table(report, language)
 

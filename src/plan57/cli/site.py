@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
-from plan57.cli._output import parse_as_of
+from plan57.cli._output import parse_as_of, tell
 from plan57.cli.score import AS_OF_HELP
 from plan57.messages import Lang, text
 
@@ -38,7 +37,7 @@ def site(
 
     language: Lang = lang  # type: ignore[assignment]
     result = build_site(root_of(ctx), out, as_of=parse_as_of(as_of), period=period)
-    sys.stderr.write(
+    tell(
         text(
             "site.written",
             language,
@@ -47,5 +46,4 @@ def site(
             files=result.files,
             path=str(out),
         )
-        + "\n"
     )

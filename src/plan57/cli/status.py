@@ -7,7 +7,7 @@ import enum
 import typer
 
 from plan57.cli._app import HUMAN, app, chosen, format_option, lang_option, root_of
-from plan57.cli._output import console, parse_as_of
+from plan57.cli._output import console, emit, parse_as_of
 from plan57.messages import Lang, text
 
 
@@ -47,10 +47,10 @@ def status(
     catalogue = load_catalogue(root / CATALOGUE)
     report = build_status(root, catalogue, wanted, as_of=date, lang=language)
     if shape is StatusFormat.json:
-        typer.echo(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2))
         return
     if shape is StatusFormat.md:
-        typer.echo(render_markdown(report, catalogue, language), nl=False)
+        emit(render_markdown(report, catalogue, language), nl=False)
         return
     from rich.markup import escape
     from rich.table import Table

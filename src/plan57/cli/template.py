@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
 
@@ -83,5 +84,5 @@ def template(
         reporter=form.reporter,
         period=str(form.period),
     )
-    typer.echo(message)
-    typer.echo(next_step)
+    emit(message)
+    emit(next_step)

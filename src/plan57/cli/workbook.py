@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, lang_option, root_of
+from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
 
@@ -82,5 +83,5 @@ def import_(
     lines.append(text("label.import-summary", language, written=len(written), failed=failed))
     if written:
         lines.append(text("label.import-next", language, paths=" ".join(written)))
-    typer.echo("\n".join(lines))
+    emit("\n".join(lines))
     raise typer.Exit(1 if failed else 0)

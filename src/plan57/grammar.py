@@ -1,0 +1,299 @@
+"""The submission contract's grammar: how a file's bytes become text and a cell's text a value.
+
+One module owns it so that the commands agree. `check` accepts exactly the numbers `NUMBER`
+reads and names a legacy encoding with `legacy_encoding`; `fix` reads files with `decode` and
+converts only what `convert_number` finds certain, so that whatever it writes `check` accepts;
+`status` reads files with the same sniffer; Excel's import (`read_cell`) reads one cell the way
+`check` reads it after `fix`. The bounds of every number (submissions and catalogue) are here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# --- bounds ------------------------------------------------------------------------------------
+
+# Every number plan57 reads (a value, a numerator, a baseline, a target) is finite and at most
+# this large in magnitude: a trillion is far above any count the plan sets (its largest are
+# thousands of enterprises), and far below where a float loses whole units or a chart's
+# scale overflows.
+MAX_VALUE = 1e12
+# Years the plan (2025-2045) and its baseline (2024) can name, in periods and the catalogue.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+# Settings of the catalogue.
+MAX_DEADLINE_DAYS = 366
+MAX_STALE_MONTHS = 240
+
+# --- encodings and delimiters ------------------------------------------------------------------
+
+Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "windows-1258", "windows-1252"]
+ENCODING_NAMES: dict[str, str] = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "windows-1258": "windows-1258",
+    "windows-1252": "windows-1252",
+}
+# The delimiter of the contract, then those Excel writes where the list separator differs.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+
+# windows-1258 and windows-1252 differ only in a few bytes: five combining tone marks and the
+# letters ă đ ơ ư (and ₫) in 1258 are Latin-1 letters in 1252.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VIET_LETTERS = frozenset("ăĂđĐơƠưƯ₫")
+_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+
+
+class Refused(Exception):
+    """Text that cannot be read safely; carries the reason as a finding code."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def looks_utf16(raw: bytes) -> bool:
+    """UTF-16, with a byte-order mark or without: ASCII text with a NUL beside nearly every byte."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = raw[:200]
+    return len(sample) >= 4 and (
+        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    )
+
+
+def detect_encoding(raw: bytes) -> Encoding:
+    """The encoding `raw` was most likely saved in; `Refused` when it cannot be told safely."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if raw.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if b"\x00" in raw:
+        raise Refused("nul-byte")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return legacy_encoding(raw)
+    return "utf-8"
+
+
+def legacy_encoding(raw: bytes) -> Encoding:
+    """windows-1258 (Vietnamese Excel) or windows-1252 (Western Excel), judged by the text.
+
+    Text that reads the same in both has nothing Vietnamese in it: windows-1252. A tone mark
+    after a vowel, or ă đ ơ ư, is Vietnamese: windows-1258. Signs of both: `Refused`.
+    """
+    vietnamese = _try_decode(raw, "cp1258")
+    western = _try_decode(raw, "cp1252")
+    if vietnamese is None:
+        if western is None:
+            raise Refused("fix-unknown-encoding")
+        return "windows-1252"
+    if western is None:
+        return "windows-1258"
+    plausible = implausible = 0
+    for index, (ours, theirs) in enumerate(zip(vietnamese, western, strict=True)):
+        if ours == theirs:
+            continue
+        if ours in _TONE_MARKS:
+            # Vietnamese Excel writes a tone mark as a combining character right after its vowel.
+            if index and vietnamese[index - 1] in _VOWELS:
+                plausible += 1
+            else:
+                implausible += 1
+        elif ours in _VIET_LETTERS:
+            plausible += 1
+    if plausible == 0:
+        return "windows-1252"
+    if implausible == 0:
+        return "windows-1258"
+    raise Refused("fix-unknown-encoding")
+
+
+def _try_decode(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(raw: bytes) -> tuple[str, Encoding]:
+    """The text of `raw` without any byte-order mark, and the encoding it was read in."""
+    encoding = detect_encoding(raw)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        decoded = _try_decode(raw[2:], encoding)
+        if decoded is None:
+            raise Refused("fix-unknown-encoding")
+        if "\x00" in decoded:
+            raise Refused("nul-byte")
+        return decoded, encoding
+    codec = {"windows-1258": "cp1258", "windows-1252": "cp1252"}.get(encoding, encoding)
+    decoded = _try_decode(raw, codec)
+    if decoded is None:  # a UTF-8 byte-order mark, then bytes that are not UTF-8
+        raise Refused("fix-unknown-encoding")
+    return decoded, encoding
+
+
+# --- numbers and answers -----------------------------------------------------------------------
+
+# What `check` accepts: ASCII digits only (`\d` also matches full-width and other scripts'
+# digits, "１２", "٣"), a decimal point, no thousands separators, no exponent.
+NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+# Thousands separators or a decimal comma: "1,500", "1.500,5", "6,5". `check` never guesses.
+AMBIGUOUS = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?|[+-]?[0-9]+,[0-9]+")
+YES = frozenset({"yes", "có", "co"})
+NO = frozenset({"no", "không", "khong"})
+# How a ratio's value relates to its numerator and denominator, by unit.
+RATIO_SCALE: dict[str, float] = {
+    "percent": 100.0,
+    "percent_grdp": 100.0,
+    "index": 1.0,
+    "per_10k": 10_000.0,
+}
+PERCENT_UNITS = frozenset({"percent", "percent_grdp"})
+
+_INTEGER = re.compile(r"[-+]?\d+")
+_COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")
+_POINT_DECIMAL = re.compile(r"([-+]?)(\d+)\.(\d+)")
+_DOT_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?")
+_COMMA_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?")
+# Full-width digits and signs (a Vietnamese or CJK input method), as their ASCII selves.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－％", "0123456789.,+-%")
+# Spaces Excel and the web leave around a figure: no-break, narrow no-break, thin.
+_SPACES = "\u00a0\u202f\u2009 \t"
+
+Change = Literal["decimal-comma", "thousands", "full-width", "percent-sign"]
+
+
+@dataclass(frozen=True)
+class Number:
+    """How one numeric cell reads: its canonical spelling, or the two readings it allows."""
+
+    canonical: str
+    changes: tuple[Change, ...] = ()
+    ambiguous: bool = False
+    # "1.234" is 1.234 unless the file writes decimal commas; then it may be 1234.
+    three_decimals: bool = False
+    comma_style: bool = False
+    readings: tuple[str, str] = ("", "")
+
+
+def convert_number(cell: str, unit: str | None = None) -> Number:
+    """The canonical spelling of a numeric cell where it is certain, else the cell as it is.
+
+    Certain: full-width digits, spaces around the figure, a percent sign on a percentage
+    indicator (`unit`), a decimal comma that cannot be a thousands separator ("1,25"), and
+    grouping that cannot be a decimal ("1.234.567"). Uncertain ("1,500": 1500 or 1.5) is
+    `ambiguous`, with both readings; it is never guessed.
+    """
+    changes: list[Change] = []
+    text = cell.strip(_SPACES)
+    if text.translate(_FULL_WIDTH) != text:
+        text = text.translate(_FULL_WIDTH)
+        changes.append("full-width")
+    if text.endswith("%") and unit in PERCENT_UNITS:
+        text = text[:-1].rstrip(_SPACES)
+        changes.append("percent-sign")
+    if not text.isascii():
+        return Number(cell)
+    number = _classify(text)
+    if number.ambiguous:
+        return Number(cell, ambiguous=True, readings=number.readings)
+    if not NUMBER.fullmatch(number.canonical):
+        return Number(cell)  # not a number even so: left for `check` to report, untouched
+    return Number(
+        number.canonical,
+        (*changes, *number.changes),
+        three_decimals=number.three_decimals,
+        comma_style=number.comma_style,
+        readings=number.readings,
+    )
+
+
+def _classify(cell: str) -> Number:
+    if _INTEGER.fullmatch(cell):
+        return Number(cell)
+    if match := _COMMA_DECIMAL.fullmatch(cell):
+        sign, whole, fraction = match.groups()
+        if _could_be_thousands(whole, fraction):
+            decimal = f"{sign}{whole}.{fraction.rstrip('0') or '0'}"
+            return Number(cell, ambiguous=True, readings=(f"{sign}{whole}{fraction}", decimal))
+        return Number(f"{sign}{whole}.{fraction}", ("decimal-comma",), comma_style=True)
+    if match := _POINT_DECIMAL.fullmatch(cell):
+        sign, whole, fraction = match.groups()
+        if _could_be_thousands(whole, fraction):
+            return Number(cell, three_decimals=True, readings=(f"{sign}{whole}{fraction}", cell))
+        return Number(cell)
+    if match := _DOT_GROUPED.fullmatch(cell):
+        sign, grouped, fraction = match.groups()
+        digits = sign + grouped.replace(".", "")
+        canonical = f"{digits}.{fraction}" if fraction else digits
+        return Number(canonical, ("thousands",), comma_style=True)
+    if match := _COMMA_GROUPED.fullmatch(cell):
+        sign, grouped, fraction = match.groups()
+        digits = sign + grouped.replace(",", "")
+        return Number(f"{digits}.{fraction}" if fraction else digits, ("thousands",))
+    return Number(cell)
+
+
+def _could_be_thousands(whole: str, fraction: str) -> bool:
+    """Whether `whole` and `fraction` could be one number split by a thousands separator."""
+    return len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
+
+
+def canonical_indicator(cell: str) -> str:
+    """An indicator id as the catalogue writes it: "ct05" → "CT05" (other text unchanged)."""
+    text = cell.strip(_SPACES)
+    return text.upper() if re.fullmatch(r"[cC][tT][0-9]{2}", text) else cell
+
+
+# --- one cell, as the Excel import reads it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One cell read for an indicator: the text `check` accepts and its value, or a problem.
+
+    `problem` is a finding code of `check` (`not-a-number`, `ambiguous-number`,
+    `value-too-large`, `not-yes-no`); then `text` is the cell as given and `value` None. An
+    empty cell reads as `text` "" and `value` None with no problem (whether a value is owed
+    is `check`'s business).
+    """
+
+    text: str
+    value: float | bool | None
+    problem: str | None = None
+
+
+def read_cell(cell: str, unit: str) -> Reading:
+    """Read one cell's text as a value of an indicator with `unit` (`Indicator.unit`).
+
+    The same grammar as `check` after `fix`: the conversions `fix` finds certain are made (a
+    decimal comma, full-width digits, "85%" for a percentage), nothing is guessed.
+    """
+    stripped = unicodedata.normalize("NFC", cell).strip(_SPACES)
+    if not stripped:
+        return Reading("", None)
+    if unit == "yes_no":
+        word = stripped.lower()
+        if word in YES or word in NO:
+            return Reading(stripped, word in YES)
+        return Reading(cell, None, "not-yes-no")
+    number = convert_number(stripped, unit)
+    if number.ambiguous:
+        return Reading(cell, None, "ambiguous-number")
+    if not NUMBER.fullmatch(number.canonical):
+        return Reading(cell, None, "not-a-number")
+    value = float(number.canonical)
+    if not abs(value) <= MAX_VALUE:
+        return Reading(cell, None, "value-too-large")
+    return Reading(number.canonical, value)
