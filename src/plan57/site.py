@@ -572,6 +572,13 @@ def _site_labels(lang: Lang) -> dict[str, str]:
     return labels
 
 
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    import re
+
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
 def markdown(source: str) -> Markup:
     """Markdown from the project's docs as HTML: raw HTML in it is shown as text, never run."""
     from markdown_it import MarkdownIt
@@ -579,8 +586,15 @@ def markdown(source: str) -> Markup:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     tokens = parser.parse(source)
     # The document sits under the page's own h1 and h2: its headings move two levels down.
-    for token in tokens:
+    # Each keeps the anchor GitHub gives it, so the document's own "#…" links still land.
+    seen: dict[str, int] = {}
+    for index, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+        if token.type == "heading_open":
+            slug = _slug(tokens[index + 1].content)
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            token.attrSet("id", f"{slug}-{count}" if count else slug)
     # html=False: markdown-it escapes any HTML in the source, so its output is safe markup.
     return Markup(parser.renderer.render(tokens, parser.options, {}))
