@@ -225,7 +225,7 @@ def test_methodology_markdown_shows_raw_html_as_text() -> None:
     html = str(
         markdown("# Title\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     )
-    assert "<h3 id="title">Title</h3>" in html and "<table>" in html
+    assert '<h3 id="title">Title</h3>' in html and "<table>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -323,7 +323,10 @@ def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
 def test_the_methodology_page_renders_plan57s_own_method(site: Path) -> None:
     for page in (site / "methodology.html", site / "en" / "methodology.html"):
         html = page.read_text("utf-8")
-        assert "<h3 id="how-plan57-scores-the-indicators">How plan57 scores the indicators</h3>" in html
+        assert (
+            '<h3 id="how-plan57-scores-the-indicators">How plan57 scores the indicators</h3>'
+            in html
+        )
         assert '<div class="prose" lang="en">' in html
 
 
