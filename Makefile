@@ -19,11 +19,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The site carries its open data as Parquet too, so running takes the `parquet` extra.
+$(RUN_STAMP): pyproject.toml Makefile | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[parquet]'
 	touch $(RUN_STAMP)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP) $(RUN_STAMP)
 
