@@ -279,7 +279,7 @@ def test_yes_no_met_when_the_latest_report_says_yes() -> None:
     assert one("CT04", no, "2025Q4").status == "missed"
     early = one("CT04", frame(("so-khcn", "2024", "CT04", False)), "2025Q3")
     assert early.status == "at-risk"
-    assert "chưa đạt; dùng số liệu kỳ trước của so-khcn (2024)" in early.reason
+    assert "chưa đạt; dùng số liệu kỳ trước của Sở Khoa học và Công nghệ (2024)" in early.reason
     english = one("CT26", frame(("so-khcn", "2025", "CT26", True)), "2025Q4", lang="en")
     assert (
         english.reason == "Yes (period 2025) against the target “Applied” by the end of 2025: met."

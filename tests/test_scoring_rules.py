@@ -24,7 +24,7 @@ from plan57.messages import TABLES
 from plan57.models import Catalogue
 from plan57.periods import parse_period
 from plan57.report import score_repository
-from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, score
+from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, few, score
 
 HERE = Path(__file__).parent / "data" / "scoring"
 CATALOGUE = load_catalogue(HERE / "targets.yaml")
@@ -107,7 +107,7 @@ def communes(q4_b: bool = True, b_value: tuple[int, int] = (50, 100)) -> pd.Data
 def test_1_missed_needs_a_figure_for_the_milestone_from_every_reporter() -> None:
     unproven = one("CT01", communes(q4_b=False), "2025Q4")
     assert unproven.status == "at-risk"
-    assert "xa-b" in unproven.reason and "không đạt" in unproven.reason
+    assert "Xã B" in unproven.reason and "không đạt" in unproven.reason
     assert one("CT01", communes(), "2025Q4").status == "missed"
 
 
@@ -157,7 +157,7 @@ def test_4_a_flow_year_with_a_quarter_missing_is_never_missed() -> None:
     item = one("CT02", flows(), "2025Q4")
     assert item.value == 14 and item.status == "at-risk"
     assert "incomplete" in item.flags and item.missing_periods == {"so-a": ["2025Q2"]}
-    assert "so-a 2025Q2" in item.reason
+    assert "Sở A (2025Q2)" in item.reason
     # What is in already meets the target: on-track, still flagged.
     met = one("CT02", flows(("so-b", "2025M05", "CT02", 3.0)), "2025Q4")
     assert met.status == "on-track" and "incomplete" in met.flags
@@ -173,7 +173,7 @@ def test_5_carried_forward_figures_are_named() -> None:
     item = one("CT01", communes(q4_b=False), "2025Q4")
     assert "carried-forward" in item.flags
     assert [(c.reporter, c.period) for c in item.carried_forward] == [("xa-b", "2025Q3")]
-    assert "xa-b (2025Q3)" in item.reason
+    assert "Xã B (2025Q3)" in item.reason
 
 
 def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_with_like() -> None:
@@ -513,3 +513,9 @@ def test_6_progress_never_reads_as_the_other_side_of_the_tolerance(
         ) or (abs(progress - tolerance) < 1e-8)
     else:
         assert progress >= 2 or progress < 0
+
+
+def test_a_reason_names_a_few_reporters_and_counts_the_rest() -> None:
+    assert few(["a", "b", "c", "d"], "en") == "a, b, c, d"
+    assert few([f"x{n}" for n in range(10)], "en") == "x0, x1, x2 and 7 others"
+    assert few([f"x{n}" for n in range(10)], "vi") == "x0, x1, x2 và 7 đơn vị khác"

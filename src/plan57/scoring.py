@@ -49,6 +49,8 @@ BaselineSource = Literal["catalogue", "reported", "fallback"]
 
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
+# How many reporters a reason names before it gives the count of the rest.
+_FEW = 4
 
 
 # Every flag an indicator's score may carry, in the order the reports list them; each has its
@@ -980,7 +982,8 @@ class _Judge:
             "score.not-met-unproven",
             self.lang,
             year=year,
-            reporters=", ".join(lacking) or "–",
+            reporters=few([self.catalogue.entry_name(r, self.lang) for r in lacking], self.lang)
+            or "–",
         )
 
     def _yes_no(
@@ -1212,13 +1215,16 @@ class _Judge:
             out.append(text("score.provisional", lang, due=due))
         if result["missing_periods"]:
             items = [
-                f"{reporter} {', '.join(periods)}"
+                f"{self.catalogue.entry_name(reporter, lang)} ({', '.join(periods)})"
                 for reporter, periods in result["missing_periods"].items()
             ]
-            out.append(text("score.incomplete", lang, periods="; ".join(items)))
+            out.append(text("score.incomplete", lang, periods=few(items, lang)))
         if result["carried_forward"]:
-            items = [f"{c.reporter} ({c.period})" for c in result["carried_forward"]]
-            out.append(text("score.carried-forward", lang, figures=", ".join(items)))
+            items = [
+                f"{self.catalogue.entry_name(c.reporter, lang)} ({c.period})"
+                for c in result["carried_forward"]
+            ]
+            out.append(text("score.carried-forward", lang, figures=few(items, lang)))
         out += self._coverage_words
         if "baseline-fallback" in flags:
             out.append(
@@ -1292,6 +1298,16 @@ def target_for_year(
         return None
     high = after[0]
     return along(shape, low[1], high[1], (year - low[0]) / (high[0] - low[0]))
+
+
+def few(items: list[str], lang: Lang, sep: str = ", ") -> str:
+    """A list for a sentence: past a handful, the first few and how many more (the JSON has
+    them all; a committee reads the first few and the count)."""
+    if len(items) <= _FEW:
+        return sep.join(items)
+    return text(
+        "score.and-others", lang, items=sep.join(items[: _FEW - 1]), n=len(items) - _FEW + 1
+    )
 
 
 def _sentence(value: str, against: str, verdict: str, *extra: str) -> str:
