@@ -340,7 +340,7 @@ class _Site:
             "lead": [unit_link(ind.lead)],
             "responsible": [unit_link(e) for e in ind.responsible],
             "monitors": [unit_link(e) for e in ind.monitors],
-            "flags": list(item.flags),
+            "flags": [{"code": f, "words": text(f"flag.{f}", lang)} for f in item.flags],
             "targets": self._targets(lang, ind.id),
             "changes": self._changes(lang, ind.id),
             "changes_note": self.revisions_error.get(lang, ""),
