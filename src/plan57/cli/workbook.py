@@ -40,6 +40,7 @@ def import_(
 ) -> None:
     """Chuyển bảng tính Excel đã điền thành tệp nộp CSV / turn filled-in workbooks into CSV."""
     from plan57.catalogue import load_catalogue
+    from plan57.cli._progress import progress_bar
     from plan57.repository import CATALOGUE
     from plan57.workbooks import ImportOptions, import_workbooks
 
@@ -47,7 +48,10 @@ def import_(
     root = root_of(ctx)
     catalogue = load_catalogue(root / CATALOGUE)
     options = ImportOptions(reporter=reporter, period=period, out=out, force=force)
-    results = import_workbooks(root, catalogue, workbooks, options, lang=language)
+    with progress_bar(text("progress.import", language), language) as progress:
+        results = import_workbooks(
+            root, catalogue, workbooks, options, lang=language, progress=progress
+        )
     lines: list[str] = []
     for result in results:
         if result.ok:
