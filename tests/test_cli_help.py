@@ -78,6 +78,13 @@ def test_flags_show_no_value_placeholder(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_no_python_type_shows_as_a_placeholder(name: str) -> None:
+    """Files given as arguments read `<file>` or `<path>`, never Python's `<list[Path]>`."""
+    shown = _help(name, "--help")
+    assert "<list[" not in shown and "<Path>" not in shown, name
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_option_says_what_it_is_for(name: str) -> None:
     for param in COMMANDS[name].params:
         if isinstance(param, TyperOption | TyperArgument):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from plan57.errors import Plan57Error
 from plan57.messages import Lang, default_lang, error_hint, render_error, text
@@ -61,11 +61,30 @@ def audience_of(command: str) -> str | None:
 
 
 def _flags_as_flags(params: list[Any]) -> list[Any]:
-    """A flag takes no value, so its help shows no `<bool>` placeholder after it."""
+    """A flag takes no value, so its help shows no `<bool>` placeholder after it; files given
+    as arguments show as `<file>...` or `<path>...`, not as Python's `<list[Path]>`."""
     for param in params:
         if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
             param.metavar = ""
+        elif isinstance(param, TyperArgument) and _paths(param):
+            info = param.type_descriptor.parameter_info
+            kind = "path"
+            if not info.dir_okay:
+                kind = "file"
+            elif not info.file_okay:
+                kind = "dir"
+            # The argument's name already ends in "..." when it takes several.
+            setattr(param, "display_type_rich", lambda ctx, shown=f"<{kind}>": shown)  # noqa: B010
     return params
+
+
+def _paths(param: TyperArgument) -> bool:
+    """Whether an argument takes a path, or a list of them."""
+    from typing import get_args
+
+    described = param.type_descriptor
+    taken = get_args(described.annotation)[0] if described.is_list else described.annotation
+    return taken is Path
 
 
 class _Command(TyperCommand):
