@@ -112,6 +112,23 @@ def test_every_command_has_quiet_verbose_and_lang(name: str) -> None:
     assert "--lang" in opts
 
 
+@pytest.mark.parametrize(
+    ("where", "lang"),
+    [
+        (["--lang", "en", "check"], "en"),
+        (["check", "--lang", "en"], "en"),
+        (["--lang", "en", "check", "--lang", "vi"], "vi"),
+    ],
+)
+def test_lang_before_or_after_the_command_name(repo: DataRepo, where: list[str], lang: str) -> None:
+    """As -q and -v: the language given before the command, unless the command is given one."""
+    env = {**WIDE, "PLAN57_LANG": None}
+    result = CliRunner().invoke(app, ["--root", str(repo.root), *where], env=env)
+    assert result.exit_code == 0, result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert ("lỗi" in last) == (lang == "vi") and ("error" in last) == (lang == "en"), last
+
+
 def test_the_same_option_means_the_same_thing_everywhere() -> None:
     """An option name takes the same kind of value in every command that has it."""
     kinds: dict[str, set[str]] = defaultdict(set)

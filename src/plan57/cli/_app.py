@@ -292,6 +292,35 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def remember_lang(value: str | None) -> Lang:
+    """Callback of every --lang option: validate it and remember it for error messages."""
+    if value is None:
+        # A command without --lang keeps the one given before its name, if any.
+        lang = state.lang or default_lang()
+    elif value in ("vi", "en"):
+        lang = value  # type: ignore[assignment]
+    else:
+        raise typer.BadParameter("vi | en")
+    state.lang = lang
+    return lang
+
+
+LANG_HELP = "Ngôn ngữ / language (mặc định PLAN57_LANG, nếu không thì vi)."
+
+
+def lang_option() -> Any:
+    return typer.Option(
+        None,
+        "--lang",
+        help=LANG_HELP,
+        callback=remember_lang,
+        metavar="<vi|en>",
+        autocompletion=lambda: ["vi", "en"],
+        # Before the other options, so that what they say (a deprecated --format) is in it.
+        is_eager=True,
+    )
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
@@ -322,6 +351,8 @@ def _global(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", callback=_set_verbose, help=VERBOSE_HELP
     ),
+    # Before the command name too, as -q and -v: `plan57 --lang en check`.
+    lang: str | None = lang_option(),
 ) -> None:
     from plan57.repository import find_root
 
@@ -335,34 +366,6 @@ def root_of(ctx: typer.Context) -> Path:
     """The data repository the global options chose."""
     root = ctx.find_root().obj
     return root if isinstance(root, Path) else Path.cwd()
-
-
-def remember_lang(value: str | None) -> Lang:
-    """Callback of every --lang option: validate it and remember it for error messages."""
-    if value is None:
-        lang = default_lang()
-    elif value in ("vi", "en"):
-        lang = value  # type: ignore[assignment]
-    else:
-        raise typer.BadParameter("vi | en")
-    state.lang = lang
-    return lang
-
-
-LANG_HELP = "Ngôn ngữ / language (mặc định PLAN57_LANG, nếu không thì vi)."
-
-
-def lang_option() -> Any:
-    return typer.Option(
-        None,
-        "--lang",
-        help=LANG_HELP,
-        callback=remember_lang,
-        metavar="<vi|en>",
-        autocompletion=lambda: ["vi", "en"],
-        # Before the other options, so that what they say (a deprecated --format) is in it.
-        is_eager=True,
-    )
 
 
 # The default output for people is `human` in every command: it names the reader, not the
