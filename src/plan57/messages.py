@@ -1463,7 +1463,7 @@ EN: dict[str, str] = {
     "catalogue-unknown-indicator": "“{value}” is not an indicator id in the catalogue.",
     "catalogue-unknown-indicator.hint": "Indicator ids are CT01 … CT55; list them with plan57 catalogue.{suggestion}",
     "label.catalogue-more": "One indicator in full: plan57 catalogue CT05. The reporters: plan57 catalogue --registry.",
-    "label.registry-title": "Reporters and bodies — plan {number}",
+    "label.registry-title": "Reporters and bodies — Plan {number}",
     "label.registry-name": "Name",
     "label.registry-kind": "Kind",
     "label.team": "Team (CODEOWNERS)",
