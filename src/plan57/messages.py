@@ -791,7 +791,7 @@ VI: dict[str, str] = {
     "explain.import-no-header.why": "Không có dòng tiêu đề ghi cột indicator và value thì không biết ô nào là mã chỉ tiêu, ô nào là giá trị.",
     "explain.import-no-header.wrong": "A1: CT15   B1: 5\nA2: CT17   B2: 4",
     "explain.import-no-header.right": "A1: indicator   B1: value\nA2: CT15        B2: 5\nA3: CT17        B3: 4",
-    "explain.import-no-reporter.why": "Tệp nộp được đặt theo đơn vị và kỳ báo cáo; bảng tính không do plan57 template tạo ra không ghi hai thông tin này, nên phải chỉ rõ.",
+    "explain.import-no-reporter.why": "Tệp nộp được đặt tên theo đơn vị và kỳ báo cáo; bảng tính không do plan57 template tạo ra không ghi hai thông tin này, nên phải chỉ rõ.",
     "explain.import-no-reporter.wrong": "plan57 import bao-cao.xlsx",
     "explain.import-no-reporter.right": "plan57 import bao-cao.xlsx --reporter so-khcn --period 2025Q4",
     "explain.import-unknown-reporter.why": "Số liệu chỉ được tính cho đơn vị có trong danh mục; mã sai làm tệp nộp không thuộc về ai.",
