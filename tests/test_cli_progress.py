@@ -228,6 +228,7 @@ def test_a_bar_for_a_batch_of_workbooks(tmp_path: Path) -> None:
     # Unfilled, both are refused (exit 1); the bar shows all the same.
     shown = _on_a_terminal("--root", str(repo.root), "import", *books, exit_code=1)
     assert "Importing workbooks" in shown and "import-empty" in shown
+    assert "More: plan57 explain import-empty" in shown
 
 
 def test_import_reports_each_workbook(tmp_path: Path) -> None:
