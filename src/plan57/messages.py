@@ -748,7 +748,7 @@ VI: dict[str, str] = {
     "explain.trajectory-unknown.right": "data/submissions/so-khcn/2024.csv\nindicator,value\nCT15,2",
     "explain.trajectory-unknown.fix": "Nộp số liệu năm gốc (ví dụ data/submissions/<đơn vị>/2024.csv), hoặc Văn phòng thường trực ghi baseline cho chỉ tiêu trong data/targets.yaml.",
     # --- explain: the codes and flags of the merged branches (issues 10, 11, 12) ---
-    "explain.findings.import": "Mã lỗi của plan57 import (bảng tính Excel) ({count})",
+    "explain.findings.import": "Mã lỗi của plan57 import khi đọc bảng tính Excel ({count})",
     "explain.findings.fix": "Mã lỗi của plan57 fix ({count})",
     "explain.finding.import": "mã của plan57 import",
     "explain.finding.fix": "mã của plan57 fix",
@@ -1666,7 +1666,7 @@ EN: dict[str, str] = {
     "explain.trajectory-unknown.right": "data/submissions/so-khcn/2024.csv\nindicator,value\nCT15,2",
     "explain.trajectory-unknown.fix": "Submit the baseline year's figures (e.g. data/submissions/<reporter>/2024.csv), or the secretariat sets a baseline for the indicator in data/targets.yaml.",
     # --- explain: the codes and flags of the merged branches (issues 10, 11, 12) ---
-    "explain.findings.import": "Findings of plan57 import (Excel workbooks) ({count})",
+    "explain.findings.import": "Findings of plan57 import, on Excel workbooks ({count})",
     "explain.findings.fix": "Findings of plan57 fix ({count})",
     "explain.finding.import": "plan57 import finding",
     "explain.finding.fix": "plan57 fix finding",
