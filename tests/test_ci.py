@@ -44,7 +44,7 @@ def test_gitlab_code_quality_is_the_library_report(repo: Path) -> None:
     status, output = run(repo, "--format", "gitlab", "--lang", "en")
     assert status == 1
     issues = json.loads(output)
-    assert issues == code_quality(report_of(repo))
+    assert issues == code_quality(report_of(repo), "en")
     errors = [i for i in issues if i["location"]["path"] == "data/submissions/so-tc/2025Q4.csv"]
     assert {i["check_name"] for i in errors} >= {
         "negative-value",
@@ -54,7 +54,7 @@ def test_gitlab_code_quality_is_the_library_report(repo: Path) -> None:
     for issue in issues:
         assert issue["severity"] in ("major", "minor")
         assert issue["location"]["lines"]["begin"] >= 1
-        assert issue["description"]
+        assert issue["description"].endswith(f"More: plan57 explain {issue['check_name']}")
     assert len({i["fingerprint"] for i in issues}) == len(issues)
 
 
@@ -74,6 +74,9 @@ def test_markdown_lists_every_problem(repo: Path) -> None:
     # A "|" inside a cell must not split the table.
     assert all(line.count(" | ") == 6 for line in rows)
     assert "a\\|b" in output
+    # Each problem says where to read more, in the column a reader ends on.
+    for problem, row in zip(report.problems, rows, strict=True):
+        assert row.endswith(f"More: plan57 explain {problem.code} |")
 
 
 def test_markdown_of_a_clean_report() -> None:

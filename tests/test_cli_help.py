@@ -78,6 +78,13 @@ def test_flags_show_no_value_placeholder(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_no_python_type_shows_as_a_placeholder(name: str) -> None:
+    """Files given as arguments read `<file>` or `<path>`, never Python's `<list[Path]>`."""
+    shown = _help(name, "--help")
+    assert "<list[" not in shown and "<Path>" not in shown, name
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_option_says_what_it_is_for(name: str) -> None:
     for param in COMMANDS[name].params:
         if isinstance(param, TyperOption | TyperArgument):
@@ -103,6 +110,23 @@ def test_every_command_has_quiet_verbose_and_lang(name: str) -> None:
     opts = {o for option in _options(name) for o in option.opts}
     assert {"--quiet", "-q", "--verbose", "-v", "-h", "--help"} <= opts
     assert "--lang" in opts
+
+
+@pytest.mark.parametrize(
+    ("where", "lang"),
+    [
+        (["--lang", "en", "check"], "en"),
+        (["check", "--lang", "en"], "en"),
+        (["--lang", "en", "check", "--lang", "vi"], "vi"),
+    ],
+)
+def test_lang_before_or_after_the_command_name(repo: DataRepo, where: list[str], lang: str) -> None:
+    """As -q and -v: the language given before the command, unless the command is given one."""
+    env = {**WIDE, "PLAN57_LANG": None}
+    result = CliRunner().invoke(app, ["--root", str(repo.root), *where], env=env)
+    assert result.exit_code == 0, result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert ("lỗi" in last) == (lang == "vi") and ("error" in last) == (lang == "en"), last
 
 
 def test_the_same_option_means_the_same_thing_everywhere() -> None:

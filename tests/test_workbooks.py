@@ -387,7 +387,7 @@ def test_a_damaged_workbook_in_a_batch_does_not_stop_the_others(repo: DataRepo) 
     result = invoke(repo.root, "import", str(damaged), str(good), "--lang", "en")
     assert result.exit_code == 1
     assert "import-unreadable" in result.output
-    assert "1 workbooks imported, 1 failed." in result.output
+    assert "1 workbook imported, 1 failed." in result.output
 
 
 def test_nothing_is_written_through_a_link(repo: DataRepo, tmp_path: Path) -> None:

@@ -33,8 +33,12 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def code_quality(report: CheckReport) -> list[dict[str, Any]]:
-    """The report as a GitLab code-quality report (a JSON array of issues)."""
+def code_quality(report: CheckReport, lang: Lang) -> list[dict[str, Any]]:
+    """The report as a GitLab code-quality report (a JSON array of issues).
+
+    The description is what the merge request shows: the problem, its fix, and where to read
+    more (`plan57 explain <code>`), in `lang`, the report's language.
+    """
     issues: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for finding in report.problems:
@@ -46,7 +50,7 @@ def code_quality(report: CheckReport) -> list[dict[str, Any]]:
             {
                 "type": "issue",
                 "check_name": finding.code,
-                "description": f"{finding.message} → {finding.hint}",
+                "description": f"{finding.message} → {finding.hint} {_more(finding, lang)}",
                 "categories": ["Bug Risk" if finding.severity == "error" else "Style"],
                 "severity": _GITLAB_SEVERITY[finding.severity],
                 "fingerprint": base if count == 0 else f"{base}-{count}",
@@ -59,8 +63,12 @@ def code_quality(report: CheckReport) -> list[dict[str, Any]]:
     return issues
 
 
-def code_quality_json(report: CheckReport) -> str:
-    return json.dumps(code_quality(report), ensure_ascii=False, indent=2)
+def code_quality_json(report: CheckReport, lang: Lang) -> str:
+    return json.dumps(code_quality(report, lang), ensure_ascii=False, indent=2)
+
+
+def _more(finding: Finding, lang: Lang) -> str:
+    return text("label.explain-more", lang, code=finding.code)
 
 
 def markdown(report: CheckReport, lang: Lang) -> str:
@@ -83,7 +91,7 @@ def markdown(report: CheckReport, lang: Lang) -> str:
             "" if finding.line is None else str(finding.line),
             escaping.markdown(finding.column or ""),
             escaping.markdown(finding.message),
-            escaping.markdown(finding.hint),
+            escaping.markdown(f"{finding.hint} {_more(finding, lang)}"),
         ]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"

@@ -44,6 +44,16 @@ def codes() -> list[str]:
     return [*SEVERITY, *flags()]
 
 
+def command_of(code: str) -> Literal["check", "import", "fix"]:
+    """The command whose findings carry a finding code: `import-*` and `fix-*` codes are
+    those commands' own (a workbook, a file being repaired); every other one is `check`'s."""
+    if code.startswith("import-"):
+        return "import"
+    if code.startswith("fix-"):
+        return "fix"
+    return "check"
+
+
 def explain(code: str, lang: Lang) -> Explanation:
     known = codes()
     wanted = code.strip().lower()

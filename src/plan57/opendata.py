@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.models import Catalogue
 from plan57.periods import Period, parse_period
+from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
 from plan57.revisions import Revision
 from plan57.scoring import ScoreReport, score
@@ -154,14 +155,19 @@ def build_tables(
     as_of: date,
     revisions: list[Revision] | None,
     reports: dict[str, ScoreReport] | None = None,
+    progress: Progress = silent,
 ) -> list[Table]:
-    """The four tables. `reports` are scores already made (by period), reused as they are."""
+    """The four tables. `reports` are scores already made (by period), reused as they are;
+    `progress` counts the quarters scored (most of the time goes there)."""
     done = dict(reports or {})
     scores = []
-    for each in score_periods(catalogue, period):
+    quarters = score_periods(catalogue, period)
+    for step, each in enumerate(quarters):
+        progress(step, len(quarters), "")
         key = str(each)
         report = done.get(key) or score(catalogue, observations, each, as_of, "en")
         scores.append(report)
+    progress(len(quarters), len(quarters), "")
     return [
         Table(
             "observations",
@@ -335,8 +341,11 @@ def export_repository(
     as_of: date,
     period: str | None = None,
     formats: Sequence[Format] = FORMATS,
+    progress: Phases = no_phases,
 ) -> list[Path]:
-    """Validate and score the repository at `root` and write its tables into `out`."""
+    """Validate and score the repository at `root` and write its tables into `out`.
+
+    `progress` is told of two phases: the check of the submissions, the quarters scored."""
     from plan57.catalogue import load_catalogue
     from plan57.report import score_repository
     from plan57.repository import CATALOGUE
@@ -350,7 +359,9 @@ def export_repository(
         require_parquet()
     if period is None:
         period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
-    scored = score_repository(root, period=period, as_of=as_of, lang="en")
+    scored = score_repository(
+        root, period=period, as_of=as_of, lang="en", progress=progress("progress.check")
+    )
     tables = build_tables(
         root,
         scored.catalogue,
@@ -359,6 +370,7 @@ def export_repository(
         as_of=as_of,
         revisions=catalogue_revisions(root),
         reports={str(scored.period): scored.report},
+        progress=progress("progress.quarters"),
     )
     return write_tables(tables, target, formats)
 

@@ -16,3 +16,14 @@ Progress = Callable[[int, int, str], None]
 
 def silent(done: int, total: int, what: str) -> None:
     """Nobody is watching."""
+
+
+# phases(key): the progress of one phase of a long task made of several (the site: check the
+# submissions, score the quarters, write the pages). `key` is the message key of the phase's
+# name ("progress.pages"); the CLI shows one bar at a time, named for its phase.
+Phases = Callable[[str], Progress]
+
+
+def no_phases(key: str) -> Progress:
+    """Nobody is watching any phase."""
+    return silent

@@ -24,6 +24,7 @@ from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
 from plan57.models import Catalogue, Indicator, Unit
 from plan57.periods import Period, parse_period
+from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
 from plan57.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
 from plan57.scoring import (
@@ -77,12 +78,15 @@ def score_repository(
     as_of: date,
     lang: Lang,
     targets_at: str | None = None,
+    progress: Progress = silent,
 ) -> Scored:
-    """Validate the repository at `root` and score it for `period`."""
+    """Validate the repository at `root` (`progress` per file read) and score it for `period`."""
     from plan57.validate import check_repository
 
     working = load_catalogue(root / CATALOGUE)
-    validation = check_repository(root, as_of=as_of, lang=lang, catalogue=working)
+    validation = check_repository(
+        root, as_of=as_of, lang=lang, catalogue=working, progress=progress
+    )
     if targets_at is None:
         catalogue = working
         targets = TargetsRevision(

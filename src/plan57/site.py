@@ -30,6 +30,7 @@ from plan57.charts import reporter_bars
 from plan57.errors import OutputError, Plan57Error, UsageError
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.models import Catalogue
+from plan57.progress import Phases, no_phases
 from plan57.report import (
     Provenance,
     Scored,
@@ -63,8 +64,12 @@ def build_site(
     as_of: date,
     period: str | None = None,
     generated: datetime | None = None,
+    progress: Phases = no_phases,
 ) -> SiteResult:
-    """Build the site of `period` (default: `default_period`) for the repository at `root`."""
+    """Build the site of `period` (default: `default_period`) for the repository at `root`.
+
+    `progress` is told of four phases: the check of the submissions, the preparation (scores,
+    status, views), the quarters scored for the open data, the pages written."""
     from plan57.catalogue import load_catalogue
     from plan57.opendata import require_parquet
     from plan57.repository import CATALOGUE
@@ -73,8 +78,10 @@ def build_site(
     require_parquet()
     if period is None:
         period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
-    scored = score_repository(root, period=period, as_of=as_of, lang="vi")
-    site = _Site(root, scored, as_of, generated or generation_time())
+    scored = score_repository(
+        root, period=period, as_of=as_of, lang="vi", progress=progress("progress.check")
+    )
+    site = _Site(root, scored, as_of, generated or generation_time(), progress)
     return _write_atomically(target, site)
 
 
@@ -131,7 +138,18 @@ def search_key(*parts: str) -> str:
 class _Site:
     """Everything the pages need, computed once; `write` lays the pages out into a folder."""
 
-    def __init__(self, root: Path, scored: Scored, as_of: date, generated: datetime) -> None:
+    def __init__(
+        self,
+        root: Path,
+        scored: Scored,
+        as_of: date,
+        generated: datetime,
+        phases: Phases = no_phases,
+    ) -> None:
+        self.phases = phases
+        step = phases("progress.prepare")
+        steps = 6
+        step(0, steps, "")
         self.root = root
         self.scored = scored
         self.as_of = as_of
@@ -141,7 +159,9 @@ class _Site:
         en = score(self.catalogue, scored.observations, period, as_of, "en")
         en.targets_revision = scored.report.targets_revision
         self.by_lang: dict[Lang, Scored] = {"vi": scored, "en": replace(scored, report=en)}
+        step(1, steps, "")
         self.points = history(self.catalogue, scored.observations, period)
+        step(2, steps, "")
         self.revisions, self.revisions_error = self._all_revisions()
         # The period's provenance read once; only the words of a failure differ by language
         # (the same failure as reading the whole history, just above).
@@ -154,14 +174,16 @@ class _Site:
             else origin
             for lang in LANGS
         }
+        step(3, steps, "")
         self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
         self.notes = self._all_notes()
-        self.views = {
-            lang: report_view(
+        step(4, steps, "")
+        self.views: dict[Lang, dict[str, Any]] = {}
+        for done, lang in enumerate(LANGS, start=5):
+            self.views[lang] = report_view(
                 self.by_lang[lang], self.origin[lang], lang=lang, by="group", generated=generated
             )
-            for lang in LANGS
-        }
+            step(done, steps, "")
 
     def _all_revisions(self) -> tuple[list[Revision] | None, dict[Lang, str]]:
         from plan57 import git
@@ -188,7 +210,11 @@ class _Site:
             as_of=self.as_of,
             revisions=self.revisions,
             reports={str(self.scored.period): self.by_lang["en"].report},
+            progress=self.phases("progress.quarters"),
         )
+        # The open data files are the first step of writing, the pages the others.
+        step = self.phases("progress.pages")
+        step(0, 1, "")
         data = folder / "data"
         (data / "indicators").mkdir(parents=True)
         written = opendata.write_tables(tables, data, opendata.FORMATS)
@@ -204,16 +230,16 @@ class _Site:
         (assets / "site.css").write_text(css, encoding="utf-8")
         shutil.copyfile(source / "site.js", assets / "site.js")
         env = environment()
-        pages = 0
-        for lang in LANGS:
-            for path, template, view in self._pages(lang):
-                page = folder / path if lang == "vi" else folder / "en" / path
-                page.parent.mkdir(parents=True, exist_ok=True)
-                html = env.get_template(template).render(**view)
-                page.write_text(html, encoding="utf-8")
-                pages += 1
+        laid_out = [(lang, *page) for lang in LANGS for page in self._pages(lang)]
+        for done, (lang, path, template, view) in enumerate(laid_out, start=1):
+            step(done, len(laid_out) + 1, "")
+            page = folder / path if lang == "vi" else folder / "en" / path
+            page.parent.mkdir(parents=True, exist_ok=True)
+            html = env.get_template(template).render(**view)
+            page.write_text(html, encoding="utf-8")
+        step(len(laid_out) + 1, len(laid_out) + 1, "")
         files = sum(1 for p in folder.rglob("*") if p.is_file())
-        return pages, files
+        return len(laid_out), files
 
     def _pages(self, lang: Lang) -> list[tuple[str, str, dict[str, Any]]]:
         pages = [("index.html", "site-home.html.j2", self._home(lang))]

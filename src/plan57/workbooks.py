@@ -28,6 +28,7 @@ from plan57.grammar import NO, NUMBER, PERCENT_UNITS, YES, convert_number
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
+from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS
 from plan57.spreadsheet import CsvWriter, neutralise
 
@@ -303,14 +304,21 @@ def import_workbooks(
     options: ImportOptions,
     *,
     lang: Lang,
+    progress: Progress = silent,
 ) -> list[ImportResult]:
     """Turn each workbook into its canonical submission CSV, written atomically.
 
     Each workbook is reported on its own: one that fails does not stop the others.
+    `progress` is called before each workbook is read, and once at the end.
     """
     if options.out is not None and len(workbooks) > 1:
         raise UsageError("import-one-out")
-    return [_import_one(root, catalogue, path, options, lang) for path in workbooks]
+    results = []
+    for done, path in enumerate(workbooks):
+        progress(done, len(workbooks), _display(root, path))
+        results.append(_import_one(root, catalogue, path, options, lang))
+    progress(len(workbooks), len(workbooks), "")
+    return results
 
 
 def _import_one(

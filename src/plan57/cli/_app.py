@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from plan57.errors import Plan57Error
 from plan57.messages import Lang, default_lang, error_hint, render_error, text
@@ -61,11 +61,30 @@ def audience_of(command: str) -> str | None:
 
 
 def _flags_as_flags(params: list[Any]) -> list[Any]:
-    """A flag takes no value, so its help shows no `<bool>` placeholder after it."""
+    """A flag takes no value, so its help shows no `<bool>` placeholder after it; files given
+    as arguments show as `<file>...` or `<path>...`, not as Python's `<list[Path]>`."""
     for param in params:
         if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
             param.metavar = ""
+        elif isinstance(param, TyperArgument) and _paths(param):
+            info = param.type_descriptor.parameter_info
+            kind = "path"
+            if not info.dir_okay:
+                kind = "file"
+            elif not info.file_okay:
+                kind = "dir"
+            # The argument's name already ends in "..." when it takes several.
+            setattr(param, "display_type_rich", lambda ctx, shown=f"<{kind}>": shown)  # noqa: B010
     return params
+
+
+def _paths(param: TyperArgument) -> bool:
+    """Whether an argument takes a path, or a list of them."""
+    from typing import get_args
+
+    described = param.type_descriptor
+    taken = get_args(described.annotation)[0] if described.is_list else described.annotation
+    return taken is Path
 
 
 class _Command(TyperCommand):
@@ -273,6 +292,35 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def remember_lang(value: str | None) -> Lang:
+    """Callback of every --lang option: validate it and remember it for error messages."""
+    if value is None:
+        # A command without --lang keeps the one given before its name, if any.
+        lang = state.lang or default_lang()
+    elif value in ("vi", "en"):
+        lang = value  # type: ignore[assignment]
+    else:
+        raise typer.BadParameter("vi | en")
+    state.lang = lang
+    return lang
+
+
+LANG_HELP = "Ngôn ngữ / language (mặc định PLAN57_LANG, nếu không thì vi)."
+
+
+def lang_option() -> Any:
+    return typer.Option(
+        None,
+        "--lang",
+        help=LANG_HELP,
+        callback=remember_lang,
+        metavar="<vi|en>",
+        autocompletion=lambda: ["vi", "en"],
+        # Before the other options, so that what they say (a deprecated --format) is in it.
+        is_eager=True,
+    )
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
@@ -303,6 +351,8 @@ def _global(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", callback=_set_verbose, help=VERBOSE_HELP
     ),
+    # Before the command name too, as -q and -v: `plan57 --lang en check`.
+    lang: str | None = lang_option(),
 ) -> None:
     from plan57.repository import find_root
 
@@ -316,34 +366,6 @@ def root_of(ctx: typer.Context) -> Path:
     """The data repository the global options chose."""
     root = ctx.find_root().obj
     return root if isinstance(root, Path) else Path.cwd()
-
-
-def remember_lang(value: str | None) -> Lang:
-    """Callback of every --lang option: validate it and remember it for error messages."""
-    if value is None:
-        lang = default_lang()
-    elif value in ("vi", "en"):
-        lang = value  # type: ignore[assignment]
-    else:
-        raise typer.BadParameter("vi | en")
-    state.lang = lang
-    return lang
-
-
-LANG_HELP = "Ngôn ngữ / language (mặc định PLAN57_LANG, nếu không thì vi)."
-
-
-def lang_option() -> Any:
-    return typer.Option(
-        None,
-        "--lang",
-        help=LANG_HELP,
-        callback=remember_lang,
-        metavar="<vi|en>",
-        autocompletion=lambda: ["vi", "en"],
-        # Before the other options, so that what they say (a deprecated --format) is in it.
-        is_eager=True,
-    )
 
 
 # The default output for people is `human` in every command: it names the reader, not the

@@ -18,7 +18,7 @@ from typing import Any
 from plan57.cli._app import quiet, verbose
 from plan57.cli._output import tell
 from plan57.messages import Lang, text
-from plan57.progress import Progress, silent
+from plan57.progress import Phases, Progress, no_phases, silent
 
 _DEFAULT_AFTER = 0.5
 
@@ -34,6 +34,21 @@ def progress_bar(label: str, lang: Lang, *, for_people: bool = True) -> Iterator
     bar = _Bar(label, lang, show=show)
     try:
         yield bar.update
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
+def phased_bar(lang: Lang, *, for_people: bool = True) -> Iterator[Phases]:
+    """Progress for a task in phases (the site: check, prepare, score the quarters, write):
+    one bar at a time, named for its phase (`phases("progress.pages")`)."""
+    show = for_people and not quiet() and _watched()
+    if not show and not verbose():
+        yield no_phases
+        return
+    bar = _Bar("", lang, show=show)
+    try:
+        yield bar.phase
     finally:
         bar.close()
 
@@ -59,6 +74,13 @@ class _Bar:
         self.after = _after()
         self.live: Any = None
         self.task: Any = None
+        self.fresh = False  # a new phase began: the next update starts the bar again
+
+    def phase(self, key: str) -> Progress:
+        """Start the phase named by the message `key`: the bar starts again from zero."""
+        self.label = text(key, self.lang)
+        self.fresh = True
+        return self.update
 
     def update(self, done: int, total: int, what: str) -> None:
         if verbose() and what:
@@ -69,6 +91,9 @@ class _Bar:
             if time.monotonic() - self.started < self.after:
                 return
             self._start(total)
+        elif self.fresh:
+            self.live.reset(self.task, total=total, completed=done, description=self.label)
+        self.fresh = False
         self.live.update(self.task, completed=done, total=total)
 
     def _start(self, total: int) -> None:

@@ -71,7 +71,7 @@ def check(
     elif shape is CheckFormat.gitlab:
         from plan57.ci import code_quality_json
 
-        emit(code_quality_json(report))
+        emit(code_quality_json(report, lang=language))
     elif shape is CheckFormat.md:
         from plan57.ci import markdown
 

@@ -49,7 +49,7 @@ def explain(
 
 
 def _details(item: Explanation, lang: Lang) -> str:
-    kind = text(f"explain.{item.kind}", lang)
+    kind = text(f"explain.{item.kind}{_of(item)}", lang)
     if item.severity is not None:
         kind = f"{kind}, {text(f'label.{item.severity}', lang)}"
     lines = [f"{item.code} ({kind})", ""]
@@ -67,17 +67,27 @@ def _listing(everything: object, lang: Lang) -> str:
 
     assert isinstance(everything, Explanations)
     width = shutil.get_terminal_size((80, 24)).columns
-    findings = [e for e in everything.codes if e.kind == "finding"]
-    flags = [e for e in everything.codes if e.kind == "flag"]
+    groups: dict[tuple[str, str], list[Explanation]] = {}
+    for item in everything.codes:
+        groups.setdefault((item.kind, _of(item)), []).append(item)
     pad = max(len(e.code) for e in everything.codes) + 2
     lines: list[str] = []
-    for title, items in (("explain.findings", findings), ("explain.flags", flags)):
-        lines += [text(title, lang, count=len(items)), ""]
+    for (kind, of), items in groups.items():
+        lines += [text(f"explain.{kind}s{of}", lang, count=len(items)), ""]
         for item in items:
             lines.append(_fit(f"  {item.code.ljust(pad)}{item.meaning}", width))
         lines.append("")
     lines.append(text("explain.one", lang))
     return "\n".join(lines)
+
+
+def _of(item: Explanation) -> str:
+    """Whose finding a code is, as its labels' suffix: "" for check's (and for a flag),
+    ".import" or ".fix" for those commands' own."""
+    from plan57.explanations import command_of
+
+    command = command_of(item.code) if item.kind == "finding" else "check"
+    return "" if command == "check" else f".{command}"
 
 
 def _fit(line: str, width: int) -> str:

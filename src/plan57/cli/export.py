@@ -43,16 +43,19 @@ def export(
     lang: str | None = lang_option(),
 ) -> None:
     """Xuất dữ liệu mở / the open data: CSV with a data package, Parquet, JSON."""
+    from plan57.cli._progress import phased_bar
     from plan57.opendata import FORMATS, export_repository
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(ExportFormat, output_format)
     formats = FORMATS if shape is ExportFormat.all else (shape.value,)
-    written = export_repository(
-        root_of(ctx),
-        out,
-        as_of=parse_as_of(as_of),
-        period=period,
-        formats=formats,  # type: ignore[arg-type]
-    )
+    with phased_bar(language) as progress:
+        written = export_repository(
+            root_of(ctx),
+            out,
+            as_of=parse_as_of(as_of),
+            period=period,
+            formats=formats,  # type: ignore[arg-type]
+            progress=progress,
+        )
     tell(text("export.written", language, files=len(written), path=str(out)))

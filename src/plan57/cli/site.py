@@ -33,10 +33,14 @@ def site(
     lang: str | None = lang_option(),
 ) -> None:
     """Trang web công bố tiến độ / the progress site, in Vietnamese and English."""
+    from plan57.cli._progress import phased_bar
     from plan57.site import build_site
 
     language: Lang = lang  # type: ignore[assignment]
-    result = build_site(root_of(ctx), out, as_of=parse_as_of(as_of), period=period)
+    with phased_bar(language) as progress:
+        result = build_site(
+            root_of(ctx), out, as_of=parse_as_of(as_of), period=period, progress=progress
+        )
     tell(
         text(
             "site.written",

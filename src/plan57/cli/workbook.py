@@ -40,6 +40,7 @@ def import_(
 ) -> None:
     """Chuyển bảng tính Excel đã điền thành tệp nộp CSV / turn filled-in workbooks into CSV."""
     from plan57.catalogue import load_catalogue
+    from plan57.cli._progress import progress_bar
     from plan57.repository import CATALOGUE
     from plan57.workbooks import ImportOptions, import_workbooks
 
@@ -47,7 +48,10 @@ def import_(
     root = root_of(ctx)
     catalogue = load_catalogue(root / CATALOGUE)
     options = ImportOptions(reporter=reporter, period=period, out=out, force=force)
-    results = import_workbooks(root, catalogue, workbooks, options, lang=language)
+    with progress_bar(text("progress.import", language), language) as progress:
+        results = import_workbooks(
+            root, catalogue, workbooks, options, lang=language, progress=progress
+        )
     lines: list[str] = []
     for result in results:
         if result.ok:
@@ -76,7 +80,8 @@ def import_(
         for problem in result.problems:
             # A cell's problem names the cell (Sheet1!D7) in its message.
             lines.append(f"  {problem.code} {problem.message}")
-            lines.append(f"    → {problem.hint}")
+            more = text("label.explain-more", language, code=problem.code)
+            lines.append(f"    → {problem.hint} {more}")
     written = [r.output for r in results if r.ok and r.output]
     failed = sum(1 for r in results if not r.ok)
     lines.append("")
