@@ -254,6 +254,7 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                     target=target.text,
                     year=target.year,
                 )
+    findings += open_decisions(catalogue, lang, file, text)
     for ind, other in _overlapping_pairs(catalogue.indicators):
         for target in ind.targets:
             other_target = other.target_for(target.year)
@@ -281,6 +282,42 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                     )
                 )
     return findings
+
+
+def open_decisions(catalogue: Catalogue, lang: Lang, file: str, text: str) -> list[Finding]:
+    """One `catalogue-decision` warning per decision the catalogue leaves open."""
+    lines = indicator_lines(text)
+    plan_line = _PLAN_LINE.search(text)
+    findings = [
+        make_finding(
+            "catalogue-decision",
+            lang,
+            file=file,
+            line=text.count("\n", 0, plan_line.start()) + 1 if plan_line else None,
+            about="plan",
+            field=decision.field,
+            choices=" | ".join(decision.choices),
+        )
+        for decision in catalogue.plan.decisions
+    ]
+    for ind in catalogue.indicators:
+        findings.extend(
+            make_finding(
+                "catalogue-decision",
+                lang,
+                file=file,
+                line=lines.get(ind.id),
+                indicator=ind.id,
+                about=ind.id,
+                field=decision.field,
+                choices=" | ".join(decision.choices),
+            )
+            for decision in ind.decisions
+        )
+    return findings
+
+
+_PLAN_LINE = re.compile(r"^plan:", re.MULTILINE)
 
 
 def _overlapping_pairs(indicators: list[Indicator]) -> list[tuple[Indicator, Indicator]]:
