@@ -68,7 +68,8 @@ def find_province(query: str) -> Province:
 
     None or several: `AppendixError`, with the closest names.
     """
-    wanted = _key(query)
+    # "TP Hồ Chí Minh", "Tỉnh Gia Lai": the kind of unit is not part of the name.
+    wanted = _key(re.sub(r"^\s*(?:tỉnh|thành phố|tp\.?)\s+", "", query, flags=re.IGNORECASE))
     every = provinces()
     exact = [p for p in every if wanted in (_key(p.code), _key(p.name), _key(p.short_name))]
     if len(exact) == 1:

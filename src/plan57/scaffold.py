@@ -89,6 +89,7 @@ ENGLISH_UNITS = {
     "Văn phòng Tỉnh ủy": "Office of the Provincial Party Committee",
     "Văn phòng Thành ủy": "Office of the City Party Committee",
     "Văn phòng UBND tỉnh": "Office of the Provincial People's Committee",
+    "UBND tỉnh": "Provincial People's Committee",
     "Các sở, ban, ngành của tỉnh": "Provincial departments and agencies",
     "Các địa phương": "Communes and wards",
 }
@@ -208,7 +209,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
     plan_decisions.append(
         _Decision(
             "secretariat",
-            _unique([secretariat, *(ind["lead"] for ind in indicators)]),
+            _unique([secretariat, *(ind.lead for ind in indicators)]),
             "the unit that keeps this catalogue (registry id)",
         )
     )
@@ -232,7 +233,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
     lines += [_entry_line(entry) for entry in registry.entries]
     lines += ["", "indicators:"]
     for ind in indicators:
-        lines += ind["lines"]
+        lines += ind.lines
     text = "\n".join(_header(province, number)) + "\n" + "\n".join(lines) + "\n"
     try:
         parse_catalogue(text, "data/targets.yaml")
@@ -244,7 +245,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
         indicators=len(indicators),
         groups=len(appendix.groups),
         units=len(registry.entries),
-        decisions=len(plan_decisions) + sum(int(ind["decisions"]) for ind in indicators),
+        decisions=len(plan_decisions) + sum(ind.decisions for ind in indicators),
     )
 
 
@@ -350,9 +351,18 @@ def units_of(cell: str) -> list[str]:
     return [part.strip(" .") for part in _SPLIT.split(cell) if part.strip(" .")]
 
 
+@dataclass(frozen=True)
+class _Written:
+    """An indicator's lines of the catalogue, its lead, and how many decisions it leaves."""
+
+    lines: list[str]
+    lead: str
+    decisions: int
+
+
 def _indicator(
     row: AppendixRow, registry: _Registry, milestones: list[int], source: str
-) -> dict[str, object]:
+) -> _Written:
     indicator_id = f"CT{int(row.stt):02d}"
     if len(indicator_id) != 4:
         raise AppendixError("init-too-many", file=source, row=row.row, stt=row.stt)
@@ -409,7 +419,7 @@ def _indicator(
         target_cell = row.targets.get(year)
         lines.append(f"      {year}: {_q(target_cell.text) if target_cell else 'null'}")
     lines += _decision_lines(decisions, "    ")
-    return {"lines": lines, "lead": leads[0], "decisions": len(decisions)}
+    return _Written(lines, leads[0], len(decisions))
 
 
 def _check_scorable(
@@ -422,7 +432,7 @@ def _check_scorable(
             group="-",
             name_vi="-",
             name_en="-",
-            unit=unit,  # type: ignore[arg-type]
+            unit=unit,
             flow=False,
             lead="-",
             responsible=[],

@@ -24,7 +24,7 @@ def init(
         ..., help="Thư mục kho dữ liệu mới (chưa có hoặc trống) / the new repository's folder."
     ),
     province: str = typer.Option(
-        ..., "--province", help="Tên hoặc mã tỉnh, thành phố / province name or code (Đắk Lắk, 66)."
+        ..., "--province", help="Tên hoặc mã tỉnh, thành phố / province name or code (Gia Lai, 52)."
     ),
     appendix: Path = typer.Option(
         ...,
