@@ -158,6 +158,11 @@ def test_init_gives_a_repository_check_report_and_site_work_on(
     site = invoke(repo, "site", "--period", "2025Q4", "--out", str(tmp_path / "site"))
     assert site.exit_code == 0
     assert (tmp_path / "site" / "index.html").is_file()
+    if appendix == OTHER:  # another province's site names its own plan only
+        seed = re.compile(r"đắk lắk|283-KH", re.IGNORECASE)
+        pages = [*(tmp_path / "site").rglob("*.html"), *(tmp_path / "site").rglob("*.json")]
+        assert [p.name for p in pages if seed.search(p.read_text("utf-8"))] == []
+        assert not seed.search(report.stdout)
 
 
 @needs_git
