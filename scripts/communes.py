@@ -29,13 +29,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The ids' rule is plan57's own (`plan57 init` gives other provinces' units ids with it); the
+# module needs nothing beyond the standard library, so the throwaway environment can import it.
+sys.path.insert(0, str(ROOT / "src"))
+from plan57.provinces import slug  # noqa: E402
+
 CATALOGUE = ROOT / "data" / "targets.yaml"
 OFFICIAL = ROOT / "data" / "registry" / "dak-lak-communes-2025.csv"
 NATIONAL = ROOT / "src" / "plan57" / "data" / "units-2025.csv"
@@ -75,14 +79,6 @@ def _unit(code: int, raw_name: str, division: str) -> dict[str, str]:
     name = " ".join(unicodedata.normalize("NFC", raw_name).split())
     kind = KINDS[division]
     return {"code": f"{code:05d}", "name": name, "kind": kind, "id": slug(name)}
-
-
-def slug(name: str) -> str:
-    """`Xã Ea H’Leo` → `xa-ea-hleo`: ASCII letters and digits, words joined by hyphens."""
-    text = name.replace("Đ", "D").replace("đ", "d")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
-    return "-".join(words)
 
 
 def _write_official(units: list[dict[str, str]], version: str) -> None:
