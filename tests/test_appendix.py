@@ -122,3 +122,12 @@ def test_a_file_that_is_not_an_appendix(tmp_path: Path) -> None:
     with pytest.raises(AppendixError) as caught:
         read_appendix(path)
     assert caught.value.code == "init-unreadable"
+
+
+def test_an_appendix_is_never_read_through_a_link(tmp_path: Path) -> None:
+    link = tmp_path / "appendix.csv"
+    link.symlink_to(OTHER)
+    with pytest.raises(AppendixError) as caught:
+        read_appendix(link)
+    assert caught.value.code == "init-unreadable"
+    assert "link" in str(caught.value)

@@ -76,13 +76,15 @@ class Appendix:
 
 def read_appendix(path: Path) -> Appendix:
     """Read the appendix at `path` (.xlsx, or delimited text); `AppendixError` when it cannot."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return parse_table(_xlsx_rows(path), str(path))
+    # Read once through the one reader of untrusted files (no link followed, a size bound),
+    # whatever the format: a workbook is then opened from these bytes.
     try:
         raw = read_regular(path, MAX_APPENDIX_BYTES)
     except Unreadable as refused:
         reason = refused.params.get("reason") or refused.code
         raise AppendixError("init-unreadable", file=str(path), reason=reason) from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return parse_table(_xlsx_rows(raw, str(path)), str(path))
     try:
         text, _ = decode(raw)
     except Refused as refused:
@@ -101,13 +103,13 @@ def _delimited_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(raw: bytes, source: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise AppendixError("init-unreadable", file=str(path), reason=str(exc)) from None
+        raise AppendixError("init-unreadable", file=source, reason=str(exc)) from None
     try:
         # The sheet that holds the table: the first with an STT header, else the first.
         sheets = list(book.worksheets)
