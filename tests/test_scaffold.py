@@ -197,6 +197,14 @@ def test_an_existing_folder_is_never_written_into(tmp_path: Path) -> None:
     assert [p.name for p in repo.iterdir()] == ["keep.txt"]
 
 
+def test_a_folder_inside_a_missing_one(tmp_path: Path) -> None:
+    repo = tmp_path / "missing" / "repo"
+    args = ["init", str(repo), "--province", "52", "--appendix", str(OTHER), "--lang", "en"]
+    result = invoke(None, *args)
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("province", "says"),
     [("Atlantis", "No province"), ("Quảng", "several"), ("Dak Lac", "Đắk Lắk")],

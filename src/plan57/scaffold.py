@@ -146,7 +146,7 @@ def init_repository(
     catalogue = build_catalogue(appendix, province, info)
     parent = target.absolute().parent
     if not parent.is_dir():
-        raise AppendixError("init-dir-not-empty", path=str(parent))
+        raise AppendixError("init-no-parent", path=str(parent))
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.plan57-init-", dir=parent))
     try:
         _write_files(work, catalogue, province)
