@@ -37,6 +37,7 @@ WARNINGS = {
     "catalogue-target-down",
     "catalogue-no-monitor",
     "catalogue-empty-group",
+    "catalogue-decision",
 }
 
 
@@ -259,6 +260,11 @@ CASES: dict[str, list[Expect]] = {
     "catalogue-target-down": [E("catalogue-target-down", CAT, 35, None, "CT02", says="50-60")],
     "catalogue-no-monitor": [E("catalogue-no-monitor", CAT, 34, None, "CT36")],
     "catalogue-empty-group": [E("catalogue-empty-group", CAT, says="vien-truong")],
+    # One warning per open decision, at its own line (under `plan:` or under the indicator).
+    "catalogue-decision": [
+        E("catalogue-decision", CAT, 14, None, None, says="vp-tu | so-khcn"),
+        E("catalogue-decision", CAT, 36, None, "CT16", says="false | true"),
+    ],
 }
 
 

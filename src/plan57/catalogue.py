@@ -14,7 +14,7 @@ from plan57.escaping import visible
 from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
 from plan57.messages import Lang
-from plan57.models import Catalogue, Indicator, TargetError
+from plan57.models import Catalogue, Decision, Indicator, TargetError
 
 CATALOGUE_PATH = Path("data") / "targets.yaml"
 
@@ -254,6 +254,7 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                     target=target.text,
                     year=target.year,
                 )
+    findings += open_decisions(catalogue, lang, file, text)
     for ind, other in _overlapping_pairs(catalogue.indicators):
         for target in ind.targets:
             other_target = other.target_for(target.year)
@@ -281,6 +282,55 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                     )
                 )
     return findings
+
+
+def open_decisions(catalogue: Catalogue, lang: Lang, file: str, text: str) -> list[Finding]:
+    """One `catalogue-decision` warning per decision the catalogue leaves open, at its line."""
+    lines = text.splitlines()
+    starts = indicator_lines(text)
+    plan_line = _PLAN_LINE.search(text)
+    findings = []
+    owners: list[tuple[str | None, int | None, list[Decision]]] = [
+        (
+            None,
+            text.count("\n", 0, plan_line.start()) + 1 if plan_line else None,
+            catalogue.plan.decisions,
+        ),
+        *((ind.id, starts.get(ind.id), ind.decisions) for ind in catalogue.indicators),
+    ]
+    for indicator, start, decisions in owners:
+        for decision in decisions:
+            findings.append(
+                make_finding(
+                    "catalogue-decision",
+                    lang,
+                    file=file,
+                    line=_decision_line(lines, start, decision.field),
+                    indicator=indicator,
+                    about=indicator or "plan",
+                    field=decision.field,
+                    choices=" | ".join(decision.choices),
+                )
+            )
+    return findings
+
+
+def _decision_line(lines: list[str], start: int | None, field: str) -> int | None:
+    """The line of the decision about `field` in the entry starting at `start` (1-based); the
+    entry's own line when it cannot be told (a decision written in another style)."""
+    if start is None:
+        return None
+    wanted = re.compile(rf"\bfield:\s*[\"']?{re.escape(field)}[\"']?\s*(?:[,}}]|$)")
+    for index in range(start, len(lines)):  # the lines after the entry's first
+        if _ENTRY_START.match(lines[index]):
+            break
+        if wanted.search(lines[index]):
+            return index + 1
+    return start
+
+
+_ENTRY_START = re.compile(r"^(?:  - id:|\S)")
+_PLAN_LINE = re.compile(r"^plan:", re.MULTILINE)
 
 
 def _overlapping_pairs(indicators: list[Indicator]) -> list[tuple[Indicator, Indicator]]:

@@ -37,3 +37,7 @@ class GitError(Plan57Error):
 
 class OutputError(Plan57Error):
     """An output file cannot be written."""
+
+
+class AppendixError(Plan57Error):
+    """`plan57 init` cannot read the appendix, find the province or write the repository."""

@@ -105,8 +105,12 @@ def capped(findings: list[Finding], lang: Lang) -> list[Finding]:
         counts[key] = counts.get(key, 0) + 1
         if counts[key] <= PER_CODE or finding.code == "too-many-findings":
             kept.append(finding)
+    # Warnings left unlisted are still warnings: a catalogue with many open decisions
+    # (`catalogue-decision`) must not fail `check` for being counted rather than listed.
     summaries = [
-        make_finding("too-many-findings", lang, file=file, count=count - PER_CODE, of=code)
+        make_finding(
+            "too-many-findings", lang, file=file, count=count - PER_CODE, of=code
+        ).model_copy(update={"severity": severity_of(code)})
         for (file, code), count in counts.items()
         if count > PER_CODE and code != "too-many-findings"
     ]

@@ -101,6 +101,21 @@ def _parse_target(year: int, text: str) -> Target:
     return Target(year=year, kind="qualitative", text=cleaned)
 
 
+class Decision(BaseModel):
+    """A choice the catalogue's author has not made yet, e.g. whether a count is a flow.
+
+    `plan57 init` writes one wherever the appendix does not settle a field; the field holds a
+    provisional value meanwhile, and `plan57 check` warns (`catalogue-decision`) until the
+    secretariat sets the field and deletes the decision.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(min_length=1)
+    choices: list[str] = Field(min_length=1)
+    note: str | None = None
+
+
 class Plan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -115,6 +130,8 @@ class Plan(BaseModel):
     milestones: list[Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]]
     secretariat: str
     secretariat_team: str | None = Field(default=None, pattern=_HANDLE)
+    # Open decisions about the plan as a whole (its English names, its secretariat).
+    decisions: list[Decision] = Field(default_factory=list)
 
     def milestone_end(self, year: int) -> dt.date:
         return dt.date(year, 12, 31)
@@ -180,6 +197,8 @@ class Indicator(BaseModel):
     # Linear unless the catalogue says the indicator grows by multiplying (docs/methodology.md).
     path: PathShape = "linear"
     targets: list[Target]
+    # Open decisions about this indicator (class Decision); none once the catalogue is settled.
+    decisions: list[Decision] = Field(default_factory=list)
 
     @field_validator("targets", mode="before")
     @classmethod

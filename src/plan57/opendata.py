@@ -372,7 +372,7 @@ def export_repository(
         reports={str(scored.period): scored.report},
         progress=progress("progress.quarters"),
     )
-    return write_tables(tables, target, formats)
+    return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)
 
 
 def catalogue_revisions(root: Path) -> list[Revision] | None:
@@ -392,7 +392,9 @@ def catalogue_revisions(root: Path) -> list[Revision] | None:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_tables(tables: Sequence[Table], folder: Path, formats: Sequence[Format]) -> list[Path]:
+def write_tables(
+    tables: Sequence[Table], folder: Path, formats: Sequence[Format], *, plan_number: str
+) -> list[Path]:
     """Write every table in each format into `folder`, with the data package when CSV is among
     them; each file atomically. Returns the files written, relative to `folder`."""
     from plan57.files import write_atomic
@@ -406,7 +408,7 @@ def write_tables(tables: Sequence[Table], folder: Path, formats: Sequence[Format
                 write_atomic(folder / name, writers[kind](table))
                 written.append(name)
     if "csv" in formats:
-        package = json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n"
+        package = json.dumps(datapackage(tables, plan_number), ensure_ascii=False, indent=2) + "\n"
         write_atomic(folder / PACKAGE, package.encode("utf-8"))
         written.append(Path(PACKAGE))
     return written
@@ -524,11 +526,12 @@ def to_parquet(table: Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
-def datapackage(tables: Sequence[Table]) -> dict[str, Any]:
+def datapackage(tables: Sequence[Table], plan_number: str) -> dict[str, Any]:
     """A Frictionless Data Package describing the CSV files, one Table Schema per resource."""
     return {
         "name": "plan57",
-        "title": "Kế hoạch 283-KH/TU — indicators, targets and reported figures",
+        # The plan is named by its catalogue: any province's repository publishes its own.
+        "title": f"Kế hoạch {plan_number} — indicators, targets and reported figures",
         "profile": "tabular-data-package",
         "resources": [
             {

@@ -217,7 +217,9 @@ class _Site:
         step(0, 1, "")
         data = folder / "data"
         (data / "indicators").mkdir(parents=True)
-        written = opendata.write_tables(tables, data, opendata.FORMATS)
+        written = opendata.write_tables(
+            tables, data, opendata.FORMATS, plan_number=self.catalogue.plan.number
+        )
         self.downloads = [str(p) for p in written]
         per_indicator = opendata.csv_by(tables[0], "indicator")
         for ind in self.catalogue.indicators:

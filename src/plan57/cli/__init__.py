@@ -14,6 +14,7 @@ from plan57.cli import explain as _explain  # noqa: F401
 from plan57.cli import export as _export  # noqa: F401
 from plan57.cli import fix as _fix  # noqa: F401
 from plan57.cli import history as _history  # noqa: F401
+from plan57.cli import init as _init  # noqa: F401
 from plan57.cli import report as _report  # noqa: F401
 from plan57.cli import score as _score  # noqa: F401
 from plan57.cli import site as _site  # noqa: F401

@@ -37,7 +37,7 @@ state = _State()
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "departments": ("template", "import", "fix", "check"),
     "analysts": ("score", "report", "site", "export"),
-    "secretariat": ("catalogue", "diff", "history", "status", "codeowners"),
+    "secretariat": ("catalogue", "diff", "history", "status", "codeowners", "init"),
     "everyone": ("explain",),
 }
 AUDIENCE_PANELS = {
