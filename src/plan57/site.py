@@ -30,6 +30,7 @@ from plan57.charts import reporter_bars
 from plan57.errors import OutputError, Plan57Error, UsageError
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.models import Catalogue
+from plan57.periods import PROVINCE_TIME
 from plan57.report import (
     Provenance,
     Scored,
@@ -40,7 +41,7 @@ from plan57.report import (
 )
 from plan57.revisions import Revision
 from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
-from plan57.status import PROVINCE_TZ, StatusReport, build_status, deadline_of, default_period
+from plan57.status import StatusReport, build_status, deadline_of, default_period
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
 MARKER = ".plan57-site"
@@ -369,8 +370,6 @@ class _Site:
         return out
 
     def _changes(self, lang: Lang, ident: str) -> list[dict[str, str]]:
-        from plan57.report import _change_text
-
         out = []
         for revision in self.revisions or []:
             for change in revision.changes:
@@ -382,7 +381,7 @@ class _Site:
                             "commit": revision.commit[:12],
                             "author": revision.author,
                             "subject": revision.message.split("\n", 1)[0],
-                            "change": _change_text(change, lang),
+                            "change": fmt.change_line(change, lang),
                         }
                     )
         return out
@@ -471,7 +470,7 @@ class _Site:
                 "id": ident,
                 "name": ind.name(lang) if ind else ident,
                 "href": f"../indicators/{ident}.html",
-                "when": fmt.moment(stamp.astimezone(PROVINCE_TZ), lang) if stamp else "",
+                "when": fmt.moment(stamp.astimezone(PROVINCE_TIME), lang) if stamp else "",
             }
 
         return {
