@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
@@ -16,6 +17,32 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 FINDINGS = TEST_DATA / "findings"
 # The check date of the tests: 2026Q2 is over, 2026Q3 is not.
 AS_OF = date(2026, 6, 30)
+
+
+# Property tests: a fast profile while developing (a few examples each), the thorough one in CI
+# (.ci/run sets CI, as GitHub Actions and GitLab do) or with HYPOTHESIS_PROFILE=thorough.
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+_DEV_EXAMPLES = 8
+settings.register_profile("thorough", deadline=None, suppress_health_check=_QUIET)
+settings.register_profile(
+    "dev", max_examples=_DEV_EXAMPLES, deadline=None, suppress_health_check=_QUIET
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property test tries: `thorough` in the thorough profile, a few in
+    the development one."""
+    return thorough if PROFILE == "thorough" else min(thorough, _DEV_EXAMPLES)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every property test is `slow`: `pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if getattr(function, "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass(frozen=True)

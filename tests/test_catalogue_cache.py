@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from plan57 import catalogue_cache
 from plan57.catalogue import parse_catalogue
 from plan57.catalogue_cache import CatalogueCache
@@ -278,7 +279,7 @@ def _edit(lines: list[str], index: int, edit: str) -> list[str]:
     return lines or [""]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, len(_LINES) - 1), _EDITS), min_size=1, max_size=3))
 def test_random_edits_mean_the_same(edits: list[tuple[int, str]]) -> None:
     lines = list(_LINES)
@@ -295,7 +296,7 @@ def _full(text: str) -> Any:
     return _outcome(lambda: parse_catalogue(text, "t.yaml"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.lists(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, REAL_CATALOGUE, make_repo
+from conftest import AS_OF, REAL_CATALOGUE, examples, make_repo
 from plan57 import grammar
 from plan57.catalogue import load_catalogue
 from plan57.grammar import Reading, read_cell
@@ -87,7 +87,9 @@ _FIGURE = st.builds(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.tuples(st.sampled_from(IDS), _FIGURE), min_size=1, max_size=4))
 def test_what_fix_writes_check_accepts(tmp_path: Path, cells: list[tuple[str, str]]) -> None:

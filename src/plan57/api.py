@@ -52,7 +52,7 @@ def check(
     from plan57.submissions import expand_paths
     from plan57.validate import check_repository
 
-    folder = Path(root)
+    folder = _folder(root)
     selected = expand_paths(folder, [Path(p) for p in paths]) if paths is not None else None
     return check_repository(
         folder,
@@ -87,7 +87,7 @@ def score(
     from plan57.report import score_repository
 
     return score_repository(
-        Path(root),
+        _folder(root),
         period=period,
         as_of=day_or_today(as_of),
         lang=lang or default_lang(),
@@ -108,7 +108,7 @@ def status(
     from plan57.repository import CATALOGUE
     from plan57.status import build_status, parse_status_period
 
-    folder = Path(root)
+    folder = _folder(root)
     wanted = parse_status_period(period)
     catalogue = load(folder / CATALOGUE)
     return build_status(
@@ -131,7 +131,7 @@ def report(
     from plan57.report import build_report
 
     return build_report(
-        Path(root),
+        _folder(root),
         period=period,
         as_of=day_or_today(as_of),
         lang=lang or default_lang(),
@@ -148,7 +148,7 @@ def diff(root: PathLike = ".", rev_a: str | None = None, rev_b: str | None = Non
     """
     from plan57.revisions import diff as catalogue_diff
 
-    return catalogue_diff(Path(root), rev_a, rev_b)
+    return catalogue_diff(_folder(root), rev_a, rev_b)
 
 
 def history(
@@ -164,7 +164,7 @@ def history(
     from plan57.revisions import history as catalogue_history
 
     return catalogue_history(
-        Path(root),
+        _folder(root),
         indicator,
         since=None if since is None else day_or_today(since),
         until=None if until is None else day_or_today(until),
@@ -182,3 +182,9 @@ def explain(code: str | None = None, *, lang: Lang | None = None) -> Explanation
     if code is None:
         return explain_all(language)
     return Explanations(lang=language, codes=[explain_one(code, language)])
+
+
+def _folder(root: PathLike) -> Path:
+    """The repository as an absolute path, as the command line resolves --root: the paths it
+    reads are compared with the paths a caller names."""
+    return Path(root).resolve()
