@@ -1,4 +1,4 @@
-"""Shared test helpers: small data repositories built in tmp_path around the real catalogue."""
+"""Shared test helpers: small data repositories built in tmp_path around a frozen test catalogue."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 PROJECT = Path(__file__).resolve().parents[1]
-REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+# The live catalogue: only test_catalogue.py holds it against the plan's appendix.
+REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
+# Every other test reads this frozen copy, so that revising the live targets breaks no test
+# that is not about them (refresh it by copying data/targets.yaml when a test needs to).
+CATALOGUE_ROOT = TEST_DATA / "catalogue"
+CATALOGUE = CATALOGUE_ROOT / "data" / "targets.yaml"
 FINDINGS = TEST_DATA / "findings"
 # The check date of the tests: 2026Q2 is over, 2026Q3 is not.
 AS_OF = date(2026, 6, 30)
@@ -66,20 +71,20 @@ class DataRepo:
 
 
 def make_repo(root: Path, fixture: Path | None = None) -> DataRepo:
-    """A repository at `root`: the fixture's files (if any), and the real catalogue unless the
-    fixture brings its own."""
+    """A repository at `root`: the fixture's files (if any), and the frozen test catalogue
+    unless the fixture brings its own."""
     if fixture is not None:
         shutil.copytree(fixture, root, symlinks=True)
     (root / "data" / "submissions").mkdir(parents=True, exist_ok=True)
     repo = DataRepo(root)
     if not repo.catalogue.exists():
-        shutil.copyfile(REAL_CATALOGUE, repo.catalogue)
+        shutil.copyfile(CATALOGUE, repo.catalogue)
     return repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> DataRepo:
-    """An empty data repository with the real catalogue."""
+    """An empty data repository with the frozen test catalogue."""
     return make_repo(tmp_path / "repo")
 
 

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import examples
+from conftest import CATALOGUE, examples
 from plan57 import catalogue_cache
 from plan57.catalogue import parse_catalogue
 from plan57.catalogue_cache import CatalogueCache
@@ -23,7 +23,7 @@ from plan57.models import Catalogue
 
 HERE = Path(__file__).parent
 SMALL = (HERE / "data" / "revisions" / "targets.yaml").read_text(encoding="utf-8")
-REAL = (HERE.parent / "data" / "targets.yaml").read_text(encoding="utf-8")
+REAL = CATALOGUE.read_text(encoding="utf-8")
 
 
 def _outcome(parse: object) -> Catalogue | tuple[str, dict[str, object]]:

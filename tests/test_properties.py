@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from clirun import check_json, file_problems, invoke
-from conftest import REAL_CATALOGUE, DataRepo, examples, make_repo
+from conftest import CATALOGUE, DataRepo, examples, make_repo
 from gitrepo import git, init
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
@@ -32,7 +32,7 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-REAL_TEXT = REAL_CATALOGUE.read_text("utf-8")
+REAL_TEXT = CATALOGUE.read_text("utf-8")
 HEADER = ["indicator", "value", "numerator", "denominator", "period", "note", "source"]
 VALID_ROW = ["CT08", "79.8", "213", "267", "2025Q1", "", ""]
 TARGET = "data/submissions/so-tc/2025Q1.csv"

@@ -338,9 +338,9 @@ def export_repository(
 ) -> list[Path]:
     """Validate and score the repository at `root` and write its tables into `out`."""
     from plan57.catalogue import load_catalogue
+    from plan57.obligations import default_period
     from plan57.report import score_repository
     from plan57.repository import CATALOGUE
-    from plan57.status import default_period
 
     target = out.resolve()
     data = (root / "data").resolve()

@@ -26,6 +26,7 @@ from typing import Any
 from markupsafe import Markup
 
 from plan57 import formatting as fmt
+from plan57 import obligations
 from plan57.charts import reporter_bars
 from plan57.errors import OutputError, Plan57Error, UsageError
 from plan57.messages import LANGS, Lang, render_error, text
@@ -41,7 +42,7 @@ from plan57.report import (
 )
 from plan57.revisions import Revision
 from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
-from plan57.status import StatusReport, build_status, deadline_of, default_period
+from plan57.status import StatusReport, build_status
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
 MARKER = ".plan57-site"
@@ -73,7 +74,7 @@ def build_site(
     target = _checked_out(root, out)
     require_parquet()
     if period is None:
-        period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
+        period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, lang="vi")
     site = _Site(root, scored, as_of, generated or generation_time())
     return _write_atomically(target, site)
@@ -244,7 +245,7 @@ class _Site:
         other_href = base + (f"en/{path}" if other == "en" else path)
         report = self.by_lang[lang].report
         period = self.scored.period
-        deadline = deadline_of(self.catalogue, period)
+        deadline = obligations.deadline(self.catalogue, period.end)
         view = self.views[lang]
         return {
             "lang": lang,

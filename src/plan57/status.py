@@ -72,22 +72,6 @@ def parse_status_period(value: str) -> Period:
     return period
 
 
-def deadline_of(catalogue: Catalogue, period: Period) -> date:
-    return deadline(catalogue, period.end)
-
-
-def default_period(catalogue: Catalogue, as_of: date) -> Period:
-    """The latest quarter whose reporting deadline has passed by `as_of` (what `plan57 site`
-    and `plan57 export` publish unless told otherwise)."""
-    year, quarter = as_of.year, (as_of.month - 1) // 3 + 1
-    while True:
-        found = parse_period(f"{year}Q{quarter}")
-        assert found is not None
-        if deadline_of(catalogue, found) < as_of or year < catalogue.plan.baseline_year:
-            return found
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-
-
 def submitted_indicators(raw: bytes) -> set[str]:
     """The indicator ids a submission file has a value for; nothing when it cannot be read."""
     try:
@@ -116,7 +100,7 @@ def build_status(
         reason = "no-git"
     elif is_shallow(root):
         reason = "shallow"
-    due = deadline_of(catalogue, period)
+    due = deadline(catalogue, period.end)
     expected_by: dict[str, list[str]] = {}
     for item in due_at(catalogue, period.end):
         expected_by.setdefault(item.reporter, []).append(item.indicator)
