@@ -116,9 +116,6 @@ class Plan(BaseModel):
     secretariat: str
     secretariat_team: str | None = Field(default=None, pattern=_HANDLE)
 
-    def milestone_end(self, year: int) -> dt.date:
-        return dt.date(year, 12, 31)
-
 
 class ScoringSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
