@@ -274,7 +274,9 @@ MEASURES = [
         "`plan57 history`, 2,000 revisions, cold",
         ["plan57", "history"],
         "history",
-        budget=1.0,
+        # Issue 14: the simplest cache that keeps 2,000 revisions within 1.5 s (the byte-level
+        # splitter it replaced bought 0.5 s that nobody reading a history feels).
+        budget=1.5,
         needs="history",
         verify=history_text,
     ),

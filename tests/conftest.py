@@ -1,4 +1,4 @@
-"""Shared test helpers: small data repositories built in tmp_path around the real catalogue."""
+"""Shared test helpers: small data repositories built in tmp_path around a frozen test catalogue."""
 
 from __future__ import annotations
 
@@ -9,13 +9,45 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 PROJECT = Path(__file__).resolve().parents[1]
-REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+# The live catalogue: only test_catalogue.py holds it against the plan's appendix.
+REAL_CATALOGUE = PROJECT / "data" / "targets.yaml"
+# Every other test reads this frozen copy, so that revising the live targets breaks no test
+# that is not about them (refresh it by copying data/targets.yaml when a test needs to).
+CATALOGUE_ROOT = TEST_DATA / "catalogue"
+CATALOGUE = CATALOGUE_ROOT / "data" / "targets.yaml"
 FINDINGS = TEST_DATA / "findings"
 # The check date of the tests: 2026Q2 is over, 2026Q3 is not.
 AS_OF = date(2026, 6, 30)
+
+
+# Property tests: a fast profile while developing (a few examples each), the thorough one in CI
+# (.ci/run sets CI, as GitHub Actions and GitLab do) or with HYPOTHESIS_PROFILE=thorough.
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+_DEV_EXAMPLES = 8
+settings.register_profile("thorough", deadline=None, suppress_health_check=_QUIET)
+settings.register_profile(
+    "dev", max_examples=_DEV_EXAMPLES, deadline=None, suppress_health_check=_QUIET
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property test tries: `thorough` in the thorough profile, a few in
+    the development one."""
+    return thorough if PROFILE == "thorough" else min(thorough, _DEV_EXAMPLES)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every property test is `slow`: `pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if getattr(function, "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass(frozen=True)
@@ -39,20 +71,20 @@ class DataRepo:
 
 
 def make_repo(root: Path, fixture: Path | None = None) -> DataRepo:
-    """A repository at `root`: the fixture's files (if any), and the real catalogue unless the
-    fixture brings its own."""
+    """A repository at `root`: the fixture's files (if any), and the frozen test catalogue
+    unless the fixture brings its own."""
     if fixture is not None:
         shutil.copytree(fixture, root, symlinks=True)
     (root / "data" / "submissions").mkdir(parents=True, exist_ok=True)
     repo = DataRepo(root)
     if not repo.catalogue.exists():
-        shutil.copyfile(REAL_CATALOGUE, repo.catalogue)
+        shutil.copyfile(CATALOGUE, repo.catalogue)
     return repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> DataRepo:
-    """An empty data repository with the real catalogue."""
+    """An empty data repository with the frozen test catalogue."""
     return make_repo(tmp_path / "repo")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CATALOGUE
 from plan57.ci import code_quality, fingerprint, markdown
 from plan57.cli import app
 from plan57.findings import CheckReport
@@ -24,7 +25,7 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     folder = root / "data" / "submissions" / "so-tc"
     folder.mkdir(parents=True)
-    shutil.copy(REPO / "data" / "targets.yaml", root / "data" / "targets.yaml")
+    shutil.copy(CATALOGUE, root / "data" / "targets.yaml")
     (folder / "2025Q4.csv").write_text(
         "indicator,value\nCT30,-1\nCT34,a|b\nCT99,3\n", encoding="utf-8"
     )

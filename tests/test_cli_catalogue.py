@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from conftest import REAL_CATALOGUE, DataRepo
+from conftest import CATALOGUE, CATALOGUE_ROOT, DataRepo
 from plan57.catalogue import load_catalogue
 from plan57.cli import app
 
@@ -26,7 +26,7 @@ def run(root: Path, *args: str, env: dict[str, str | None] | None = None) -> Res
 
 @pytest.fixture(scope="module")
 def contract() -> Any:
-    result = run(REAL_CATALOGUE.parents[1], "--format", "json")
+    result = run(CATALOGUE_ROOT, "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -100,7 +100,7 @@ def test_json_examples(contract: Any) -> None:
 
 
 def test_json_is_the_loaded_catalogue(contract: Any) -> None:
-    catalogue = load_catalogue(REAL_CATALOGUE)
+    catalogue = load_catalogue(CATALOGUE)
     assert contract == catalogue.model_dump(mode="json", by_alias=True)
 
 

@@ -9,26 +9,26 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CATALOGUE
 from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.cli import app
 from plan57.codeowners import BEGIN, END, block, drift, render, write_codeowners
 from plan57.errors import CatalogueError
 from plan57.models import Catalogue
 
-REPO = Path(__file__).resolve().parents[1]
-TARGETS = (REPO / "data" / "targets.yaml").read_text("utf-8")
+TARGETS = CATALOGUE.read_text("utf-8")
 
 
 @pytest.fixture
 def catalogue() -> Catalogue:
-    return load_catalogue(REPO / "data" / "targets.yaml")
+    return load_catalogue(CATALOGUE)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     (root / "data" / "submissions").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "targets.yaml", root / "data" / "targets.yaml")
+    shutil.copy(CATALOGUE, root / "data" / "targets.yaml")
     return root
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CATALOGUE, CATALOGUE_ROOT
 from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.cli import app
 from plan57.errors import UsageError
@@ -19,9 +20,6 @@ from plan57.forms import COLUMNS, build_form, neutralise, owed
 from plan57.models import Catalogue, Indicator
 from plan57.periods import parse_period
 from plan57.validate import check_repository
-
-REPO = Path(__file__).resolve().parents[1]
-CATALOGUE = REPO / "data" / "targets.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +189,7 @@ def test_a_filled_in_template_passes_check(
 
 
 def _invoke(*args: str) -> tuple[int, str, bytes]:
-    result = CliRunner().invoke(app, ["--root", str(REPO), "template", *args])
+    result = CliRunner().invoke(app, ["--root", str(CATALOGUE_ROOT), "template", *args])
     return result.exit_code, result.output, result.stdout_bytes
 
 
@@ -224,7 +222,7 @@ def test_template_command_errors_exit_2_without_traceback() -> None:
         app,
         [
             "--root",
-            str(REPO),
+            str(CATALOGUE_ROOT),
             "template",
             "--reporter",
             "nobody",

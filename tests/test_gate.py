@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CATALOGUE
 from gitrepo import commit, git, init
 from plan57.catalogue import parse_catalogue
 from plan57.cli import app
 from plan57.gate import changed_files, gate, mixed_reporters, reporter_folder
 
-REPO = Path(__file__).resolve().parents[1]
-TARGETS = (REPO / "data" / "targets.yaml").read_text("utf-8")
+TARGETS = CATALOGUE.read_text("utf-8")
 HEADER = "indicator,value,numerator,denominator,note\n"
 GOOD_TC = HEADER + "CT30,3,,,\nCT34,2,,,\n"
 GOOD_YT = HEADER + "CT08,90.0,45,50,\n"

@@ -83,15 +83,6 @@ def test_log_fields(repo: Path) -> None:
     assert [c.subject for c in g.log(repo, reverse=True, max_count=2)] == ["First", "Second"]
 
 
-def test_first_commit_adding(repo: Path) -> None:
-    added = g.first_commit_adding(repo, "data/targets.yaml")
-    assert added is not None and added.subject == "Rename"
-    line = g.first_commit_adding(repo, "data/targets.yaml", "a: 3")
-    assert line is not None and line.subject == "Fourth"
-    assert g.first_commit_adding(repo, "data/targets.yaml", "never there") is None
-    assert g.first_commit_adding(repo, "missing.txt") is None
-
-
 def test_path_history_follows_renames(repo: Path) -> None:
     changes = g.path_history(repo, "data/targets.yaml")
     assert [(c.commit.subject, c.status) for c in changes] == [
@@ -130,13 +121,6 @@ def test_blob_reader_outside_a_repository(tmp_path: Path) -> None:
     with pytest.raises(GitError) as caught, g.BlobReader(tmp_path) as reader:
         reader.read("HEAD:x")
     assert caught.value.code == "git-not-repository"
-
-
-def test_read_file_at(repo: Path) -> None:
-    assert g.read_file_at(repo, "v1", "data/targets.yaml") == b"a: 3\n"
-    with pytest.raises(GitError) as caught:
-        g.read_file_at(repo, "HEAD~3", "data/targets.yaml")
-    assert caught.value.code == "git-path-missing"
 
 
 def test_shallow_clone(repo: Path, tmp_path: Path) -> None:

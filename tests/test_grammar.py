@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, REAL_CATALOGUE, make_repo
+from conftest import AS_OF, CATALOGUE, examples, make_repo
 from plan57 import grammar
 from plan57.catalogue import load_catalogue
 from plan57.grammar import Reading, read_cell
@@ -23,7 +23,7 @@ from plan57.validate import check_repository
 
 # Indicators of the real catalogue, with their units; the grammar's findings (a range is about
 # the value, not its spelling).
-CATALOGUE_UNITS = {i.id: i.unit for i in load_catalogue(REAL_CATALOGUE).indicators}
+CATALOGUE_UNITS = {i.id: i.unit for i in load_catalogue(CATALOGUE).indicators}
 IDS = ("CT04", "CT05", "CT08", "CT30")
 NUMERIC = ("not-a-number", "ambiguous-number", "value-too-large")
 
@@ -87,7 +87,9 @@ _FIGURE = st.builds(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.tuples(st.sampled_from(IDS), _FIGURE), min_size=1, max_size=4))
 def test_what_fix_writes_check_accepts(tmp_path: Path, cells: list[tuple[str, str]]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_repo
+from conftest import examples, make_repo
 from plan57.catalogue import load_catalogue
 from plan57.forms import build_form
 from plan57.obligations import due_at, owed, periods_ending, reporting_period
@@ -88,7 +88,7 @@ def submissions(draw: st.DrawFn) -> dict[str, str]:
     return files
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files=submissions())
 def test_status_and_score_owe_and_count_the_same(files: dict[str, str]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="plan57-owed-"))

@@ -21,18 +21,18 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from clirun import check_json, file_problems, invoke
-from conftest import REAL_CATALOGUE, DataRepo, make_repo
+from conftest import CATALOGUE, DataRepo, examples, make_repo
 from gitrepo import git, init
 from plan57.catalogue import parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.messages import SEVERITY
 
 PROPERTY = settings(
-    max_examples=50,
+    max_examples=examples(50),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-REAL_TEXT = REAL_CATALOGUE.read_text("utf-8")
+REAL_TEXT = CATALOGUE.read_text("utf-8")
 HEADER = ["indicator", "value", "numerator", "denominator", "period", "note", "source"]
 VALID_ROW = ["CT08", "79.8", "213", "267", "2025Q1", "", ""]
 TARGET = "data/submissions/so-tc/2025Q1.csv"
@@ -101,7 +101,7 @@ def test_any_bytes_as_a_submission(content: bytes) -> None:
     assert_report_shape(report)
 
 
-@settings(PROPERTY, max_examples=25)
+@settings(PROPERTY, max_examples=examples(25))
 @given(content=submission_bytes())
 def test_any_bytes_through_every_command_that_reads_submissions(content: bytes) -> None:
     with fresh_repo() as repo:
@@ -240,7 +240,7 @@ def test_any_yaml_as_the_catalogue_parses_or_is_refused(text: str) -> None:
         assert str(error)
 
 
-@settings(PROPERTY, max_examples=30)
+@settings(PROPERTY, max_examples=examples(30))
 @given(text=CATALOGUE_TEXT)
 def test_any_yaml_as_the_catalogue_through_the_commands(text: str) -> None:
     assume("\x00" not in text)
@@ -257,7 +257,7 @@ def test_any_yaml_as_the_catalogue_through_the_commands(text: str) -> None:
     assert (check.exit_code == 2) == (shown.exit_code == 2)
 
 
-@settings(PROPERTY, max_examples=15)
+@settings(PROPERTY, max_examples=examples(15))
 @given(text=CATALOGUE_TEXT)
 def test_any_yaml_in_the_catalogues_history(text: str) -> None:
     assume("\x00" not in text)
@@ -287,7 +287,7 @@ def test_any_yaml_in_the_catalogues_history(text: str) -> None:
 OPTION_VALUES = st.text(max_size=30).filter(lambda text: "\x00" not in text)
 
 
-@settings(PROPERTY, max_examples=40)
+@settings(PROPERTY, max_examples=examples(40))
 @given(
     value=OPTION_VALUES,
     args=st.sampled_from(

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import examples
 from excel import canonical, cp1258, export
 from plan57.cli import app
 from plan57.errors import UsageError
@@ -269,7 +270,7 @@ _VALUE = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(_CELL, _VALUE, _NOTE), min_size=1, max_size=6))
 def test_canonical_files_are_left_alone_and_exports_come_back(
     rows: list[tuple[str, str, str]],

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_repo
+from conftest import examples, make_repo
 from plan57.periods import Period, parse_period
 from plan57.submissions import read_submissions
 from plan57.validate import check_repository
@@ -30,7 +30,9 @@ ROW = st.one_of(
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=st.lists(ROW, max_size=8), ending=st.sampled_from(["\n", "\r\n"]), last=st.booleans())
 def test_a_file_without_quotes_reads_as_the_row_by_row_reader_reads_it(
@@ -65,7 +67,9 @@ PERIODS = [
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     khcn=st.sets(st.sampled_from(PERIODS), max_size=6),

@@ -17,6 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from gitrepo import commit, init
 from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.errors import CatalogueError
@@ -376,7 +377,7 @@ def scenarios(draw: st.DrawFn) -> pd.DataFrame:
     return obs(*rows) if rows else obs(("so-a", "2024", "CT03", 0.5))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=scenarios(),
     period=st.sampled_from(["2025Q2", "2025Q4", "2025", "2026Q1", "2035Q4", "2036Q1", "2036"]),
@@ -479,7 +480,7 @@ def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_ar
     assert shown.baseline is not None and shown.baseline.label.startswith("2025:")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     value=st.floats(0, 1000, allow_nan=False),
     threshold=st.floats(0, 1000, allow_nan=False),
@@ -499,7 +500,7 @@ def test_6_a_value_never_reads_as_meeting_a_target_it_misses(
     ) < 1e-6
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(progress=st.floats(-5, 5, allow_nan=False), tolerance=st.floats(0.5, 1.0))
 def test_6_progress_never_reads_as_the_other_side_of_the_tolerance(
     progress: float, tolerance: float

@@ -21,10 +21,11 @@ from clirun import invoke
 from gitrepo import commit, init
 from plan57.catalogue import load_catalogue
 from plan57.errors import UsageError
+from plan57.obligations import default_period
 from plan57.opendata import export_repository
 from plan57.periods import parse_period
 from plan57.site import MARKER, build_site, markdown, search_key
-from plan57.status import build_status, default_period
+from plan57.status import build_status
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 AS_OF = date(2025, 10, 20)

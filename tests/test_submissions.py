@@ -11,12 +11,13 @@ import pytest
 from conftest import DataRepo
 from plan57.errors import UsageError
 from plan57.periods import parse_period
+from plan57.repository import SUBMISSIONS
 from plan57.submissions import (
     CELLS,
     Submissions,
     expand_paths,
+    list_files,
     read_submissions,
-    submission_paths,
 )
 
 HEADER = "indicator,value,note\n"
@@ -131,7 +132,7 @@ def test_links_are_refused_and_never_followed(repo: DataRepo, tmp_path: Path) ->
     (base / "so-tc").mkdir()
     (base / "so-tc" / "2025.csv").symlink_to(outside)
     (base / "so-nv").symlink_to(base / "so-khcn", target_is_directory=True)
-    listing = submission_paths(repo.root)
+    listing = list_files(repo.root, [repo.root / SUBMISSIONS])
     assert listing.files == [base / "so-khcn" / "2025.csv"]
     assert [(r.path, r.code) for r in listing.refused] == [
         (base / "so-nv", "link-refused"),
@@ -149,13 +150,13 @@ def test_submissions_folder_itself_a_link(repo: DataRepo, tmp_path: Path) -> Non
     base = repo.root / "data" / "submissions"
     base.rmdir()
     base.symlink_to(elsewhere, target_is_directory=True)
-    listing = submission_paths(repo.root)
+    listing = list_files(repo.root, [repo.root / SUBMISSIONS])
     assert listing.files == []
     assert [(r.path, r.code) for r in listing.refused] == [(base, "link-refused")]
 
 
 def test_no_submissions_folder(tmp_path: Path) -> None:
-    listing = submission_paths(tmp_path)
+    listing = list_files(tmp_path, [tmp_path / SUBMISSIONS])
     assert listing.files == [] and listing.refused == []
     read = read_submissions(tmp_path, lang="en")
     assert read.rows.empty and read.findings == [] and read.files == []

@@ -1,14 +1,86 @@
 """plan57: compliance checker for Kế hoạch 283-KH/TU (Đắk Lắk, Resolution 57-NQ/TW).
 
-The library is the product; the CLI is a thin layer over it. Heavy modules (pandas) are
-imported by the functions that need them, so that importing this package stays cheap.
+The library is the product; the CLI is a thin layer over it. The public calls and their
+result models (docs/api.md) are loaded when first used, so that `import plan57` imports
+neither pandas nor the command line's libraries::
+
+    import plan57
+
+    report = plan57.check("path/to/data-repository")
+    print(report.errors, report.warnings)
 """
 
+from __future__ import annotations
 
-def __getattr__(name: str) -> str:
-    # importlib.metadata costs a fifth of `plan57 --help`: read the version only when asked.
-    if name != "__version__":
+import sys
+import types
+from typing import TYPE_CHECKING
+
+# Type checkers see the names here; at run time __getattr__ loads them when asked for.
+if TYPE_CHECKING:
+    from plan57.api import check, diff, explain, history, load_catalogue, report, score, status  # noqa: F401
+    from plan57.errors import CatalogueError, GitError, OutputError, Plan57Error, UsageError  # noqa: F401
+    from plan57.explanations import Explanation, Explanations  # noqa: F401
+    from plan57.findings import CheckReport, Finding  # noqa: F401
+    from plan57.models import Catalogue, Indicator, RegistryEntry, Target  # noqa: F401
+    from plan57.revisions import Change, DiffReport, HistoryReport, Revision  # noqa: F401
+    from plan57.scoring import IndicatorScore, ScoreReport  # noqa: F401
+    from plan57.status import ReporterStatus, StatusReport  # noqa: F401
+
+# Each public name, and the module that defines it.
+_HOMES: dict[str, str] = {
+    **dict.fromkeys(
+        ("check", "diff", "explain", "history", "load_catalogue", "report", "score", "status"),
+        "plan57.api",
+    ),
+    **dict.fromkeys(
+        ("Plan57Error", "CatalogueError", "GitError", "OutputError", "UsageError"),
+        "plan57.errors",
+    ),
+    **dict.fromkeys(("CheckReport", "Finding"), "plan57.findings"),
+    **dict.fromkeys(("Catalogue", "Indicator", "RegistryEntry", "Target"), "plan57.models"),
+    **dict.fromkeys(("ScoreReport", "IndicatorScore"), "plan57.scoring"),
+    **dict.fromkeys(("StatusReport", "ReporterStatus"), "plan57.status"),
+    **dict.fromkeys(("DiffReport", "HistoryReport", "Change", "Revision"), "plan57.revisions"),
+    **dict.fromkeys(("Explanations", "Explanation"), "plan57.explanations"),
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        return _version()
+    home = _HOMES.get(name)
+    if home is None:
         raise AttributeError(f"module 'plan57' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # asked once, then an ordinary attribute
+    return value
+
+
+class _Package(types.ModuleType):
+    """`plan57.status` and `plan57.report` are public calls, and also the names of two
+    submodules: importing a submodule sets it on its package, which would hide the call. The
+    calls win; the modules stay importable as ever (`from plan57.status import build_status`)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == "plan57.api":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __dir__() -> list[str]:
+    return [*globals(), *__all__]
+
+
+def _version() -> str:
+    # importlib.metadata costs a fifth of `plan57 --help`: read the version only when asked.
     from importlib.metadata import PackageNotFoundError, version
 
     try:

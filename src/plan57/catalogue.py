@@ -46,7 +46,7 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise CatalogueError("catalogue-unreadable", path=source, reason="not UTF-8") from exc
-    data = _load_yaml(text, source)
+    data = load_yaml(text, source)
     if not isinstance(data, dict):
         raise CatalogueError(
             "catalogue-invalid", path=source, line=1, field="/", reason="not a mapping"
@@ -70,7 +70,8 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
         ) from exc
 
 
-def _load_yaml(text: str, source: str) -> Any:
+def load_yaml(text: str, source: str) -> Any:
+    """The YAML in `text`, safely (no aliases, no key written twice); errors name the line."""
     try:
         data = _construct(text, source)
     except yaml.MarkedYAMLError as exc:

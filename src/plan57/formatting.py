@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from plan57.messages import TABLES, Lang, text
 from plan57.models import Target, Unit
+
+if TYPE_CHECKING:
+    from plan57.revisions import Change
 
 # Decimals shown per unit: percentages to a tenth, an index to a hundredth (DTI 0,62).
 _DECIMALS: dict[str, int] = {
@@ -158,5 +162,50 @@ def day(value: date, lang: Lang) -> str:
 
 
 def moment(value: datetime, lang: Lang) -> str:
-    """A time of day with its date, in UTC: vi `31/12/2025 08:30 UTC`."""
-    return f"{day(value.date(), lang)} {value:%H:%M} UTC"
+    """A time of day with its date and its zone: vi `31/12/2025 08:30 UTC`.
+
+    The zone is the value's own (UTC in reports, the province's ICT on the site's reporter
+    pages), so that a time is never labelled with a zone it is not in."""
+    return f"{day(value.date(), lang)} {value:%H:%M} {value.tzname() or 'UTC'}"
+
+
+# --- a catalogue change (diff, history, the report's revisions, the site) --------------------
+
+
+def change_value(value: Any, lang: Lang) -> str:
+    """A changed value as people read it: a target's own text, a unit's name, a list joined."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        if "text" in value and "year" in value:
+            return str(value["text"])
+        name = value.get("name_vi" if lang == "vi" else "name_en")
+        if name is not None:
+            return str(name)
+        return ", ".join(f"{key}: {change_value(item, lang)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(change_value(item, lang) for item in value) or "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def change_where(change: Change, lang: Lang) -> str:
+    return change.indicator or text("label.catalogue-wide", lang)
+
+
+def change_kind(change: Change, lang: Lang) -> str:
+    return text(f"change.{change.kind}", lang)
+
+
+def change_line(change: Change, lang: Lang) -> str:
+    """One change on one line: `CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)`."""
+    if change.kind == "added":
+        body = f"+ {change_value(change.new, lang)}"
+    elif change.kind == "removed":
+        body = f"− {change_value(change.old, lang)}"
+    else:
+        body = f"{change_value(change.old, lang)} → {change_value(change.new, lang)}"
+    return f"{change_where(change, lang)} {change.field}: {body} ({change_kind(change, lang)})"

@@ -248,25 +248,17 @@ def log(
     paths: tuple[str, ...] = (),
     first_parent: bool = False,
     reverse: bool = False,
-    diff_filter: str | None = None,
-    pickaxe: str | None = None,
     max_count: int | None = None,
 ) -> list[Commit]:
     """Commits reachable from `revision`, newest first (oldest first with `reverse`).
 
-    `paths` limits to commits touching them (relative to `root`); `diff_filter` is git's
-    (e.g. "A": commits that added a path); `pickaxe` keeps commits that changed how many times
-    a string occurs (git log -S), which finds the commit that added a line.
+    `paths` limits to commits touching them (relative to `root`).
     """
     args = ["log", _LOG_FORMAT, "-z", "--no-color"]
     if first_parent:
         args.append("--first-parent")
     if reverse:
         args.append("--reverse")
-    if diff_filter is not None:
-        args.append(f"--diff-filter={diff_filter}")
-    if pickaxe is not None:
-        args.append(f"-S{pickaxe}")
     if max_count is not None and not reverse:
         args.append(f"--max-count={max_count}")
     args += ["--end-of-options", check_revision(revision), "--", *paths]
@@ -274,15 +266,6 @@ def log(
     if max_count is not None and reverse:
         commits = commits[:max_count]
     return commits
-
-
-def first_commit_adding(root: Path, path: str, line: str | None = None) -> Commit | None:
-    """The oldest commit that added `path` (or, with `line`, the text `line` to it)."""
-    if line is None:
-        found = log(root, paths=(path,), diff_filter="A", reverse=True, max_count=1)
-    else:
-        found = log(root, paths=(path,), pickaxe=line, reverse=True, max_count=1)
-    return found[0] if found else None
 
 
 def path_history(
@@ -466,15 +449,6 @@ def _drain(stream: IO[bytes] | None) -> str:
         return stream.read().decode("utf-8", "replace").strip()
     except (OSError, ValueError):
         return ""
-
-
-def read_file_at(root: Path, commit: str, path: str) -> bytes:
-    """The bytes of `path` (relative to the work tree's top) at `commit`; absent raises."""
-    with BlobReader(root) as reader:
-        data = reader.read(f"{commit}:{path}")
-    if data is None:
-        raise GitError("git-path-missing", rev=commit, path=path)
-    return data
 
 
 def last_commits(root: Path, under: str) -> dict[str, str]:

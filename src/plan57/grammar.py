@@ -160,6 +160,9 @@ RATIO_SCALE: dict[str, float] = {
     "per_10k": 10_000.0,
 }
 PERCENT_UNITS = frozenset({"percent", "percent_grdp"})
+# A share or an index is a part of its whole: its value lies between 0 and its RATIO_SCALE, and
+# its numerator never exceeds its denominator.
+BOUNDED_UNITS = frozenset({*PERCENT_UNITS, "index"})
 
 _INTEGER = re.compile(r"[-+]?\d+")
 _COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")

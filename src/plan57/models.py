@@ -133,9 +133,6 @@ class Plan(BaseModel):
     # Open decisions about the plan as a whole (its English names, its secretariat).
     decisions: list[Decision] = Field(default_factory=list)
 
-    def milestone_end(self, year: int) -> dt.date:
-        return dt.date(year, 12, 31)
-
 
 class ScoringSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from plan57.models import Catalogue, Indicator
-from plan57.periods import Period, periods_of
+from plan57.periods import Period, parse_period, periods_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,6 +80,18 @@ def due_at(catalogue: Catalogue, end: date) -> list[Obligation]:
 def deadline(catalogue: Catalogue, end: date) -> date:
     """The last day for the figures of a period ending on `end`."""
     return end + timedelta(days=catalogue.submission.deadline_days)
+
+
+def default_period(catalogue: Catalogue, as_of: date) -> Period:
+    """The latest quarter whose reporting deadline has passed by `as_of` (what `plan57 site`
+    and `plan57 export` publish unless told otherwise)."""
+    year, quarter = as_of.year, (as_of.month - 1) // 3 + 1
+    while True:
+        found = parse_period(f"{year}Q{quarter}")
+        assert found is not None
+        if deadline(catalogue, found.end) < as_of or year < catalogue.plan.baseline_year:
+            return found
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
 def submitted(observations: pd.DataFrame, end: date) -> set[tuple[str, str]]:

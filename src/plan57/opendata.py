@@ -347,9 +347,9 @@ def export_repository(
 
     `progress` is told of two phases: the check of the submissions, the quarters scored."""
     from plan57.catalogue import load_catalogue
+    from plan57.obligations import default_period
     from plan57.report import score_repository
     from plan57.repository import CATALOGUE
-    from plan57.status import default_period
 
     target = out.resolve()
     data = (root / "data").resolve()

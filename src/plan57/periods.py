@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property, lru_cache
 from typing import Literal
 
@@ -15,6 +15,34 @@ Granularity = Literal["year", "half", "quarter", "month"]
 # ASCII digits only (`\d` would take "٢٠٢٥" too), and no year 0, which `date` cannot hold.
 _PATTERN = re.compile(r"([1-9][0-9]{3})(?:S([12])|Q([1-4])|M(0[1-9]|1[0-2]))?")
 _MONTHS: dict[Granularity, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+
+# Dates are the province's: a CI runner on UTC must not still be in yesterday at 6 a.m. in
+# Buôn Ma Thuột. Việt Nam keeps UTC+7 all year, with no daylight saving time.
+PROVINCE_TIME = timezone(timedelta(hours=7), "ICT")
+
+
+def today() -> date:
+    """Today in Đắk Lắk, whatever the machine's time zone."""
+    return datetime.now(PROVINCE_TIME).date()
+
+
+def day_or_today(value: date | str | None) -> date:
+    """A date given as a date or as YYYY-MM-DD text; None is today in Đắk Lắk."""
+    if value is None:
+        return today()
+    if isinstance(value, date):
+        return value
+    from plan57.errors import UsageError
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("bad-date", value=value) from None
+
+
+def province_day(stamp: datetime) -> date:
+    """The day a moment (a commit's time) falls on in Đắk Lắk."""
+    return stamp.astimezone(PROVINCE_TIME).date()
 
 
 @dataclass(frozen=True, order=True)

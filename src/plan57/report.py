@@ -573,30 +573,7 @@ def _revisions(origin: Provenance, lang: Lang) -> list[dict[str, Any]]:
 
 def _change_texts(changes: list[Change], lang: Lang) -> list[str]:
     """One line per change; a revision that rewrote much (the first) is cut short."""
-    lines = [_change_text(change, lang) for change in changes[:_CHANGES_SHOWN]]
+    lines = [fmt.change_line(change, lang) for change in changes[:_CHANGES_SHOWN]]
     if len(changes) > _CHANGES_SHOWN:
         lines.append(text("report.more-changes", lang, count=len(changes) - _CHANGES_SHOWN))
     return lines
-
-
-def _change_text(change: Change, lang: Lang) -> str:
-    where = f"{change.indicator} {change.field}" if change.indicator else change.field
-    kind = text(f"change.{change.kind}", lang)
-    old, new = _shown(change.old), _shown(change.new)
-    if old is None or new is None:
-        # A whole indicator, group or section added or removed: its kind says enough.
-        return f"{where} ({kind})"
-    return f"{where}: {old} → {new} ({kind})"
-
-
-def _shown(value: Any) -> str | None:
-    """A changed value in a line of text; None for whole structures and absent values."""
-    if isinstance(value, dict):
-        return str(value["text"]) if "text" in value else None
-    if value is None:
-        return "–"
-    if isinstance(value, list):
-        if not all(isinstance(v, (str, int, float)) for v in value):
-            return None
-        return ", ".join(str(v) for v in value)
-    return str(value)

@@ -26,10 +26,12 @@ from typing import Any
 from markupsafe import Markup
 
 from plan57 import formatting as fmt
+from plan57 import obligations
 from plan57.charts import reporter_bars
 from plan57.errors import OutputError, Plan57Error, UsageError
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.models import Catalogue
+from plan57.periods import PROVINCE_TIME
 from plan57.progress import Phases, no_phases
 from plan57.report import (
     Provenance,
@@ -41,7 +43,7 @@ from plan57.report import (
 )
 from plan57.revisions import Revision
 from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
-from plan57.status import PROVINCE_TZ, StatusReport, build_status, deadline_of, default_period
+from plan57.status import StatusReport, build_status
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
 MARKER = ".plan57-site"
@@ -77,7 +79,7 @@ def build_site(
     target = _checked_out(root, out)
     require_parquet()
     if period is None:
-        period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
+        period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(
         root, period=period, as_of=as_of, lang="vi", progress=progress("progress.check")
     )
@@ -271,7 +273,7 @@ class _Site:
         other_href = base + (f"en/{path}" if other == "en" else path)
         report = self.by_lang[lang].report
         period = self.scored.period
-        deadline = deadline_of(self.catalogue, period)
+        deadline = obligations.deadline(self.catalogue, period.end)
         view = self.views[lang]
         return {
             "lang": lang,
@@ -397,8 +399,6 @@ class _Site:
         return out
 
     def _changes(self, lang: Lang, ident: str) -> list[dict[str, str]]:
-        from plan57.report import _change_text
-
         out = []
         for revision in self.revisions or []:
             for change in revision.changes:
@@ -410,7 +410,7 @@ class _Site:
                             "commit": revision.commit[:12],
                             "author": revision.author,
                             "subject": revision.message.split("\n", 1)[0],
-                            "change": _change_text(change, lang),
+                            "change": fmt.change_line(change, lang),
                         }
                     )
         return out
@@ -499,7 +499,7 @@ class _Site:
                 "id": ident,
                 "name": ind.name(lang) if ind else ident,
                 "href": f"../indicators/{ident}.html",
-                "when": fmt.moment(stamp.astimezone(PROVINCE_TZ), lang) if stamp else "",
+                "when": fmt.moment(stamp.astimezone(PROVINCE_TIME), lang) if stamp else "",
             }
 
         return {

@@ -12,7 +12,7 @@ timeliness is unknown. Dates are judged in the province's time zone.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -24,12 +24,9 @@ from plan57.grammar import Refused
 from plan57.messages import Lang, text
 from plan57.models import Catalogue
 from plan57.obligations import deadline, due_at, periods_ending, submitted
-from plan57.periods import Period, parse_period
+from plan57.periods import Period, parse_period, province_day
 from plan57.repair import read_table
 from plan57.repository import SUBMISSIONS
-
-# Đắk Lắk keeps Indochina Time all year: a deadline day ends at midnight there, not in UTC.
-PROVINCE_TZ = timezone(timedelta(hours=7), "ICT")
 
 Timeliness = Literal["known", "unknown"]
 UnknownReason = Literal["no-git", "shallow"]
@@ -75,22 +72,6 @@ def parse_status_period(value: str) -> Period:
     return period
 
 
-def deadline_of(catalogue: Catalogue, period: Period) -> date:
-    return deadline(catalogue, period.end)
-
-
-def default_period(catalogue: Catalogue, as_of: date) -> Period:
-    """The latest quarter whose reporting deadline has passed by `as_of` (what `plan57 site`
-    and `plan57 export` publish unless told otherwise)."""
-    year, quarter = as_of.year, (as_of.month - 1) // 3 + 1
-    while True:
-        found = parse_period(f"{year}Q{quarter}")
-        assert found is not None
-        if deadline_of(catalogue, found) < as_of or year < catalogue.plan.baseline_year:
-            return found
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-
-
 def submitted_indicators(raw: bytes) -> set[str]:
     """The indicator ids a submission file has a value for; nothing when it cannot be read."""
     try:
@@ -119,7 +100,7 @@ def build_status(
         reason = "no-git"
     elif is_shallow(root):
         reason = "shallow"
-    due = deadline_of(catalogue, period)
+    due = deadline(catalogue, period.end)
     expected_by: dict[str, list[str]] = {}
     for item in due_at(catalogue, period.end):
         expected_by.setdefault(item.reporter, []).append(item.indicator)
@@ -147,7 +128,7 @@ def build_status(
         stamps: dict[str, datetime] = {}
         if reason is None:
             stamps = {i: stamp for i in submitted_ids if (stamp := times[i]) is not None}
-            late = [i for i, stamp in stamps.items() if _day(stamp) > due]
+            late = [i for i, stamp in stamps.items() if province_day(stamp) > due]
         statuses.append(
             ReporterStatus(
                 id=reporter,
@@ -180,10 +161,6 @@ def _has_commits(root: Path) -> bool:
     except GitError:
         return False
     return True
-
-
-def _day(stamp: datetime) -> date:
-    return stamp.astimezone(PROVINCE_TZ).date()
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -263,7 +240,7 @@ def _from_history(
                     for change in reversed(
                         path_history(root, _path(reporter, period), follow=False)
                     )
-                    if _day(change.commit.date) <= as_of
+                    if province_day(change.commit.date) <= as_of
                 ]
                 first: dict[str, datetime] = {}
                 current: set[str] = set()

@@ -27,7 +27,7 @@ from plan57.grammar import Refused, legacy_encoding, looks_utf16
 from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
-from plan57.repository import SUBMISSIONS, Listing, list_files, relative
+from plan57.repository import SUBMISSIONS, list_files, relative
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,11 +88,6 @@ class Submissions:
         rows = pd.DataFrame(self.columns, columns=list(COLUMNS))
         rows["line"] = rows["line"].astype("int64")
         return rows
-
-
-def submission_paths(root: Path) -> Listing:
-    """Every file under data/submissions/, sorted, and the paths refused there (never followed)."""
-    return list_files(root, [root / SUBMISSIONS])
 
 
 def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:

@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from plan57.catalogue import catalogue_smells, load_catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.grammar import AMBIGUOUS, MAX_VALUE, NO, NUMBER, RATIO_SCALE, YES
+from plan57.grammar import (
+    AMBIGUOUS,
+    BOUNDED_UNITS,
+    MAX_VALUE,
+    NO,
+    NUMBER,
+    PERCENT_UNITS,
+    RATIO_SCALE,
+    YES,
+)
 from plan57.messages import Lang, did_you_mean, text
 from plan57.models import Catalogue
 from plan57.periods import Period
@@ -508,13 +517,16 @@ class _RowRules:
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: Floats) -> None:
-        percent = self._unit_in("percent", "percent_grdp")
+        # Every percent unit has the same scale (100), an index its own (1).
+        percent = self._unit_in(*PERCENT_UNITS)
+        top = RATIO_SCALE["percent"]
         self._flag(
-            percent & ((value < 0) | (value > 100)), "percent-out-of-range", "value", value="@value"
+            percent & ((value < 0) | (value > top)), "percent-out-of-range", "value", value="@value"
         )
         index = self._unit_in("index")
+        top = RATIO_SCALE["index"]
         self._flag(
-            index & ((value < 0) | (value > 1)), "index-out-of-range", "value", value="@value"
+            index & ((value < 0) | (value > top)), "index-out-of-range", "value", value="@value"
         )
         others = self._unit_in("count", "per_10k")
         self._flag(others & (value < 0), "negative-value", "value", value="@value")
@@ -553,7 +565,7 @@ class _RowRules:
         )
         both = applies & ~np.isnan(numerator) & ~np.isnan(denominator)
         self._flag(both & (denominator == 0), "zero-denominator", "denominator")
-        bounded = self._unit_in("percent", "percent_grdp", "index")
+        bounded = self._unit_in(*BOUNDED_UNITS)
         above = both & bounded & (numerator > denominator) & (denominator != 0)
         self._flag(
             above,

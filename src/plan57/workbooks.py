@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
 from plan57.forms import FormRow, form_rows
-from plan57.grammar import NO, NUMBER, PERCENT_UNITS, YES, convert_number
+from plan57.grammar import (
+    BOUNDED_UNITS,
+    NO,
+    NUMBER,
+    PERCENT_UNITS,
+    RATIO_SCALE,
+    YES,
+    convert_number,
+)
 from plan57.messages import Lang, text
 from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
@@ -184,14 +192,14 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
             (value, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))
         )
     else:
-        high = "1" if unit == "index" else "100"
+        high = f"{RATIO_SCALE[unit]:g}"
         rules.append(
             (value, DataValidation(type="decimal", operator="between", formula1="0", formula2=high))
         )
     if unit != "yes_no":
         # The numerator may not exceed the denominator (for shares and indexes); both are
         # counts, never negative.
-        bounded = unit in (*PERCENT_UNITS, "index")
+        bounded = unit in BOUNDED_UNITS
         limit = f',OR({denominator}="",{numerator}<={denominator})' if bounded else ""
         rules.append(
             (
@@ -589,7 +597,8 @@ def _cell_text(
         return text(f"label.workbook-{'yes' if value else 'no'}", lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and unit != "yes_no":
         # A cell formatted as a percentage holds 0.85 for what it shows as 85%.
-        scale = 100 if column == "value" and unit in PERCENT_UNITS and "%" in fmt else 1
+        percent = column == "value" and unit in PERCENT_UNITS and "%" in fmt
+        scale = int(RATIO_SCALE[unit]) if percent else 1
         return _decimal_text(value, scale)
     typed = value.isoformat() if isinstance(value, (datetime, date, time)) else _plain_text(value)
     if not typed:

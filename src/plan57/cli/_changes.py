@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from plan57.escaping import markdown
+
+# A change's wording is decided once, for the CLI, the report and the site alike.
+from plan57.formatting import change_kind as kind
+from plan57.formatting import change_line as line
+from plan57.formatting import change_value as show
+from plan57.formatting import change_where as where
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from plan57.revisions import Change, DiffReport, HistoryReport, Revision
+    from plan57.revisions import DiffReport, HistoryReport, Revision
 
 _STYLES = {
     "raised": "green",
@@ -26,45 +32,6 @@ _STYLES = {
     "added": "cyan",
     "removed": "magenta",
 }
-
-
-def show(value: Any, lang: Lang) -> str:
-    """A changed value as people read it: a target's own text, a unit's name, a list joined."""
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        if "text" in value and "year" in value:
-            return str(value["text"])
-        name = value.get("name_vi" if lang == "vi" else "name_en")
-        if name is not None:
-            return str(name)
-        return ", ".join(f"{key}: {show(item, lang)}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(show(item, lang) for item in value) or "—"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def where(change: Change, lang: Lang) -> str:
-    return change.indicator or text("label.catalogue-wide", lang)
-
-
-def kind(change: Change, lang: Lang) -> str:
-    return text(f"change.{change.kind}", lang)
-
-
-def line(change: Change, lang: Lang) -> str:
-    """One change on one line: `CT05 targets.2030: ≥ 1,5% → ≥ 2% (raised)`."""
-    if change.kind == "added":
-        body = f"+ {show(change.new, lang)}"
-    elif change.kind == "removed":
-        body = f"− {show(change.old, lang)}"
-    else:
-        body = f"{show(change.old, lang)} → {show(change.new, lang)}"
-    return f"{where(change, lang)} {change.field}: {body} ({kind(change, lang)})"
 
 
 def revision_name(name: str, commit: str | None, lang: Lang) -> str:

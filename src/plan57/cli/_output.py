@@ -5,28 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING
-
-from plan57.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-# Dates are the province's: a CI runner on UTC must not still be in yesterday at 6 a.m. in
-# Buôn Ma Thuột. Việt Nam keeps UTC+7 all year, with no daylight saving time.
-PROVINCE_TIME = timezone(timedelta(hours=7), "ICT")
-
-
 def parse_as_of(value: str | None) -> date:
     """The --as-of date, or today in Đắk Lắk, whatever the machine's time zone."""
-    if value is None:
-        return datetime.now(PROVINCE_TIME).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError("bad-date", value=value) from None
+    from plan57.periods import day_or_today
+
+    return day_or_today(value)
 
 
 def console() -> Console:

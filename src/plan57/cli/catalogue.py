@@ -33,12 +33,12 @@ def show_catalogue(
     lang: str | None = lang_option(),
 ) -> None:
     """Danh mục chỉ tiêu và đơn vị / show the indicator catalogue and the reporters."""
-    from plan57.catalogue import load_catalogue
+    from plan57 import api
     from plan57.repository import CATALOGUE
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(CatalogueFormat, output_format)
-    catalogue = load_catalogue(root_of(ctx) / CATALOGUE)
+    catalogue = api.load_catalogue(root_of(ctx) / CATALOGUE)
     if registry:
         _registry(catalogue, shape, language)
     elif indicator is not None:

@@ -46,24 +46,21 @@ def check(
     lang: str | None = lang_option(),
 ) -> None:
     """Kiểm tra danh mục và số liệu nộp / validate the catalogue and the submissions."""
+    from plan57 import api
     from plan57.cli._progress import progress_bar
-    from plan57.submissions import expand_paths
-    from plan57.validate import check_repository
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(CheckFormat, output_format)
-    root = root_of(ctx)
-    selected = expand_paths(root, paths) if paths else None
     label = text("progress.check", language)
     with progress_bar(label, language, for_people=shape is CheckFormat.human) as progress:
-        report = check_repository(
-            root,
+        report = api.check(
+            root_of(ctx),
             as_of=parse_as_of(as_of),
             lang=language,
-            paths=selected,
+            paths=paths or None,
             changed_since=changed_since,
             progress=progress,
-        ).report
+        )
     if shape is CheckFormat.json:
         emit(report.model_dump_json(indent=2))
     elif shape is CheckFormat.github:

@@ -32,13 +32,13 @@ def diff(
     lang: str | None = lang_option(),
 ) -> None:
     """So sánh danh mục giữa hai phiên bản / semantic diff of the catalogue between revisions."""
+    from plan57 import api
     from plan57.cli import _changes
     from plan57.cli._output import console, emit
-    from plan57.revisions import diff as catalogue_diff
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(DiffFormat, output_format)
-    report = catalogue_diff(root_of(ctx), rev_a, rev_b)
+    report = api.diff(root_of(ctx), rev_a, rev_b)
     if shape is DiffFormat.json:
         emit(report.model_dump_json(indent=2))
     elif shape is DiffFormat.md:

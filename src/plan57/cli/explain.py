@@ -30,22 +30,17 @@ def explain(
     lang: str | None = lang_option(),
 ) -> None:
     """Giải thích mã lỗi và cờ đánh giá / what a finding code or scoring flag means."""
-    from plan57.explanations import Explanations, explain, explain_all
+    from plan57 import api
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(ExplainFormat, output_format)
-    if code is None:
-        everything = explain_all(language)
-        if shape is ExplainFormat.json:
-            emit(everything.model_dump_json(indent=2))
-        else:
-            emit(_listing(everything, language))
-        return
-    one = explain(code, language)
+    explained = api.explain(code, lang=language)
     if shape is ExplainFormat.json:
-        emit(Explanations(lang=language, codes=[one]).model_dump_json(indent=2))
+        emit(explained.model_dump_json(indent=2))
+    elif code is None:
+        emit(_listing(explained, language))
     else:
-        emit(_details(one, language))
+        emit(_details(explained.codes[0], language))
 
 
 def _details(item: Explanation, lang: Lang) -> str:

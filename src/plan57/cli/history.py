@@ -30,17 +30,17 @@ def history(
     lang: str | None = lang_option(),
 ) -> None:
     """Lịch sử sửa đổi danh mục chỉ tiêu / the revisions of the targets, newest first."""
+    from plan57 import api
     from plan57.cli import _changes
     from plan57.cli._output import console, emit, parse_as_of
     from plan57.cli._progress import progress_bar
-    from plan57.revisions import history as catalogue_history
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(HistoryFormat, output_format)
     start = parse_as_of(since) if since is not None else None
     label = text("progress.history", language)
     with progress_bar(label, language, for_people=shape is HistoryFormat.human) as progress:
-        report = catalogue_history(root_of(ctx), indicator, since=start, progress=progress)
+        report = api.history(root_of(ctx), indicator, since=start, progress=progress)
     if shape is HistoryFormat.json:
         emit(report.model_dump_json(indent=2))
     elif shape is HistoryFormat.md:

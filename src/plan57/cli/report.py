@@ -47,18 +47,18 @@ def report(
     lang: str | None = lang_option(),
 ) -> None:
     """Báo cáo tiến độ theo kỳ / the period report for the steering committee."""
+    from plan57 import api
     from plan57.files import write_atomic
-    from plan57.report import build_report
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(ReportFormat, output_format) if output_format else _format_of(out)
-    document = build_report(
+    document = api.report(
         root_of(ctx),
         period=period,
+        format=shape.value,
+        by=by.value,
         as_of=parse_as_of(as_of),
         lang=language,
-        output=shape.value,
-        by=by.value,
         targets_at=targets_at,
     )
     if out is None:

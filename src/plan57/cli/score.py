@@ -61,18 +61,17 @@ def score(
     lang: str | None = lang_option(),
 ) -> None:
     """Đánh giá tiến độ các chỉ tiêu / score every indicator for a period."""
-    from plan57.report import score_repository
+    from plan57 import api
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(ScoreFormat, output_format)
-    scored = score_repository(
+    report = api.score(
         root_of(ctx),
         period=period,
         as_of=parse_as_of(as_of),
         lang=language,
         targets_at=targets_at,
     )
-    report = scored.report
     if shape is ScoreFormat.json:
         emit(report.model_dump_json(indent=2))
     elif shape is ScoreFormat.csv:

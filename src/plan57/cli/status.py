@@ -28,27 +28,19 @@ def status(
     lang: str | None = lang_option(),
 ) -> None:
     """Tình hình nộp số liệu của một kỳ / completeness and timeliness of a period."""
+    from plan57 import api
     from plan57.catalogue import load_catalogue
     from plan57.repository import CATALOGUE
-    from plan57.status import (
-        build_status,
-        notes,
-        parse_status_period,
-        render_markdown,
-        table_header,
-        table_rows,
-    )
+    from plan57.status import notes, render_markdown, table_header, table_rows
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(StatusFormat, output_format)
     root = root_of(ctx)
-    wanted = parse_status_period(period)
-    date = parse_as_of(as_of)
-    catalogue = load_catalogue(root / CATALOGUE)
-    report = build_status(root, catalogue, wanted, as_of=date, lang=language)
+    report = api.status(root, period=period, as_of=parse_as_of(as_of), lang=language)
     if shape is StatusFormat.json:
         emit(report.model_dump_json(indent=2))
         return
+    catalogue = load_catalogue(root / CATALOGUE)
     if shape is StatusFormat.md:
         emit(render_markdown(report, catalogue, language), nl=False)
         return

@@ -1,0 +1,190 @@
+"""The library's public calls: one function per command, with the defaults a script wants.
+
+Each `plan57` command parses its options, calls the function here of the same name, and writes
+the result: `plan57 check --format json` is `check(...)` dumped, and a test holds them equal.
+Every call reads a data repository (`root`, the current folder by default), never writes to
+it, raises a `Plan57Error` when it cannot run, and returns problems in the data as values.
+
+Dates default to today in the province (`plan57.periods.today`); the language of messages
+and reasons to PLAN57_LANG, else Vietnamese. Heavy modules are imported inside the calls, so
+that `import plan57` stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from plan57.messages import Lang, default_lang
+from plan57.progress import Progress, silent
+
+if TYPE_CHECKING:
+    from plan57.explanations import Explanations
+    from plan57.findings import CheckReport
+    from plan57.models import Catalogue
+    from plan57.revisions import DiffReport, HistoryReport
+    from plan57.scoring import ScoreReport
+    from plan57.status import StatusReport
+
+PathLike = str | os.PathLike[str]
+ReportFormat = Literal["md", "html"]
+Grouping = Literal["group", "monitor", "lead"]
+
+
+def check(
+    root: PathLike = ".",
+    *,
+    as_of: date | str | None = None,
+    paths: Iterable[PathLike] | None = None,
+    changed_since: str | None = None,
+    lang: Lang | None = None,
+    progress: Progress = silent,
+) -> CheckReport:
+    """Validate the catalogue and the submissions under `root` (`plan57 check`).
+
+    `paths` limits the findings to those files and folders (every submission is still read);
+    `changed_since` checks what changed since a revision, as in a pull request.
+    """
+    from plan57.periods import day_or_today
+    from plan57.submissions import expand_paths
+    from plan57.validate import check_repository
+
+    folder = _folder(root)
+    selected = expand_paths(folder, [Path(p) for p in paths]) if paths is not None else None
+    return check_repository(
+        folder,
+        as_of=day_or_today(as_of),
+        lang=lang or default_lang(),
+        paths=selected,
+        changed_since=changed_since,
+        progress=progress,
+    ).report
+
+
+def load_catalogue(path: PathLike = Path("data") / "targets.yaml") -> Catalogue:
+    """The indicator catalogue at `path` (`plan57 catalogue`); an invalid one raises."""
+    from plan57.catalogue import load_catalogue as load
+
+    return load(Path(path))
+
+
+def score(
+    root: PathLike = ".",
+    *,
+    period: str,
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+) -> ScoreReport:
+    """A status for every indicator in `period` (`plan57 score`).
+
+    `targets_at` scores against the targets at a git revision or on a date (YYYY-MM-DD).
+    """
+    from plan57.periods import day_or_today
+    from plan57.report import score_repository
+
+    return score_repository(
+        _folder(root),
+        period=period,
+        as_of=day_or_today(as_of),
+        lang=lang or default_lang(),
+        targets_at=targets_at,
+    ).report
+
+
+def status(
+    root: PathLike = ".",
+    *,
+    period: str,
+    as_of: date | str | None = None,
+    lang: Lang | None = None,
+) -> StatusReport:
+    """Who owed what for `period`, what came in, and whether on time (`plan57 status`)."""
+    from plan57.catalogue import load_catalogue as load
+    from plan57.periods import day_or_today
+    from plan57.repository import CATALOGUE
+    from plan57.status import build_status, parse_status_period
+
+    folder = _folder(root)
+    wanted = parse_status_period(period)
+    catalogue = load(folder / CATALOGUE)
+    return build_status(
+        folder, catalogue, wanted, as_of=day_or_today(as_of), lang=lang or default_lang()
+    )
+
+
+def report(
+    root: PathLike = ".",
+    *,
+    period: str,
+    format: ReportFormat = "md",  # the command's own option name
+    by: Grouping = "group",
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+) -> str:
+    """The period report as Markdown or as one self-contained HTML page (`plan57 report`)."""
+    from plan57.periods import day_or_today
+    from plan57.report import build_report
+
+    return build_report(
+        _folder(root),
+        period=period,
+        as_of=day_or_today(as_of),
+        lang=lang or default_lang(),
+        output=format,
+        by=by,
+        targets_at=targets_at,
+    )
+
+
+def diff(root: PathLike = ".", rev_a: str | None = None, rev_b: str | None = None) -> DiffReport:
+    """What changed in the catalogue between two revisions (`plan57 diff`).
+
+    `rev_a` defaults to HEAD, `rev_b` to the working tree.
+    """
+    from plan57.revisions import diff as catalogue_diff
+
+    return catalogue_diff(_folder(root), rev_a, rev_b)
+
+
+def history(
+    root: PathLike = ".",
+    indicator: str | None = None,
+    *,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    progress: Progress = silent,
+) -> HistoryReport:
+    """Every revision of the catalogue, or of one indicator, newest first (`plan57 history`)."""
+    from plan57.periods import day_or_today
+    from plan57.revisions import history as catalogue_history
+
+    return catalogue_history(
+        _folder(root),
+        indicator,
+        since=None if since is None else day_or_today(since),
+        until=None if until is None else day_or_today(until),
+        progress=progress,
+    )
+
+
+def explain(code: str | None = None, *, lang: Lang | None = None) -> Explanations:
+    """What a finding code or scoring flag means and how to fix it; every one without `code`
+    (`plan57 explain`)."""
+    from plan57.explanations import Explanations, explain_all
+    from plan57.explanations import explain as explain_one
+
+    language = lang or default_lang()
+    if code is None:
+        return explain_all(language)
+    return Explanations(lang=language, codes=[explain_one(code, language)])
+
+
+def _folder(root: PathLike) -> Path:
+    """The repository as an absolute path, as the command line resolves --root: the paths it
+    reads are compared with the paths a caller names."""
+    return Path(root).resolve()
