@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from clirun import invoke
+from conftest import TEST_DATA
 from plan57.schemas import CONTRACTS, schema_text
 from revisionrepo import Story, build
 
@@ -89,6 +90,12 @@ def test_diff_and_history_outputs_validate(story: Story) -> None:
 
 def test_explain_output_validates() -> None:
     _valid("explain", invoke(None, "explain", "not-a-number", "--format", "json").stdout)
+
+
+def test_init_output_validates(tmp_path: Path) -> None:
+    appendix = TEST_DATA / "init" / "appendix-other.csv"
+    args = ["init", str(tmp_path / "repo"), "--province", "Gia Lai", "--appendix", str(appendix)]
+    assert _valid("init", invoke(None, *args, "--format", "json").stdout)["indicators"]
 
 
 def test_a_wrong_document_does_not_validate() -> None:

@@ -66,6 +66,12 @@ def _history() -> Any:
     return HistoryReport
 
 
+def _init() -> Any:
+    from plan57.scaffold import InitResult
+
+    return InitResult
+
+
 def _explain() -> Any:
     from plan57.explanations import Explanations
 
@@ -84,6 +90,7 @@ CONTRACTS: dict[str, tuple[str, Callable[[], Any]]] = {
     "diff": ("plan57 diff --format json", _diff),
     "history": ("plan57 history --format json", _history),
     "explain": ("plan57 explain --format json", _explain),
+    "init": ("plan57 init --format json", _init),
 }
 
 
