@@ -137,7 +137,11 @@ def imported(run: Run, corpus: Path) -> str | None:
 
 def clean_corpus(run: Run, corpus: Path) -> str | None:
     """A valid corpus gives no error (the catalogue's own warnings are expected)."""
+    from plan57.messages import TABLES
+
     text = run.stdout.decode("utf-8", "replace")
+    if any(table["label.check-ok"] in text for table in TABLES.values()):
+        return None
     match = re.search(r"(\d+) (?:lỗi|errors?)", text)
     if match is None or match.group(1) != "0":
         return "the valid corpus did not check clean: " + text.strip().splitlines()[-1:][0]
@@ -173,7 +177,11 @@ def export_written(run: Run, corpus: Path) -> str | None:
     if missing:
         return f"the export lacks {', '.join(sorted(missing))}"
     rows = (EXPORT_OUT / "observations.csv").read_bytes().count(b"\n") - 1
-    return None if rows == 44_846 else f"the export has {rows} observations, not 44,846"
+    return (
+        None
+        if rows == PROVINCE_ROWS
+        else f"the export has {rows} observations, not {PROVINCE_ROWS:,}"
+    )
 
 
 def history_complete(run: Run, corpus: Path) -> str | None:
@@ -187,6 +195,10 @@ def history_text(run: Run, corpus: Path) -> str | None:
     return None if run.stdout.count(b"\n") > 2_000 else "history printed too little"
 
 
+# The province corpus as generate.py makes it (seeded, so always the same): the real registry's
+# 136 reporters, monthly files 2024M01–2026M10.
+PROVINCE_FILES, PROVINCE_ROWS = 4_624, 47_090
+
 # The 102 workbooks of the `workbooks` corpus, one per commune and ward (see generate.py).
 sys.path.insert(0, str(HERE))
 from generate import workbook_names  # noqa: E402
@@ -198,7 +210,7 @@ MEASURES = [
     Measure("version", "`plan57 --version`", ["plan57", "--version"], "province", budget=0.3),
     Measure(
         "check",
-        "`plan57 check`, province (4,420 files, 44,846 rows)",
+        f"`plan57 check`, province ({PROVINCE_FILES:,} files, {PROVINCE_ROWS:,} rows)",
         ["plan57", "check", "--as-of", AS_OF],
         "province",
         budget=1.5,

@@ -349,22 +349,33 @@ def test_references_are_checked_when_the_registry_changes() -> None:
     assert isinstance(_outcome_in(cache, dangling), tuple)
 
 
-def test_a_moved_target_parses_only_its_indicator(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast path is taken, not only fallen back from: of a revision that moves a target,
-    only the edited indicator's text is parsed; the rest comes from the revision before."""
+def test_a_moved_target_is_read_from_the_revision_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast paths are taken, not only fallen back from: a revision that moves a target is
+    cut from the previous one, and of the edited item only the changed line is parsed."""
     cache = CatalogueCache()
     cache.parse(SMALL.encode(), "a")
+    whole: list[bytes] = []
+    layout = CatalogueCache._layout
+
+    def counted_layout(self: CatalogueCache, text: bytes) -> Any:
+        whole.append(text)
+        return layout(self, text)
+
     parsed: list[str] = []
-    load = catalogue_cache.load_yaml
+    load = catalogue_cache._load
 
-    def counted_load(text: str, source: str) -> Any:
+    def counted_load(text: str) -> Any:
         parsed.append(text)
-        return load(text, source)
+        return load(text)
 
-    monkeypatch.setattr(catalogue_cache, "load_yaml", counted_load)
-    edited = SMALL.replace('2030: "≥ 1,5%"', '2030: "≥ 2%"')
+    monkeypatch.setattr(CatalogueCache, "_layout", counted_layout)
+    monkeypatch.setattr(catalogue_cache, "_load", counted_load)
+    edited = SMALL.replace('2030: "≥ 1,5%"', '2030: "≥ 2%"').replace(
+        '2025: "≥ 60%"', '2025: "≥ 70%"'
+    )
     assert cache.parse(edited.encode(), "b") == parse_catalogue(edited, "b")
-    assert len(parsed) == 1 and parsed[0].startswith("  - id: CT05\n")
+    assert whole == []
+    assert sorted(parsed) == ['      2025: "≥ 70%"\n', '      2030: "≥ 2%"\n']
 
 
 # The same catalogue with `indicators` before the sections it refers to.
@@ -395,7 +406,17 @@ def _apply(text: str, old: str, new: str) -> str:
 
 
 @pytest.mark.parametrize("base", [SMALL, _REORDERED], ids=["indicators-last", "indicators-first"])
-def test_edits_within_items_mean_the_same(base: str) -> None:
+def test_edits_within_items_are_cut_from_the_revision_before(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole: list[bytes] = []
+    layout = CatalogueCache._layout
+
+    def counted_layout(self: CatalogueCache, text: bytes) -> Any:
+        whole.append(text)
+        return layout(self, text)
+
+    monkeypatch.setattr(CatalogueCache, "_layout", counted_layout)
     pairs = 0
     for one, two in itertools.permutations(_ITEM_EDITS, 2):
         first = _apply(base, *one)
@@ -404,8 +425,10 @@ def test_edits_within_items_mean_the_same(base: str) -> None:
         pairs += 1
         both = _apply(first, *two)
         cache = CatalogueCache()
+        whole.clear()
         for text in (base, first, both, _apply(base, *two), base, both):
             assert _outcome_in(cache, text) == _full(text)
+        assert len(whole) == 1, (one, two)
     assert pairs > 40
 
 
@@ -446,7 +469,7 @@ def test_unchanged_pieces_are_shared() -> None:
     assert second == parse_catalogue(edited, "b")
     assert first.indicators[0] is second.indicators[0]
     assert first.indicators[1] is not second.indicators[1]
-    assert first.plan == second.plan
+    assert first.plan is second.plan
     assert cache.parse(b"anything", "a", blob="a") is first  # cached by blob id
     assert "a" in cache and "c" not in cache
 
