@@ -138,7 +138,7 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
         meta.cell(row=r, column=1).value: meta.cell(row=r, column=2).value for r in range(1, 5)
     }
     assert record["reporter"] == "so-khcn" and record["period"] == "2025"
-    assert record["catalogue"] == catalogue_revision(REAL_CATALOGUE.read_bytes())
+    assert record["catalogue"] == catalogue_revision(repo.catalogue.read_bytes())
 
 
 def test_the_form_speaks_english_on_request(repo: DataRepo) -> None:
