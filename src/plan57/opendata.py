@@ -107,7 +107,9 @@ SCORES = (
     Column("value", "number", "The indicator's value for the period"),
     Column("answer", "boolean", "The answer of a yes/no indicator"),
     Column("baseline", "number", "Baseline value"),
-    Column("expected", "number", "Value expected by now on the straight path to the target"),
+    Column(
+        "expected", "number", "Value expected by now on the path to the target (linear or compound)"
+    ),
     Column("progress", "number", "Actual progress over expected progress"),
     Column("milestone", "integer", "Milestone year of the target applied"),
     Column("target", "string", "The target applied, as the plan writes it"),
