@@ -22,8 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plan57 import git
-from plan57.catalogue import load_catalogue, parse_catalogue
-from plan57.catalogue_cache import CatalogueCache
+from plan57.catalogue import CatalogueCache, load_catalogue, parse_catalogue
 from plan57.errors import CatalogueError, GitError, UsageError
 from plan57.models import Catalogue, Indicator, Target
 from plan57.progress import Progress, silent
