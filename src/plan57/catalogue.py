@@ -242,7 +242,7 @@ _CONTENT_LINE = re.compile(rb"\n *[^ #\n]")
 # Among the items: content in column 0 or 1, or in column 2 that is not an item's dash.
 _STRAY_LINE = re.compile(rb"\n(?: ?[^ #\n]|  [^ #\n-]|  -[^ \n])")
 # An item whose last key is `targets`, one milestone a line: each line is read on its own.
-_TARGET_LINES = re.compile(r"\n    targets:\n((?:      20\d\d: [^\n]*\n)+)\Z")
+_TARGET_LINES = re.compile(r"\n    targets:\n((?:      20[0-9][0-9]: [^\n]*\n)+)\Z")
 
 
 @dataclass(frozen=True)
@@ -506,8 +506,8 @@ class _Rest:
             data = _load_piece(text.decode("utf-8"))
         except UnicodeDecodeError:
             return None
-        if not isinstance(data, dict) or "indicators" not in data or data["indicators"]:
-            return None
+        if not isinstance(data, dict) or data.get("indicators", 0) is not None:
+            return None  # `indicators:` there is null: its items were cut away
         try:
             return cls(Catalogue.model_validate({**data, "indicators": []}))
         except ValidationError:

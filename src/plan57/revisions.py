@@ -5,8 +5,9 @@ line: a diff says which indicators were added or removed and, field by field, wh
 with each milestone target old → new and whether it was raised or lowered.
 
 History reads every revision with two git processes (one `git log --raw`, one
-`git cat-file --batch`) and parses revisions through `CatalogueCache`, which reuses the pieces
-of the catalogue that did not change from one revision to the next.
+`git cat-file --batch`) and parses revisions through `catalogue.CatalogueCache`, which parses
+each indicator's text once and shares unchanged indicators between revisions; `compare` then
+looks only at the indicators that are not the same object in both.
 """
 
 from __future__ import annotations
