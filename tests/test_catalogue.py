@@ -985,3 +985,16 @@ def test_errors_are_cached_by_blob() -> None:
     with pytest.raises(CatalogueError) as again:
         cache.get("x")
     assert again.value is caught.value
+
+
+def test_a_line_separator_made_by_changing_one_byte_is_seen() -> None:
+    """U+2027 and U+2028 differ in their last byte only: a revision that turns one into the
+    other changes one byte, and the cut from the revision before must still see the break
+    (YAML breaks lines there; the cut's line rule does not)."""
+    before = SMALL.replace("5G coverage in the province", "5G\u2027coverage")
+    last = catalogue_module._cut(before.encode())
+    assert last is not None
+    harmless = before.replace("\u2027", "\u2026").encode()
+    assert catalogue_module._recut(last, harmless) is not None
+    assert catalogue_module._recut(last, before.replace("\u2027", "\u2028").encode()) is None
+    assert catalogue_module._cut(before.replace("\u2027", "\u2028").encode()) is None

@@ -322,8 +322,10 @@ def _recut(last: _Cut, text: bytes) -> _Cut | None:
     after = bisect.bisect_right(starts, changed_end)
     shift = len(text) - len(old)
     stop = (starts[after] if after < len(starts) else last.end) + shift
-    window = text[starts[first] : stop]
-    if any(mark in window for mark in _OFF_LAYOUT):
+    # The bytes that changed, and two either side: a mark of up to three bytes is met nowhere
+    # else (the rest of the text was checked with the revision before).
+    changed = text[max(same_start - 2, 0) : len(text) - same_end + 2]
+    if any(mark in changed for mark in _OFF_LAYOUT):
         return None
     items = _items(text, starts[first], stop)
     if not items or items[0] != starts[first]:
