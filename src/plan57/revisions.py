@@ -5,7 +5,7 @@ line: a diff says which indicators were added or removed and, field by field, wh
 with each milestone target old → new and whether it was raised or lowered.
 
 History reads every revision with two git processes (one `git log --raw`, one
-`git cat-file --batch`) and parses revisions through `catalogue.CatalogueCache`, which parses
+`git cat-file --batch`) and parses revisions through `CatalogueCache`, which parses
 each indicator's text once and shares unchanged indicators between revisions; `compare` then
 looks only at the indicators that are not the same object in both.
 """
@@ -23,7 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plan57 import git
-from plan57.catalogue import CatalogueCache, load_catalogue, parse_catalogue
+from plan57.catalogue import load_catalogue, parse_catalogue
+from plan57.catalogue_cache import CatalogueCache
 from plan57.errors import CatalogueError, GitError, UsageError
 from plan57.models import Catalogue, Indicator, Target
 from plan57.progress import Progress, silent
