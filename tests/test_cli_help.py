@@ -79,9 +79,11 @@ def test_flags_show_no_value_placeholder(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_no_python_type_shows_as_a_placeholder(name: str) -> None:
-    """Files given as arguments read `<file>` or `<path>`, never Python's `<list[Path]>`."""
+    """Files given as arguments read `<file>` or `<path>`, never Python's `<list[Path]>`; a
+    text says what it takes (`<date>`, `<period>`), never `<str>`."""
     shown = _help(name, "--help")
     assert "<list[" not in shown and "<Path>" not in shown, name
+    assert "<str>" not in shown, name
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -106,6 +106,17 @@ def test_path_history_from_a_subfolder(repo: Path) -> None:
     assert changes[0].new_path == "data/targets.yaml"
 
 
+def test_folder_history_is_each_file_history_in_one_call(repo: Path) -> None:
+    """Renames are not followed: the file leaves its old path and arrives at its new one, as
+    `path_history(..., follow=False)` says of each path."""
+    history = g.folder_history(repo / "data", ".")
+    assert sorted(history) == ["data/t.yaml", "data/targets.yaml"]
+    for path, changes in history.items():
+        assert changes == g.path_history(repo, path, follow=False)
+    assert [c.status for c in history["data/t.yaml"]] == ["D", "M", "A"]
+    assert [c.status for c in history["data/targets.yaml"]] == ["M", "A"]
+
+
 def test_blob_reader(repo: Path) -> None:
     changes = g.path_history(repo, "data/targets.yaml")
     with g.BlobReader(repo) as reader:

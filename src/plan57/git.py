@@ -280,6 +280,20 @@ def path_history(
     One `git log --raw` call; `path` is relative to `root`. The paths in the result are
     relative to the top of the work tree, as git reports them.
     """
+    return _changes(root, path, revision, follow=follow)
+
+
+def folder_history(root: Path, folder: str, revision: str = "HEAD") -> dict[str, list[PathChange]]:
+    """Every change to every file under `folder`, newest first, by the file's path at the
+    change (relative to the top of the work tree); renames are not followed, so a renamed
+    file arrives at its new path. One `git log` for the whole folder, however many files."""
+    by_path: dict[str, list[PathChange]] = {}
+    for change in _changes(root, folder, revision, follow=False):
+        by_path.setdefault(change.new_path or change.old_path or "", []).append(change)
+    return by_path
+
+
+def _changes(root: Path, path: str, revision: str, *, follow: bool) -> list[PathChange]:
     args = [
         "log",
         _LOG_FORMAT,

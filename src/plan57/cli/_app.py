@@ -60,12 +60,34 @@ def audience_of(command: str) -> str | None:
     return next((who for who, names in AUDIENCES.items() if command in names), None)
 
 
+# What a text option takes, as its help shows it instead of Python's `<str>`.
+_TAKES = {
+    "--as-of": "<date>",
+    "--since": "<date>",
+    "--plan-date": "<date>",
+    "--period": "<period>",
+    "--targets-at": "<rev|date>",
+    "--changed-since": "<rev>",
+    "--reporter": "<id>",
+    "--province": "<name|code>",
+    "--plan-number": "<text>",
+    "--issuer": "<text>",
+    "indicator": "<id>",
+    "rev_a": "<rev>",
+    "rev_b": "<rev>",
+    "code": "<code>",
+}
+
+
 def _flags_as_flags(params: list[Any]) -> list[Any]:
     """A flag takes no value, so its help shows no `<bool>` placeholder after it; files given
-    as arguments show as `<file>...` or `<path>...`, not as Python's `<list[Path]>`."""
+    as arguments show as `<file>...` or `<path>...`, not as Python's `<list[Path]>`; a text
+    says what it takes (`<date>`, `<period>`), not `<str>`."""
     for param in params:
         if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
             param.metavar = ""
+        elif isinstance(param, TyperOption) and param.metavar is None and param.opts[0] in _TAKES:
+            param.metavar = _TAKES[param.opts[0]]
         elif isinstance(param, TyperArgument) and _paths(param):
             info = param.type_descriptor.parameter_info
             kind = "path"
@@ -75,6 +97,9 @@ def _flags_as_flags(params: list[Any]) -> list[Any]:
                 kind = "dir"
             # The argument's name already ends in "..." when it takes several.
             setattr(param, "display_type_rich", lambda ctx, shown=f"<{kind}>": shown)  # noqa: B010
+        elif isinstance(param, TyperArgument) and param.name in _TAKES:
+            shown = _TAKES[param.name]
+            setattr(param, "display_type_rich", lambda ctx, shown=shown: shown)  # noqa: B010
     return params
 
 
