@@ -40,7 +40,6 @@ def check(
     as_of: date | str | None = None,
     paths: Iterable[PathLike] | None = None,
     changed_since: str | None = None,
-    lang: Lang | None = None,
     progress: Progress = silent,
 ) -> CheckReport:
     """Validate the catalogue and the submissions under `root` (`plan57 check`).
@@ -57,7 +56,6 @@ def check(
     return check_repository(
         folder,
         as_of=day_or_today(as_of),
-        lang=lang or default_lang(),
         paths=selected,
         changed_since=changed_since,
         progress=progress,

@@ -84,9 +84,7 @@ def score_repository(
     from plan57.validate import check_repository
 
     working = load_catalogue(root / CATALOGUE)
-    validation = check_repository(
-        root, as_of=as_of, lang=lang, catalogue=working, progress=progress
-    )
+    validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
     if targets_at is None:
         catalogue = working
         targets = TargetsRevision(

@@ -112,7 +112,7 @@ def build_status(
         reporter: {p for p in candidates if _on_disk(root, root / _path(reporter, p))}
         for reporter in reporters
     }
-    valid = _valid(root, catalogue, period, as_of, lang)
+    valid = _valid(root, catalogue, period, as_of)
     if reason is not None:
         found = _from_disk(root, files_by)
     elif _has_commits(root):
@@ -182,13 +182,11 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
     )
 
 
-def _valid(
-    root: Path, catalogue: Catalogue, period: Period, as_of: date, lang: Lang
-) -> set[tuple[str, str]]:
+def _valid(root: Path, catalogue: Catalogue, period: Period, as_of: date) -> set[tuple[str, str]]:
     """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
     from plan57.validate import check_repository
 
-    validation = check_repository(root, as_of=as_of, lang=lang, catalogue=catalogue)
+    validation = check_repository(root, as_of=as_of, catalogue=catalogue)
     return submitted(validation.observations, period.end)
 
 
