@@ -304,7 +304,7 @@ def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
     from plan57.charts import BARS_FROM, reporter_bars
     from plan57.report import score_repository
 
-    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, lang="vi")
+    scored = score_repository(repo, period="2025Q3", as_of=AS_OF)
     item = next(i for i in scored.report.indicators if i.id == "CT07")
     ind = scored.catalogue.indicator("CT07")
     assert ind is not None and len(item.reporters) < BARS_FROM

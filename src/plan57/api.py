@@ -75,7 +75,6 @@ def score(
     period: str,
     as_of: date | str | None = None,
     targets_at: str | None = None,
-    lang: Lang | None = None,
 ) -> ScoreReport:
     """A status for every indicator in `period` (`plan57 score`).
 
@@ -88,7 +87,6 @@ def score(
         _folder(root),
         period=period,
         as_of=day_or_today(as_of),
-        lang=lang or default_lang(),
         targets_at=targets_at,
     ).report
 

@@ -60,7 +60,7 @@ class Finding(Worded):
     def hint(self, lang: Lang | None = None) -> str:
         return self._said(f"{self.code}.hint").render(lang)
 
-    def words(self) -> dict[str, Message | None]:
+    def words(self) -> dict[str, Any]:
         return {"message": self._said(self.code), "hint": self._said(f"{self.code}.hint")}
 
     def _said(self, key: str) -> Message:

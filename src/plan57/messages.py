@@ -2070,6 +2070,12 @@ class Renderable(Protocol):
     def render(self, lang: Lang) -> str: ...
 
 
+def rendered(value: Any, lang: Lang) -> str:
+    """A value kept for later (a `Message`, a figure of `plan57.formatting`) in `lang`;
+    anything else as text."""
+    return value.render(lang) if isinstance(value, Renderable) else str(value)
+
+
 @dataclass(frozen=True)
 class Message:
     """A text to be rendered later, in whichever language is asked for: a key of the message

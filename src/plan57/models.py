@@ -29,7 +29,7 @@ from plan57.grammar import (
     MAX_STALE_MONTHS,
     MAX_VALUE,
 )
-from plan57.messages import LANGS, Lang, Message, default_lang
+from plan57.messages import LANGS, Lang, default_lang, rendered
 
 Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
@@ -411,18 +411,19 @@ class Worded(BaseModel):
     # Each text the dump adds: its name, and what it says (for the JSON Schema).
     WORDS: ClassVar[dict[str, str]] = {}
 
-    def words(self) -> dict[str, Message | None]:
-        """The texts to render into the dump, by name (None: no text, dumped as null)."""
+    def words(self) -> dict[str, Any]:
+        """The texts to render into the dump, by name: `Message`s and the like (None: null)."""
         return {}
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
         lang = dumped_lang(info)
-        rendered = {
-            name: None if said is None else said.render(lang) for name, said in self.words().items()
+        texts = {
+            name: None if said is None else rendered(said, lang)
+            for name, said in self.words().items()
         }
-        return {**data, **rendered}
+        return {**data, **texts}
 
     @classmethod
     def __get_pydantic_json_schema__(

@@ -80,9 +80,7 @@ def build_site(
     require_parquet()
     if period is None:
         period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
-    scored = score_repository(
-        root, period=period, as_of=as_of, lang="vi", progress=progress("progress.check")
-    )
+    scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
     site = _Site(root, scored, as_of, generated or generation_time(), progress)
     return _write_atomically(target, site)
 
@@ -158,7 +156,7 @@ class _Site:
         self.generated = generated
         self.catalogue = scored.catalogue
         period = scored.period
-        en = score(self.catalogue, scored.observations, period, as_of, "en")
+        en = score(self.catalogue, scored.observations, period, as_of)
         en.targets_revision = scored.report.targets_revision
         self.by_lang: dict[Lang, Scored] = {"vi": scored, "en": replace(scored, report=en)}
         step(1, steps, "")
