@@ -127,7 +127,7 @@ def test_status_json_is_the_library_result(data: Path) -> None:
     args = ("status", "--period", "2025Q3", "--as-of", AS_OF, "--lang", "en", "--format", "json")
     _same(
         invoke(data, *args).stdout,
-        plan57.status(data, period="2025Q3", as_of=AS_OF, lang="en"),
+        plan57.status(data, period="2025Q3", as_of=AS_OF),
         "en",
     )
 

@@ -166,7 +166,7 @@ def test_reporter_pages_show_the_numbers_of_plan57_status(repo: Path, site: Path
     catalogue = load_catalogue(repo / "data" / "targets.yaml")
     period = parse_period("2025Q3")
     assert period is not None
-    status = build_status(repo, catalogue, period, as_of=AS_OF, lang="vi")
+    status = build_status(repo, catalogue, period, as_of=AS_OF)
     owing = {s.id: s for s in status.reporters}
     assert owing
     for reporter in catalogue.reporter_ids():

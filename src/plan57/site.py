@@ -175,7 +175,7 @@ class _Site:
             for lang in LANGS
         }
         step(3, steps, "")
-        self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
+        self.status = build_status(root, self.catalogue, period, as_of=as_of)
         self.notes = self._all_notes()
         step(4, steps, "")
         self.views: dict[Lang, dict[str, Any]] = {}
