@@ -160,3 +160,31 @@ def test_history_json_is_the_library_result(story: Story, indicator: str | None)
 def test_explain_json_is_the_library_result(code: str | None) -> None:
     args = ["explain", *([code] if code else []), "--lang", "en", "--format", "json"]
     _same(invoke(None, *args).stdout, plan57.explain(code, lang="en"), "en")
+
+
+def _neutral(document: Any, texts: set[str]) -> Any:
+    """The JSON without its rendered texts: what must not depend on the language."""
+    if isinstance(document, dict):
+        return {k: _neutral(v, texts) for k, v in document.items() if k not in texts}
+    if isinstance(document, list):
+        return [_neutral(item, texts) for item in document]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("command", "texts"),
+    [
+        (("check",), {"message", "hint"}),
+        (("score", "--period", "2025Q3"), {"name", "reason"}),
+        (("status", "--period", "2025Q3"), {"name"}),
+    ],
+)
+def test_results_are_language_neutral(
+    data: Path, command: tuple[str, ...], texts: set[str]
+) -> None:
+    """Only the rendered texts differ between --lang vi and --lang en; codes and parameters
+    (findings' `params`, scores' `why`) are the same."""
+    args = (*command, "--as-of", AS_OF, "--format", "json", "--lang")
+    vi, en = (json.loads(invoke(data, *args, lang).stdout) for lang in ("vi", "en"))
+    assert vi != en
+    assert _neutral(vi, texts) == _neutral(en, texts)
