@@ -3,6 +3,9 @@
 A finding code `x` has its message under `x` and its hint under `x.hint`; an error code the
 same; interface labels live under `label.*`. Texts are `str.format` templates. The tests hold
 both tables to the same keys and the same placeholders.
+
+Results keep texts for later as a `Message` (a key and its parameters, which may be other
+messages or `plan57.formatting`'s figures), rendered in a language only at the edges.
 """
 
 from __future__ import annotations
