@@ -84,7 +84,7 @@ def test_the_library_check_does_not_import_pandas_until_observations_are_asked_f
         "import sys, datetime, pathlib\n"
         "from plan57.validate import check_repository\n"
         f"v = check_repository(pathlib.Path({str(root)!r}),"
-        " as_of=datetime.date(2025, 10, 20), lang='en')\n"
+        " as_of=datetime.date(2025, 10, 20))\n"
         "print(len(v.report.problems) > 0, 'pandas' in sys.modules)\n"
         "frame = v.observations\n"
         "print(type(frame).__name__, len(frame) > 0, 'pandas' in sys.modules)\n"

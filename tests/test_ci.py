@@ -33,7 +33,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def report_of(root: Path, lang: str = "en") -> CheckReport:
-    return check_repository(root, as_of=date.fromisoformat(AS_OF), lang=lang).report  # type: ignore[arg-type]
+    return check_repository(root, as_of=date.fromisoformat(AS_OF)).report  # type: ignore[arg-type]
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:

@@ -15,7 +15,17 @@ from plan57.cli import app
 from plan57.validate import check_repository
 
 AS_OF_TEXT = AS_OF.isoformat()
-PROBLEM_KEYS = {"severity", "code", "file", "line", "column", "indicator", "message", "hint"}
+PROBLEM_KEYS = {
+    "severity",
+    "code",
+    "file",
+    "line",
+    "column",
+    "indicator",
+    "params",
+    "message",
+    "hint",
+}
 # `plan57 check` must not depend on the caller's environment.
 CLEAN_ENV: dict[str, str | None] = {"PLAN57_LANG": None, "PLAN57_ROOT": None, "PLAN57_DEBUG": None}
 
@@ -100,7 +110,7 @@ def _json(result: Result) -> Any:
 def test_json_is_the_library_report(broken: DataRepo) -> None:
     result = run(broken.root, "check", "--format", "json", "--as-of", AS_OF_TEXT)
     assert result.exit_code == 1
-    expected = check_repository(broken.root, as_of=AS_OF, lang="vi").report
+    expected = check_repository(broken.root, as_of=AS_OF).report
     assert _json(result) == expected.model_dump(mode="json")
 
 
@@ -120,6 +130,7 @@ def test_json_shape(broken: DataRepo) -> None:
         assert problem["column"] is None or isinstance(problem["column"], str)
         assert problem["indicator"] is None or re.fullmatch(r"CT\d\d", problem["indicator"])
         assert problem["message"] and problem["hint"]
+        assert isinstance(problem["params"], dict)
     assert {
         "severity": "error",
         "code": "not-a-number",
@@ -127,6 +138,7 @@ def test_json_shape(broken: DataRepo) -> None:
         "line": 6,
         "column": "value",
         "indicator": "CT18",
+        "params": {"value": "80%"},
         "message": "“80%” is not a number.",
         "hint": "Write digits with a decimal point and no unit or % sign, e.g. 12.5.",
     } in problems
@@ -145,8 +157,8 @@ def test_paths_limit_the_report(broken: DataRepo) -> None:
     files = {p["file"] for p in data["problems"]}
     # The catalogue's own warnings come with a full check, not with one submission's.
     assert files == {"data/submissions/so-khcn/2025Q1.csv"}
-    expected = check_repository(broken.root, as_of=AS_OF, lang="vi", paths=[chosen]).report
-    assert data == expected.model_dump(mode="json")
+    expected = check_repository(broken.root, as_of=AS_OF, paths=[chosen]).report
+    assert data == expected.model_dump(mode="json", context={"lang": "vi"})
     # The catalogue among the paths (CI passes every changed file) is no submission.
     catalogue = run(broken.root, "check", str(broken.catalogue), "--as-of", AS_OF_TEXT)
     assert catalogue.exit_code == 0, catalogue.output
@@ -162,7 +174,7 @@ def test_github_annotations(broken: DataRepo) -> None:
     result = run(broken.root, "check", "--format", "github", "--as-of", AS_OF_TEXT, "--lang", "en")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    problems = check_repository(broken.root, as_of=AS_OF, lang="en").report.problems
+    problems = check_repository(broken.root, as_of=AS_OF).report.problems
     assert len(lines) == len(problems)
     for line, problem in zip(lines, problems, strict=True):
         match = _ANNOTATION.fullmatch(line)
@@ -171,8 +183,8 @@ def test_github_annotations(broken: DataRepo) -> None:
         assert match["file"] == problem.file
         assert match["line"] == (None if problem.line is None else str(problem.line))
         assert match["title"].startswith(problem.code)
-        assert match["message"].startswith(problem.message.replace("%", "%25"))
-        assert problem.hint.replace("%", "%25") in match["message"]
+        assert match["message"].startswith(problem.message("en").replace("%", "%25"))
+        assert problem.hint("en").replace("%", "%25") in match["message"]
     assert (
         "::error file=data/submissions/so-khcn/2025Q1.csv,line=3,title=duplicate-indicator "
         "(indicator)::Indicator CT15 already appears on line 2." in result.stdout

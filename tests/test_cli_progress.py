@@ -119,7 +119,7 @@ def test_check_reports_each_file(tmp_path: Path) -> None:
     for period in ("2025Q1", "2025Q2", "2025Q3"):
         repo.submit("so-khcn", period, "indicator,value\nCT15,3\n")
     seen: list[tuple[int, int, str]] = []
-    check_repository(repo.root, as_of=AS_OF, lang="en", progress=lambda *step: seen.append(step))
+    check_repository(repo.root, as_of=AS_OF, progress=lambda *step: seen.append(step))
     assert [what for _, _, what in seen if what] == [
         f"data/submissions/so-khcn/{period}.csv" for period in ("2025Q1", "2025Q2", "2025Q3")
     ]

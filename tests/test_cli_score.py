@@ -27,13 +27,8 @@ def root(tmp_path: Path) -> Path:
     return copy
 
 
-def library(root: Path, lang: str = "vi") -> ScoreReport:
-    return score_repository(
-        root,
-        period="2025Q3",
-        as_of=date(2025, 10, 20),
-        lang=lang,  # type: ignore[arg-type]
-    ).report
+def library(root: Path) -> ScoreReport:
+    return score_repository(root, period="2025Q3", as_of=date(2025, 10, 20)).report
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -43,7 +38,7 @@ def test_json_is_the_library_result(root: Path, lang: str) -> None:
     )
     assert result.exit_code == 0
     printed = json.loads(result.stdout)
-    assert printed == library(root, lang).model_dump(mode="json")
+    assert printed == library(root).model_dump(mode="json", context={"lang": lang})
     assert printed["period"] == "2025Q3"
     assert printed["summary"] == {"on-track": 2, "at-risk": 4, "missed": 0, "no-data": 2}
     assert printed["provisional"] is False and printed["deadline"] == "2025-10-15"
@@ -74,9 +69,9 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(root: Path) -> None:
     report = library(root)
     first = report.indicators[0]
     hostile = first.model_copy(
-        update={"name": '=HYPERLINK("http://x","y")', "reason": "-1+2", "missing": ["@a"]}
+        update={"name_vi": '=HYPERLINK("http://x","y")', "why": "-1+2", "missing": ["@a"]}
     )
-    text = to_csv(report.model_copy(update={"indicators": [hostile]}))
+    text = to_csv(report.model_copy(update={"indicators": [hostile]}), "vi")
     row = text.splitlines()[1]
     assert "'=HYPERLINK" in row and ",'-1+2" in row and ",'@a," in row
 

@@ -94,24 +94,24 @@ def test_the_file_the_forge_reads_first_is_the_one_updated(
     text = github.read_text("utf-8")
     assert text.startswith("/.github/ @daklak-plan57/devops\n")
     assert "/.github/CODEOWNERS @daklak-plan57/secretariat" in text
-    assert drift(repo, catalogue, lang="en") == []
+    assert drift(repo, catalogue) == []
 
 
 def test_drift_is_reported_rule_by_rule(repo: Path, catalogue: Catalogue) -> None:
-    assert drift(repo, catalogue, lang="en") == []  # no file: the repository does not use one
+    assert drift(repo, catalogue) == []  # no file: the repository does not use one
     (repo / "CODEOWNERS").write_text("* @everyone\n", encoding="utf-8")
-    [unmanaged] = drift(repo, catalogue, lang="en")
+    [unmanaged] = drift(repo, catalogue)
     assert (unmanaged.code, unmanaged.severity, unmanaged.file) == (
         "codeowners-unmanaged",
         "warning",
         "CODEOWNERS",
     )
     write_codeowners(repo, catalogue)
-    assert drift(repo, catalogue, lang="en") == []
+    assert drift(repo, catalogue) == []
     moved = TARGETS.replace('"@daklak-plan57/so-tc"', '"@daklak-plan57/tai-chinh"').replace(
         ', team: "@daklak-plan57/vien-wasi"', ""
     )
-    findings = drift(repo, parse_catalogue(moved, "t"), lang="en")
+    findings = drift(repo, parse_catalogue(moved, "t"))
     lines = (repo / "CODEOWNERS").read_text("utf-8").splitlines()
     assert lines[0] == "* @everyone"
     tc = lines.index("/data/submissions/so-tc/ @daklak-plan57/so-tc") + 1
@@ -120,9 +120,9 @@ def test_drift_is_reported_rule_by_rule(repo: Path, catalogue: Catalogue) -> Non
         ("codeowners-stale", tc),
         ("codeowners-stale", wasi),
     ]
-    assert "/data/submissions/so-tc/" in findings[0].message
-    assert "@daklak-plan57/tai-chinh" in findings[0].message
-    assert "/data/submissions/vien-wasi/" in findings[1].message
+    assert "/data/submissions/so-tc/" in findings[0].message("en")
+    assert "@daklak-plan57/tai-chinh" in findings[0].message("en")
+    assert "/data/submissions/vien-wasi/" in findings[1].message("en")
 
 
 def test_check_warns_when_codeowners_no_longer_matches(repo: Path, catalogue: Catalogue) -> None:

@@ -108,7 +108,7 @@ def test_bad_requests_are_clear_errors(
 def test_an_unknown_reporter_suggests_the_closest_id(catalogue: Catalogue) -> None:
     with pytest.raises(UsageError) as error:
         build_form(catalogue, "so-tcc", "2025Q4", lang="en")
-    assert "so-tc" in error.value.params["suggestion"]
+    assert "so-tc" in error.value.params["suggestion"].render("en")
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_a_filled_in_template_passes_check(
     path = root / form.submission_path
     path.parent.mkdir(parents=True)
     path.write_bytes(form.data)
-    empty = check_repository(root, as_of=date(2026, 3, 1), lang="en", paths=[path]).report
+    empty = check_repository(root, as_of=date(2026, 3, 1), paths=[path]).report
     # An unfilled form is only warnings: every row counts as not reported yet.
     assert {p.code for p in empty.problems if p.file == form.submission_path} == {"not-reported"}
     assert empty.ok
@@ -184,7 +184,7 @@ def test_a_filled_in_template_passes_check(
     writer.writeheader()
     writer.writerows(rows)
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))  # as Excel saves it
-    report = check_repository(root, as_of=date(2026, 3, 1), lang="en", paths=[path]).report
+    report = check_repository(root, as_of=date(2026, 3, 1), paths=[path]).report
     assert [p for p in report.problems if p.file == form.submission_path] == []
 
 

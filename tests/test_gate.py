@@ -105,7 +105,7 @@ def test_an_overlap_with_an_unchanged_file_of_the_same_reporter(repo: Path) -> N
     # CT30 is counted per year: a yearly 2025 figure overlaps the committed 2025Q3 one. The
     # checker reports the overlap on the quarter, a file this change did not touch.
     commit(repo, {"data/submissions/so-tc/2025.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025", DAY)
-    result = gate(repo, parse_catalogue(TARGETS, "t"), "main", lang="en")
+    result = gate(repo, parse_catalogue(TARGETS, "t"), "main")
     assert repo / "data/submissions/so-tc/2025Q3.csv" in result.paths
     status, report = check(repo, "--changed-since", "main")
     assert status == 1
@@ -154,9 +154,9 @@ def test_reporters_the_catalogue_lets_share_a_pull_request() -> None:
     )
     catalogue = parse_catalogue(shared, "t")
     wards = ["data/submissions/phuong-tuy-hoa/2025Q4.csv", "data/submissions/xa-ea-kar/2025Q4.csv"]
-    assert mixed_reporters(catalogue, wards, lang="en") == []
+    assert mixed_reporters(catalogue, wards) == []
     # A department that does not share still needs its own pull request.
-    mixed = mixed_reporters(catalogue, [*wards, "data/submissions/so-tc/2025Q4.csv"], lang="en")
+    mixed = mixed_reporters(catalogue, [*wards, "data/submissions/so-tc/2025Q4.csv"])
     assert [f.file for f in mixed] == ["data/submissions/so-tc/2025Q4.csv"]
 
 
@@ -198,7 +198,7 @@ def test_a_catalogue_change_checks_everything(repo: Path) -> None:
         "c",
         DAY,
     )
-    result = gate(repo, parse_catalogue(TARGETS, "t"), "main", lang="en")
+    result = gate(repo, parse_catalogue(TARGETS, "t"), "main")
     assert result.catalogue_changed
     _, report = check(repo, "--changed-since", "main")
     assert ("not-a-number", "data/submissions/so-nv/2025Q3.csv") in problems(report)

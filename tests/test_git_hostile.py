@@ -61,10 +61,10 @@ def test_a_rename_after_the_deadline_does_not_backdate(tmp_path: Path) -> None:
     commit(root, {}, "Q3 renamed to Q4", "2026-01-20T09:00:00+07:00")  # after 15 January
     catalogue = load_catalogue(root / "data" / "targets.yaml")
     q4 = parse_status_period("2025Q4")
-    report = build_status(root, catalogue, q4, as_of=date(2026, 2, 1), lang="en")
+    report = build_status(root, catalogue, q4, as_of=date(2026, 2, 1))
     nv = next(r for r in report.reporters if r.id == "so-nv")
     assert nv.submitted == ["CT38"] and nv.late == ["CT38"]
-    before = build_status(root, catalogue, q4, as_of=date(2026, 1, 10), lang="en")
+    before = build_status(root, catalogue, q4, as_of=date(2026, 1, 10))
     assert next(r for r in before.reporters if r.id == "so-nv").submitted == []
 
 

@@ -96,16 +96,14 @@ def test_what_fix_writes_check_accepts(tmp_path: Path, cells: list[tuple[str, st
     rows = [["indicator", "value"]]
     for indicator, figure in dict(cells).items():
         rows.append([indicator.lower(), figure])
-    repair = repair_bytes(
-        _csv(rows), file="data/submissions/so-tc/2025.csv", lang="en", units=CATALOGUE_UNITS
-    )
+    repair = repair_bytes(_csv(rows), file="data/submissions/so-tc/2025.csv", units=CATALOGUE_UNITS)
     if repair.refused:
         return
     assert repair.data is not None
     root = tmp_path / f"repo{abs(hash(repair.data))}"
     repo = make_repo(root)
     repo.submit("so-tc", "2025", repair.data)
-    report = check_repository(repo.root, as_of=AS_OF, lang="en").report
+    report = check_repository(repo.root, as_of=AS_OF).report
     written = list(csv.reader(io.StringIO(repair.data.decode("utf-8"))))
     for problem in report.problems:
         if problem.file == "data/targets.yaml" or problem.line is None:
@@ -120,7 +118,7 @@ def test_what_fix_writes_check_accepts(tmp_path: Path, cells: list[tuple[str, st
 def test_full_width_digits_are_converted_not_left_for_check_to_reject(tmp_path: Path) -> None:
     raw = _csv([["indicator", "value"], ["CT30", "１.５"], ["CT08", "85%"], ["ct34", "3"]])
     units = {"CT30": "count", "CT08": "percent", "CT34": "count"}
-    repair = repair_bytes(raw, file="data/submissions/so-tc/2025.csv", lang="en", units=units)
+    repair = repair_bytes(raw, file="data/submissions/so-tc/2025.csv", units=units)
     assert repair.data == b"indicator,value\nCT30,1.5\nCT08,85\nCT34,3\n"
     assert {change.code for change in repair.changes} >= {
         "full-width",
@@ -131,7 +129,7 @@ def test_full_width_digits_are_converted_not_left_for_check_to_reject(tmp_path: 
 
 def test_fix_never_guesses_1500(tmp_path: Path) -> None:
     raw = _csv([["indicator", "value"], ["CT30", "1,500"]])
-    repair = repair_bytes(raw, file="x.csv", lang="en", units={"CT30": "count"})
+    repair = repair_bytes(raw, file="x.csv", units={"CT30": "count"})
     assert repair.refused
     assert [p.code for p in repair.problems] == ["fix-ambiguous"]
 

@@ -15,11 +15,13 @@ from plan57.messages import (
     SEVERITY,
     TABLES,
     VI,
+    Message,
     default_lang,
     did_you_mean,
     error_hint,
     placeholders,
     render_error,
+    suggestion,
     text,
 )
 
@@ -63,12 +65,32 @@ def test_text_fills_placeholders_and_tolerates_missing_ones() -> None:
 
 def test_make_finding_uses_the_tables() -> None:
     finding = make_finding(
-        "duplicate-indicator", "vi", file="f.csv", line=4, indicator="CT16", first_line=2
+        "duplicate-indicator", file="f.csv", line=4, indicator="CT16", first_line=2
     )
     assert finding.severity == "error"
-    assert finding.message == "Chỉ tiêu CT16 đã có ở dòng 2."
-    assert finding.hint == VI["duplicate-indicator.hint"]
-    assert make_finding("stock-fell", "en").severity == "warning"
+    assert finding.params == {"first_line": 2}
+    assert finding.message("vi") == "Chỉ tiêu CT16 đã có ở dòng 2."
+    assert finding.message("en") == text(
+        "duplicate-indicator", "en", indicator="CT16", first_line=2
+    )
+    assert finding.hint("vi") == VI["duplicate-indicator.hint"]
+    assert make_finding("stock-fell").severity == "warning"
+
+
+def test_a_message_renders_nested_messages_in_the_language_asked_for() -> None:
+    said = Message(
+        "unknown-reporter", {"reporter": "so-tx", "suggestion": suggestion("so-tx", ["so-tc"])}
+    )
+    assert said.render("en") == text(
+        "unknown-reporter", "en", reporter="so-tx", suggestion=" Did you mean so-tc?"
+    )
+    assert said.render("vi") == text(
+        "unknown-reporter",
+        "vi",
+        reporter="so-tx",
+        suggestion=did_you_mean("so-tx", ["so-tc"], "vi"),
+    )
+    assert suggestion("xyz-qqq", ["so-tc"]) == ""
 
 
 def test_errors_render_in_both_languages() -> None:

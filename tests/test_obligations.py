@@ -100,8 +100,8 @@ def test_status_and_score_owe_and_count_the_same(files: dict[str, str]) -> None:
         as_of = date(2026, 2, 1)
         period = parse_period("2025Q4")
         assert period is not None
-        status = build_status(repo.root, CATALOGUE, period, as_of=as_of, lang="vi")
-        scored = score_repository(repo.root, period="2025Q4", as_of=as_of, lang="vi")
+        status = build_status(repo.root, CATALOGUE, period, as_of=as_of)
+        scored = score_repository(repo.root, period="2025Q4", as_of=as_of)
         from_status = {r.id: r.missing for r in status.reporters if r.missing}
         from_score = {m.reporter: m.indicators for m in scored.report.missing}
         assert from_status == from_score

@@ -135,14 +135,12 @@ def test_grouping_by_monitor_and_by_lead(repo: Path) -> None:
 
 
 def test_targets_at_a_revision_or_a_date(repo: Path) -> None:
-    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, lang="vi", targets_at="HEAD~1")
+    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, targets_at="HEAD~1")
     ct05 = scored.catalogue.indicator("CT05")
     assert ct05 is not None and ct05.target_for(2030) is not None
     assert ct05.target_for(2030).text == "≥ 1,5%"  # type: ignore[union-attr]
     assert scored.report.targets_revision == scored.targets.commit
-    by_date = score_repository(
-        repo, period="2025Q3", as_of=AS_OF, lang="vi", targets_at="2025-07-25"
-    )
+    by_date = score_repository(repo, period="2025Q3", as_of=AS_OF, targets_at="2025-07-25")
     assert by_date.targets.commit == scored.targets.commit
     html = report(repo, "html", targets_at="HEAD~1")
     assert "Mục tiêu: data/targets.yaml tại HEAD~1 (commit " in html
@@ -213,7 +211,7 @@ def test_missing_templates_are_a_clear_error(
 
 
 def test_chart_geometry(repo: Path) -> None:
-    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, lang="vi")
+    scored = score_repository(repo, period="2025Q3", as_of=AS_OF)
     catalogue = scored.catalogue
     items = {i.id: i for i in scored.report.indicators}
     end = date(2025, 9, 30)

@@ -40,7 +40,7 @@ CANONICAL = [
 
 
 def fixed(raw: bytes) -> Repair:
-    return repair_bytes(raw, file="data/submissions/so-tc/2025Q4.csv", lang="en")
+    return repair_bytes(raw, file="data/submissions/so-tc/2025Q4.csv")
 
 
 def codes(repair: Repair) -> set[str]:
@@ -210,7 +210,7 @@ def test_1500_with_a_comma_is_refused(delimiter: str) -> None:
     [problem] = repair.problems
     assert problem.code == "fix-ambiguous"
     assert (problem.line, problem.column, problem.severity) == (3, "value", "error")
-    assert "1500" in problem.message and "1.5" in problem.message
+    assert "1500" in problem.message("en") and "1.5" in problem.message("en")
 
 
 def test_1234_with_a_point_is_refused_in_a_file_that_writes_decimal_commas() -> None:
@@ -219,7 +219,7 @@ def test_1234_with_a_point_is_refused_in_a_file_that_writes_decimal_commas() -> 
     assert repair.refused
     [problem] = repair.problems
     assert problem.line == 3
-    assert "1234" in problem.message and "1.234" in problem.message
+    assert "1234" in problem.message("en") and "1.234" in problem.message("en")
 
 
 def test_1234_with_a_point_is_a_decimal_in_a_file_that_writes_decimal_points() -> None:
@@ -253,7 +253,7 @@ def test_what_cannot_be_repaired_safely_is_left_alone(raw: bytes, code: str) -> 
     repair = fixed(raw)
     assert repair.refused and not repair.changed
     assert [p.code for p in repair.problems] == [code]
-    assert all(p.message and p.hint for p in repair.problems)
+    assert all(p.message("en") and p.hint("vi") for p in repair.problems)
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -324,10 +324,10 @@ def test_repair_files_writes_atomically_and_only_when_asked(repo: Path) -> None:
     path = repo / "data" / "submissions" / "so-tc" / "2025Q4.csv"
     raw = export(DISPLAYED, encoding="windows-1258", delimiter=";")
     path.write_bytes(raw)
-    [checked] = repair_files(repo, [path], write=False, lang="en")
+    [checked] = repair_files(repo, [path], write=False)
     assert isinstance(checked, Repair) and checked.changed and not checked.written
     assert path.read_bytes() == raw
-    [done] = repair_files(repo, None, write=True, lang="en")
+    [done] = repair_files(repo, None, write=True)
     assert isinstance(done, Repair) and done.written
     assert done.file == "data/submissions/so-tc/2025Q4.csv"
     assert path.read_bytes() == canonical(CANONICAL)
@@ -339,10 +339,10 @@ def test_a_repaired_excel_export_passes_check(repo: Path) -> None:
 
     path = repo / "data" / "submissions" / "so-tc" / "2025Q4.csv"
     path.write_bytes(export(DISPLAYED, encoding="windows-1258", delimiter=";"))
-    before = check_repository(repo, as_of=date(2026, 2, 1), lang="en", paths=[path]).report
+    before = check_repository(repo, as_of=date(2026, 2, 1), paths=[path]).report
     assert "encoding" in {p.code for p in before.problems}
-    repair_files(repo, [path], write=True, lang="en")
-    after = check_repository(repo, as_of=date(2026, 2, 1), lang="en", paths=[path]).report
+    repair_files(repo, [path], write=True)
+    after = check_repository(repo, as_of=date(2026, 2, 1), paths=[path]).report
     assert [p for p in after.problems if p.file == "data/submissions/so-tc/2025Q4.csv"] == []
 
 
@@ -353,7 +353,7 @@ def test_links_are_never_followed(repo: Path, tmp_path: Path) -> None:
     os.symlink(outside, link)
     folder_link = repo / "data" / "submissions" / "so-yt"
     os.symlink(tmp_path, folder_link)
-    results = repair_files(repo, None, write=True, lang="en")
+    results = repair_files(repo, None, write=True)
     assert all(isinstance(r, Finding) and r.code == "link-refused" for r in results)
     assert {r.file for r in results if isinstance(r, Finding)} == {
         "data/submissions/so-tc/2025Q3.csv",
@@ -366,7 +366,7 @@ def test_paths_outside_the_repository_are_refused(repo: Path, tmp_path: Path) ->
     outside = tmp_path / "outside.csv"
     outside.write_bytes(b"indicator;value\r\nCT30;3\r\n")
     with pytest.raises(UsageError) as error:
-        repair_files(repo, [outside], write=True, lang="en")
+        repair_files(repo, [outside], write=True)
     assert error.value.code == "path-outside"
     assert outside.read_bytes() == b"indicator;value\r\nCT30;3\r\n"
 

@@ -20,7 +20,7 @@ def test_status_of_the_sample_history_shows_on_time_late_and_missing(tmp_path: P
     catalogue = load_catalogue(out / "data" / "targets.yaml")
     period = parse_period("2025Q4")
     assert period is not None
-    report = build_status(out, catalogue, period, as_of=date(2026, 6, 30), lang="en")
+    report = build_status(out, catalogue, period, as_of=date(2026, 6, 30))
     assert report.timeliness == "known"
     late = {s.id for s in report.reporters if s.late}
     on_time = {s.id for s in report.reporters if s.submitted and not s.late}

@@ -50,7 +50,7 @@ def _read(factory: object, content: str) -> tuple[object, list[object]]:
     root: Path = factory.mktemp("repo")  # type: ignore[attr-defined]
     repo = make_repo(root)
     repo.submit("so-khcn", "2025Q1", content)
-    result = read_submissions(repo.root, lang="en")
+    result = read_submissions(repo.root)
     return result.rows, list(result.findings)
 
 
@@ -84,7 +84,7 @@ def test_flow_overlaps_are_exactly_the_overlapping_files(
     for reporter, indicator, periods in (("so-khcn", "CT15", khcn), ("so-tc", "CT30", tc)):
         for period in periods:
             repo.submit(reporter, period, f"indicator,value\n{indicator},12\n")
-    report = check_repository(repo.root, as_of=date(2026, 6, 30), lang="en").report
+    report = check_repository(repo.root, as_of=date(2026, 6, 30)).report
     flagged = {p.file for p in report.problems if p.code == "flow-overlap"}
     expected = set()
     for reporter, periods in (("so-khcn", khcn), ("so-tc", tc)):

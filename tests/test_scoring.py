@@ -76,9 +76,8 @@ def one(
     period: str,
     *,
     catalogue: Catalogue = CATALOGUE,
-    lang: str = "vi",
 ) -> IndicatorScore:
-    report = score(catalogue, observations, period, AS_OF, lang)  # type: ignore[arg-type]
+    report = score(catalogue, observations, period, AS_OF)
     return next(i for i in report.indicators if i.id == indicator)
 
 
@@ -93,22 +92,24 @@ def test_stock_met_is_on_track_with_figures_and_reason() -> None:
     assert item.expected == pytest.approx(1.0)
     assert item.target is not None and item.target.text == "≥ 1,0%"
     assert item.baseline_source == "reported"
-    assert item.reason == "1,2% (kỳ 2025) so với mục tiêu ≥ 1,0% đến hết năm 2025: đã đạt."
+    assert item.reason("vi") == "1,2% (kỳ 2025) so với mục tiêu ≥ 1,0% đến hết năm 2025: đã đạt."
     assert [r.id for r in item.reporters] == ["so-tc"]
 
 
 def test_stock_reason_in_english_uses_english_numbers() -> None:
     data = frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 1.2))
-    item = one("CT05", data, "2025Q4", lang="en")
-    assert item.reason == "1.2% (period 2025) against the target ≥ 1.0% by the end of 2025: met."
-    assert item.name.startswith("Share of the local budget")
+    item = one("CT05", data, "2025Q4")
+    assert (
+        item.reason("en") == "1.2% (period 2025) against the target ≥ 1.0% by the end of 2025: met."
+    )
+    assert item.name("en").startswith("Share of the local budget")
 
 
 def test_stock_unmet_at_the_deadline_is_missed() -> None:
     data = frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 0.8))
     item = one("CT05", data, "2025Q4")
     assert item.status == "missed"
-    assert item.reason.endswith("không đạt.")
+    assert item.reason("vi").endswith("không đạt.")
 
 
 def test_stock_progress_ratio_decides_between_on_track_and_at_risk() -> None:
@@ -118,10 +119,10 @@ def test_stock_progress_ratio_decides_between_on_track_and_at_risk() -> None:
     assert behind.status == "at-risk"
     assert behind.expected == pytest.approx(65.0)
     assert behind.progress == pytest.approx(14 / 15, abs=1e-4)
-    assert "chậm so với lộ trình" in behind.reason
+    assert "chậm so với lộ trình" in behind.reason("vi")
     ahead = one("CT07", frame(base, ("phuong-tuy-hoa", "2025Q2", "CT07", 64.5, 129, 200)), "2025Q2")
     assert ahead.status == "on-track"  # 14.5 / 15 = 0.967, within the 0.95 tolerance
-    assert "tiến độ 97%" in ahead.reason
+    assert "tiến độ 97%" in ahead.reason("vi")
 
 
 def test_tolerance_comes_from_the_catalogue() -> None:
@@ -151,14 +152,16 @@ def test_no_progress_needed_and_below_the_path_is_at_risk() -> None:
     item = one("CT08", data, "2026Q2")
     assert item.status == "at-risk"
     assert item.progress is None
-    assert "thấp hơn lộ trình (100,0%)" in item.reason
+    assert "thấp hơn lộ trình (100,0%)" in item.reason("vi")
 
 
 def test_stale_stock_figure_is_not_used() -> None:
     data = frame(("so-tc", "2024", "CT05", 0.6))
     item = one("CT05", data, "2026Q1")
     assert item.status == "no-data"
-    assert item.reason == "Chưa có số liệu mới: số liệu gần nhất (kỳ 2024) đã cũ quá 12 tháng."
+    assert (
+        item.reason("vi") == "Chưa có số liệu mới: số liệu gần nhất (kỳ 2024) đã cũ quá 12 tháng."
+    )
     # Exactly twelve months old still counts between milestones, as a figure carried forward.
     half = frame(("so-tc", "2025S1", "CT05", 0.8))
     mid = one("CT05", half, "2026Q2")
@@ -167,7 +170,7 @@ def test_stale_stock_figure_is_not_used() -> None:
     # At the milestone a figure from before the milestone's year proves nothing (rule 3).
     at_milestone = one("CT05", data, "2025Q4")
     assert at_milestone.status == "no-data" and "stale" in at_milestone.flags
-    assert "0,6% (kỳ 2024)" in at_milestone.reason
+    assert "0,6% (kỳ 2024)" in at_milestone.reason("vi")
 
 
 def test_latest_period_wins_for_a_stock() -> None:
@@ -193,7 +196,7 @@ def test_flow_sums_the_year_so_far_and_pro_rates_the_target() -> None:
     assert item.status == "on-track"
     assert item.baseline == 10.0
     assert item.periods == ["2025Q1", "2025Q2", "2025Q3"]
-    assert item.reason.startswith("12 từ đầu năm 2025 so với mục tiêu ≥ 16 của năm 2025")
+    assert item.reason("vi").startswith("12 từ đầu năm 2025 so với mục tiêu ≥ 16 của năm 2025")
 
 
 def test_flow_short_at_the_milestone_year_end_is_missed() -> None:
@@ -205,7 +208,7 @@ def test_flow_previous_years_do_not_count() -> None:
     data = frame(("so-khcn", "2024Q4", "CT15", 30))
     item = one("CT15", data, "2025Q1")
     assert item.status == "no-data"
-    assert item.reason == "Chưa có số liệu nào của năm 2025 (số liệu gần nhất: kỳ 2024Q4)."
+    assert item.reason("vi") == "Chưa có số liệu nào của năm 2025 (số liệu gần nhất: kỳ 2024Q4)."
 
 
 def test_an_annual_report_stands_for_the_year() -> None:
@@ -229,7 +232,7 @@ def test_flow_between_milestones_uses_the_interpolated_year_target() -> None:
     assert item.year_target == pytest.approx(21.6)
     assert item.expected == pytest.approx(10.8)
     assert item.status == "at-risk"
-    assert "mức 21,6 của năm 2027 trên lộ trình tới mục tiêu ≥ 30 năm 2030" in item.reason
+    assert "mức 21,6 của năm 2027 trên lộ trình tới mục tiêu ≥ 30 năm 2030" in item.reason("vi")
     # A short year between milestones is at risk, not missed: the milestone is 2030.
     short = frame(*(("so-khcn", f"2027Q{q}", "CT15", 4) for q in range(1, 5)))
     assert one("CT15", short, "2027Q4").status == "at-risk"
@@ -257,7 +260,7 @@ def test_range_low_end_is_the_target_and_above_the_high_end_is_flagged() -> None
     )
     assert above.status == "on-track"
     assert above.flags == ["above-range"]
-    assert "vượt trên khoảng mục tiêu 15–20" in above.reason
+    assert "vượt trên khoảng mục tiêu 15–20" in above.reason("vi")
     low = one(
         "CT23", frame(("so-khcn", "2024", "CT23", 3), ("so-khcn", "2025", "CT23", 4)), "2025Q4"
     )
@@ -274,15 +277,18 @@ def test_yes_no_met_when_the_latest_report_says_yes() -> None:
     )
     assert yes.status == "on-track"
     assert yes.answer is True and yes.value is None
-    assert yes.reason == "Có (kỳ 2025) so với mục tiêu «Có» đến hết năm 2025: đã đạt."
+    assert yes.reason("vi") == "Có (kỳ 2025) so với mục tiêu «Có» đến hết năm 2025: đã đạt."
     no = frame(("so-khcn", "2024", "CT04", True), ("so-khcn", "2025", "CT04", False))
     assert one("CT04", no, "2025Q4").status == "missed"
     early = one("CT04", frame(("so-khcn", "2024", "CT04", False)), "2025Q3")
     assert early.status == "at-risk"
-    assert "chưa đạt; dùng số liệu kỳ trước của Sở Khoa học và Công nghệ (2024)" in early.reason
-    english = one("CT26", frame(("so-khcn", "2025", "CT26", True)), "2025Q4", lang="en")
+    assert "chưa đạt; dùng số liệu kỳ trước của Sở Khoa học và Công nghệ (2024)" in early.reason(
+        "vi"
+    )
+    english = one("CT26", frame(("so-khcn", "2025", "CT26", True)), "2025Q4")
     assert (
-        english.reason == "Yes (period 2025) against the target “Applied” by the end of 2025: met."
+        english.reason("en")
+        == "Yes (period 2025) against the target “Applied” by the end of 2025: met."
     )
 
 
@@ -329,7 +335,10 @@ def test_single_uses_only_the_authority() -> None:
     assert [(r.id, r.used) for r in item.reporters] == [("so-khcn", True), ("so-tc", False)]
     without = one("CT13", frame(("so-tc", "2025", "CT13", 20)), "2025Q4")
     assert without.status == "no-data"
-    assert without.reason == "Chưa có số liệu của đơn vị có thẩm quyền (Sở Khoa học và Công nghệ)."
+    assert (
+        without.reason("vi")
+        == "Chưa có số liệu của đơn vị có thẩm quyền (Sở Khoa học và Công nghệ)."
+    )
 
 
 def test_ratio_without_numerators_is_an_unweighted_mean_and_says_so() -> None:
@@ -348,7 +357,7 @@ def test_without_a_baseline_only_the_target_counts_and_the_path_is_unknown() -> 
     assert item.status == "at-risk"
     assert item.baseline is None and item.expected is None and item.progress is None
     assert "trajectory-unknown" in item.flags
-    assert "chưa xác định được lộ trình" in item.reason
+    assert "chưa xác định được lộ trình" in item.reason("vi")
     met = one("CT05", frame(("so-tc", "2025S1", "CT05", 1.1)), "2025Q3")
     assert met.status == "on-track"
 
@@ -366,13 +375,13 @@ def test_nothing_reported_is_no_data() -> None:
     item = one("CT05", frame(("so-khcn", "2025", "CT06", 1.0)), "2025Q4")
     assert item.status == "no-data"
     assert item.value is None
-    assert item.reason == "Chưa có số liệu của kỳ nào kết thúc đến 31/12/2025."
+    assert item.reason("vi") == "Chưa có số liệu của kỳ nào kết thúc đến 31/12/2025."
     assert item.missing == ["so-tc"]
 
 
 def test_empty_observations_score_everything_as_no_data() -> None:
     empty = frame(("so-tc", "2025", "CT05", 1.0)).iloc[0:0]
-    report = score(CATALOGUE, empty, "2025Q4", AS_OF, "en")
+    report = score(CATALOGUE, empty, "2025Q4", AS_OF)
     assert report.summary == {"on-track": 0, "at-risk": 0, "missed": 0, "no-data": 55}
 
 
@@ -386,7 +395,7 @@ def test_unknown_indicators_in_observations_are_ignored() -> None:
 
 def test_report_covers_every_indicator_and_counts_statuses() -> None:
     data = frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 1.2))
-    report = score(CATALOGUE, data, "2025Q4", AS_OF, "vi")
+    report = score(CATALOGUE, data, "2025Q4", AS_OF)
     assert isinstance(report, ScoreReport)
     assert [i.id for i in report.indicators] == [f"CT{n:02d}" for n in range(1, 56)]
     assert list(report.summary) == list(STATUSES)
@@ -396,7 +405,7 @@ def test_report_covers_every_indicator_and_counts_statuses() -> None:
 
 def test_json_contract_shape() -> None:
     data = frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 1.2))
-    dumped = score(CATALOGUE, data, "2025Q4", AS_OF, "vi").model_dump(mode="json")
+    dumped = score(CATALOGUE, data, "2025Q4", AS_OF).model_dump(mode="json")
     assert dumped["period"] == "2025Q4"
     assert dumped["as_of"] == "2030-06-30"
     ct05 = next(i for i in dumped["indicators"] if i["id"] == "CT05")
@@ -458,7 +467,7 @@ def test_history_gives_points_only_where_something_was_reported() -> None:
 )
 def test_periods_that_cannot_be_scored_are_usage_errors(period: str, code: str) -> None:
     with pytest.raises(UsageError) as caught:
-        score(CATALOGUE, frame(("so-tc", "2025", "CT05", 1.0)), period, date(2026, 1, 20), "vi")
+        score(CATALOGUE, frame(("so-tc", "2025", "CT05", 1.0)), period, date(2026, 1, 20))
     assert caught.value.code == code
 
 

@@ -21,11 +21,12 @@ from conftest import examples
 from gitrepo import commit, init
 from plan57.catalogue import load_catalogue, parse_catalogue
 from plan57.errors import CatalogueError
+from plan57.formatting import Few
 from plan57.messages import TABLES
 from plan57.models import Catalogue
 from plan57.periods import parse_period
 from plan57.report import score_repository
-from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, few, score
+from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, score
 
 HERE = Path(__file__).parent / "data" / "scoring"
 CATALOGUE = load_catalogue(HERE / "targets.yaml")
@@ -68,12 +69,11 @@ def run(
     period: str,
     as_of: date | None = None,
     catalogue: Catalogue = CATALOGUE,
-    lang: str = "vi",
 ) -> ScoreReport:
     """Scored well after the period's deadline unless `as_of` says otherwise."""
     if as_of is None:
         as_of = parse_period(period).end + timedelta(days=60)  # type: ignore[union-attr]
-    return score(catalogue, data, period, as_of, lang)  # type: ignore[arg-type]
+    return score(catalogue, data, period, as_of)
 
 
 def one(
@@ -108,7 +108,7 @@ def communes(q4_b: bool = True, b_value: tuple[int, int] = (50, 100)) -> pd.Data
 def test_1_missed_needs_a_figure_for_the_milestone_from_every_reporter() -> None:
     unproven = one("CT01", communes(q4_b=False), "2025Q4")
     assert unproven.status == "at-risk"
-    assert "Xã B" in unproven.reason and "không đạt" in unproven.reason
+    assert "Xã B" in unproven.reason("vi") and "không đạt" in unproven.reason("vi")
     assert one("CT01", communes(), "2025Q4").status == "missed"
 
 
@@ -120,7 +120,7 @@ def test_2_before_the_deadline_nothing_is_missed_and_the_report_says_so() -> Non
     assert report.provisional is True and report.deadline == date(2026, 1, 15)
     item = next(i for i in report.indicators if i.id == "CT01")
     assert item.status == "at-risk" and "provisional" in item.flags
-    assert "15/01/2026" in item.reason
+    assert "15/01/2026" in item.reason("vi")
     # Even with every figure in, a verdict before the deadline is not final.
     complete = one("CT01", communes(), "2025Q4", BEFORE)
     assert complete.status == "at-risk" and "provisional" in complete.flags
@@ -133,7 +133,7 @@ def test_2_before_the_deadline_nothing_is_missed_and_the_report_says_so() -> Non
 def test_3_at_a_milestone_a_figure_from_before_its_year_is_stale() -> None:
     item = one("CT03", obs(("so-a", "2024", "CT03", 0.6)), "2025Q4")
     assert item.status == "no-data" and "stale" in item.flags
-    assert "0,6% (kỳ 2024)" in item.reason and "2025" in item.reason
+    assert "0,6% (kỳ 2024)" in item.reason("vi") and "2025" in item.reason("vi")
 
 
 def test_3_between_milestones_the_path_is_read_at_the_figures_date() -> None:
@@ -141,7 +141,7 @@ def test_3_between_milestones_the_path_is_read_at_the_figures_date() -> None:
     item = one("CT03", data, "2025Q3")
     # The path to 1,0% by the end of 2025 needs 0,8% at 30 June, not 0,9% at 30 September.
     assert item.expected_date == date(2025, 6, 30) and item.expected == pytest.approx(0.8)
-    assert item.status == "on-track" and "30/06/2025" in item.reason
+    assert item.status == "on-track" and "30/06/2025" in item.reason("vi")
     assert "carried-forward" in item.flags
 
 
@@ -158,7 +158,7 @@ def test_4_a_flow_year_with_a_quarter_missing_is_never_missed() -> None:
     item = one("CT02", flows(), "2025Q4")
     assert item.value == 14 and item.status == "at-risk"
     assert "incomplete" in item.flags and item.missing_periods == {"so-a": ["2025Q2"]}
-    assert "Sở A (2025Q2)" in item.reason
+    assert "Sở A (2025Q2)" in item.reason("vi")
     # What is in already meets the target: on-track, still flagged.
     met = one("CT02", flows(("so-b", "2025M05", "CT02", 3.0)), "2025Q4")
     assert met.status == "on-track" and "incomplete" in met.flags
@@ -174,7 +174,7 @@ def test_5_carried_forward_figures_are_named() -> None:
     item = one("CT01", communes(q4_b=False), "2025Q4")
     assert "carried-forward" in item.flags
     assert [(c.reporter, c.period) for c in item.carried_forward] == [("xa-b", "2025Q3")]
-    assert "Xã B (2025Q3)" in item.reason
+    assert "Xã B (2025Q3)" in item.reason("vi")
 
 
 def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_with_like() -> None:
@@ -187,8 +187,8 @@ def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_w
     assert "partial-coverage" in item.flags and item.coverage == 0.5
     # xa-b's 2024 figure is too old: the value is xa-a's alone, and so is the baseline compared.
     assert item.value == 85.0 and item.baseline == 80.0
-    assert "chỉ 50% số đơn vị" in item.reason
-    assert "số liệu gốc tính lại trên cùng các đơn vị: 80,0%" in item.reason
+    assert "chỉ 50% số đơn vị" in item.reason("vi")
+    assert "số liệu gốc tính lại trên cùng các đơn vị: 80,0%" in item.reason("vi")
     # A commune that starts reporting after the baseline year: no like-for-like baseline.
     newcomer = obs(
         ("xa-a", "2024", "CT01", 80.0, 80, 100),
@@ -197,7 +197,7 @@ def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_w
     )
     joined = one("CT01", newcomer, "2025Q2")
     assert "partial-coverage" in joined.flags and joined.coverage == 1.0
-    assert "không cùng các đơn vị báo cáo" in joined.reason
+    assert "không cùng các đơn vị báo cáo" in joined.reason("vi")
 
 
 # -- 6. the label never contradicts the figures ---------------------------------------------
@@ -206,7 +206,7 @@ def test_5_a_reporter_dropping_out_is_partial_coverage_and_ratios_compare_like_w
 def test_6_a_value_just_under_the_target_shows_the_digits_that_say_so() -> None:
     item = one("CT01", communes(b_value=(5946, 9900)), "2025Q4")
     assert item.status == "missed" and item.value is not None and item.value < 60
-    assert "59,96%" in item.reason
+    assert "59,96%" in item.reason("vi")
 
 
 def test_6_progress_near_the_tolerance_and_far_from_the_path() -> None:
@@ -214,21 +214,21 @@ def test_6_progress_near_the_tolerance_and_far_from_the_path() -> None:
     # Path from 0 to 2,0 over 12 months: 1,0 needed at mid-year; 0,9499 is 94,99%.
     data = obs(("so-a", "2024", "CT03", 0.0), ("so-a", "2025S1", "CT03", 0.9499))
     item = one("CT03", data, "2025S1", catalogue=catalogue)
-    assert item.status == "at-risk" and "tiến độ 94,99%" in item.reason
+    assert item.status == "at-risk" and "tiến độ 94,99%" in item.reason("vi")
     ahead = one(
         "CT03",
         obs(("so-a", "2024", "CT03", 0.0), ("so-a", "2025Q1", "CT03", 1.9)),
         "2025Q1",
         catalogue=catalogue,
     )
-    assert "vượt xa lộ trình" in ahead.reason
+    assert "vượt xa lộ trình" in ahead.reason("vi")
     back = one(
         "CT03",
         obs(("so-a", "2024", "CT03", 0.5), ("so-a", "2025Q1", "CT03", 0.1)),
         "2025Q1",
         catalogue=catalogue,
     )
-    assert "thấp hơn cả điểm xuất phát" in back.reason
+    assert "thấp hơn cả điểm xuất phát" in back.reason("vi")
 
 
 # -- 7. baseline fallback -------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_10_an_at_most_target() -> None:
     assert CATALOGUE.indicator("CT06").targets[0].kind == "max"  # type: ignore[union-attr]
     assert one("CT06", obs(("so-a", "2025", "CT06", 7.0)), "2025Q4").status == "on-track"
     over = one("CT06", obs(("so-a", "2025", "CT06", 9.0)), "2025Q4")
-    assert over.status == "missed" and "≤ 8%" in over.reason
+    assert over.status == "missed" and "≤ 8%" in over.reason("vi")
     # Coming down from 12% towards ≤ 8%: 10% half-way is on the path.
     data = obs(("so-a", "2024", "CT06", 12.0), ("so-a", "2025S1", "CT06", 10.0))
     assert one("CT06", data, "2025S1").status == "on-track"
@@ -430,7 +430,7 @@ def test_11_a_target_lowered_after_the_period_is_flagged_with_the_old_verdict(
     tmp_path: Path,
 ) -> None:
     root = revised_repo(tmp_path / "repo", lowered_on="2026-03-01T09:00:00+07:00")
-    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), lang="vi")
+    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1))
     item = next(i for i in scored.report.indicators if i.id == "CT03")
     assert item.status == "on-track" and "target-revised" in item.flags
     assert item.revision is not None
@@ -438,13 +438,11 @@ def test_11_a_target_lowered_after_the_period_is_flagged_with_the_old_verdict(
     assert item.revision.previous_target is not None
     assert item.revision.previous_target.text == "≥ 1,0%"
     assert item.revision.date == date(2025, 6, 1)
-    assert "≥ 1,0%" in item.reason and "Không đạt" in item.reason
+    assert "≥ 1,0%" in item.reason("vi") and "Không đạt" in item.reason("vi")
     others = [i for i in scored.report.indicators if i.id != "CT03"]
     assert all("target-revised" not in i.flags for i in others)
     # --targets-at scores against the revision asked for, as before, with no comparison.
-    at = score_repository(
-        root, period="2025Q4", as_of=date(2026, 4, 1), lang="vi", targets_at="2025-12-31"
-    )
+    at = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), targets_at="2025-12-31")
     old = next(i for i in at.report.indicators if i.id == "CT03")
     assert old.status == "missed" and old.revision is None
 
@@ -457,7 +455,7 @@ def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revis
         first_on="2026-01-02T09:00:00+07:00",
         lowered_on="2026-03-01T09:00:00+07:00",
     )
-    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), lang="en")
+    scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1))
     item = next(i for i in scored.report.indicators if i.id == "CT03")
     assert "target-revised" in item.flags and item.revision is not None
     assert item.revision.date == date(2026, 1, 2)
@@ -517,6 +515,7 @@ def test_6_progress_never_reads_as_the_other_side_of_the_tolerance(
 
 
 def test_a_reason_names_a_few_reporters_and_counts_the_rest() -> None:
-    assert few(["a", "b", "c", "d"], "en") == "a, b, c, d"
-    assert few([f"x{n}" for n in range(10)], "en") == "x0, x1, x2 and 7 others"
-    assert few([f"x{n}" for n in range(10)], "vi") == "x0, x1, x2 và 7 đơn vị khác"
+    assert Few(("a", "b", "c", "d")).render("en") == "a, b, c, d"
+    many = Few(tuple(f"x{n}" for n in range(10)))
+    assert many.render("en") == "x0, x1, x2 and 7 others"
+    assert many.render("vi") == "x0, x1, x2 và 7 đơn vị khác"

@@ -166,7 +166,7 @@ def test_reporter_pages_show_the_numbers_of_plan57_status(repo: Path, site: Path
     catalogue = load_catalogue(repo / "data" / "targets.yaml")
     period = parse_period("2025Q3")
     assert period is not None
-    status = build_status(repo, catalogue, period, as_of=AS_OF, lang="vi")
+    status = build_status(repo, catalogue, period, as_of=AS_OF)
     owing = {s.id: s for s in status.reporters}
     assert owing
     for reporter in catalogue.reporter_ids():
@@ -304,7 +304,7 @@ def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
     from plan57.charts import BARS_FROM, reporter_bars
     from plan57.report import score_repository
 
-    scored = score_repository(repo, period="2025Q3", as_of=AS_OF, lang="vi")
+    scored = score_repository(repo, period="2025Q3", as_of=AS_OF)
     item = next(i for i in scored.report.indicators if i.id == "CT07")
     ind = scored.catalogue.indicator("CT07")
     assert ind is not None and len(item.reporters) < BARS_FROM
@@ -345,3 +345,22 @@ def test_a_folder_outside_git_without_submissions_still_gets_a_site(tmp_path: Pa
     assert home.count('data-status="no-data"') == 8
     export_repository(root, tmp_path / "export", as_of=AS_OF, period="2025Q3")
     assert (tmp_path / "export" / "observations.csv").read_text("utf-8").count("\n") == 1
+
+
+def test_both_languages_show_a_target_revised_after_the_period(tmp_path: Path) -> None:
+    """One language-neutral scoring serves both languages' pages: the English page says what
+    the Vietnamese one says about a target lowered after the period."""
+    text = (Path(__file__).parent / "data" / "scoring" / "targets.yaml").read_text("utf-8")
+    root = tmp_path / "repo"
+    init(root)
+    commit(root, {"data/targets.yaml": text}, "catalogue", "2025-06-01T09:00:00+07:00")
+    submission = {"data/submissions/so-a/2025.csv": "indicator,value\nCT03,0.9\n"}
+    commit(root, submission, "so-a: 2025", "2026-01-10T09:00:00+07:00")
+    lowered = text.replace('2025: "≥ 1,0%"', '2025: "≥ 0,8%"', 1)
+    commit(root, {"data/targets.yaml": lowered}, "CT03 lowered", "2026-03-01T09:00:00+07:00")
+    out = tmp_path / "site"
+    build_site(root, out, as_of=date(2026, 4, 1), period="2025Q4", generated=GENERATED)
+    vi = (out / "indicators" / "CT03.html").read_text("utf-8")
+    en = (out / "en" / "indicators" / "CT03.html").read_text("utf-8")
+    assert "Mục tiêu đã sửa sau kỳ đánh giá" in vi and "mục tiêu đã được sửa sau kỳ này" in vi
+    assert "Target revised after the period" in en and "the target was revised" in en

@@ -24,7 +24,7 @@ HEADER = "indicator,value,note\n"
 
 
 def _read(repo: DataRepo) -> Submissions:
-    return read_submissions(repo.root, lang="en")
+    return read_submissions(repo.root)
 
 
 def _codes(submissions: Submissions) -> list[tuple[str, str | None, int | None]]:
@@ -119,8 +119,8 @@ def test_not_utf8_names_the_likely_encoding(
     read = _read(repo)
     (finding,) = read.findings
     assert (finding.code, finding.line) == ("encoding", line)
-    assert encoding in finding.message
-    assert "plan57 fix data/submissions/so-khcn/2025.csv" in finding.hint
+    assert encoding in finding.message("en")
+    assert "plan57 fix data/submissions/so-khcn/2025.csv" in finding.hint("en")
     assert read.rows.empty and read.files == []
 
 
@@ -158,14 +158,14 @@ def test_submissions_folder_itself_a_link(repo: DataRepo, tmp_path: Path) -> Non
 def test_no_submissions_folder(tmp_path: Path) -> None:
     listing = list_files(tmp_path, [tmp_path / SUBMISSIONS])
     assert listing.files == [] and listing.refused == []
-    read = read_submissions(tmp_path, lang="en")
+    read = read_submissions(tmp_path)
     assert read.rows.empty and read.findings == [] and read.files == []
 
 
 def test_given_paths_are_read_alone(repo: DataRepo) -> None:
     chosen = repo.submit("so-khcn", "2025", "indicator,value\nCT16,150\n")
     repo.submit("so-tc", "2025", "indicator,value\nCT05,1.2\n")
-    read = read_submissions(repo.root, [chosen], lang="en")
+    read = read_submissions(repo.root, [chosen])
     assert [f.path for f in read.files] == ["data/submissions/so-khcn/2025.csv"]
 
 
@@ -201,7 +201,7 @@ def test_folder_link_given_inside_a_folder_is_kept_to_be_refused(repo: DataRepo)
     (base / "so-nv").symlink_to(base / "so-khcn", target_is_directory=True)
     assert expand_paths(repo.root, [base]) == [base / "so-khcn" / "2025.csv", base / "so-nv"]
     assert one.exists()
-    read = read_submissions(repo.root, expand_paths(repo.root, [base]), lang="en")
+    read = read_submissions(repo.root, expand_paths(repo.root, [base]))
     assert [(f.code, f.file) for f in read.findings] == [("link-refused", "data/submissions/so-nv")]
 
 

@@ -354,7 +354,6 @@ SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
 def _check(
     code: str,
     tmp_path: Path,
-    lang: str = "en",
     as_of: date = AS_OF,
     monkeypatch: pytest.MonkeyPatch | None = None,
 ) -> list[Finding]:
@@ -362,7 +361,7 @@ def _check(
     repo = make_repo(tmp_path / "repo", fixture)
     _setup(code, repo.root, monkeypatch or pytest.MonkeyPatch())
     own_catalogue = (fixture / CAT).exists()
-    report = check_repository(repo.root, as_of=as_of, lang=lang).report  # type: ignore[arg-type]
+    report = check_repository(repo.root, as_of=as_of).report
     # The real catalogue's own warnings are checked once, below, not in every fixture.
     return [f for f in report.problems if own_catalogue or f.file != CAT]
 
@@ -377,8 +376,8 @@ def test_fixture_gives_exactly_its_findings(
     assert sorted(map(_key, found), key=repr) == sorted((e.key() for e in expected), key=repr)
     for want in expected:
         finding = next(f for f in found if _key(f) == want.key())
-        assert want.says in f"{finding.message} {finding.hint}"
-        assert finding.message and finding.hint
+        assert want.says in f"{finding.message('en')} {finding.hint('en')}"
+        assert finding.message("vi") and finding.hint("vi")
 
 
 def _check_codes() -> set[str]:
@@ -412,11 +411,10 @@ def test_encoding_fixtures_hold_the_bytes_they_claim() -> None:
 
 
 def test_messages_follow_the_language(tmp_path: Path) -> None:
-    (vi,) = _check("duplicate-indicator", tmp_path / "vi", lang="vi")
-    (en,) = _check("duplicate-indicator", tmp_path / "en", lang="en")
-    assert vi.message == "Chỉ tiêu CT16 đã có ở dòng 2."
-    assert en.message == "Indicator CT16 already appears on line 2."
-    assert _key(vi) == _key(en)
+    (found,) = _check("duplicate-indicator", tmp_path)
+    assert found.message("vi") == "Chỉ tiêu CT16 đã có ở dòng 2."
+    assert found.message("en") == "Indicator CT16 already appears on line 2."
+    assert found.params == {"first_line": 2}
 
 
 def test_period_not_over_depends_on_the_check_date(tmp_path: Path) -> None:
@@ -428,7 +426,7 @@ def test_period_not_over_depends_on_the_check_date(tmp_path: Path) -> None:
 
 
 def test_bundled_sample_data_has_no_errors() -> None:
-    report = check_repository(PROJECT, as_of=AS_OF, lang="en").report
+    report = check_repository(PROJECT, as_of=AS_OF).report
     assert report.ok, [f for f in report.problems if f.severity == "error"]
     lines = indicator_lines(REAL_CATALOGUE.read_text("utf-8"))
     catalogue = {(f.code, f.line, f.indicator) for f in report.problems if f.file == CAT}
@@ -443,27 +441,27 @@ def test_paths_limit_the_findings_but_every_file_is_read(tmp_path: Path) -> None
     repo = make_repo(tmp_path / "repo", FINDINGS / "flow-overlap")
     base = repo.root / "data" / "submissions" / "so-khcn"
     for name in ("2025Q4.csv", "2025M12.csv"):
-        report = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[base / name]).report
+        report = check_repository(repo.root, as_of=AS_OF, paths=[base / name]).report
         errors = [f for f in report.problems if f.severity == "error"]
         assert [(f.code, f.file) for f in errors] == [
             ("flow-overlap", f"data/submissions/so-khcn/{name}")
         ]
-    report = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[]).report
+    report = check_repository(repo.root, as_of=AS_OF, paths=[]).report
     assert report.ok
     # The catalogue's warnings are the secretariat's: only when the catalogue is checked.
     assert report.problems == []
-    named = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[repo.catalogue]).report
+    named = check_repository(repo.root, as_of=AS_OF, paths=[repo.catalogue]).report
     assert {f.file for f in named.problems} == {CAT}
 
 
 def test_catalogue_warnings_come_with_a_full_check_or_a_catalogue_change(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FINDINGS / "flow-overlap")
     one = repo.root / "data" / "submissions" / "so-khcn" / "2025Q4.csv"
-    full = check_repository(repo.root, as_of=AS_OF, lang="en").report
+    full = check_repository(repo.root, as_of=AS_OF).report
     assert any(f.file == CAT for f in full.problems)
-    chosen = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[one]).report
+    chosen = check_repository(repo.root, as_of=AS_OF, paths=[one]).report
     assert not any(f.file == CAT for f in chosen.problems)
-    both = check_repository(repo.root, as_of=AS_OF, lang="en", paths=[one, repo.catalogue])
+    both = check_repository(repo.root, as_of=AS_OF, paths=[one, repo.catalogue])
     assert any(f.file == CAT for f in both.report.problems)
 
 
@@ -474,7 +472,7 @@ def test_observations_are_the_typed_rows_that_passed(repo: DataRepo) -> None:
         "indicator,value,numerator,denominator\nCT08,75,3,4\nCT15,3,,\nCT16,abc,,\n",
     )
     repo.submit("so-khcn", "2025", "indicator,value\nCT04,Có\nCT26,không\n")
-    validation = check_repository(repo.root, as_of=AS_OF, lang="en")
+    validation = check_repository(repo.root, as_of=AS_OF)
     assert [f.code for f in validation.report.problems if f.file != CAT] == ["not-a-number"]
     frame = validation.observations.sort_values(["period", "indicator"]).reset_index(drop=True)
     assert list(frame["indicator"]) == ["CT04", "CT26", "CT08", "CT15"]
@@ -492,7 +490,7 @@ def test_observations_are_the_typed_rows_that_passed(repo: DataRepo) -> None:
 
 
 def test_no_submissions_at_all(repo: DataRepo) -> None:
-    validation = check_repository(repo.root, as_of=AS_OF, lang="en")
+    validation = check_repository(repo.root, as_of=AS_OF)
     assert validation.report.ok
     assert validation.observations.empty
 
@@ -500,6 +498,6 @@ def test_no_submissions_at_all(repo: DataRepo) -> None:
 def test_nothing_under_data_is_modified(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", FINDINGS / "encoding")
     before = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
-    check_repository(repo.root, as_of=AS_OF, lang="en")
+    check_repository(repo.root, as_of=AS_OF)
     after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
     assert after == before

@@ -182,7 +182,7 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert rows["CT13"]["value"] == "12" and rows["CT14"]["value"] == "7"
     assert rows["CT16"]["value"] == "4" and rows["CT18"]["value"] == "85"
     assert rows["CT39"]["value"] == "0.55"
-    report = check_repository(repo.root, as_of=CHECK_DATE, lang="en").report
+    report = check_repository(repo.root, as_of=CHECK_DATE).report
     assert report.ok, report.problems
     assert [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"] == []
 
@@ -214,7 +214,7 @@ def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> 
         ("import-not-yes-no", f"Data!E{rows['CT04']}", rows["CT04"]),
     }
     for problem in imported.problems:
-        assert problem.column in problem.message
+        assert problem.column in problem.message("en")
         assert problem.file == "so-khcn-2025.xlsx"
     assert f"Data!E{rows['CT13']}" in result.output and "=2+3" in result.output
 
@@ -337,11 +337,11 @@ def test_check_names_a_workbook_and_the_import_command(
 ) -> None:
     form = build_workbook(catalogue, "x", "so-khcn", "2025", lang="en")
     path = repo.write("data/submissions/so-khcn/2025.xlsx", form.data)
-    report = check_repository(repo.root, as_of=AS_OF, lang="en").report
+    report = check_repository(repo.root, as_of=AS_OF).report
     (finding,) = [p for p in report.problems if p.file != "data/targets.yaml"]
     assert (finding.code, finding.file) == ("workbook", "data/submissions/so-khcn/2025.xlsx")
     command = "plan57 import data/submissions/so-khcn/2025.xlsx --reporter so-khcn --period 2025"
-    assert command in finding.hint
+    assert command in finding.hint("en")
     monkeypatch.chdir(repo.root)
     # The command the hint gives works, and then only the workbook itself is left to remove.
     result = invoke(repo.root, *command.split()[1:])
@@ -349,7 +349,7 @@ def test_check_names_a_workbook_and_the_import_command(
     _fill(path, {("CT13", "value"): 3})
     assert invoke(repo.root, *command.split()[1:]).exit_code == 0
     path.unlink()
-    assert check_repository(repo.root, as_of=AS_OF, lang="en").report.ok
+    assert check_repository(repo.root, as_of=AS_OF).report.ok
 
 
 def test_a_row_not_reported_counts_as_missing_in_status_and_score(repo: DataRepo) -> None:
@@ -357,14 +357,14 @@ def test_a_row_not_reported_counts_as_missing_in_status_and_score(repo: DataRepo
     import json
 
     repo.submit("so-khcn", "2025", "indicator,value,note\nCT13,12,\nCT14,,chưa tổng hợp\n")
-    report = check_repository(repo.root, as_of=CHECK_DATE, lang="en").report
+    report = check_repository(repo.root, as_of=CHECK_DATE).report
     (warning,) = [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"]
     assert (warning.code, warning.severity, warning.indicator) == (
         "not-reported",
         "warning",
         "CT14",
     )
-    assert "chưa tổng hợp" in warning.message and report.ok
+    assert "chưa tổng hợp" in warning.message("vi") and report.ok
     args = ("--period", "2025", "--format", "json", "--as-of", "2026-03-01")
     status = json.loads(invoke(repo.root, "status", *args).stdout)
     (khcn,) = [r for r in status["reporters"] if r["id"] == "so-khcn"]

@@ -5,8 +5,11 @@ the result: `plan57 check --format json` is `check(...)` dumped, and a test hold
 Every call reads a data repository (`root`, the current folder by default), never writes to
 it, raises a `Plan57Error` when it cannot run, and returns problems in the data as values.
 
-Dates default to today in the province (`plan57.periods.today`); the language of messages
-and reasons to PLAN57_LANG, else Vietnamese. Heavy modules are imported inside the calls, so
+Dates default to today in the province (`plan57.periods.today`). Results are
+language-neutral: findings and scores keep their texts as message keys and parameters, and
+render them on request (`finding.message(lang)`, `score.reason(lang)`, a dump with
+`context={"lang": ...}`); the calls that render (`report`, `explain`) take `lang`, which
+defaults to PLAN57_LANG, else Vietnamese. Heavy modules are imported inside the calls, so
 that `import plan57` stays cheap.
 """
 
@@ -40,7 +43,6 @@ def check(
     as_of: date | str | None = None,
     paths: Iterable[PathLike] | None = None,
     changed_since: str | None = None,
-    lang: Lang | None = None,
     progress: Progress = silent,
 ) -> CheckReport:
     """Validate the catalogue and the submissions under `root` (`plan57 check`).
@@ -57,7 +59,6 @@ def check(
     return check_repository(
         folder,
         as_of=day_or_today(as_of),
-        lang=lang or default_lang(),
         paths=selected,
         changed_since=changed_since,
         progress=progress,
@@ -77,7 +78,6 @@ def score(
     period: str,
     as_of: date | str | None = None,
     targets_at: str | None = None,
-    lang: Lang | None = None,
 ) -> ScoreReport:
     """A status for every indicator in `period` (`plan57 score`).
 
@@ -90,7 +90,6 @@ def score(
         _folder(root),
         period=period,
         as_of=day_or_today(as_of),
-        lang=lang or default_lang(),
         targets_at=targets_at,
     ).report
 
@@ -100,7 +99,6 @@ def status(
     *,
     period: str,
     as_of: date | str | None = None,
-    lang: Lang | None = None,
 ) -> StatusReport:
     """Who owed what for `period`, what came in, and whether on time (`plan57 status`)."""
     from plan57.catalogue import load_catalogue as load
@@ -111,9 +109,7 @@ def status(
     folder = _folder(root)
     wanted = parse_status_period(period)
     catalogue = load(folder / CATALOGUE)
-    return build_status(
-        folder, catalogue, wanted, as_of=day_or_today(as_of), lang=lang or default_lang()
-    )
+    return build_status(folder, catalogue, wanted, as_of=day_or_today(as_of))
 
 
 def report(

@@ -13,7 +13,6 @@ from plan57.errors import CatalogueError
 from plan57.escaping import visible
 from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
-from plan57.messages import Lang
 from plan57.models import Catalogue, Decision, Indicator, TargetError
 
 CATALOGUE_PATH = Path("data") / "targets.yaml"
@@ -227,16 +226,14 @@ def indicator_lines(text: str) -> dict[str, int]:
     }
 
 
-def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> list[Finding]:
+def catalogue_smells(catalogue: Catalogue, file: str, text: str) -> list[Finding]:
     """Warnings about the catalogue itself, as the plan's own table has them."""
     lines = indicator_lines(text)
     findings: list[Finding] = []
 
     def warn(code: str, indicator: str, **params: Any) -> None:
         findings.append(
-            make_finding(
-                code, lang, file=file, line=lines.get(indicator), indicator=indicator, **params
-            )
+            make_finding(code, file=file, line=lines.get(indicator), indicator=indicator, **params)
         )
 
     for ind in catalogue.indicators:
@@ -255,7 +252,7 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                     target=target.text,
                     year=target.year,
                 )
-    findings += open_decisions(catalogue, lang, file, text)
+    findings += open_decisions(catalogue, file, text)
     for ind, other in _overlapping_pairs(catalogue.indicators):
         for target in ind.targets:
             other_target = other.target_for(target.year)
@@ -276,7 +273,6 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
                 findings.append(
                     make_finding(
                         "catalogue-empty-group",
-                        lang,
                         file=file,
                         group=entry.id,
                         indicators=", ".join(used),
@@ -285,7 +281,7 @@ def catalogue_smells(catalogue: Catalogue, lang: Lang, file: str, text: str) -> 
     return findings
 
 
-def open_decisions(catalogue: Catalogue, lang: Lang, file: str, text: str) -> list[Finding]:
+def open_decisions(catalogue: Catalogue, file: str, text: str) -> list[Finding]:
     """One `catalogue-decision` warning per decision the catalogue leaves open, at its line."""
     lines = text.splitlines()
     starts = indicator_lines(text)
@@ -304,7 +300,6 @@ def open_decisions(catalogue: Catalogue, lang: Lang, file: str, text: str) -> li
             findings.append(
                 make_finding(
                     "catalogue-decision",
-                    lang,
                     file=file,
                     line=_decision_line(lines, start, decision.field),
                     indicator=indicator,

@@ -50,7 +50,7 @@ def code_quality(report: CheckReport, lang: Lang) -> list[dict[str, Any]]:
             {
                 "type": "issue",
                 "check_name": finding.code,
-                "description": f"{finding.message} → {finding.hint} {_more(finding, lang)}",
+                "description": f"{finding.message(lang)} → {finding.hint(lang)} {_more(finding, lang)}",
                 "categories": ["Bug Risk" if finding.severity == "error" else "Style"],
                 "severity": _GITLAB_SEVERITY[finding.severity],
                 "fingerprint": base if count == 0 else f"{base}-{count}",
@@ -90,8 +90,8 @@ def markdown(report: CheckReport, lang: Lang) -> str:
             escaping.markdown(finding.file or ""),
             "" if finding.line is None else str(finding.line),
             escaping.markdown(finding.column or ""),
-            escaping.markdown(finding.message),
-            escaping.markdown(f"{finding.hint} {_more(finding, lang)}"),
+            escaping.markdown(finding.message(lang)),
+            escaping.markdown(f"{finding.hint(lang)} {_more(finding, lang)}"),
         ]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from plan57.files import write_atomic
 from plan57.findings import Finding, make_finding
-from plan57.messages import Lang
 from plan57.models import Catalogue
 from plan57.repository import CATALOGUE, SUBMISSIONS
 
@@ -117,7 +116,7 @@ def _location(root: Path, path: Path) -> str:
         return "CODEOWNERS"
 
 
-def drift(root: Path, catalogue: Catalogue, *, lang: Lang) -> list[Finding]:
+def drift(root: Path, catalogue: Catalogue) -> list[Finding]:
     """Warnings when the repository's CODEOWNERS no longer says what the registry says.
 
     A repository without a CODEOWNERS file gets none: it has chosen not to use one.
@@ -129,7 +128,7 @@ def drift(root: Path, catalogue: Catalogue, *, lang: Lang) -> list[Finding]:
     content = path.read_text("utf-8", errors="replace")
     lines = content.splitlines()
     if BEGIN not in lines:
-        return [make_finding("codeowners-unmanaged", lang, file=location)]
+        return [make_finding("codeowners-unmanaged", file=location)]
     start = lines.index(BEGIN)
     found: dict[str, tuple[int, tuple[str, ...]]] = {}
     for number, line in enumerate(lines[start + 1 :], start=start + 2):
@@ -146,7 +145,6 @@ def drift(root: Path, catalogue: Catalogue, *, lang: Lang) -> list[Finding]:
             findings.append(
                 make_finding(
                     "codeowners-stale",
-                    lang,
                     file=location,
                     line=line_number,
                     pattern=rule.pattern,
@@ -158,7 +156,6 @@ def drift(root: Path, catalogue: Catalogue, *, lang: Lang) -> list[Finding]:
         findings.append(
             make_finding(
                 "codeowners-stale",
-                lang,
                 file=location,
                 line=line_number,
                 pattern=pattern,

@@ -6,7 +6,10 @@ language from the message tables and maps the whole family to exit status 2 in o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plan57.messages import Message
 
 
 class Plan57Error(Exception):
@@ -17,10 +20,22 @@ class Plan57Error(Exception):
         self.code = code
         self.params = params
 
-    def __str__(self) -> str:
-        from plan57.messages import render_error
+    @property
+    def message(self) -> Message:
+        """What went wrong, to be rendered in the reader's language."""
+        from plan57.messages import Message
 
-        return render_error(self, "en")
+        return Message(self.code, self.params)
+
+    @property
+    def hint(self) -> Message:
+        """How to fix it, to be rendered in the reader's language."""
+        from plan57.messages import Message
+
+        return Message(f"{self.code}.hint", self.params)
+
+    def __str__(self) -> str:
+        return self.message.render("en")
 
 
 class CatalogueError(Plan57Error):

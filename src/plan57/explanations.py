@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
-from plan57.messages import SEVERITY, Lang, did_you_mean, pattern, text
+from plan57.messages import SEVERITY, Lang, pattern, suggestion, text
 
 
 class Explanation(BaseModel):
@@ -58,8 +58,7 @@ def explain(code: str, lang: Lang) -> Explanation:
     known = codes()
     wanted = code.strip().lower()
     if wanted not in known:
-        suggestion = did_you_mean(wanted, known, lang)
-        raise UsageError("explain-unknown", value=code, suggestion=suggestion)
+        raise UsageError("explain-unknown", value=code, suggestion=suggestion(wanted, known))
     if wanted in SEVERITY:
         return Explanation(
             code=wanted,

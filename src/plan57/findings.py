@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from plan57.escaping import visible
-from plan57.messages import Lang, finding_text, severity_of
+from plan57.messages import Lang, Message, severity_of
+from plan57.models import Worded
 
 Severity = Literal["error", "warning"]
 # Characters of a cell a message quotes; a 5 MB cell must not make a 5 MB message.
@@ -28,8 +29,15 @@ def shown(value: Any) -> str:
 PER_CODE = 50
 
 
-class Finding(BaseModel):
+class Finding(Worded):
+    """A problem in the data: its code, where it is, and the parameters of its message.
+
+    A finding is language-neutral: `message(lang)` and `hint(lang)` render it, and its JSON
+    carries both, in the language asked for (`--lang`).
+    """
+
     model_config = ConfigDict(frozen=True)
+    WORDS: ClassVar[dict[str, str]] = {"message": "What is wrong", "hint": "How to fix it"}
 
     severity: Severity
     code: str
@@ -37,8 +45,24 @@ class Finding(BaseModel):
     line: int | None = None
     column: str | None = None
     indicator: str | None = None
-    message: str
-    hint: str
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The parameters of the message and hint, by name: cells as quoted (cut "
+        "short, control characters made visible), numbers, and nested texts as "
+        "{key, params} (a suggestion).",
+    )
+
+    def message(self, lang: Lang | None = None) -> str:
+        return self._said(self.code).render(lang)
+
+    def hint(self, lang: Lang | None = None) -> str:
+        return self._said(f"{self.code}.hint").render(lang)
+
+    def words(self) -> dict[str, Any]:
+        return {"message": self._said(self.code), "hint": self._said(f"{self.code}.hint")}
+
+    def _said(self, key: str) -> Message:
+        return Message(key, {"indicator": self.indicator, "file": self.file, **self.params})
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         return (
@@ -47,13 +71,13 @@ class Finding(BaseModel):
             self.column or "",
             self.code,
             self.indicator or "",
-            self.message,
+            # The parameters only break ties (two findings on one cell); the same at every run.
+            repr(self.params),
         )
 
 
 def make_finding(
     code: str,
-    lang: Lang,
     *,
     file: str | None = None,
     line: int | None = None,
@@ -61,8 +85,8 @@ def make_finding(
     indicator: str | None = None,
     **params: Any,
 ) -> Finding:
-    """Build a finding whose message and hint come from the message table for `code`."""
-    message, hint = finding_text(code, lang, {"indicator": indicator, "file": file, **params})
+    """A finding of `code`; its message and hint are the tables' texts for `code`, filled
+    with `params` when rendered."""
     return Finding(
         severity=severity_of(code),
         code=code,
@@ -70,8 +94,7 @@ def make_finding(
         line=line,
         column=column,
         indicator=indicator,
-        message=message,
-        hint=hint,
+        params=params,
     )
 
 
@@ -84,9 +107,9 @@ class CheckReport(BaseModel):
     problems: list[Finding]
 
     @classmethod
-    def from_findings(cls, findings: list[Finding], lang: Lang = "vi") -> CheckReport:
-        unique = {(*f.sort_key(), f.severity, f.hint): f for f in findings}
-        problems = capped(sorted(unique.values(), key=Finding.sort_key), lang)
+    def from_findings(cls, findings: list[Finding]) -> CheckReport:
+        unique = {(*f.sort_key(), f.severity): f for f in findings}
+        problems = capped(sorted(unique.values(), key=Finding.sort_key))
         errors = sum(1 for f in problems if f.severity == "error")
         return cls(
             ok=errors == 0,
@@ -96,7 +119,7 @@ class CheckReport(BaseModel):
         )
 
 
-def capped(findings: list[Finding], lang: Lang) -> list[Finding]:
+def capped(findings: list[Finding]) -> list[Finding]:
     """At most `PER_CODE` findings of one code per file, and one summary giving the rest."""
     counts: dict[tuple[str | None, str], int] = {}
     kept: list[Finding] = []
@@ -108,9 +131,9 @@ def capped(findings: list[Finding], lang: Lang) -> list[Finding]:
     # Warnings left unlisted are still warnings: a catalogue with many open decisions
     # (`catalogue-decision`) must not fail `check` for being counted rather than listed.
     summaries = [
-        make_finding(
-            "too-many-findings", lang, file=file, count=count - PER_CODE, of=code
-        ).model_copy(update={"severity": severity_of(code)})
+        make_finding("too-many-findings", file=file, count=count - PER_CODE, of=code).model_copy(
+            update={"severity": severity_of(code)}
+        )
         for (file, code), count in counts.items()
         if count > PER_CODE and code != "too-many-findings"
     ]

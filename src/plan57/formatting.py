@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from plan57.messages import TABLES, Lang, text
+from plan57.messages import TABLES, Lang, rendered, text
 from plan57.models import Target, Unit
 
 if TYPE_CHECKING:
@@ -209,3 +210,181 @@ def change_line(change: Change, lang: Lang) -> str:
     else:
         body = f"{change_value(change.old, lang)} → {change_value(change.new, lang)}"
     return f"{change_where(change, lang)} {change.field}: {body} ({change_kind(change, lang)})"
+
+
+# --- figures kept for later: typed values a `Message` renders in the language asked for -------
+#
+# A verdict's reason is a `Message` whose parameters are these (and other messages), so that a
+# score is language-neutral and its JSON keeps the raw numbers beside the sentence. Each has a
+# `kind`, so that a reader of the JSON can tell them apart.
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """`quantity`: a figure with its unit."""
+
+    value: float | None
+    unit: Unit
+    decimals: int | None = None
+    kind: Literal["quantity"] = "quantity"
+
+    def render(self, lang: Lang) -> str:
+        return quantity(self.value, self.unit, lang, self.decimals)
+
+
+@dataclass(frozen=True)
+class Against:
+    """`against`: a figure shown with the decimals that keep it on its side of a threshold."""
+
+    value: float
+    threshold: float
+    unit: Unit
+    at_most: bool = False
+    kind: Literal["against"] = "against"
+
+    def render(self, lang: Lang) -> str:
+        return against(self.value, self.threshold, self.unit, lang, self.at_most)
+
+
+@dataclass(frozen=True)
+class TargetShown:
+    """`target`: a target as the plan states it."""
+
+    target: Target | None
+    unit: Unit
+    kind: Literal["target"] = "target"
+
+    def render(self, lang: Lang) -> str:
+        return target(self.target, self.unit, lang)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """`answer`: yes or no."""
+
+    value: bool | None
+    kind: Literal["answer"] = "answer"
+
+    def render(self, lang: Lang) -> str:
+        return answer(self.value, lang)
+
+
+@dataclass(frozen=True)
+class Qualitative:
+    """`qualitative`: a yes/no target's wording."""
+
+    wording: str
+    kind: Literal["qualitative"] = "qualitative"
+
+    def render(self, lang: Lang) -> str:
+        return qualitative(self.wording, lang)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """`ratio`: a share as a percentage."""
+
+    value: float | None
+    kind: Literal["ratio"] = "ratio"
+
+    def render(self, lang: Lang) -> str:
+        return ratio(self.value, lang)
+
+
+@dataclass(frozen=True)
+class ProgressShown:
+    """`progress`: progress along the path, in words far from it."""
+
+    value: float | None
+    tolerance: float
+    kind: Literal["progress"] = "progress"
+
+    def render(self, lang: Lang) -> str:
+        return progress(self.value, self.tolerance, lang)
+
+
+@dataclass(frozen=True)
+class Day:
+    """`day`: a date."""
+
+    value: date
+    kind: Literal["day"] = "day"
+
+    def render(self, lang: Lang) -> str:
+        return day(self.value, lang)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name the catalogue gives in both languages (an indicator's, a reporter's)."""
+
+    vi: str
+    en: str
+    kind: Literal["name"] = "name"
+
+    def render(self, lang: Lang) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """`name (detail)`: a reporter and its periods."""
+
+    name: Any
+    detail: str
+    kind: Literal["labelled"] = "labelled"
+
+    def render(self, lang: Lang) -> str:
+        return f"{rendered(self.name, lang)} ({self.detail})"
+
+
+# Items a sentence lists before it says "and n others".
+FEW = 4
+
+
+@dataclass(frozen=True)
+class Few:
+    """A list for a sentence: past a handful, the first few and how many more (the JSON has
+    them all; a committee reads the first few and the count)."""
+
+    items: tuple[Any, ...]
+    sep: str = ", "
+    kind: Literal["list"] = "list"
+
+    def render(self, lang: Lang) -> str:
+        shown = [rendered(item, lang) for item in self.items]
+        if len(shown) <= FEW:
+            return self.sep.join(shown)
+        return text(
+            "score.and-others", lang, items=self.sep.join(shown[: FEW - 1]), n=len(shown) - FEW + 1
+        )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A verdict's sentence: the value, the target it is held against, the verdict, and the
+    particulars after it, separated by semicolons; capitalised, with a full stop."""
+
+    value: Any
+    against: Any
+    verdict: Any
+    extra: tuple[Any, ...] = ()
+    kind: Literal["sentence"] = "sentence"
+
+    def render(self, lang: Lang) -> str:
+        body = f"{rendered(self.value, lang)} {rendered(self.against, lang)}"
+        body += rendered(self.verdict, lang)
+        body += "".join(f"; {rendered(part, lang)}" for part in self.extra)
+        return body[:1].upper() + body[1:] + "."
+
+
+@dataclass(frozen=True)
+class Amended:
+    """A sentence with one more clause before its full stop (a revised target's note)."""
+
+    base: Any
+    more: Any
+    kind: Literal["amended"] = "amended"
+
+    def render(self, lang: Lang) -> str:
+        return rendered(self.base, lang)[:-1] + f"; {rendered(self.more, lang)}."

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from plan57.errors import UsageError
-from plan57.messages import Lang, did_you_mean, text
+from plan57.messages import Lang, suggestion, text
 from plan57.models import Catalogue, Indicator, Target
 from plan57.obligations import owed
 from plan57.periods import Period, parse_period
@@ -135,8 +135,8 @@ def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:
     if entry is not None and entry.kind == "group":
         members = ", ".join(catalogue.expand([reporter])) or "—"
         raise UsageError("template-group", reporter=reporter, members=members)
-    suggestion = did_you_mean(reporter, catalogue.reporter_ids(), lang)
-    raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=suggestion)
+    close = suggestion(reporter, catalogue.reporter_ids())
+    raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=close)
 
 
 def _granularities(catalogue: Catalogue, reporter: str, lang: Lang) -> str:

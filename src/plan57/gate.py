@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from plan57.findings import Finding, make_finding
-from plan57.messages import Lang
 from plan57.models import Catalogue
 from plan57.repository import CATALOGUE, SUBMISSIONS
 
@@ -78,7 +77,7 @@ def reporter_folder(path: str) -> str | None:
     return None
 
 
-def mixed_reporters(catalogue: Catalogue, changed: list[str], *, lang: Lang) -> list[Finding]:
+def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
     """Refuse a change that touches several reporters' folders where one must stand alone.
 
     A reporter whose registry entry says `shared_pull_requests: true` may share a pull request
@@ -101,7 +100,6 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str], *, lang: Lang) -> 
         findings.append(
             make_finding(
                 "mixed-reporters",
-                lang,
                 file=sorted(paths)[0],
                 reporter=folder,
                 others=others,
@@ -110,7 +108,7 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str], *, lang: Lang) -> 
     return findings
 
 
-def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate:
+def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
     """What `check --changed-since revision` checks, and the gate's own findings."""
     base, changed = changed_files(root, revision)
     catalogue_changed = CATALOGUE.as_posix() in changed
@@ -134,7 +132,7 @@ def gate(root: Path, catalogue: Catalogue, revision: str, *, lang: Lang) -> Gate
         base=base,
         changed=tuple(changed),
         paths=tuple(sorted(chosen)),
-        findings=tuple(mixed_reporters(catalogue, changed, lang=lang)),
+        findings=tuple(mixed_reporters(catalogue, changed)),
         catalogue_changed=catalogue_changed,
     )
 
@@ -144,8 +142,6 @@ def scope(
     catalogue: Catalogue,
     chosen: Sequence[Path] | None,
     changed_since: str | None,
-    *,
-    lang: Lang,
 ) -> tuple[list[Path] | None, list[Finding]]:
     """What `plan57 check` reports on (None: everything), and the findings it adds.
 
@@ -155,10 +151,10 @@ def scope(
     from plan57.codeowners import drift
 
     chosen = None if chosen is None else list(chosen)
-    findings = drift(root, catalogue, lang=lang)
+    findings = drift(root, catalogue)
     if changed_since is None:
         return chosen, findings
-    result = gate(root, catalogue, changed_since, lang=lang)
+    result = gate(root, catalogue, changed_since)
     findings += result.findings
     if result.catalogue_changed:
         # A new catalogue can make any submission wrong (an indicator reassigned, say).

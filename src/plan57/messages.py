@@ -3,13 +3,17 @@
 A finding code `x` has its message under `x` and its hint under `x.hint`; an error code the
 same; interface labels live under `label.*`. Texts are `str.format` templates. The tests hold
 both tables to the same keys and the same placeholders.
+
+Results keep texts for later as a `Message` (a key and its parameters, which may be other
+messages or `plan57.formatting`'s figures), rendered in a language only at the edges.
 """
 
 from __future__ import annotations
 
 import os
 import string
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from plan57.errors import Plan57Error
@@ -2049,12 +2053,45 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     """The text for `key` in `lang`, with its placeholders filled in.
 
     `{n:file|files}` is a plural: the first form when n is 1, else the second (English needs
-    it; Vietnamese nouns do not change, so its texts have no such field).
+    it; Vietnamese nouns do not change, so its texts have no such field). A parameter that is
+    itself `Renderable` (a `Message`, a figure of `plan57.formatting`) is rendered in `lang`.
     """
     template = TABLES[lang][key]
+    filled = _Params(
+        {name: value.render(lang) if isinstance(value, Renderable) else value
+         for name, value in params.items()}
+    )  # fmt: skip
     if "|" in template:
-        return _PLURAL.vformat(template, (), _Params(params))
-    return template.format_map(_Params(params))
+        return _PLURAL.vformat(template, (), filled)
+    return template.format_map(filled)
+
+
+@runtime_checkable
+class Renderable(Protocol):
+    """A value whose wording depends on the language: rendered when a text is."""
+
+    def render(self, lang: Lang) -> str: ...
+
+
+def rendered(value: Any, lang: Lang) -> str:
+    """A value kept for later (a `Message`, a figure of `plan57.formatting`) in `lang`;
+    anything else as text."""
+    return value.render(lang) if isinstance(value, Renderable) else str(value)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text to be rendered later, in whichever language is asked for: a key of the message
+    tables and its parameters (JSON-safe values, other `Message`s, or the typed figures of
+    `plan57.formatting`). Findings, verdicts and errors keep these rather than text, so that a
+    result is language-neutral and each edge (terminal, report, JSON) renders it in its own.
+    """
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: Lang | None = None) -> str:
+        return text(self.key, lang or default_lang(), **self.params)
 
 
 class _Plurals(string.Formatter):
@@ -2068,20 +2105,16 @@ class _Plurals(string.Formatter):
 _PLURAL = _Plurals()
 
 
-def finding_text(code: str, lang: Lang, params: dict[str, Any]) -> tuple[str, str]:
-    return text(code, lang, **params), text(f"{code}.hint", lang, **params)
-
-
 def severity_of(code: str) -> Literal["error", "warning"]:
     return SEVERITY[code]
 
 
 def render_error(error: Plan57Error, lang: Lang) -> str:
-    return text(error.code, lang, **error.params)
+    return error.message.render(lang)
 
 
 def error_hint(error: Plan57Error, lang: Lang) -> str:
-    return text(f"{error.code}.hint", lang, **error.params)
+    return error.hint.render(lang)
 
 
 def placeholders(template: str) -> set[str]:
@@ -2096,16 +2129,21 @@ class _Params(dict[str, Any]):
 
 
 def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> str:
-    """ " Did you mean so-tc?" for a mistyped id, or "" when nothing is close.
+    """ " Did you mean so-tc?" for a mistyped id, or "" when nothing is close."""
+    close = suggestion(value, known)
+    return close.render(lang) if isinstance(close, Message) else ""
+
+
+def suggestion(value: str, known: list[str] | tuple[str, ...]) -> Message | str:
+    """A suggestion for a mistyped id, kept for later as a `Message`; "" when nothing is close.
 
     Case does not count: ids are lower case (so-tc) or upper case (CT05), people type either.
     """
     import difflib
 
     by_case = {item.casefold(): item for item in known}
-    wanted = value.strip().casefold()
-    close = difflib.get_close_matches(wanted, list(by_case), n=1)
-    return text("label.did-you-mean", lang, value=by_case[close[0]]) if close else ""
+    close = difflib.get_close_matches(value.strip().casefold(), list(by_case), n=1)
+    return Message("label.did-you-mean", {"value": by_case[close[0]]}) if close else ""
 
 
 def pattern(key: str, lang: Lang) -> str:

@@ -6,9 +6,21 @@ import datetime as dt
 import functools
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from plan57.grammar import (
     FIRST_YEAR,
@@ -17,6 +29,7 @@ from plan57.grammar import (
     MAX_STALE_MONTHS,
     MAX_VALUE,
 )
+from plan57.messages import LANGS, Lang, default_lang, rendered
 
 Unit = Literal["percent", "percent_grdp", "count", "per_10k", "index", "yes_no"]
 Combine = Literal["sum", "ratio", "single", "max"]
@@ -382,3 +395,57 @@ def _unique(what: str, ids: list[str]) -> None:
         if item in seen:
             raise ValueError(f"{what}: the id {item} appears twice")
         seen.add(item)
+
+
+# --- results whose texts are rendered when they are dumped ------------------------------------
+
+
+class Worded(BaseModel):
+    """A result that keeps its texts as `Message`s (a key and parameters), language-neutral.
+
+    Dumped, it carries each text rendered in one language: the dump's context names it,
+    `model_dump(mode="json", context={"lang": "en"})`, else PLAN57_LANG, else Vietnamese. That
+    is how every `--format json` is written; its JSON Schema lists the rendered texts too.
+    """
+
+    # Each text the dump adds: its name, and what it says (for the JSON Schema).
+    WORDS: ClassVar[dict[str, str]] = {}
+
+    def words(self) -> dict[str, Any]:
+        """The texts to render into the dump, by name: `Message`s and the like (None: null)."""
+        return {}
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        lang = dumped_lang(info)
+        texts = {
+            name: None if said is None else rendered(said, lang)
+            for name, said in self.words().items()
+        }
+        return {**data, **texts}
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The model's own fields (the wrap serializer above would hide them), plus its texts.
+        plain = {key: value for key, value in core_schema.items() if key != "serialization"}
+        fields = handler(plain)
+        if handler.mode == "serialization":
+            schema = handler.resolve_ref_schema(fields)
+            for name, what in cls.WORDS.items():
+                schema["properties"][name] = {
+                    "title": name.replace("_", " ").capitalize(),
+                    "type": "string",
+                    "description": f"{what}, in the language of the dump (`--lang`).",
+                }
+                schema.setdefault("required", []).append(name)
+        return fields
+
+
+def dumped_lang(info: SerializationInfo) -> Lang:
+    """The language a dump renders its texts in: `context={"lang": ...}`, else the default."""
+    context = info.context if isinstance(info.context, dict) else {}
+    lang = context.get("lang")
+    return lang if lang in LANGS else default_lang()

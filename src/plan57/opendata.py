@@ -167,7 +167,7 @@ def build_tables(
     for step, each in enumerate(quarters):
         progress(step, len(quarters), "")
         key = str(each)
-        report = done.get(key) or score(catalogue, observations, each, as_of, "en")
+        report = done.get(key) or score(catalogue, observations, each, as_of)
         scores.append(report)
     progress(len(quarters), len(quarters), "")
     return [
@@ -361,9 +361,7 @@ def export_repository(
         require_parquet()
     if period is None:
         period = str(default_period(load_catalogue(root / CATALOGUE), as_of))
-    scored = score_repository(
-        root, period=period, as_of=as_of, lang="en", progress=progress("progress.check")
-    )
+    scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
     tables = build_tables(
         root,
         scored.catalogue,

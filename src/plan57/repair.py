@@ -139,9 +139,7 @@ def _clean(cell: str) -> str:
 # --- the repair ------------------------------------------------------------------------------
 
 
-def repair_bytes(
-    raw: bytes, *, file: str, lang: Lang, units: Mapping[str, str] | None = None
-) -> Repair:
+def repair_bytes(raw: bytes, *, file: str, units: Mapping[str, str] | None = None) -> Repair:
     """The canonical form of one submission file's bytes, or why it cannot be made safely.
 
     `units` (indicator id → unit, from the catalogue) lets a percent sign on a percentage
@@ -150,7 +148,7 @@ def repair_bytes(
     try:
         table = read_table(raw)
     except Refused as refused:
-        finding = make_finding(refused.code, lang, file=file, **refused.params)
+        finding = make_finding(refused.code, file=file, **refused.params)
         return Repair(file=file, original=raw, data=None, problems=(finding,))
     changes = _format_changes(table)
     rows, lines, blank = _drop_blank(table.rows, table.lines)
@@ -168,7 +166,7 @@ def repair_bytes(
 
     changes.extend(_indicator_ids(rows))
     numeric = {index for index, name in enumerate(rows[0]) if name in NUMERIC_COLUMNS}
-    problems, conversions = _numbers(rows, lines, numeric, units or {}, file=file, lang=lang)
+    problems, conversions = _numbers(rows, lines, numeric, units or {}, file=file)
     if problems:
         return Repair(file=file, original=raw, data=None, problems=tuple(problems))
     changes.extend(conversions)
@@ -245,7 +243,6 @@ def _numbers(
     units: Mapping[str, str],
     *,
     file: str,
-    lang: Lang,
 ) -> tuple[list[Finding], list[Change]]:
     """Convert what the grammar finds certain in place; find what is uncertain."""
     at = rows[0].index("indicator") if "indicator" in rows[0] else None
@@ -267,7 +264,6 @@ def _numbers(
             problems.append(
                 make_finding(
                     "fix-ambiguous",
-                    lang,
                     file=file,
                     line=lines[r],
                     column=rows[0][c],
@@ -309,7 +305,7 @@ def _records(data: bytes) -> int:
 # --- files -----------------------------------------------------------------------------------
 
 
-def submission_files(root: Path, paths: Iterable[Path], *, lang: Lang) -> Iterator[Path | Finding]:
+def submission_files(root: Path, paths: Iterable[Path]) -> Iterator[Path | Finding]:
     """The files named, and the CSV files under the folders named, never through a link.
 
     What the walk refuses (a link, a folder too deep or unreadable) yields a finding instead of
@@ -319,9 +315,7 @@ def submission_files(root: Path, paths: Iterable[Path], *, lang: Lang) -> Iterat
     listing = list_files(root, starts)
     named = set(starts)
     for refusal in listing.refused:
-        yield make_finding(
-            refusal.code, lang, file=display_name(root, refusal.path), **refusal.params
-        )
+        yield make_finding(refusal.code, file=display_name(root, refusal.path), **refusal.params)
     for path in listing.files:
         # In a folder only the CSV files are submissions; a FIFO is reported, never opened.
         if path in named or path.name.lower().endswith(".csv") or not path.is_file():
@@ -334,13 +328,13 @@ def display_name(root: Path, path: Path) -> str:
 
 
 def repair_files(
-    root: Path, paths: list[Path] | None = None, *, write: bool, lang: Lang
+    root: Path, paths: list[Path] | None = None, *, write: bool
 ) -> list[Repair | Finding]:
     """Repair each file (every submission when `paths` is None); write only when `write`."""
     results: list[Repair | Finding] = []
     targets = [root / SUBMISSIONS] if paths is None else paths
     units = _units(root)
-    for item in submission_files(root, targets, lang=lang):
+    for item in submission_files(root, targets):
         if isinstance(item, Finding):
             results.append(item)
             continue
@@ -348,9 +342,9 @@ def repair_files(
         try:
             raw = read_regular(item, MAX_BYTES)
         except Unreadable as refused:
-            results.append(make_finding(refused.code, lang, file=name, **refused.params))
+            results.append(make_finding(refused.code, file=name, **refused.params))
             continue
-        repair = repair_bytes(raw, file=name, lang=lang, units=units)
+        repair = repair_bytes(raw, file=name, units=units)
         if write and repair.changed and repair.data is not None:
             write_atomic(item, repair.data)
             repair = replace(repair, written=True)

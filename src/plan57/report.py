@@ -76,7 +76,6 @@ def score_repository(
     *,
     period: str,
     as_of: date,
-    lang: Lang,
     targets_at: str | None = None,
     progress: Progress = silent,
 ) -> Scored:
@@ -84,9 +83,7 @@ def score_repository(
     from plan57.validate import check_repository
 
     working = load_catalogue(root / CATALOGUE)
-    validation = check_repository(
-        root, as_of=as_of, lang=lang, catalogue=working, progress=progress
-    )
+    validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
     if targets_at is None:
         catalogue = working
         targets = TargetsRevision(
@@ -95,18 +92,16 @@ def score_repository(
     else:
         catalogue, targets = catalogue_at(root, parse_when(targets_at))
     observations = validation.observations
-    report = score(catalogue, observations, period, as_of, lang)
+    report = score(catalogue, observations, period, as_of)
     report.targets_revision = targets.commit
     if targets_at is None:
-        _mark_revised(root, report, observations, as_of, lang)
+        _mark_revised(root, report, observations, as_of)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
     return Scored(catalogue, observations, report, validation.report, targets, parsed)
 
 
-def _mark_revised(
-    root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date, lang: Lang
-) -> None:
+def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
     """Compare with the targets in force at the period's end (git history, where there is one)."""
     from plan57.revisions import catalogue_in_force
 
@@ -123,11 +118,11 @@ def _mark_revised(
         update={"indicators": [i for i in catalogue.indicators if i.id in changed]}
     )
     try:
-        previous = score(subset, observations, report.period, as_of, lang)
+        previous = score(subset, observations, report.period, as_of)
     except Plan57Error:
         return  # the old catalogue cannot score this period (it began later): nothing to compare
     day = datetime.fromisoformat(change.date).date()
-    mark_revised(report, previous, change.commit, day, lang)
+    mark_revised(report, previous, change.commit, day)
 
 
 def generation_time() -> datetime:
@@ -184,7 +179,7 @@ def build_report(
     """The period report for the repository at `root`, as Markdown or one HTML file."""
     from plan57.render import render
 
-    scored = score_repository(root, period=period, as_of=as_of, lang=lang, targets_at=targets_at)
+    scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
     origin = provenance(root, scored.period, lang)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
@@ -374,7 +369,7 @@ def _row(
     return {
         "id": item.id,
         "anchor": f"detail-{item.id}",
-        "name": item.name,
+        "name": item.name(lang),
         "unit": text(f"unit.{unit}", lang),
         "kind": text("report.flow" if ind.flow else "report.stock", lang),
         "value": value,
@@ -383,7 +378,7 @@ def _row(
         "status": item.status,
         "status_label": text(f"status.{item.status}", lang),
         "rank": RANK[item.status],
-        "reason": item.reason,
+        "reason": item.reason(lang),
         "expected": _expected(item, unit, lang),
         "baseline": baseline,
         "progress": fmt.progress(item.progress, item.tolerance or 1.0, lang),

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -36,8 +36,8 @@ from pydantic import BaseModel, Field
 from plan57 import formatting as fmt
 from plan57.errors import UsageError
 from plan57.grammar import RATIO_SCALE  # as `check` verifies it
-from plan57.messages import Lang, text
-from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
+from plan57.messages import Lang, Message, Renderable, default_lang, rendered
+from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit, Worded
 from plan57.obligations import deadline, outstanding, reporting_period, reporting_periods
 from plan57.periods import Period, parse_period
 
@@ -49,9 +49,6 @@ BaselineSource = Literal["catalogue", "reported", "fallback"]
 
 # Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
 _DIGITS = 6
-# How many reporters a reason names before it gives the count of the rest.
-_FEW = 4
-
 
 # Every flag an indicator's score may carry, in the order the reports list them; each has its
 # words under `flag.<name>` in the message tables (`plan57 explain` lists them from here).
@@ -101,8 +98,17 @@ class TargetRevision(BaseModel):
     previous_status: Status
 
 
-class IndicatorScore(BaseModel):
-    """One indicator's status, the figures behind it and the reason in words."""
+class IndicatorScore(Worded):
+    """One indicator's status, the figures behind it and the reason, in words on request.
+
+    The score is language-neutral: `reason(lang)` and `name(lang)` render it, and its JSON
+    carries both in the language asked for (`--lang`).
+    """
+
+    WORDS: ClassVar[dict[str, str]] = {
+        "name": "The indicator's name",
+        "reason": "Why the indicator has its status",
+    }
 
     id: str
     status: Status
@@ -112,8 +118,12 @@ class IndicatorScore(BaseModel):
     milestone: int | None
     target: Target | None
     reporters: list[ReporterFigure]
-    reason: str
-    name: str
+    why: Any = Field(
+        description="The reason kept for rendering: a message {key, params} or a sentence of "
+        "them, whose parameters keep the raw figures, each typed by its `kind`."
+    )
+    name_vi: str
+    name_en: str
     group: str
     unit: Unit
     flow: bool
@@ -140,6 +150,15 @@ class IndicatorScore(BaseModel):
     carried_forward: list[CarriedFigure] = Field(default_factory=list)
     missing_periods: dict[str, list[str]] = Field(default_factory=dict)
     revision: TargetRevision | None = None
+
+    def reason(self, lang: Lang | None = None) -> str:
+        return rendered(self.why, lang or default_lang())
+
+    def name(self, lang: Lang | None = None) -> str:
+        return self.name_vi if (lang or default_lang()) == "vi" else self.name_en
+
+    def words(self) -> dict[str, Any]:
+        return {"name": fmt.Name(self.name_vi, self.name_en), "reason": self.why}
 
 
 class MissingReport(BaseModel):
@@ -186,7 +205,6 @@ def score(
     observations: pd.DataFrame,
     period: Period | str,
     as_of: date,
-    lang: Lang,
 ) -> ScoreReport:
     """Score every indicator of `catalogue` for `period` from the validated `observations`."""
     target_period = _period(period, catalogue, as_of)
@@ -201,7 +219,7 @@ def score(
     by_indicator = _by_indicator(contributions)
     base_by_indicator = _by_indicator(base_rows)
     latest = frame.latest_before(end)
-    judge = _Judge(catalogue, target_period, as_of, lang, frame)
+    judge = _Judge(catalogue, target_period, as_of, frame)
     scores: list[IndicatorScore] = []
     for ind in catalogue.indicators:
         rows = by_indicator.get(ind.id)
@@ -247,9 +265,7 @@ def score(
     )
 
 
-def mark_revised(
-    report: ScoreReport, previous: ScoreReport, commit: str, day: date, lang: Lang
-) -> None:
+def mark_revised(report: ScoreReport, previous: ScoreReport, commit: str, day: date) -> None:
     """Flag the indicators whose target judged differs from the one in force for the period.
 
     `previous` is the same period scored against the catalogue in force at its end (revision
@@ -265,15 +281,12 @@ def mark_revised(
         item.revision = TargetRevision(
             commit=commit, date=day, previous_target=old.target, previous_status=old.status
         )
-        shown = fmt.target(old.target, item.unit, lang) if old.target else "–"
-        words = text(
+        shown = fmt.TargetShown(old.target, item.unit) if old.target else "–"
+        words = Message(
             "score.target-revised",
-            lang,
-            target=shown,
-            date=fmt.day(day, lang),
-            status=text(f"status.{old.status}", lang),
+            {"target": shown, "date": fmt.Day(day), "status": Message(f"status.{old.status}")},
         )
-        item.reason = item.reason[:-1] + f"; {words}."
+        item.why = fmt.Amended(item.why, words)
 
 
 def revised_indicators(report: ScoreReport, catalogue: Catalogue) -> set[str]:
@@ -713,18 +726,15 @@ class _Evidence:
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
-    def __init__(
-        self, catalogue: Catalogue, period: Period, as_of: date, lang: Lang, frame: _Frame
-    ) -> None:
+    def __init__(self, catalogue: Catalogue, period: Period, as_of: date, frame: _Frame) -> None:
         self.catalogue = catalogue
         self.period = period
         self.as_of = as_of
-        self.lang = lang
         self.frame = frame
         self.tolerance = catalogue.scoring.tolerance
         self.baseline_year = catalogue.plan.baseline_year
         # What the coverage of the indicator being judged means, in words (set per indicator).
-        self._coverage_words: list[str] = []
+        self._coverage_words: list[Message] = []
 
     def indicator(
         self,
@@ -772,7 +782,8 @@ class _Judge:
             denominator = _round(sum(dens)) if dens else None
         result: dict[str, Any] = {
             "id": ind.id,
-            "name": ind.name(self.lang),
+            "name_vi": ind.name_vi,
+            "name_en": ind.name_en,
             "group": ind.group,
             "unit": ind.unit,
             "flow": ind.flow,
@@ -795,7 +806,7 @@ class _Judge:
             "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
         }
         if applicable is None:
-            return self._done(result, "no-data", text("score.no-target", self.lang), None)
+            return self._done(result, "no-data", Message("score.no-target"), None)
         if value is None:
             from_authority = bool(figures) and ind.combine == "single" and authority is not None
             if latest is not None and not ind.flow and not from_authority:
@@ -890,22 +901,20 @@ class _Judge:
         ends = [p.end for f in used for t in f.periods if (p := parse_period(t)) is not None]
         return bool(ends) and max(ends).year < year
 
-    def _stale_reason(self, ind: Indicator, used: list[ReporterFigure]) -> str:
+    def _stale_reason(self, ind: Indicator, used: list[ReporterFigure]) -> Message:
         last = max(
             ((p, f) for f in used for t in f.periods if (p := parse_period(t)) is not None),
             key=lambda pair: pair[0].end,
         )
         period, figure = last
+        shown: Renderable
         if ind.unit == "yes_no":
-            shown = fmt.answer(figure.answer, self.lang)
+            shown = fmt.Answer(figure.answer)
         else:
-            shown = fmt.quantity(figure.value, ind.unit, self.lang)
-        return text(
+            shown = fmt.Quantity(figure.value, ind.unit)
+        return Message(
             "score.no-data-milestone",
-            self.lang,
-            value=shown,
-            period=str(period),
-            year=self.period.end.year,
+            {"value": shown, "period": str(period), "year": self.period.end.year},
         )
 
     def _coverage_texts(
@@ -916,19 +925,19 @@ class _Judge:
         baseline: _Baseline,
         like: _Baseline | None,
         evidence: _Evidence,
-    ) -> list[str]:
+    ) -> list[Message]:
         """Why the indicator is flagged `partial-coverage`, and what was done about it."""
         if "partial-coverage" not in flags:
             return []
-        lang, out = self.lang, []
+        out = []
         if coverage is not None and coverage < 1:
-            out.append(text("score.partial-coverage", lang, coverage=fmt.ratio(coverage, lang)))
+            out.append(Message("score.partial-coverage", {"coverage": fmt.Ratio(coverage)}))
         if baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters:
             if like is not None:
-                shown = fmt.quantity(like.value, ind.unit, lang)
-                out.append(text("score.like-with-like", lang, baseline=shown))
+                shown = fmt.Quantity(like.value, ind.unit)
+                out.append(Message("score.like-with-like", {"baseline": shown}))
             else:
-                out.append(text("score.unlike-baseline", lang))
+                out.append(Message("score.unlike-baseline"))
         return out
 
     def _like_with_like(
@@ -959,32 +968,27 @@ class _Judge:
         return start[0] == date(baseline.year, 12, 31) and when <= start[0]
 
     def _done(
-        self, result: dict[str, Any], status: Status, reason: str, expected: float | None
+        self, result: dict[str, Any], status: Status, reason: Message, expected: float | None
     ) -> IndicatorScore:
-        return IndicatorScore(**result, status=status, value=None, expected=expected, reason=reason)
+        return IndicatorScore(**result, status=status, value=None, expected=expected, why=reason)
 
     # -- the three kinds of indicator ------------------------------------------------------
 
     def _verdict_unmet(
         self, result: dict[str, Any], evidence: _Evidence, year: int
-    ) -> tuple[Status, str]:
+    ) -> tuple[Status, Message]:
         """Unmet at the deadline: missed on complete evidence after the deadline, else at-risk."""
         due_day = deadline(self.catalogue, self.period.end)
         if self.as_of <= due_day:
             # Figures may still come or be corrected until the deadline: nothing is final.
             if "provisional" not in result["flags"]:
                 result["flags"].append("provisional")
-            return "at-risk", text("score.not-met-pending", self.lang)
+            return "at-risk", Message("score.not-met-pending")
         if evidence.complete:
-            return "missed", text("score.not-met", self.lang)
+            return "missed", Message("score.not-met")
         lacking = [r for r in evidence.owing if r not in evidence.current]
-        return "at-risk", text(
-            "score.not-met-unproven",
-            self.lang,
-            year=year,
-            reporters=few([self.catalogue.entry_name(r, self.lang) for r in lacking], self.lang)
-            or "–",
-        )
+        reporters = fmt.Few(tuple(self._name(r) for r in lacking)) if lacking else "–"
+        return "at-risk", Message("score.not-met-unproven", {"year": year, "reporters": reporters})
 
     def _yes_no(
         self,
@@ -995,20 +999,17 @@ class _Judge:
         at_deadline: bool,
         evidence: _Evidence,
     ) -> IndicatorScore:
-        lang = self.lang
         status: Status
         if answer:
-            status, verdict = "on-track", text("score.met", lang)
+            status, verdict = "on-track", Message("score.met")
         elif at_deadline:
             status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
         else:
-            status, verdict = "at-risk", text("score.not-yet", lang)
-        shown = self._value_text(fmt.answer(answer, lang), periods)
-        against = text(
+            status, verdict = "at-risk", Message("score.not-yet")
+        shown = self._value_text(fmt.Answer(answer), periods)
+        against = Message(
             "score.against-yes-no",
-            lang,
-            target=fmt.qualitative(applicable.text, lang),
-            year=applicable.year,
+            {"target": fmt.Qualitative(applicable.text), "year": applicable.year},
         )
         return IndicatorScore(
             **result,
@@ -1016,8 +1017,8 @@ class _Judge:
             value=None,
             answer=answer,
             expected=None,
-            reason=_sentence(
-                shown, against, verdict, *self._flag_texts(result, applicable, "yes_no")
+            why=fmt.Sentence(
+                shown, against, verdict, tuple(self._flag_texts(result, applicable, "yes_no"))
             ),
         )
 
@@ -1033,7 +1034,7 @@ class _Judge:
         at_deadline: bool,
         evidence: _Evidence,
     ) -> IndicatorScore:
-        lang, unit = self.lang, ind.unit
+        unit = ind.unit
         threshold = float(applicable.threshold)  # type: ignore[arg-type]
         at_most = applicable.at_most
         deadline_day = date(applicable.year, 12, 31)
@@ -1063,32 +1064,35 @@ class _Judge:
         self._range_flag(applicable, value, flags)
         if not met and not at_deadline and not previous and self._at_start(baseline, start, when):
             # The only figure is the baseline itself: nothing yet shows progress either way.
-            reason = text(
+            reason = Message(
                 "score.no-data-since-baseline",
-                lang,
-                value=fmt.quantity(value, unit, lang),
-                period=", ".join(periods),
-                target=fmt.target(applicable, unit, lang),
-                year=applicable.year,
+                {
+                    "value": fmt.Quantity(value, unit),
+                    "period": ", ".join(periods),
+                    "target": fmt.TargetShown(applicable, unit),
+                    "year": applicable.year,
+                },
             )
             return self._done(result, "no-data", reason, None)
         status: Status
+        verdict: Message
         if met:
-            status, verdict = "on-track", text("score.met", lang)
+            status, verdict = "on-track", Message("score.met")
         elif at_deadline:
             status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
         elif expected is None:
             status = "at-risk"
-            verdict = text("score.unknown-path", lang, year=self.baseline_year)
+            verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
             on_path = value <= expected if at_most else value >= expected
             ahead = progress >= self.tolerance if progress is not None else on_path
             status = "on-track" if ahead else "at-risk"
             verdict = self._path_verdict(ahead, expected, progress, unit, when)
-        shown = self._value_text(fmt.against(value, threshold, unit, lang, at_most), periods)
-        against = text(
-            "score.against", lang, target=fmt.target(applicable, unit, lang), year=applicable.year
+        shown = self._value_text(fmt.Against(value, threshold, unit, at_most), periods)
+        against = Message(
+            "score.against",
+            {"target": fmt.TargetShown(applicable, unit), "year": applicable.year},
         )
         return IndicatorScore(
             **result,
@@ -1096,7 +1100,9 @@ class _Judge:
             value=_round(value),
             expected=_round(expected),
             progress=_round(progress, 4),
-            reason=_sentence(shown, against, verdict, *self._flag_texts(result, applicable, unit)),
+            why=fmt.Sentence(
+                shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
+            ),
         )
 
     def _flow(
@@ -1109,7 +1115,7 @@ class _Judge:
         targets: list[Target],
         evidence: _Evidence,
     ) -> IndicatorScore:
-        lang, unit = self.lang, ind.unit
+        unit = ind.unit
         end = self.period.end
         year = end.year
         year_target = target_for_year(targets, year, baseline.value, baseline.year, ind.path)
@@ -1128,41 +1134,42 @@ class _Judge:
         if applicable.year == year:
             self._range_flag(applicable, value, flags)
         status: Status
+        verdict: Message
         if met:
-            status, verdict = "on-track", text("score.met", lang)
+            status, verdict = "on-track", Message("score.met")
         elif at_deadline and not evidence.gaps:
             status, verdict = self._verdict_unmet(result, evidence, year)
         elif evidence.gaps:
-            status, verdict = "at-risk", text("score.not-yet", lang)
+            status, verdict = "at-risk", Message("score.not-yet")
         elif at_most:
             ahead = value <= aim
             status = "on-track" if ahead else "at-risk"
-            verdict = text("score.not-yet", lang) if not ahead else text("score.within", lang)
+            verdict = Message("score.within" if ahead else "score.not-yet")
         elif expected is None:
             status = "at-risk"
-            verdict = text("score.unknown-path", lang, year=self.baseline_year)
+            verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
             ahead = progress >= self.tolerance if progress is not None else value >= expected
             status = "on-track" if ahead else "at-risk"
             verdict = self._path_verdict(ahead, expected, progress, unit, end)
-        shown = text(
-            "score.value-ytd",
-            lang,
-            value=fmt.against(value, aim, unit, lang, at_most),
-            year=year,
+        shown = Message(
+            "score.value-ytd", {"value": fmt.Against(value, aim, unit, at_most), "year": year}
         )
-        target_text = fmt.target(applicable, unit, lang)
+        target_text = fmt.TargetShown(applicable, unit)
         if applicable.year == year or year_target is None:
-            against = text("score.against-flow", lang, target=target_text, year=applicable.year)
+            against = Message(
+                "score.against-flow", {"target": target_text, "year": applicable.year}
+            )
         else:
-            against = text(
+            against = Message(
                 "score.against-flow-path",
-                lang,
-                year_target=fmt.quantity(year_target, unit, lang),
-                year=year,
-                target=target_text,
-                milestone=applicable.year,
+                {
+                    "year_target": fmt.Quantity(year_target, unit),
+                    "year": year,
+                    "target": target_text,
+                    "milestone": applicable.year,
+                },
             )
         return IndicatorScore(
             **result,
@@ -1171,68 +1178,74 @@ class _Judge:
             expected=_round(expected),
             progress=_round(progress, 4),
             year_target=_round(year_target),
-            reason=_sentence(shown, against, verdict, *self._flag_texts(result, applicable, unit)),
+            why=fmt.Sentence(
+                shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
+            ),
         )
 
     # -- words -----------------------------------------------------------------------------
 
-    def _value_text(self, shown: str, periods: list[str]) -> str:
+    def _value_text(self, shown: Renderable, periods: list[str]) -> Renderable:
         """The value, naming the period it comes from when that is not the period scored."""
         own = str(self.period)
         if periods and periods != [own]:
-            return text("score.value-at", self.lang, value=shown, period=", ".join(periods))
+            return Message("score.value-at", {"value": shown, "period": ", ".join(periods)})
         return shown
+
+    def _name(self, entry: str) -> Renderable:
+        """A reporter's name in either language (its id when the registry does not know it)."""
+        found = self.catalogue.entry(entry)
+        return (
+            fmt.Name(found.name_vi, found.name_en) if found is not None else fmt.Name(entry, entry)
+        )
 
     def _path_verdict(
         self, ahead: bool, expected: float, progress: float | None, unit: Unit, when: date
-    ) -> str:
+    ) -> Message:
         params = {
-            "expected": fmt.quantity(expected, unit, self.lang),
-            "progress": fmt.progress(progress, self.tolerance, self.lang),
-            "date": fmt.day(when, self.lang),
+            "expected": fmt.Quantity(expected, unit),
+            "progress": fmt.ProgressShown(progress, self.tolerance),
+            "date": fmt.Day(when),
         }
         suffix = "" if when == self.period.end else "-at"
         if progress is None:
             key = "score.on-path" if ahead else "score.below-path"
-            return text(key + suffix, self.lang, **params)
-        return text(("score.ahead" if ahead else "score.behind") + suffix, self.lang, **params)
+            return Message(key + suffix, params)
+        return Message(("score.ahead" if ahead else "score.behind") + suffix, params)
 
     @staticmethod
     def _range_flag(applicable: Target, value: float, flags: list[str]) -> None:
         if applicable.kind == "range" and applicable.high is not None and value > applicable.high:
             flags.append("above-range")
 
-    def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[str]:
+    def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[Message]:
         """The flags' particulars in words, after the verdict."""
-        lang, flags = self.lang, result["flags"]
+        flags = result["flags"]
         out = []
         if "above-range" in flags:
-            out.append(text("score.above-range", lang, target=fmt.target(applicable, unit, lang)))
+            out.append(Message("score.above-range", {"target": fmt.TargetShown(applicable, unit)}))
         if "unweighted" in flags:
-            out.append(text("score.unweighted", lang))
+            out.append(Message("score.unweighted"))
         if "provisional" in flags:
-            due = fmt.day(deadline(self.catalogue, self.period.end), lang)
-            out.append(text("score.provisional", lang, due=due))
+            due = fmt.Day(deadline(self.catalogue, self.period.end))
+            out.append(Message("score.provisional", {"due": due}))
         if result["missing_periods"]:
-            items = [
-                f"{self.catalogue.entry_name(reporter, lang)} ({', '.join(periods)})"
+            items = tuple(
+                fmt.Labelled(self._name(reporter), ", ".join(periods))
                 for reporter, periods in result["missing_periods"].items()
-            ]
-            out.append(text("score.incomplete", lang, periods=few(items, lang)))
+            )
+            out.append(Message("score.incomplete", {"periods": fmt.Few(items)}))
         if result["carried_forward"]:
-            items = [
-                f"{self.catalogue.entry_name(c.reporter, lang)} ({c.period})"
-                for c in result["carried_forward"]
-            ]
-            out.append(text("score.carried-forward", lang, figures=few(items, lang)))
+            items = tuple(
+                fmt.Labelled(self._name(c.reporter), c.period) for c in result["carried_forward"]
+            )
+            out.append(Message("score.carried-forward", {"figures": fmt.Few(items)}))
         out += self._coverage_words
         if "baseline-fallback" in flags:
             out.append(
-                text(
+                Message(
                     "score.baseline-fallback",
-                    lang,
-                    baseline_year=self.baseline_year,
-                    year=result["baseline_year"],
+                    {"baseline_year": self.baseline_year, "year": result["baseline_year"]},
                 )
             )
         return out
@@ -1243,24 +1256,19 @@ class _Judge:
         figures: list[ReporterFigure],
         latest: tuple[str, date] | None,
         authority: str | None,
-    ) -> str:
-        lang = self.lang
+    ) -> Message:
         if figures and ind.combine == "single" and authority is not None:
-            return text(
-                "score.no-data-authority",
-                lang,
-                authority=self.catalogue.entry_name(authority, lang),
-            )
+            return Message("score.no-data-authority", {"authority": self._name(authority)})
         if latest is not None and ind.flow:
-            return text("score.no-data-year", lang, year=self.period.end.year, period=latest[0])
-        if latest is not None:
-            return text(
-                "score.no-data-stale",
-                lang,
-                period=latest[0],
-                months=self.catalogue.scoring.stale_after_months,
+            return Message(
+                "score.no-data-year", {"year": self.period.end.year, "period": latest[0]}
             )
-        return text("score.no-data", lang, end=fmt.day(self.period.end, lang))
+        if latest is not None:
+            return Message(
+                "score.no-data-stale",
+                {"period": latest[0], "months": self.catalogue.scoring.stale_after_months},
+            )
+        return Message("score.no-data", {"end": fmt.Day(self.period.end)})
 
 
 def along(shape: PathShape, start: float, end: float, fraction: float) -> float:
@@ -1298,18 +1306,3 @@ def target_for_year(
         return None
     high = after[0]
     return along(shape, low[1], high[1], (year - low[0]) / (high[0] - low[0]))
-
-
-def few(items: list[str], lang: Lang, sep: str = ", ") -> str:
-    """A list for a sentence: past a handful, the first few and how many more (the JSON has
-    them all; a committee reads the first few and the count)."""
-    if len(items) <= _FEW:
-        return sep.join(items)
-    return text(
-        "score.and-others", lang, items=sep.join(items[: _FEW - 1]), n=len(items) - _FEW + 1
-    )
-
-
-def _sentence(value: str, against: str, verdict: str, *extra: str) -> str:
-    body = f"{value} {against}{verdict}" + "".join(f"; {part}" for part in extra)
-    return body[:1].upper() + body[1:] + "."

@@ -42,7 +42,7 @@ from plan57.report import (
     score_repository,
 )
 from plan57.revisions import Revision
-from plan57.scoring import STATUSES, IndicatorScore, Point, history, score
+from plan57.scoring import STATUSES, IndicatorScore, Point, history
 from plan57.status import StatusReport, build_status
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
@@ -80,9 +80,7 @@ def build_site(
     require_parquet()
     if period is None:
         period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
-    scored = score_repository(
-        root, period=period, as_of=as_of, lang="vi", progress=progress("progress.check")
-    )
+    scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
     site = _Site(root, scored, as_of, generated or generation_time(), progress)
     return _write_atomically(target, site)
 
@@ -158,9 +156,6 @@ class _Site:
         self.generated = generated
         self.catalogue = scored.catalogue
         period = scored.period
-        en = score(self.catalogue, scored.observations, period, as_of, "en")
-        en.targets_revision = scored.report.targets_revision
-        self.by_lang: dict[Lang, Scored] = {"vi": scored, "en": replace(scored, report=en)}
         step(1, steps, "")
         self.points = history(self.catalogue, scored.observations, period)
         step(2, steps, "")
@@ -177,13 +172,14 @@ class _Site:
             for lang in LANGS
         }
         step(3, steps, "")
-        self.status = build_status(root, self.catalogue, period, as_of=as_of, lang="vi")
+        self.status = build_status(root, self.catalogue, period, as_of=as_of)
         self.notes = self._all_notes()
         step(4, steps, "")
         self.views: dict[Lang, dict[str, Any]] = {}
         for done, lang in enumerate(LANGS, start=5):
+            # Scores are language-neutral: one scoring serves both languages' pages.
             self.views[lang] = report_view(
-                self.by_lang[lang], self.origin[lang], lang=lang, by="group", generated=generated
+                scored, self.origin[lang], lang=lang, by="group", generated=generated
             )
             step(done, steps, "")
 
@@ -211,7 +207,7 @@ class _Site:
             period=self.scored.period,
             as_of=self.as_of,
             revisions=self.revisions,
-            reports={str(self.scored.period): self.by_lang["en"].report},
+            reports={str(self.scored.period): self.scored.report},
             progress=self.phases("progress.quarters"),
         )
         # The open data files are the first step of writing, the pages the others.
@@ -248,7 +244,7 @@ class _Site:
     def _pages(self, lang: Lang) -> list[tuple[str, str, dict[str, Any]]]:
         pages = [("index.html", "site-home.html.j2", self._home(lang))]
         details = {d["id"]: d for d in self.views[lang]["details"]}
-        scores = {item.id: item for item in self.by_lang[lang].report.indicators}
+        scores = {item.id: item for item in self.scored.report.indicators}
         ids = [ind.id for ind in self.catalogue.indicators]
         for index, ident in enumerate(ids):
             path = f"indicators/{ident}.html"
@@ -271,7 +267,7 @@ class _Site:
         base = "../" * depth
         other = _OTHER[lang]
         other_href = base + (f"en/{path}" if other == "en" else path)
-        report = self.by_lang[lang].report
+        report = self.scored.report
         period = self.scored.period
         deadline = obligations.deadline(self.catalogue, period.end)
         view = self.views[lang]

@@ -14,15 +14,16 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
 from plan57.errors import UsageError
 from plan57.escaping import markdown
+from plan57.formatting import Name
 from plan57.grammar import Refused
-from plan57.messages import Lang, text
-from plan57.models import Catalogue
+from plan57.messages import Lang, default_lang, text
+from plan57.models import Catalogue, Worded
 from plan57.obligations import deadline, due_at, periods_ending, submitted
 from plan57.periods import Period, parse_period, province_day
 from plan57.repair import read_table
@@ -32,15 +33,27 @@ Timeliness = Literal["known", "unknown"]
 UnknownReason = Literal["no-git", "shallow"]
 
 
-class ReporterStatus(BaseModel):
+class ReporterStatus(Worded):
+    """What one reporter owed for the period, what came in, and when; its name in both
+    languages, rendered in the one asked for (`name(lang)`, and `name` in the JSON)."""
+
+    WORDS: ClassVar[dict[str, str]] = {"name": "The reporter's name"}
+
     id: str
-    name: str
+    name_vi: str
+    name_en: str
     expected: list[str]
     submitted: list[str]
     missing: list[str]
     late: list[str] | None  # None when timeliness is unknown
     rate: float | None
     submitted_at: dict[str, datetime]
+
+    def name(self, lang: Lang | None = None) -> str:
+        return self.name_vi if (lang or default_lang()) == "vi" else self.name_en
+
+    def words(self) -> dict[str, Any]:
+        return {"name": Name(self.name_vi, self.name_en)}
 
 
 class OverallStatus(BaseModel):
@@ -89,9 +102,7 @@ def submitted_indicators(raw: bytes) -> set[str]:
     return found
 
 
-def build_status(
-    root: Path, catalogue: Catalogue, period: Period, *, as_of: date, lang: Lang
-) -> StatusReport:
+def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: date) -> StatusReport:
     """The status of `period` as of `as_of`, from git history where there is one."""
     from plan57.git import is_repository, is_shallow
 
@@ -112,7 +123,7 @@ def build_status(
         reporter: {p for p in candidates if _on_disk(root, root / _path(reporter, p))}
         for reporter in reporters
     }
-    valid = _valid(root, catalogue, period, as_of, lang)
+    valid = _valid(root, catalogue, period, as_of)
     if reason is not None:
         found = _from_disk(root, files_by)
     elif _has_commits(root):
@@ -132,7 +143,8 @@ def build_status(
         statuses.append(
             ReporterStatus(
                 id=reporter,
-                name=catalogue.entry_name(reporter, lang),
+                name_vi=catalogue.entry_name(reporter, "vi"),
+                name_en=catalogue.entry_name(reporter, "en"),
                 expected=expected,
                 submitted=submitted_ids,
                 missing=[i for i in expected if i not in times],
@@ -182,13 +194,11 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
     )
 
 
-def _valid(
-    root: Path, catalogue: Catalogue, period: Period, as_of: date, lang: Lang
-) -> set[tuple[str, str]]:
+def _valid(root: Path, catalogue: Catalogue, period: Period, as_of: date) -> set[tuple[str, str]]:
     """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
     from plan57.validate import check_repository
 
-    validation = check_repository(root, as_of=as_of, lang=lang, catalogue=catalogue)
+    validation = check_repository(root, as_of=as_of, catalogue=catalogue)
     return submitted(validation.observations, period.end)
 
 
@@ -268,7 +278,7 @@ def table_rows(report: StatusReport, lang: Lang) -> list[list[str]]:
     for status in report.reporters:
         rows.append(
             [
-                f"{status.name} ({status.id})",
+                f"{status.name(lang)} ({status.id})",
                 str(len(status.expected)),
                 str(len(status.submitted)),
                 ", ".join(status.missing),

@@ -24,7 +24,6 @@ from plan57.files import Unreadable, read_regular
 from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
 from plan57.grammar import Refused, legacy_encoding, looks_utf16
-from plan57.messages import Lang
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS, list_files, relative
@@ -107,12 +106,11 @@ def read_submissions(
     root: Path,
     paths: Sequence[Path] | None = None,
     *,
-    lang: Lang = "vi",
     progress: Progress = silent,
 ) -> Submissions:
     """Read the submissions under `root` (or just `paths`) into columns of text cells."""
     listing = list_files(root, [root / SUBMISSIONS] if paths is None else paths)
-    reader = _Reader(root, lang)
+    reader = _Reader(root)
     for refusal in listing.refused:
         reader.finding(refusal.code, relative(root, refusal.path), **refusal.params)
     files = listing.files
@@ -127,9 +125,8 @@ def read_submissions(
 class _Reader:
     """Accumulates the rows of many files into column lists."""
 
-    def __init__(self, root: Path, lang: Lang) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.lang = lang
         self.files: list[SubmissionFile] = []
         self.findings: list[Finding] = []
         self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
@@ -137,7 +134,7 @@ class _Reader:
         self._inside = str(root / SUBMISSIONS) + os.sep
 
     def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
-        self.findings.append(make_finding(code, self.lang, file=file, line=line, **params))
+        self.findings.append(make_finding(code, file=file, line=line, **params))
 
     def read(self, path: Path) -> None:
         # pathlib's relative_to costs more than reading a small file: compare strings instead.

@@ -29,7 +29,7 @@ from plan57.grammar import (
     RATIO_SCALE,
     YES,
 )
-from plan57.messages import Lang, did_you_mean, text
+from plan57.messages import Message, suggestion
 from plan57.models import Catalogue
 from plan57.periods import Period
 from plan57.progress import Progress, silent
@@ -71,7 +71,6 @@ def check_repository(
     root: Path,
     *,
     as_of: date,
-    lang: Lang,
     paths: Sequence[Path] | None = None,
     changed_since: str | None = None,
     catalogue: Catalogue | None = None,
@@ -94,7 +93,7 @@ def check_repository(
     if catalogue is None:
         catalogue = load_catalogue(catalogue_path)
     catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
-    paths, gate_findings = scope(root, catalogue, paths, changed_since, lang=lang)
+    paths, gate_findings = scope(root, catalogue, paths, changed_since)
     only_files = None
     files = None
     if paths is not None:
@@ -104,19 +103,18 @@ def check_repository(
         # on them, so they come with a full check, or when the catalogue itself is checked.
         if catalogue_named:
             only_files.add(CATALOGUE.as_posix())
-    submissions = read_submissions(root, files, lang=lang, progress=progress)
+    submissions = read_submissions(root, files, progress=progress)
     validation = validate(
         catalogue,
         submissions,
         as_of=as_of,
-        lang=lang,
         catalogue_file=CATALOGUE.as_posix(),
         catalogue_text=catalogue_text,
         only_files=only_files,
     )
     if not gate_findings:
         return validation
-    report = CheckReport.from_findings([*validation.report.problems, *gate_findings], lang)
+    report = CheckReport.from_findings([*validation.report.problems, *gate_findings])
     return replace(validation, report=report)
 
 
@@ -125,7 +123,6 @@ def validate(
     submissions: Submissions,
     *,
     as_of: date,
-    lang: Lang,
     catalogue_file: str = CATALOGUE.as_posix(),
     catalogue_text: str = "",
     only_files: set[str] | None = None,
@@ -136,18 +133,18 @@ def validate(
     file can conflict with them); the catalogue's own findings only when it is one of them.
     """
     findings = list(submissions.findings)
-    findings += catalogue_smells(catalogue, lang, catalogue_file, catalogue_text)
-    good_files, file_findings = _check_files(catalogue, submissions.files, as_of, lang)
+    findings += catalogue_smells(catalogue, catalogue_file, catalogue_text)
+    good_files, file_findings = _check_files(catalogue, submissions.files, as_of)
     findings += file_findings
-    rules = _RowRules(catalogue, submissions, good_files, lang)
+    rules = _RowRules(catalogue, submissions, good_files)
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
-    return Validation(CheckReport.from_findings(findings, lang), rules.observations)
+    return Validation(CheckReport.from_findings(findings), rules.observations)
 
 
 def _check_files(
-    catalogue: Catalogue, files: list[SubmissionFile], as_of: date, lang: Lang
+    catalogue: Catalogue, files: list[SubmissionFile], as_of: date
 ) -> tuple[dict[str, SubmissionFile], list[Finding]]:
     """File-level rules: the reporter exists, the period is well formed, over, and not too early."""
     good: dict[str, SubmissionFile] = {}
@@ -157,26 +154,21 @@ def _check_files(
     for file in files:
         problems: list[Finding] = []
         if file.reporter is None or not catalogue.is_reporter(file.reporter):
-            suggestion = did_you_mean(file.reporter or "", reporters, lang)
             problems.append(
                 make_finding(
                     "unknown-reporter",
-                    lang,
                     file=file.path,
                     reporter=file.reporter,
-                    suggestion=suggestion,
+                    suggestion=suggestion(file.reporter or "", reporters),
                 )
             )
         period = file.period
         if period is None:
-            problems.append(
-                make_finding("bad-period", lang, file=file.path, period=file.period_text)
-            )
+            problems.append(make_finding("bad-period", file=file.path, period=file.period_text))
         elif period.end > as_of:
             problems.append(
                 make_finding(
                     "period-not-over",
-                    lang,
                     file=file.path,
                     period=str(period),
                     end=period.end.isoformat(),
@@ -186,7 +178,7 @@ def _check_files(
         elif period.year < baseline:
             problems.append(
                 make_finding(
-                    "period-too-early", lang, file=file.path, period=str(period), baseline=baseline
+                    "period-too-early", file=file.path, period=str(period), baseline=baseline
                 )
             )
         findings += problems
@@ -214,12 +206,10 @@ class _RowRules:
         catalogue: Catalogue,
         submissions: Submissions,
         good_files: dict[str, SubmissionFile],
-        lang: Lang,
     ) -> None:
         import numpy as np
 
         self.catalogue = catalogue
-        self.lang = lang
         self.columns = submissions.columns
         self.size = len(self.columns["file"])
         self.findings: list[Finding] = []
@@ -334,7 +324,6 @@ class _RowRules:
             self.findings.append(
                 make_finding(
                     code,
-                    self.lang,
                     file=files[at],
                     line=int(lines[at]),
                     column=column,
@@ -415,7 +404,6 @@ class _RowRules:
         self.findings.append(
             make_finding(
                 code,
-                self.lang,
                 file=self.columns["file"][at],
                 line=int(self.columns["line"][at]),
                 column=column,
@@ -427,10 +415,8 @@ class _RowRules:
     def _unknown_indicator(self, at: int) -> None:
         raw = str(self.columns["indicator"][at])
         guess = guess_indicator(raw, list(self._ids))
-        suggestion = text("label.did-you-mean", self.lang, value=guess) if guess else ""
-        self._flag_one(
-            at, "unknown-indicator", "indicator", value=shown(raw), suggestion=suggestion
-        )
+        close = Message("label.did-you-mean", {"value": guess}) if guess else ""
+        self._flag_one(at, "unknown-indicator", "indicator", value=shown(raw), suggestion=close)
 
     def _periods(self) -> None:
         import numpy as np
@@ -472,14 +458,11 @@ class _RowRules:
             self.findings.append(
                 make_finding(
                     "not-reported",
-                    self.lang,
                     file=columns["file"][at],
                     line=int(columns["line"][at]),
                     column="value",
                     indicator=indicator if indicator in self._ids else None,
-                    note=text("label.not-reported-note", self.lang, note=shown(note))
-                    if note
-                    else "",
+                    note=Message("label.not-reported-note", {"note": shown(note)}) if note else "",
                 )
             )
 
@@ -749,7 +732,6 @@ class _RowRules:
         self.findings.append(
             make_finding(
                 code,
-                self.lang,
                 file=columns["file"][at],
                 line=int(columns["line"][at]),
                 column="value",

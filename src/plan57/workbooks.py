@@ -33,7 +33,7 @@ from plan57.grammar import (
     YES,
     convert_number,
 )
-from plan57.messages import Lang, text
+from plan57.messages import Lang, Message, text
 from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
@@ -338,7 +338,7 @@ def _import_one(
     result = ImportResult(workbook=name)
 
     def refuse(code: str, **params: Any) -> ImportResult:
-        result.problems.append(make_finding(code, lang, file=name, **params))
+        result.problems.append(make_finding(code, file=name, **params))
         return result
 
     suffix = path.suffix.lower()
@@ -359,7 +359,7 @@ def _import_one(
         import difflib
 
         close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
-        suggestion = text("label.did-you-mean", lang, value=close[0]) if close else ""
+        suggestion = Message("label.did-you-mean", {"value": close[0]}) if close else ""
         return refuse("import-unknown-reporter", reporter=reporter, suggestion=suggestion)
     result.reporter, result.period = reporter, str(period)
     if table is None:
@@ -373,7 +373,7 @@ def _import_one(
     result.output = _display(root, output)
     # Nothing is written through a link (as nothing is read through one).
     if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
-        result.problems.append(make_finding("link-refused", lang, file=result.output))
+        result.problems.append(make_finding("link-refused", file=result.output))
         return result
     if (output.exists() or output.is_symlink()) and not options.force:
         return refuse("import-exists", path=result.output)
@@ -547,7 +547,7 @@ def _rows(
 
             def refuse(code: str, address: str = address, line: int = line, **params: Any) -> None:
                 result.problems.append(
-                    make_finding(code, lang, file=name, line=line, column=address, **params)
+                    make_finding(code, file=name, line=line, column=address, **params)
                 )
 
             if value is None and isinstance(formula, str) and formula.startswith("="):

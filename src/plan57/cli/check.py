@@ -56,13 +56,12 @@ def check(
         report = api.check(
             root_of(ctx),
             as_of=parse_as_of(as_of),
-            lang=language,
             paths=paths or None,
             changed_since=changed_since,
             progress=progress,
         )
     if shape is CheckFormat.json:
-        emit(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2, context={"lang": language}))
     elif shape is CheckFormat.github:
         _print_github(report, language)
     elif shape is CheckFormat.gitlab:
@@ -86,7 +85,7 @@ def _print_github(report: CheckReport, lang: Lang) -> None:
         title = problem.code if problem.column is None else f"{problem.code} ({problem.column})"
         properties.append(f"title={github_escape(title, property_value=True)}")
         more = text("label.explain-more", lang, code=problem.code)
-        message = github_escape(f"{problem.message} → {problem.hint} {more}")
+        message = github_escape(f"{problem.message(lang)} → {problem.hint(lang)} {more}")
         emit(f"::{problem.severity} {','.join(properties)}::{message}")
 
 
@@ -99,8 +98,10 @@ def _print_human(report: CheckReport, lang: Lang) -> None:
     for problem, new_file, location, label in _human_rows(report, lang):
         if new_file:
             lines += ["", problem.file or ""]
-        lines.append(f"  {location}{label} {problem.code} {problem.message}")
-        lines.append(f"    → {problem.hint} {text('label.explain-more', lang, code=problem.code)}")
+        lines.append(f"  {location}{label} {problem.code} {problem.message(lang)}")
+        lines.append(
+            f"    → {problem.hint(lang)} {text('label.explain-more', lang, code=problem.code)}"
+        )
     lines += ["", _summary(report, lang)]
     emit("\n".join(lines))
 
@@ -115,10 +116,10 @@ def _print_rich(report: CheckReport, lang: Lang) -> None:
         colour = "red" if problem.severity == "error" else "yellow"
         out.print(
             f"  {escape(location)}[{colour}]{label}[/{colour}] [dim]{problem.code}[/dim] "
-            f"{escape(problem.message)}"
+            f"{escape(problem.message(lang))}"
         )
         more = text("label.explain-more", lang, code=problem.code)
-        out.print(f"    → {escape(problem.hint)} {more}", style="dim")
+        out.print(f"    → {escape(problem.hint(lang))} {more}", style="dim")
     out.print(f"\n{_summary(report, lang)}")
 
 

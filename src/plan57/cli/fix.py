@@ -49,7 +49,7 @@ def fix(
         from plan57.gate import changed_submissions
 
         chosen = [*(chosen or []), *changed_submissions(root, changed_since)]
-    results = repair_files(root, chosen, write=not check_only, lang=language)
+    results = repair_files(root, chosen, write=not check_only)
     out = console()
     counts = {"changed": 0, "clean": 0, "refused": 0}
     for result in results:
@@ -99,6 +99,8 @@ def _problem(out: Console, problem: Finding, lang: Lang) -> None:
         where.append(f"{text('label.line', lang)} {problem.line}")
     if problem.column is not None:
         where.append(f"{text('label.column', lang)} {problem.column}")
-    out.print(f"  {escape(', '.join(where))}: [dim]{problem.code}[/dim] {escape(problem.message)}")
+    out.print(
+        f"  {escape(', '.join(where))}: [dim]{problem.code}[/dim] {escape(problem.message(lang))}"
+    )
     more = text("label.explain-more", lang, code=problem.code)
-    out.print(f"    → {escape(problem.hint)} {more}", style="dim")
+    out.print(f"    → {escape(problem.hint(lang))} {more}", style="dim")

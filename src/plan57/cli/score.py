@@ -69,18 +69,17 @@ def score(
         root_of(ctx),
         period=period,
         as_of=parse_as_of(as_of),
-        lang=language,
         targets_at=targets_at,
     )
     if shape is ScoreFormat.json:
-        emit(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2, context={"lang": language}))
     elif shape is ScoreFormat.csv:
-        emit(to_csv(report), nl=False, keep="\n\t\r\ufeff")
+        emit(to_csv(report, language), nl=False, keep="\n\t\r\ufeff")
     else:
         _print_table(report, language)
 
 
-def to_csv(report: ScoreReport) -> str:
+def to_csv(report: ScoreReport, lang: Lang) -> str:
     """The scores as CSV for spreadsheets: UTF-8 with a byte-order mark, formulas neutralised."""
     import csv
     import io
@@ -93,7 +92,7 @@ def to_csv(report: ScoreReport) -> str:
             [
                 _cell(item.id),
                 _cell(item.group),
-                _cell(item.name),
+                _cell(item.name(lang)),
                 _cell(item.unit),
                 "true" if item.flow else "false",
                 _cell(item.status),
@@ -106,7 +105,7 @@ def to_csv(report: ScoreReport) -> str:
                 _cell(item.target.text if item.target else ""),
                 _cell(" ".join(r.id for r in item.reporters)),
                 _cell(" ".join(item.missing)),
-                _cell(item.reason),
+                _cell(item.reason(lang)),
                 _cell(" ".join(item.flags)),
             ]
         )
@@ -151,7 +150,7 @@ def _print_table(report: ScoreReport, lang: Lang) -> None:
             f"[bold]{item.id}[/bold]  [{colour}]{escape(status)}[/{colour}]  "
             f"{escape(value):>12}  →  {escape(target)}"
         )
-        out.print(f"      {escape(item.reason)}", style="dim")
+        out.print(f"      {escape(item.reason(lang))}", style="dim")
     counts = report.summary
     out.print(
         "\n"

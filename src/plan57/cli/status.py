@@ -36,9 +36,9 @@ def status(
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(StatusFormat, output_format)
     root = root_of(ctx)
-    report = api.status(root, period=period, as_of=parse_as_of(as_of), lang=language)
+    report = api.status(root, period=period, as_of=parse_as_of(as_of))
     if shape is StatusFormat.json:
-        emit(report.model_dump_json(indent=2))
+        emit(report.model_dump_json(indent=2, context={"lang": language}))
         return
     catalogue = load_catalogue(root / CATALOGUE)
     if shape is StatusFormat.md:

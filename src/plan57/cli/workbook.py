@@ -79,9 +79,9 @@ def import_(
         lines.append(text("label.import-failed", language, file=result.workbook))
         for problem in result.problems:
             # A cell's problem names the cell (Sheet1!D7) in its message.
-            lines.append(f"  {problem.code} {problem.message}")
+            lines.append(f"  {problem.code} {problem.message(language)}")
             more = text("label.explain-more", language, code=problem.code)
-            lines.append(f"    → {problem.hint} {more}")
+            lines.append(f"    → {problem.hint(language)} {more}")
     written = [r.output for r in results if r.ok and r.output]
     failed = sum(1 for r in results if not r.ok)
     lines.append("")

@@ -1,0 +1,55 @@
+"""Figures kept for later (plan57.formatting's typed values): each renders in either language
+exactly as the function of the same name writes it, and nests inside a `Message`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pydantic_core import to_jsonable_python
+
+from plan57 import formatting as fmt
+from plan57.messages import LANGS, Lang, Message, text
+from plan57.models import Target
+
+TARGET = Target(year=2025, kind="min", value=1.0, text="≥ 1,0%")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_figure_renders_as_its_function(lang: Lang) -> None:
+    pairs = [
+        (fmt.Quantity(1234.5, "count"), fmt.quantity(1234.5, "count", lang)),
+        (fmt.Quantity(7.25, "percent_grdp"), fmt.quantity(7.25, "percent_grdp", lang)),
+        (fmt.Against(59.96, 60, "percent"), fmt.against(59.96, 60, "percent", lang)),
+        (fmt.TargetShown(TARGET, "percent"), fmt.target(TARGET, "percent", lang)),
+        (fmt.Answer(True), fmt.answer(True, lang)),
+        (fmt.Qualitative("Có"), fmt.qualitative("Có", lang)),
+        (fmt.Ratio(0.5), fmt.ratio(0.5, lang)),
+        (fmt.ProgressShown(0.9499, 0.95), fmt.progress(0.9499, 0.95, lang)),
+        (fmt.Day(date(2025, 12, 31)), fmt.day(date(2025, 12, 31), lang)),
+    ]
+    for figure, expected in pairs:
+        assert figure.render(lang) == expected, figure
+
+
+def test_names_lists_and_sentences() -> None:
+    name = fmt.Name("Sở Tài chính", "Department of Finance")
+    assert (name.render("vi"), name.render("en")) == ("Sở Tài chính", "Department of Finance")
+    listed = fmt.Few((fmt.Labelled(name, "2025Q1"), "b"))
+    assert listed.render("en") == "Department of Finance (2025Q1), b"
+    said = fmt.Sentence(fmt.Quantity(1.2, "percent"), Message("score.met"), Message("score.met"))
+    assert said.render("en") == f"1.2% {text('score.met', 'en')}{text('score.met', 'en')}."
+    amended = fmt.Amended(said, "more")
+    assert amended.render("vi").endswith("; more.")
+
+
+def test_a_message_with_figures_keeps_raw_values_in_its_json() -> None:
+    said = Message("score.provisional", {"due": fmt.Day(date(2026, 1, 15))})
+    assert said.render("vi") == text("score.provisional", "vi", due="15/01/2026")
+    assert said.render("en") == text("score.provisional", "en", due="15 Jan 2026")
+    dumped = json.loads(json.dumps(to_jsonable_python(said)))
+    assert dumped == {
+        "key": "score.provisional",
+        "params": {"due": {"value": "2026-01-15", "kind": "day"}},
+    }
