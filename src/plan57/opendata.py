@@ -26,7 +26,7 @@ from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
 from plan57.revisions import Revision
-from plan57.scoring import ScoreReport, score
+from plan57.scoring import ScoreReport, score_each
 from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:
@@ -164,10 +164,14 @@ def build_tables(
     done = dict(reports or {})
     scores = []
     quarters = score_periods(catalogue, period)
+    # One preparation of the observations for every quarter still to score, each scored as
+    # the loop reaches it (so that `progress` counts them).
+    todo = score_each(
+        catalogue, observations, [q for q in quarters if str(q) not in done], as_of, "en"
+    )
     for step, each in enumerate(quarters):
         progress(step, len(quarters), "")
-        key = str(each)
-        report = done.get(key) or score(catalogue, observations, each, as_of, "en")
+        report = done.get(str(each)) or next(todo)
         scores.append(report)
     progress(len(quarters), len(quarters), "")
     return [

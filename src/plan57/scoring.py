@@ -26,10 +26,12 @@ indicator.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -189,17 +191,33 @@ def score(
     lang: Lang,
 ) -> ScoreReport:
     """Score every indicator of `catalogue` for `period` from the validated `observations`."""
-    target_period = _period(period, catalogue, as_of)
+    return _score(_Frame(catalogue, observations), period, as_of, lang)
+
+
+def score_each(
+    catalogue: Catalogue,
+    observations: pd.DataFrame,
+    periods: Iterable[Period | str],
+    as_of: date,
+    lang: Lang,
+) -> Iterator[ScoreReport]:
+    """`score` for each of `periods` in turn, the observations prepared once for them all
+    (the open data scores every quarter since the baseline)."""
     frame = _Frame(catalogue, observations)
+    for period in periods:
+        yield _score(frame, period, as_of, lang)
+
+
+def _score(frame: _Frame, period: Period | str, as_of: date, lang: Lang) -> ScoreReport:
+    catalogue, observations = frame.catalogue, frame.observations
+    target_period = _period(period, catalogue, as_of)
     end = target_period.end
     due = deadline(catalogue, end)
     contributions = frame.contributions(end, detail=True)
     values, unweighted = frame.combine(contributions)
     baseline_year = catalogue.plan.baseline_year
-    base_rows = frame.contributions(date(baseline_year, 12, 31), detail=False)
-    baselines, _ = frame.combine(base_rows)
-    by_indicator = _by_indicator(contributions)
-    base_by_indicator = _by_indicator(base_rows)
+    baselines, base_by_indicator = frame.baselines()
+    by_indicator = _records(contributions)
     latest = frame.latest_before(end)
     judge = _Judge(catalogue, target_period, as_of, lang, frame)
     scores: list[IndicatorScore] = []
@@ -305,6 +323,20 @@ def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
 
 
+# One reporter's figure in an indicator's value: reporter, value, numerator, denominator and
+# the periods it stands for (separated by spaces).
+_Contribution = tuple[str, float, float, float, str]
+
+
+def _records(contributions: pd.DataFrame) -> dict[str, list[_Contribution]]:
+    """The contributions as plain tuples, by indicator, in the frame's order."""
+    out: dict[str, list[_Contribution]] = {}
+    columns = ["indicator", "reporter", "value", "numerator", "denominator", "period"]
+    for indicator, *rest in zip(*(contributions[c].tolist() for c in columns), strict=True):
+        out.setdefault(str(indicator), []).append(tuple(rest))
+    return out
+
+
 def history(
     catalogue: Catalogue, observations: pd.DataFrame, period: Period
 ) -> dict[str, list[Point]]:
@@ -389,6 +421,7 @@ class _Frame:
 
     def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
         self.catalogue = catalogue
+        self.observations = observations
         self.stale_months = catalogue.scoring.stale_after_months
         self.authority: dict[str, str] = {}
         meta: dict[str, list[Any]] = {
@@ -439,24 +472,42 @@ class _Frame:
         self.rows = rows.sort_values(
             ["indicator", "reporter", "end", "months", "file", "line"], kind="mergesort"
         )
-        self._by_indicator: dict[str, pd.DataFrame] | None = None
         self._year_values: dict[int, dict[str, float]] = {}
+        # Per indicator, the figures and gaps are read row by row from plain lists: tens of
+        # thousands of small pandas selections cost more than the scoring itself.
+        self._cells: _Cells | None = None
+        self._year_rows: dict[tuple[str, int, date], list[int]] = {}
+        self._whole_years: dict[tuple[str, int], bool] = {}
+        self._baselines: tuple[dict[str, float], dict[str, pd.DataFrame]] | None = None
 
-    def indicator_rows(self, indicator: str) -> pd.DataFrame | None:
-        """Every usable row of one indicator (grouped once, on first use)."""
-        if self._by_indicator is None:
-            self._by_indicator = _by_indicator(self.rows)
-        return self._by_indicator.get(indicator)
+    @property
+    def cells(self) -> _Cells:
+        """The rows as plain lists (made once, on first use)."""
+        if self._cells is None:
+            self._cells = _Cells(self.rows)
+        return self._cells
 
-    def year_rows(self, indicator: str, year: int, upto: date) -> pd.DataFrame | None:
-        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win)."""
-        rows = self.indicator_rows(indicator)
-        if rows is None:
-            return None
-        rows = rows[(rows["end"].dt.year == year) & (rows["end"] <= pd.Timestamp(upto))]
-        annual = rows["months"] == 12
-        has_annual = annual.groupby(rows["reporter"]).transform("any")
-        return rows[annual | ~has_annual]
+    def year_rows(self, indicator: str, year: int, upto: date) -> list[int]:
+        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win), as
+        positions in `cells`."""
+        key = (indicator, year, upto)
+        found = self._year_rows.get(key)
+        if found is None:
+            cells = self.cells
+            last = _days(upto)
+            rows = [i for i in cells.years.get((indicator, year), ()) if cells.end[i] <= last]
+            annual = {cells.reporter[i] for i in rows if cells.months[i] == 12}
+            found = [i for i in rows if cells.months[i] == 12 or cells.reporter[i] not in annual]
+            self._year_rows[key] = found
+        return found
+
+    def baselines(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """Each indicator's value at the baseline year's end, and the contributions to it."""
+        if self._baselines is None:
+            rows = self.contributions(date(self.catalogue.plan.baseline_year, 12, 31), detail=False)
+            values, _ = self.combine(rows)
+            self._baselines = values, _by_indicator(rows)
+        return self._baselines
 
     def gaps(
         self, ind: Indicator, reporters: list[str], year: int, upto: date
@@ -465,15 +516,13 @@ class _Frame:
         required = reporting_periods(ind, year, upto)
         if not required:
             return {}
-        rows = self.year_rows(ind.id, year, upto)
+        cells = self.cells
         covered: dict[str, set[int]] = {}
-        if rows is not None:
-            for reporter, last, months in zip(
-                rows["reporter"], rows["end"].dt.month, rows["months"], strict=True
-            ):
-                covered.setdefault(str(reporter), set()).update(
-                    range(int(last) - int(months) + 1, int(last) + 1)
-                )
+        for i in self.year_rows(ind.id, year, upto):
+            last = cells.month[i]
+            covered.setdefault(cells.reporter[i], set()).update(
+                range(last - cells.months[i] + 1, last + 1)
+            )
         out: dict[str, list[Period]] = {}
         for reporter in reporters:
             have = covered.get(reporter, set())
@@ -491,7 +540,10 @@ class _Frame:
         """
         if not ind.flow:
             return True
-        return not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+        key = (ind.id, year)
+        if key not in self._whole_years:
+            self._whole_years[key] = not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+        return self._whole_years[key]
 
     def owing(self, ind: Indicator) -> list[str]:
         """The reporters whose figures decide the value: the authority alone for `single`."""
@@ -620,34 +672,28 @@ class _Frame:
 
 
 def _figures(
-    catalogue: Catalogue, ind: Indicator, rows: pd.DataFrame | None, frame: _Frame, end: date
+    catalogue: Catalogue,
+    ind: Indicator,
+    rows: list[_Contribution] | None,
+    frame: _Frame,
+    end: date,
 ) -> list[ReporterFigure]:
     if rows is None:
         return []
     authority = frame.authority.get(ind.id)
     order = {rid: n for n, rid in enumerate(catalogue.expand(ind.reporters))}
-    detail: dict[str, dict[str, tuple[float, str]]] = {}
-    source = frame.year_rows(ind.id, end.year, end) if ind.flow else frame.indicator_rows(ind.id)
-    if source is not None:
-        # Only the periods in the value: a stock's history may hold years of monthly rows.
-        shown_periods = {p for text_periods in rows["period"] for p in str(text_periods).split()}
-        source = source[source["period"].isin(shown_periods)]
-        for reporter, period, value, note in zip(
-            source["reporter"], source["period"], source["value"], source["note"], strict=True
-        ):
-            detail.setdefault(str(reporter), {})[str(period)] = (float(value), _note(note))
+    # Each period's own figure and note, for the periods in the value (a flow's periods in it
+    # are those of its year's sum; a stock's, the one figure standing).
+    cells = frame.cells
     figures = []
-    for reporter, value, numerator, denominator, periods in zip(
-        rows["reporter"],
-        rows["value"],
-        rows["numerator"],
-        rows["denominator"],
-        rows["period"],
-        strict=True,
-    ):
+    for reporter, value, numerator, denominator, periods in rows:
         yes_no = ind.unit == "yes_no"
         shown = sorted(str(periods).split())
-        mine = detail.get(str(reporter), {})
+        mine = {
+            p: (cells.value[i], _note(cells.note[i]))
+            for p in shown
+            if (i := cells.row.get((ind.id, str(reporter), p))) is not None
+        }
         figures.append(
             ReporterFigure(
                 id=str(reporter),
@@ -665,6 +711,39 @@ def _figures(
         )
     figures.sort(key=lambda f: (order.get(f.id, 1 << 30), f.id))
     return figures
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _days(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+class _Cells:
+    """The frame's rows as plain lists, one per column, with the positions of each indicator's
+    rows by year and of each (indicator, reporter, period)'s row (the last in the frame's
+    order: duplicates resolve as they always did, the later file or line winning)."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        days = rows["end"].to_numpy().astype("datetime64[D]")
+        months = days.astype("datetime64[M]").astype(np.int64)
+        self.end: list[int] = days.astype(np.int64).tolist()
+        self.year: list[int] = (months // 12 + 1970).tolist()
+        self.month: list[int] = (months % 12 + 1).tolist()
+        self.months: list[int] = rows["months"].astype(np.int64).tolist()
+        self.reporter: list[str] = [str(r) for r in rows["reporter"].tolist()]
+        self.period: list[str] = [str(p) for p in rows["period"].tolist()]
+        self.value: list[float] = rows["value"].astype("float64").tolist()
+        self.note: list[Any] = rows["note"].tolist()
+        indicators = [str(i) for i in rows["indicator"].tolist()]
+        self.years: dict[tuple[str, int], list[int]] = {}
+        self.row: dict[tuple[str, str, str], int] = {}
+        for i, (ind, year, reporter, period) in enumerate(
+            zip(indicators, self.year, self.reporter, self.period, strict=True)
+        ):
+            self.years.setdefault((ind, year), []).append(i)
+            self.row[ind, reporter, period] = i
 
 
 def _note(value: Any) -> str:
