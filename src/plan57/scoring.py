@@ -472,6 +472,18 @@ class _Frame:
         self.rows = rows.sort_values(
             ["indicator", "reporter", "end", "months", "file", "line"], kind="mergesort"
         )
+        # What each selection by date reads, as arrays at the rows' positions: one pandas
+        # selection of the whole frame per step costs more than the step itself.
+        days = self.rows["end"].to_numpy().astype("datetime64[D]")
+        months = days.astype("datetime64[M]").astype(np.int64)
+        self.days = days.astype(np.int64)
+        self.years = months // 12 + 1970
+        self.month = months % 12 + 1
+        self.months = self.rows["months"].to_numpy(dtype=np.int64)
+        self.flow = self.rows["flow"].to_numpy(dtype=bool)
+        # The rows are in (indicator, reporter) order, so each pair's rows are a run.
+        pairs = self.rows.groupby(["indicator", "reporter"], sort=False, observed=True)
+        self.pair = pairs.ngroup().to_numpy()
         self._year_values: dict[int, dict[str, float]] = {}
         # Per indicator, the figures and gaps are read row by row from plain lists: tens of
         # thousands of small pandas selections cost more than the scoring itself.
@@ -484,7 +496,7 @@ class _Frame:
     def cells(self) -> _Cells:
         """The rows as plain lists (made once, on first use)."""
         if self._cells is None:
-            self._cells = _Cells(self.rows)
+            self._cells = _Cells(self)
         return self._cells
 
     def year_rows(self, indicator: str, year: int, upto: date) -> list[int]:
@@ -577,19 +589,20 @@ class _Frame:
 
     def contributions(self, end: date, *, detail: bool) -> pd.DataFrame:
         """Each (indicator, reporter)'s figure as it stood at `end`."""
-        stamp = pd.Timestamp(end)
-        rows = self.rows
-        upto = rows[rows["end"] <= stamp]
-        cutoff = pd.Timestamp(stale_cutoff(end, self.stale_months))
-        stock = upto[~upto["flow"] & (upto["end"] >= cutoff)]
-        latest = stock.drop_duplicates(["indicator", "reporter"], keep="last")
+        upto = self.days <= _days(end)
+        stock = upto & ~self.flow & (self.days >= _days(stale_cutoff(end, self.stale_months)))
+        chosen = np.flatnonzero(stock)
+        if len(chosen):
+            # Each pair's last row standing is its latest (the rows run by date within a pair).
+            chosen = chosen[np.append(self.pair[chosen[1:]] != self.pair[chosen[:-1]], True)]
+        latest = self.rows.take(chosen)
         parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
         parts[0] = parts[0].assign(last=latest["end"])
-        flow = upto[upto["flow"] & (upto["end"].dt.year == end.year)]
-        if not flow.empty:
-            annual = flow["months"] == 12
-            has_annual = annual.groupby([flow["indicator"], flow["reporter"]]).transform("any")
-            flow = flow[annual | ~has_annual]
+        in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
+        if len(in_year):
+            annual = self.months[in_year] == 12
+            has_annual = np.isin(self.pair[in_year], self.pair[in_year[annual]])
+            flow = self.rows.take(in_year[annual | ~has_annual])
             grouped = flow.groupby(["indicator", "reporter"], sort=False)
             sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
             sums["last"] = grouped["end"].max()
@@ -604,14 +617,27 @@ class _Frame:
         """Each indicator's value from its reporters' figures, and the ratios averaged unweighted."""
         if contributions.empty:
             return {}, set()
-        rows = contributions.join(self.meta[["combine", "authority", "scale"]], on="indicator")
-        combine = rows["combine"]
-        single = rows[(combine == "single") & (rows["reporter"] == rows["authority"])]
-        pieces = [
-            single.groupby("indicator")["value"].first(),
-            rows[combine == "sum"].groupby("indicator")["value"].sum(),
-            rows[combine == "max"].groupby("indicator")["value"].max(),
-        ]
+        rows = contributions
+        combine = self.meta["combine"].to_numpy()[self.meta.index.get_indexer(rows["indicator"])]
+        values: dict[str, float] = {}
+        # `single` and `max` pick one figure (no arithmetic): plain Python picks what pandas
+        # would (the first, the largest; NaN skipped), without a selection per rule.
+        authority = self.authority
+        for indicator, reporter, value, rule in zip(
+            rows["indicator"].tolist(),
+            rows["reporter"].tolist(),
+            rows["value"].tolist(),
+            combine,
+            strict=True,
+        ):
+            if math.isnan(value):
+                continue
+            if rule == "single":
+                if reporter == authority.get(indicator) and indicator not in values:
+                    values[indicator] = value
+            elif rule == "max" and (indicator not in values or value > values[indicator]):
+                values[indicator] = value
+        pieces = [rows[combine == "sum"].groupby("indicator")["value"].sum()]
         ratio = rows[combine == "ratio"]
         unweighted: set[str] = set()
         if not ratio.empty:
@@ -627,7 +653,6 @@ class _Frame:
                 means = rest.groupby("indicator")["value"].agg(["mean", "count"])
                 pieces.append(means["mean"])
                 unweighted = set(means.index[means["count"] > 1])
-        values: dict[str, float] = {}
         for piece in pieces:
             for indicator, value in piece.items():
                 if pd.notna(value):
@@ -721,29 +746,26 @@ def _days(day: date) -> int:
 
 
 class _Cells:
-    """The frame's rows as plain lists, one per column, with the positions of each indicator's
-    rows by year and of each (indicator, reporter, period)'s row (the last in the frame's
-    order: duplicates resolve as they always did, the later file or line winning)."""
+    """The frame's rows as plain lists, one per column, with the positions of each flow's rows
+    by year and of each (indicator, reporter, period)'s row (the last in the frame's order:
+    duplicates resolve as they always did, the later file or line winning)."""
 
-    def __init__(self, rows: pd.DataFrame) -> None:
-        days = rows["end"].to_numpy().astype("datetime64[D]")
-        months = days.astype("datetime64[M]").astype(np.int64)
-        self.end: list[int] = days.astype(np.int64).tolist()
-        self.year: list[int] = (months // 12 + 1970).tolist()
-        self.month: list[int] = (months % 12 + 1).tolist()
-        self.months: list[int] = rows["months"].astype(np.int64).tolist()
-        self.reporter: list[str] = [str(r) for r in rows["reporter"].tolist()]
-        self.period: list[str] = [str(p) for p in rows["period"].tolist()]
+    def __init__(self, frame: _Frame) -> None:
+        rows = frame.rows
+        self.end: list[int] = frame.days.tolist()
+        self.year: list[int] = frame.years.tolist()
+        self.month: list[int] = frame.month.tolist()
+        self.months: list[int] = frame.months.tolist()
+        self.reporter: list[str] = rows["reporter"].tolist()
+        self.period: list[str] = rows["period"].tolist()
         self.value: list[float] = rows["value"].astype("float64").tolist()
         self.note: list[Any] = rows["note"].tolist()
-        indicators = [str(i) for i in rows["indicator"].tolist()]
+        indicators: list[str] = rows["indicator"].tolist()
+        keys = zip(indicators, self.reporter, self.period, strict=True)
+        self.row: dict[tuple[str, str, str], int] = {key: i for i, key in enumerate(keys)}
         self.years: dict[tuple[str, int], list[int]] = {}
-        self.row: dict[tuple[str, str, str], int] = {}
-        for i, (ind, year, reporter, period) in enumerate(
-            zip(indicators, self.year, self.reporter, self.period, strict=True)
-        ):
-            self.years.setdefault((ind, year), []).append(i)
-            self.row[ind, reporter, period] = i
+        for i in np.flatnonzero(frame.flow).tolist():
+            self.years.setdefault((indicators[i], self.year[i]), []).append(i)
 
 
 def _note(value: Any) -> str:
