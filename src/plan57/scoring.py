@@ -350,9 +350,9 @@ def history(
     quarter_ends = frame.quarter_ends(period.end)
     reported = frame.reported_quarters()
     points: dict[str, list[Point]] = {ind.id: [] for ind in catalogue.indicators}
-    for quarter_end in quarter_ends:
-        values, _ = frame.combine(frame.contributions(quarter_end, detail=False))
-        for indicator, value in values.items():
+    every, _ = frame.combine_at(frame.contributions_at(quarter_ends, detail=False))
+    for at, quarter_end in enumerate(quarter_ends):
+        for indicator, value in every.get(at, {}).items():
             if (indicator, quarter_end) in reported and indicator in points:
                 points[indicator].append(Point(quarter_end, value))
     return points
@@ -589,21 +589,30 @@ class _Frame:
 
     def contributions(self, end: date, *, detail: bool) -> pd.DataFrame:
         """Each (indicator, reporter)'s figure as it stood at `end`."""
-        upto = self.days <= _days(end)
-        stock = upto & ~self.flow & (self.days >= _days(stale_cutoff(end, self.stale_months)))
-        chosen = np.flatnonzero(stock)
-        if len(chosen):
-            # Each pair's last row standing is its latest (the rows run by date within a pair).
-            chosen = chosen[np.append(self.pair[chosen[1:]] != self.pair[chosen[:-1]], True)]
-        latest = self.rows.take(chosen)
-        parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
-        parts[0] = parts[0].assign(last=latest["end"])
-        in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
-        if len(in_year):
+        return self.contributions_at([end], detail=detail)
+
+    def contributions_at(self, ends: list[date], *, detail: bool) -> pd.DataFrame:
+        """Each (indicator, reporter)'s figure as it stood at each of `ends`, the end's position
+        in column `at` (one selection for all: a chart's history has a dozen quarters)."""
+        stocks: list[Any] = []
+        flows: list[Any] = []
+        for end in ends:
+            upto = self.days <= _days(end)
+            cutoff = _days(stale_cutoff(end, self.stale_months))
+            chosen = np.flatnonzero(upto & ~self.flow & (self.days >= cutoff))
+            if len(chosen):
+                # Each pair's last row standing is its latest (a pair's rows run by date).
+                chosen = chosen[np.append(self.pair[chosen[1:]] != self.pair[chosen[:-1]], True)]
+            stocks.append(chosen)
+            in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
             annual = self.months[in_year] == 12
-            has_annual = np.isin(self.pair[in_year], self.pair[in_year[annual]])
-            flow = self.rows.take(in_year[annual | ~has_annual])
-            grouped = flow.groupby(["indicator", "reporter"], sort=False)
+            flows.append(in_year[annual | ~np.isin(self.pair[in_year], self.pair[in_year[annual]])])
+        latest = self.rows.take(np.concatenate(stocks))
+        parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
+        parts[0] = parts[0].assign(last=latest["end"], at=_positions(stocks))
+        if sum(len(f) for f in flows):
+            flow = self.rows.take(np.concatenate(flows)).assign(at=_positions(flows))
+            grouped = flow.groupby(["at", "indicator", "reporter"], sort=False)
             sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
             sums["last"] = grouped["end"].max()
             if detail:
@@ -615,15 +624,24 @@ class _Frame:
 
     def combine(self, contributions: pd.DataFrame) -> tuple[dict[str, float], set[str]]:
         """Each indicator's value from its reporters' figures, and the ratios averaged unweighted."""
+        values, unweighted = self.combine_at(contributions)
+        return values.get(0, {}), unweighted.get(0, set())
+
+    def combine_at(
+        self, contributions: pd.DataFrame
+    ) -> tuple[dict[int, dict[str, float]], dict[int, set[str]]]:
+        """`combine` for each end of `contributions_at`, by the end's position."""
+        values: dict[int, dict[str, float]] = {}
+        unweighted: dict[int, set[str]] = {}
         if contributions.empty:
-            return {}, set()
+            return values, unweighted
         rows = contributions
         combine = self.meta["combine"].to_numpy()[self.meta.index.get_indexer(rows["indicator"])]
-        values: dict[str, float] = {}
         # `single` and `max` pick one figure (no arithmetic): plain Python picks what pandas
         # would (the first, the largest; NaN skipped), without a selection per rule.
         authority = self.authority
-        for indicator, reporter, value, rule in zip(
+        for at, indicator, reporter, value, rule in zip(
+            rows["at"].tolist(),
             rows["indicator"].tolist(),
             rows["reporter"].tolist(),
             rows["value"].tolist(),
@@ -632,31 +650,34 @@ class _Frame:
         ):
             if math.isnan(value):
                 continue
+            mine = values.setdefault(at, {})
             if rule == "single":
-                if reporter == authority.get(indicator) and indicator not in values:
-                    values[indicator] = value
-            elif rule == "max" and (indicator not in values or value > values[indicator]):
-                values[indicator] = value
-        pieces = [rows[combine == "sum"].groupby("indicator")["value"].sum()]
+                if reporter == authority.get(indicator) and indicator not in mine:
+                    mine[indicator] = value
+            elif rule == "max" and (indicator not in mine or value > mine[indicator]):
+                mine[indicator] = value
+        keys = ["at", "indicator"]
+        pieces = [rows[combine == "sum"].groupby(keys)["value"].sum()]
         ratio = rows[combine == "ratio"]
-        unweighted: set[str] = set()
         if not ratio.empty:
             complete = ratio["numerator"].notna() & ratio["denominator"].notna()
-            sums = ratio[complete].groupby("indicator")[["numerator", "denominator"]].sum()
+            sums = ratio[complete].groupby(keys)[["numerator", "denominator"]].sum()
             sums = sums[sums["denominator"] > 0]
-            scale = self.meta.loc[sums.index, "scale"]
+            indicators = sums.index.get_level_values("indicator")
+            scale = self.meta["scale"].to_numpy()[self.meta.index.get_indexer(indicators)]
             pieces.append(sums["numerator"] / sums["denominator"] * scale)
             # `check` requires numerators and denominators for ratios; this only guards data
             # that bypassed it, and says so in the flags instead of weighting silently.
-            rest = ratio[~ratio["indicator"].isin(sums.index)]
+            rest = ratio[~pd.MultiIndex.from_frame(ratio[keys]).isin(sums.index)]
             if not rest.empty:
-                means = rest.groupby("indicator")["value"].agg(["mean", "count"])
+                means = rest.groupby(keys)["value"].agg(["mean", "count"])
                 pieces.append(means["mean"])
-                unweighted = set(means.index[means["count"] > 1])
+                for at, indicator in means.index[means["count"] > 1]:
+                    unweighted.setdefault(int(at), set()).add(str(indicator))
         for piece in pieces:
-            for indicator, value in piece.items():
+            for (at, indicator), value in piece.items():
                 if pd.notna(value):
-                    values[str(indicator)] = float(value)
+                    values.setdefault(int(at), {})[str(indicator)] = float(value)
         return values, unweighted
 
     def latest_before(self, end: date) -> dict[str, tuple[str, date]]:
@@ -739,6 +760,11 @@ def _figures(
 
 
 _EPOCH = date(1970, 1, 1)
+
+
+def _positions(selections: list[Any]) -> Any:
+    """For rows selected per end and concatenated, each row's end (its position in the list)."""
+    return np.repeat(np.arange(len(selections)), [len(s) for s in selections])
 
 
 def _days(day: date) -> int:
