@@ -484,6 +484,7 @@ class _Frame:
         # The rows are in (indicator, reporter) order, so each pair's rows are a run.
         pairs = self.rows.groupby(["indicator", "reporter"], sort=False, observed=True)
         self.pair = pairs.ngroup().to_numpy()
+        self.code = pd.factorize(self.rows["indicator"])[0]
         self._year_values: dict[int, dict[str, float]] = {}
         # Per indicator, the figures and gaps are read row by row from plain lists: tens of
         # thousands of small pandas selections cost more than the scoring itself.
@@ -682,15 +683,22 @@ class _Frame:
 
     def latest_before(self, end: date) -> dict[str, tuple[str, date]]:
         """Each indicator's most recent reported period ending by `end`, stale or not."""
-        upto = self.rows[self.rows["end"] <= pd.Timestamp(end)]
-        if upto.empty:
+        chosen = np.flatnonzero(self.days <= _days(end))
+        if not len(chosen):
             return {}
-        last = upto.sort_values(["indicator", "end", "months"], kind="mergesort").drop_duplicates(
-            "indicator", keep="last"
-        )
+        # Newest end first, then the longest period ending then; the later row wins a tie.
+        rank = self.days[chosen] * 16 + self.months[chosen]
+        code = self.code[chosen]
+        starts = np.flatnonzero(np.append(True, code[1:] != code[:-1]))
+        best = np.repeat(np.maximum.reduceat(rank, starts), np.diff(np.append(starts, len(rank))))
+        hits = chosen[rank == best]
+        last = hits[np.append(self.code[hits[1:]] != self.code[hits[:-1]], True)]
+        cells = self.rows.take(last)
         return {
-            str(ind): (str(per), stamp.date())
-            for ind, per, stamp in zip(last["indicator"], last["period"], last["end"], strict=True)
+            str(ind): (str(per), _day(days))
+            for ind, per, days in zip(
+                cells["indicator"], cells["period"], self.days[last].tolist(), strict=True
+            )
         }
 
     def quarter_ends(self, end: date) -> list[date]:
@@ -708,12 +716,19 @@ class _Frame:
         """(indicator, quarter end) pairs for which some period ending in that quarter was reported."""
         if self.rows.empty:
             return set()
-        stamps = self.rows["end"] + pd.offsets.QuarterEnd(0)
-        pairs = pd.DataFrame({"indicator": self.rows["indicator"], "end": stamps}).drop_duplicates()
+        names = self.rows["indicator"].to_numpy()
+        month = self.years * 12 + self.month - 1
+        quarter = month - month % 3 + 2
+        # One (indicator, date) pair per distinct code: the dates of a handful of years.
+        out = {
+            (str(names[i]), _month_end(int(quarter[i])))
+            for i in np.unique(self.code * (1 << 32) + quarter, return_index=True)[1]
+        }
         # Reports ending mid-quarter (a month) also mark their own month, for a month's report.
-        months = self.rows[["indicator", "end"]].drop_duplicates()
-        out = {(str(i), e.date()) for i, e in zip(pairs["indicator"], pairs["end"], strict=True)}
-        out |= {(str(i), e.date()) for i, e in zip(months["indicator"], months["end"], strict=True)}
+        out |= {
+            (str(names[i]), _day(int(self.days[i])))
+            for i in np.unique(self.code * (1 << 32) + self.days, return_index=True)[1]
+        }
         return out
 
 
@@ -738,7 +753,7 @@ def _figures(
         mine = {
             p: (cells.value[i], _note(cells.note[i]))
             for p in shown
-            if (i := cells.row.get((ind.id, str(reporter), p))) is not None
+            if (i := cells.row(ind.id, str(reporter), p)) is not None
         }
         figures.append(
             ReporterFigure(
@@ -771,10 +786,13 @@ def _days(day: date) -> int:
     return (day - _EPOCH).days
 
 
+def _day(days: int) -> date:
+    return date.fromordinal(_EPOCH.toordinal() + days)
+
+
 class _Cells:
     """The frame's rows as plain lists, one per column, with the positions of each flow's rows
-    by year and of each (indicator, reporter, period)'s row (the last in the frame's order:
-    duplicates resolve as they always did, the later file or line winning)."""
+    by year and of each (indicator, reporter)'s run of rows."""
 
     def __init__(self, frame: _Frame) -> None:
         rows = frame.rows
@@ -787,11 +805,23 @@ class _Cells:
         self.value: list[float] = rows["value"].astype("float64").tolist()
         self.note: list[Any] = rows["note"].tolist()
         indicators: list[str] = rows["indicator"].tolist()
-        keys = zip(indicators, self.reporter, self.period, strict=True)
-        self.row: dict[tuple[str, str, str], int] = {key: i for i, key in enumerate(keys)}
+        self.runs: dict[tuple[str, str], tuple[int, int]] = {}
+        if len(frame.pair):
+            starts = np.flatnonzero(np.append(True, frame.pair[1:] != frame.pair[:-1])).tolist()
+            for start, stop in zip(starts, [*starts[1:], len(frame.pair)], strict=True):
+                self.runs[indicators[start], self.reporter[start]] = (start, stop)
         self.years: dict[tuple[str, int], list[int]] = {}
         for i in np.flatnonzero(frame.flow).tolist():
             self.years.setdefault((indicators[i], self.year[i]), []).append(i)
+
+    def row(self, indicator: str, reporter: str, period: str) -> int | None:
+        """The row of `period` from `reporter` on `indicator`: the last of its run, as the later
+        file or line has always won a duplicate (the newest periods are at the run's end)."""
+        start, stop = self.runs.get((indicator, reporter), (0, 0))
+        for i in range(stop - 1, start - 1, -1):
+            if self.period[i] == period:
+                return i
+        return None
 
 
 def _note(value: Any) -> str:
