@@ -806,6 +806,8 @@ class _Cells:
         self.note: list[Any] = rows["note"].tolist()
         indicators: list[str] = rows["indicator"].tolist()
         self.runs: dict[tuple[str, str], tuple[int, int]] = {}
+        # Each run's rows by period, made when a figure of the run is first looked up.
+        self._periods: dict[tuple[str, str], dict[str, int]] = {}
         if len(frame.pair):
             starts = np.flatnonzero(np.append(True, frame.pair[1:] != frame.pair[:-1])).tolist()
             for start, stop in zip(starts, [*starts[1:], len(frame.pair)], strict=True):
@@ -815,13 +817,15 @@ class _Cells:
             self.years.setdefault((indicators[i], self.year[i]), []).append(i)
 
     def row(self, indicator: str, reporter: str, period: str) -> int | None:
-        """The row of `period` from `reporter` on `indicator`: the last of its run, as the later
-        file or line has always won a duplicate (the newest periods are at the run's end)."""
-        start, stop = self.runs.get((indicator, reporter), (0, 0))
-        for i in range(stop - 1, start - 1, -1):
-            if self.period[i] == period:
-                return i
-        return None
+        """The row of `period` from `reporter` on `indicator`: the last in the frame's order, as
+        the later file or line has always won a duplicate."""
+        key = (indicator, reporter)
+        found = self._periods.get(key)
+        if found is None:
+            start, stop = self.runs.get(key, (0, 0))
+            found = dict(zip(self.period[start:stop], range(start, stop), strict=True))
+            self._periods[key] = found
+        return found.get(period)
 
 
 def _note(value: Any) -> str:
