@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from plan57.models import Catalogue
+from plan57.models import Catalogue, Indicator
 from plan57.periods import parse_period
-from plan57.scoring import _Frame, history, stale_cutoff
+from plan57.scoring import _figures, _Frame, _note, _records, _round, history, stale_cutoff
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -224,6 +224,33 @@ def year_rows_reference(frame: _Frame, indicator: str, year: int, upto: date) ->
     return [int(i) for i in frame.rows.index.get_indexer(kept.index)]
 
 
+def figures_reference(
+    frame: _Frame, ind: Indicator, contributions: pd.DataFrame, end: date
+) -> dict[str, tuple[dict[str, float], dict[str, str]]]:
+    rows = contributions[contributions["indicator"] == ind.id]
+    if rows.empty:
+        return {}
+    if ind.flow:
+        source = frame.rows.iloc[year_rows_reference(frame, ind.id, end.year, end)]
+    else:
+        source = frame.rows[frame.rows["indicator"] == ind.id]
+    shown_periods = {p for text_periods in rows["period"] for p in str(text_periods).split()}
+    source = source[source["period"].isin(shown_periods)]
+    detail: dict[str, dict[str, tuple[float, str]]] = {}
+    for reporter, period, value, note in zip(
+        source["reporter"], source["period"], source["value"], source["note"], strict=True
+    ):
+        detail.setdefault(str(reporter), {})[str(period)] = (float(value), _note(note))
+    out = {}
+    for reporter, periods in zip(rows["reporter"], rows["period"], strict=True):
+        shown = sorted(str(periods).split())
+        mine = detail.get(str(reporter), {})
+        figures = {p: _round(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
+        notes = {p: mine[p][1] for p in shown if p in mine and mine[p][1]}
+        out[str(reporter)] = (figures, notes)
+    return out
+
+
 # --- the property ------------------------------------------------------------------------------
 
 
@@ -236,21 +263,26 @@ def test_the_frame_selects_and_combines_as_pandas_did(rows: list[tuple[Any, ...]
             fast = frame.contributions(end, detail=detail)
             slow = contributions_reference(frame, end, detail)
             pd.testing.assert_frame_equal(
-                fast.drop(columns="at").reset_index(drop=True), slow.reset_index(drop=True)
+                fast.drop(columns=["at", "row"]).reset_index(drop=True),
+                slow.reset_index(drop=True),
             )
             assert frame.combine(fast) == combine_reference(frame, slow)
+            if detail:
+                for ind in CATALOGUE.indicators:
+                    assert _shown(frame, ind, fast, end) == figures_reference(frame, ind, slow, end)
         assert frame.latest_before(end) == latest_reference(frame, end)
         for indicator in ("CT15", "CT17"):
             fast_rows = frame.year_rows(indicator, end.year, end)
             assert fast_rows == year_rows_reference(frame, indicator, end.year, end)
     assert frame.reported_quarters() == quarters_reference(frame)
-    # A figure's own row: the last in the frame's order with its indicator, reporter, period.
-    cells = frame.cells
-    keys = zip(frame.rows["indicator"], frame.rows["reporter"], frame.rows["period"], strict=True)
-    last = {key: position for position, key in enumerate(keys)}
-    for (indicator, reporter, period), position in last.items():
-        assert cells.row(indicator, reporter, period) == position
-    assert cells.row("CT01", "so-khcn", "2031") is None
+
+
+def _shown(
+    frame: _Frame, ind: Indicator, contributions: pd.DataFrame, end: date
+) -> dict[str, tuple[dict[str, float], dict[str, str]]]:
+    """Each reporter's figure per period and notes, as scoring shows them."""
+    records = _records(contributions).get(ind.id)
+    return {f.id: (f.figures, f.notes) for f in _figures(CATALOGUE, ind, records, frame, end)}
 
 
 @settings(max_examples=examples(40), deadline=None)

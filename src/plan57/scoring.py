@@ -323,15 +323,15 @@ def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
 
 
-# One reporter's figure in an indicator's value: reporter, value, numerator, denominator and
-# the periods it stands for (separated by spaces).
-_Contribution = tuple[str, float, float, float, str]
+# One reporter's figure in an indicator's value: reporter, value, numerator, denominator, the
+# periods it stands for (separated by spaces) and, for a stock, the row it is (a flow: -1).
+_Contribution = tuple[str, float, float, float, str, int]
 
 
 def _records(contributions: pd.DataFrame) -> dict[str, list[_Contribution]]:
     """The contributions as plain tuples, by indicator, in the frame's order."""
     out: dict[str, list[_Contribution]] = {}
-    columns = ["indicator", "reporter", "value", "numerator", "denominator", "period"]
+    columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "row"]
     for indicator, *rest in zip(*(contributions[c].tolist() for c in columns), strict=True):
         out.setdefault(str(indicator), []).append(tuple(rest))
     return out
@@ -485,6 +485,9 @@ class _Frame:
         pairs = self.rows.groupby(["indicator", "reporter"], sort=False, observed=True)
         self.pair = pairs.ngroup().to_numpy()
         self.code = pd.factorize(self.rows["indicator"])[0]
+        # What a figure in a value shows, for the selections to copy no more than that.
+        columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "end"]
+        self.figures = self.rows[columns]
         self._year_values: dict[int, dict[str, float]] = {}
         # Per indicator, the figures and gaps are read row by row from plain lists: tens of
         # thousands of small pandas selections cost more than the scoring itself.
@@ -608,11 +611,11 @@ class _Frame:
             in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
             annual = self.months[in_year] == 12
             flows.append(in_year[annual | ~np.isin(self.pair[in_year], self.pair[in_year[annual]])])
-        latest = self.rows.take(np.concatenate(stocks))
-        parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
-        parts[0] = parts[0].assign(last=latest["end"], at=_positions(stocks))
+        chosen = np.concatenate(stocks)
+        latest = self.figures.take(chosen).rename(columns={"end": "last"})
+        parts = [latest.assign(at=_positions(stocks), row=chosen)]
         if sum(len(f) for f in flows):
-            flow = self.rows.take(np.concatenate(flows)).assign(at=_positions(flows))
+            flow = self.figures.take(np.concatenate(flows)).assign(at=_positions(flows))
             grouped = flow.groupby(["at", "indicator", "reporter"], sort=False)
             sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
             sums["last"] = grouped["end"].max()
@@ -620,6 +623,7 @@ class _Frame:
                 sums["period"] = grouped["period"].agg(" ".join)
             else:
                 sums["period"] = ""
+            sums["row"] = -1  # a sum of several rows
             parts.append(sums.reset_index())
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
@@ -743,17 +747,22 @@ def _figures(
         return []
     authority = frame.authority.get(ind.id)
     order = {rid: n for n, rid in enumerate(catalogue.expand(ind.reporters))}
-    # Each period's own figure and note, for the periods in the value (a flow's periods in it
-    # are those of its year's sum; a stock's, the one figure standing).
+    # Each period's own figure and note: a stock's one row standing, a flow's rows of its
+    # year's sum (of a period sent twice, the later file or line, as in the sum's order).
     cells = frame.cells
+    in_sum: dict[str, dict[str, int]] = {}
+    if ind.flow:
+        for position in frame.year_rows(ind.id, end.year, end):
+            in_sum.setdefault(cells.reporter[position], {})[cells.period[position]] = position
     figures = []
-    for reporter, value, numerator, denominator, periods in rows:
+    for reporter, value, numerator, denominator, periods, row in rows:
         yes_no = ind.unit == "yes_no"
         shown = sorted(str(periods).split())
+        positions = in_sum.get(str(reporter), {}) if ind.flow else {cells.period[row]: row}
         mine = {
             p: (cells.value[i], _note(cells.note[i]))
             for p in shown
-            if (i := cells.row(ind.id, str(reporter), p)) is not None
+            if (i := positions.get(p)) is not None
         }
         figures.append(
             ReporterFigure(
@@ -792,7 +801,7 @@ def _day(days: int) -> date:
 
 class _Cells:
     """The frame's rows as plain lists, one per column, with the positions of each flow's rows
-    by year and of each (indicator, reporter)'s run of rows."""
+    by year."""
 
     def __init__(self, frame: _Frame) -> None:
         rows = frame.rows
@@ -805,27 +814,9 @@ class _Cells:
         self.value: list[float] = rows["value"].astype("float64").tolist()
         self.note: list[Any] = rows["note"].tolist()
         indicators: list[str] = rows["indicator"].tolist()
-        self.runs: dict[tuple[str, str], tuple[int, int]] = {}
-        # Each run's rows by period, made when a figure of the run is first looked up.
-        self._periods: dict[tuple[str, str], dict[str, int]] = {}
-        if len(frame.pair):
-            starts = np.flatnonzero(np.append(True, frame.pair[1:] != frame.pair[:-1])).tolist()
-            for start, stop in zip(starts, [*starts[1:], len(frame.pair)], strict=True):
-                self.runs[indicators[start], self.reporter[start]] = (start, stop)
         self.years: dict[tuple[str, int], list[int]] = {}
         for i in np.flatnonzero(frame.flow).tolist():
             self.years.setdefault((indicators[i], self.year[i]), []).append(i)
-
-    def row(self, indicator: str, reporter: str, period: str) -> int | None:
-        """The row of `period` from `reporter` on `indicator`: the last in the frame's order, as
-        the later file or line has always won a duplicate."""
-        key = (indicator, reporter)
-        found = self._periods.get(key)
-        if found is None:
-            start, stop = self.runs.get(key, (0, 0))
-            found = dict(zip(self.period[start:stop], range(start, stop), strict=True))
-            self._periods[key] = found
-        return found.get(period)
 
 
 def _note(value: Any) -> str:
