@@ -26,7 +26,7 @@ from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
 from plan57.revisions import Revision
-from plan57.scoring import ScoreReport, score_each
+from plan57.scoring import ScoreReport, Scoring
 from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:
@@ -157,21 +157,19 @@ def build_tables(
     as_of: date,
     revisions: list[Revision] | None,
     reports: dict[str, ScoreReport] | None = None,
+    scoring: Scoring | None = None,
     progress: Progress = silent,
 ) -> list[Table]:
-    """The four tables. `reports` are scores already made (by period), reused as they are;
-    `progress` counts the quarters scored (most of the time goes there)."""
+    """The four tables. `reports` are scores already made (by period), reused as they are, and
+    `scoring` the observations already prepared for scoring; `progress` counts the quarters
+    scored (most of the time goes there)."""
     done = dict(reports or {})
+    scoring = scoring or Scoring(catalogue, observations)
     scores = []
     quarters = score_periods(catalogue, period)
-    # One preparation of the observations for every quarter still to score, each scored as
-    # the loop reaches it (so that `progress` counts them).
-    todo = score_each(
-        catalogue, observations, [q for q in quarters if str(q) not in done], as_of, "en"
-    )
     for step, each in enumerate(quarters):
         progress(step, len(quarters), "")
-        report = done.get(str(each)) or next(todo)
+        report = done.get(str(each)) or scoring.score(each, as_of, "en")
         scores.append(report)
     progress(len(quarters), len(quarters), "")
     return [
@@ -376,6 +374,7 @@ def export_repository(
         as_of=as_of,
         revisions=catalogue_revisions(root),
         reports={str(scored.period): scored.report},
+        scoring=scored.scoring,
         progress=progress("progress.quarters"),
     )
     return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)

@@ -26,7 +26,6 @@ indicator.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -191,21 +190,23 @@ def score(
     lang: Lang,
 ) -> ScoreReport:
     """Score every indicator of `catalogue` for `period` from the validated `observations`."""
-    return _score(_Frame(catalogue, observations), period, as_of, lang)
+    return Scoring(catalogue, observations).score(period, as_of, lang)
 
 
-def score_each(
-    catalogue: Catalogue,
-    observations: pd.DataFrame,
-    periods: Iterable[Period | str],
-    as_of: date,
-    lang: Lang,
-) -> Iterator[ScoreReport]:
-    """`score` for each of `periods` in turn, the observations prepared once for them all
-    (the open data scores every quarter since the baseline)."""
-    frame = _Frame(catalogue, observations)
-    for period in periods:
-        yield _score(frame, period, as_of, lang)
+class Scoring:
+    """The observations prepared once for a catalogue, to score several periods and draw the
+    history (a report, a site and an export each ask several of the same data)."""
+
+    def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
+        self._frame = _Frame(catalogue, observations)
+
+    def score(self, period: Period | str, as_of: date, lang: Lang) -> ScoreReport:
+        """`score` of these observations for `period`."""
+        return _score(self._frame, period, as_of, lang)
+
+    def history(self, period: Period) -> dict[str, list[Point]]:
+        """`history` of these observations up to `period`."""
+        return _history(self._frame, period)
 
 
 def _score(frame: _Frame, period: Period | str, as_of: date, lang: Lang) -> ScoreReport:
@@ -346,10 +347,13 @@ def history(
     that a figure carried forward is never drawn as if it had been reported again. A flow's
     points are the year's running totals.
     """
-    frame = _Frame(catalogue, observations)
+    return Scoring(catalogue, observations).history(period)
+
+
+def _history(frame: _Frame, period: Period) -> dict[str, list[Point]]:
     quarter_ends = frame.quarter_ends(period.end)
     reported = frame.reported_quarters()
-    points: dict[str, list[Point]] = {ind.id: [] for ind in catalogue.indicators}
+    points: dict[str, list[Point]] = {ind.id: [] for ind in frame.catalogue.indicators}
     every, _ = frame.combine_at(frame.contributions_at(quarter_ends, detail=False))
     for at, quarter_end in enumerate(quarter_ends):
         for indicator, value in every.get(at, {}).items():
