@@ -26,7 +26,7 @@ from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
 from plan57.revisions import Revision
-from plan57.scoring import ScoreReport, score
+from plan57.scoring import ScoreReport, Scoring
 from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:
@@ -157,17 +157,19 @@ def build_tables(
     as_of: date,
     revisions: list[Revision] | None,
     reports: dict[str, ScoreReport] | None = None,
+    scoring: Scoring | None = None,
     progress: Progress = silent,
 ) -> list[Table]:
-    """The four tables. `reports` are scores already made (by period), reused as they are;
-    `progress` counts the quarters scored (most of the time goes there)."""
+    """The four tables. `reports` are scores already made (by period), reused as they are, and
+    `scoring` the observations already prepared for scoring; `progress` counts the quarters
+    scored (most of the time goes there)."""
     done = dict(reports or {})
+    scoring = scoring or Scoring(catalogue, observations)
     scores = []
     quarters = score_periods(catalogue, period)
     for step, each in enumerate(quarters):
         progress(step, len(quarters), "")
-        key = str(each)
-        report = done.get(key) or score(catalogue, observations, each, as_of)
+        report = done.get(str(each)) or scoring.score(each, as_of)
         scores.append(report)
     progress(len(quarters), len(quarters), "")
     return [
@@ -370,6 +372,7 @@ def export_repository(
         as_of=as_of,
         revisions=catalogue_revisions(root),
         reports={str(scored.period): scored.report},
+        scoring=scored.scoring,
         progress=progress("progress.quarters"),
     )
     return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)

@@ -32,7 +32,7 @@ from plan57.scoring import (
     IndicatorScore,
     Point,
     ScoreReport,
-    history,
+    Scoring,
     mark_revised,
     revised_indicators,
     score,
@@ -60,6 +60,9 @@ class Scored:
     check: CheckReport
     targets: TargetsRevision
     period: Period
+    # The observations prepared for scoring: the history, and a site's or an export's other
+    # scores, reuse the preparation.
+    scoring: Scoring
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,14 @@ def score_repository(
     else:
         catalogue, targets = catalogue_at(root, parse_when(targets_at))
     observations = validation.observations
-    report = score(catalogue, observations, period, as_of)
+    scoring = Scoring(catalogue, observations)
+    report = scoring.score(period, as_of)
     report.targets_revision = targets.commit
     if targets_at is None:
         _mark_revised(root, report, observations, as_of)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
-    return Scored(catalogue, observations, report, validation.report, targets, parsed)
+    return Scored(catalogue, observations, report, validation.report, targets, parsed, scoring)
 
 
 def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
@@ -197,7 +201,7 @@ def report_view(
     generated: datetime,
 ) -> dict[str, Any]:
     catalogue, report, period = scored.catalogue, scored.report, scored.period
-    points = history(catalogue, scored.observations, period)
+    points = scored.scoring.history(period)
     notes = _notes(scored.observations)
     rows: dict[str, dict[str, Any]] = {}
     for item in report.indicators:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -207,17 +208,35 @@ def score(
     as_of: date,
 ) -> ScoreReport:
     """Score every indicator of `catalogue` for `period` from the validated `observations`."""
+    return Scoring(catalogue, observations).score(period, as_of)
+
+
+class Scoring:
+    """The observations prepared once for a catalogue, to score several periods and draw the
+    history (a report, a site and an export each ask several of the same data)."""
+
+    def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
+        self._frame = _Frame(catalogue, observations)
+
+    def score(self, period: Period | str, as_of: date) -> ScoreReport:
+        """`score` of these observations for `period`."""
+        return _score(self._frame, period, as_of)
+
+    def history(self, period: Period) -> dict[str, list[Point]]:
+        """`history` of these observations up to `period`."""
+        return _history(self._frame, period)
+
+
+def _score(frame: _Frame, period: Period | str, as_of: date) -> ScoreReport:
+    catalogue, observations = frame.catalogue, frame.observations
     target_period = _period(period, catalogue, as_of)
-    frame = _Frame(catalogue, observations)
     end = target_period.end
     due = deadline(catalogue, end)
     contributions = frame.contributions(end, detail=True)
     values, unweighted = frame.combine(contributions)
     baseline_year = catalogue.plan.baseline_year
-    base_rows = frame.contributions(date(baseline_year, 12, 31), detail=False)
-    baselines, _ = frame.combine(base_rows)
-    by_indicator = _by_indicator(contributions)
-    base_by_indicator = _by_indicator(base_rows)
+    baselines, base_by_indicator = frame.baselines()
+    by_indicator = _records(contributions)
     latest = frame.latest_before(end)
     judge = _Judge(catalogue, target_period, as_of, frame)
     scores: list[IndicatorScore] = []
@@ -318,6 +337,20 @@ def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
 
 
+# One reporter's figure in an indicator's value: reporter, value, numerator, denominator, the
+# periods it stands for (separated by spaces) and, for a stock, the row it is (a flow: -1).
+_Contribution = tuple[str, float, float, float, str, int]
+
+
+def _records(contributions: pd.DataFrame) -> dict[str, list[_Contribution]]:
+    """The contributions as plain tuples, by indicator, in the frame's order."""
+    out: dict[str, list[_Contribution]] = {}
+    columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "row"]
+    for indicator, *rest in zip(*(contributions[c].tolist() for c in columns), strict=True):
+        out.setdefault(str(indicator), []).append(tuple(rest))
+    return out
+
+
 def history(
     catalogue: Catalogue, observations: pd.DataFrame, period: Period
 ) -> dict[str, list[Point]]:
@@ -327,13 +360,16 @@ def history(
     that a figure carried forward is never drawn as if it had been reported again. A flow's
     points are the year's running totals.
     """
-    frame = _Frame(catalogue, observations)
+    return Scoring(catalogue, observations).history(period)
+
+
+def _history(frame: _Frame, period: Period) -> dict[str, list[Point]]:
     quarter_ends = frame.quarter_ends(period.end)
     reported = frame.reported_quarters()
-    points: dict[str, list[Point]] = {ind.id: [] for ind in catalogue.indicators}
-    for quarter_end in quarter_ends:
-        values, _ = frame.combine(frame.contributions(quarter_end, detail=False))
-        for indicator, value in values.items():
+    points: dict[str, list[Point]] = {ind.id: [] for ind in frame.catalogue.indicators}
+    every, _ = frame.combine_at(frame.contributions_at(quarter_ends, detail=False))
+    for at, quarter_end in enumerate(quarter_ends):
+        for indicator, value in every.get(at, {}).items():
             if (indicator, quarter_end) in reported and indicator in points:
                 points[indicator].append(Point(quarter_end, value))
     return points
@@ -402,6 +438,7 @@ class _Frame:
 
     def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
         self.catalogue = catalogue
+        self.observations = observations
         self.stale_months = catalogue.scoring.stale_after_months
         self.authority: dict[str, str] = {}
         meta: dict[str, list[Any]] = {
@@ -452,24 +489,58 @@ class _Frame:
         self.rows = rows.sort_values(
             ["indicator", "reporter", "end", "months", "file", "line"], kind="mergesort"
         )
-        self._by_indicator: dict[str, pd.DataFrame] | None = None
+        # What each selection by date reads, as arrays at the rows' positions: one pandas
+        # selection of the whole frame per step costs more than the step itself.
+        days = self.rows["end"].to_numpy().astype("datetime64[D]")
+        months = days.astype("datetime64[M]").astype(np.int64)
+        self.days = days.astype(np.int64)
+        self.years = months // 12 + 1970
+        self.month = months % 12 + 1
+        self.months = self.rows["months"].to_numpy(dtype=np.int64)
+        self.flow = self.rows["flow"].to_numpy(dtype=bool)
+        # The rows are in (indicator, reporter) order, so each pair's rows are a run.
+        pairs = self.rows.groupby(["indicator", "reporter"], sort=False, observed=True)
+        self.pair = pairs.ngroup().to_numpy()
+        self.code = pd.factorize(self.rows["indicator"])[0]
+        # What a figure in a value shows, for the selections to copy no more than that.
+        columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "end"]
+        self.figures = self.rows[columns]
         self._year_values: dict[int, dict[str, float]] = {}
+        # Per indicator, the figures and gaps are read row by row from plain lists: tens of
+        # thousands of small pandas selections cost more than the scoring itself.
+        self._cells: _Cells | None = None
+        self._year_rows: dict[tuple[str, int, date], list[int]] = {}
+        self._whole_years: dict[tuple[str, int], bool] = {}
+        self._baselines: tuple[dict[str, float], dict[str, pd.DataFrame]] | None = None
 
-    def indicator_rows(self, indicator: str) -> pd.DataFrame | None:
-        """Every usable row of one indicator (grouped once, on first use)."""
-        if self._by_indicator is None:
-            self._by_indicator = _by_indicator(self.rows)
-        return self._by_indicator.get(indicator)
+    @property
+    def cells(self) -> _Cells:
+        """The rows as plain lists (made once, on first use)."""
+        if self._cells is None:
+            self._cells = _Cells(self)
+        return self._cells
 
-    def year_rows(self, indicator: str, year: int, upto: date) -> pd.DataFrame | None:
-        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win)."""
-        rows = self.indicator_rows(indicator)
-        if rows is None:
-            return None
-        rows = rows[(rows["end"].dt.year == year) & (rows["end"] <= pd.Timestamp(upto))]
-        annual = rows["months"] == 12
-        has_annual = annual.groupby(rows["reporter"]).transform("any")
-        return rows[annual | ~has_annual]
+    def year_rows(self, indicator: str, year: int, upto: date) -> list[int]:
+        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win), as
+        positions in `cells`."""
+        key = (indicator, year, upto)
+        found = self._year_rows.get(key)
+        if found is None:
+            cells = self.cells
+            last = _days(upto)
+            rows = [i for i in cells.years.get((indicator, year), ()) if cells.end[i] <= last]
+            annual = {cells.reporter[i] for i in rows if cells.months[i] == 12}
+            found = [i for i in rows if cells.months[i] == 12 or cells.reporter[i] not in annual]
+            self._year_rows[key] = found
+        return found
+
+    def baselines(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """Each indicator's value at the baseline year's end, and the contributions to it."""
+        if self._baselines is None:
+            rows = self.contributions(date(self.catalogue.plan.baseline_year, 12, 31), detail=False)
+            values, _ = self.combine(rows)
+            self._baselines = values, _by_indicator(rows)
+        return self._baselines
 
     def gaps(
         self, ind: Indicator, reporters: list[str], year: int, upto: date
@@ -478,15 +549,13 @@ class _Frame:
         required = reporting_periods(ind, year, upto)
         if not required:
             return {}
-        rows = self.year_rows(ind.id, year, upto)
+        cells = self.cells
         covered: dict[str, set[int]] = {}
-        if rows is not None:
-            for reporter, last, months in zip(
-                rows["reporter"], rows["end"].dt.month, rows["months"], strict=True
-            ):
-                covered.setdefault(str(reporter), set()).update(
-                    range(int(last) - int(months) + 1, int(last) + 1)
-                )
+        for i in self.year_rows(ind.id, year, upto):
+            last = cells.month[i]
+            covered.setdefault(cells.reporter[i], set()).update(
+                range(last - cells.months[i] + 1, last + 1)
+            )
         out: dict[str, list[Period]] = {}
         for reporter in reporters:
             have = covered.get(reporter, set())
@@ -504,7 +573,10 @@ class _Frame:
         """
         if not ind.flow:
             return True
-        return not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+        key = (ind.id, year)
+        if key not in self._whole_years:
+            self._whole_years[key] = not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
+        return self._whole_years[key]
 
     def owing(self, ind: Indicator) -> list[str]:
         """The reporters whose figures decide the value: the authority alone for `single`."""
@@ -538,74 +610,116 @@ class _Frame:
 
     def contributions(self, end: date, *, detail: bool) -> pd.DataFrame:
         """Each (indicator, reporter)'s figure as it stood at `end`."""
-        stamp = pd.Timestamp(end)
-        rows = self.rows
-        upto = rows[rows["end"] <= stamp]
-        cutoff = pd.Timestamp(stale_cutoff(end, self.stale_months))
-        stock = upto[~upto["flow"] & (upto["end"] >= cutoff)]
-        latest = stock.drop_duplicates(["indicator", "reporter"], keep="last")
-        parts = [latest[["indicator", "reporter", "value", "numerator", "denominator", "period"]]]
-        parts[0] = parts[0].assign(last=latest["end"])
-        flow = upto[upto["flow"] & (upto["end"].dt.year == end.year)]
-        if not flow.empty:
-            annual = flow["months"] == 12
-            has_annual = annual.groupby([flow["indicator"], flow["reporter"]]).transform("any")
-            flow = flow[annual | ~has_annual]
-            grouped = flow.groupby(["indicator", "reporter"], sort=False)
+        return self.contributions_at([end], detail=detail)
+
+    def contributions_at(self, ends: list[date], *, detail: bool) -> pd.DataFrame:
+        """Each (indicator, reporter)'s figure as it stood at each of `ends`, the end's position
+        in column `at` (one selection for all: a chart's history has a dozen quarters)."""
+        stocks: list[Any] = []
+        flows: list[Any] = []
+        for end in ends:
+            upto = self.days <= _days(end)
+            cutoff = _days(stale_cutoff(end, self.stale_months))
+            chosen = np.flatnonzero(upto & ~self.flow & (self.days >= cutoff))
+            if len(chosen):
+                # Each pair's last row standing is its latest (a pair's rows run by date).
+                chosen = chosen[np.append(self.pair[chosen[1:]] != self.pair[chosen[:-1]], True)]
+            stocks.append(chosen)
+            in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
+            annual = self.months[in_year] == 12
+            flows.append(in_year[annual | ~np.isin(self.pair[in_year], self.pair[in_year[annual]])])
+        chosen = np.concatenate(stocks)
+        latest = self.figures.take(chosen).rename(columns={"end": "last"})
+        parts = [latest.assign(at=_positions(stocks), row=chosen)]
+        if sum(len(f) for f in flows):
+            flow = self.figures.take(np.concatenate(flows)).assign(at=_positions(flows))
+            grouped = flow.groupby(["at", "indicator", "reporter"], sort=False)
             sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
             sums["last"] = grouped["end"].max()
             if detail:
                 sums["period"] = grouped["period"].agg(" ".join)
             else:
                 sums["period"] = ""
+            sums["row"] = -1  # a sum of several rows
             parts.append(sums.reset_index())
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def combine(self, contributions: pd.DataFrame) -> tuple[dict[str, float], set[str]]:
         """Each indicator's value from its reporters' figures, and the ratios averaged unweighted."""
+        values, unweighted = self.combine_at(contributions)
+        return values.get(0, {}), unweighted.get(0, set())
+
+    def combine_at(
+        self, contributions: pd.DataFrame
+    ) -> tuple[dict[int, dict[str, float]], dict[int, set[str]]]:
+        """`combine` for each end of `contributions_at`, by the end's position."""
+        values: dict[int, dict[str, float]] = {}
+        unweighted: dict[int, set[str]] = {}
         if contributions.empty:
-            return {}, set()
-        rows = contributions.join(self.meta[["combine", "authority", "scale"]], on="indicator")
-        combine = rows["combine"]
-        single = rows[(combine == "single") & (rows["reporter"] == rows["authority"])]
-        pieces = [
-            single.groupby("indicator")["value"].first(),
-            rows[combine == "sum"].groupby("indicator")["value"].sum(),
-            rows[combine == "max"].groupby("indicator")["value"].max(),
-        ]
+            return values, unweighted
+        rows = contributions
+        combine = self.meta["combine"].to_numpy()[self.meta.index.get_indexer(rows["indicator"])]
+        # `single` and `max` pick one figure (no arithmetic): plain Python picks what pandas
+        # would (the first, the largest; NaN skipped), without a selection per rule.
+        authority = self.authority
+        for at, indicator, reporter, value, rule in zip(
+            rows["at"].tolist(),
+            rows["indicator"].tolist(),
+            rows["reporter"].tolist(),
+            rows["value"].tolist(),
+            combine,
+            strict=True,
+        ):
+            if math.isnan(value):
+                continue
+            mine = values.setdefault(at, {})
+            if rule == "single":
+                if reporter == authority.get(indicator) and indicator not in mine:
+                    mine[indicator] = value
+            elif rule == "max" and (indicator not in mine or value > mine[indicator]):
+                mine[indicator] = value
+        keys = ["at", "indicator"]
+        pieces = [rows[combine == "sum"].groupby(keys)["value"].sum()]
         ratio = rows[combine == "ratio"]
-        unweighted: set[str] = set()
         if not ratio.empty:
             complete = ratio["numerator"].notna() & ratio["denominator"].notna()
-            sums = ratio[complete].groupby("indicator")[["numerator", "denominator"]].sum()
+            sums = ratio[complete].groupby(keys)[["numerator", "denominator"]].sum()
             sums = sums[sums["denominator"] > 0]
-            scale = self.meta.loc[sums.index, "scale"]
+            indicators = sums.index.get_level_values("indicator")
+            scale = self.meta["scale"].to_numpy()[self.meta.index.get_indexer(indicators)]
             pieces.append(sums["numerator"] / sums["denominator"] * scale)
             # `check` requires numerators and denominators for ratios; this only guards data
             # that bypassed it, and says so in the flags instead of weighting silently.
-            rest = ratio[~ratio["indicator"].isin(sums.index)]
+            rest = ratio[~pd.MultiIndex.from_frame(ratio[keys]).isin(sums.index)]
             if not rest.empty:
-                means = rest.groupby("indicator")["value"].agg(["mean", "count"])
+                means = rest.groupby(keys)["value"].agg(["mean", "count"])
                 pieces.append(means["mean"])
-                unweighted = set(means.index[means["count"] > 1])
-        values: dict[str, float] = {}
+                for at, indicator in means.index[means["count"] > 1]:
+                    unweighted.setdefault(int(at), set()).add(str(indicator))
         for piece in pieces:
-            for indicator, value in piece.items():
+            for (at, indicator), value in piece.items():
                 if pd.notna(value):
-                    values[str(indicator)] = float(value)
+                    values.setdefault(int(at), {})[str(indicator)] = float(value)
         return values, unweighted
 
     def latest_before(self, end: date) -> dict[str, tuple[str, date]]:
         """Each indicator's most recent reported period ending by `end`, stale or not."""
-        upto = self.rows[self.rows["end"] <= pd.Timestamp(end)]
-        if upto.empty:
+        chosen = np.flatnonzero(self.days <= _days(end))
+        if not len(chosen):
             return {}
-        last = upto.sort_values(["indicator", "end", "months"], kind="mergesort").drop_duplicates(
-            "indicator", keep="last"
-        )
+        # Newest end first, then the longest period ending then; the later row wins a tie.
+        rank = self.days[chosen] * 16 + self.months[chosen]
+        code = self.code[chosen]
+        starts = np.flatnonzero(np.append(True, code[1:] != code[:-1]))
+        best = np.repeat(np.maximum.reduceat(rank, starts), np.diff(np.append(starts, len(rank))))
+        hits = chosen[rank == best]
+        last = hits[np.append(self.code[hits[1:]] != self.code[hits[:-1]], True)]
+        cells = self.rows.take(last)
         return {
-            str(ind): (str(per), stamp.date())
-            for ind, per, stamp in zip(last["indicator"], last["period"], last["end"], strict=True)
+            str(ind): (str(per), _day(days))
+            for ind, per, days in zip(
+                cells["indicator"], cells["period"], self.days[last].tolist(), strict=True
+            )
         }
 
     def quarter_ends(self, end: date) -> list[date]:
@@ -623,44 +737,50 @@ class _Frame:
         """(indicator, quarter end) pairs for which some period ending in that quarter was reported."""
         if self.rows.empty:
             return set()
-        stamps = self.rows["end"] + pd.offsets.QuarterEnd(0)
-        pairs = pd.DataFrame({"indicator": self.rows["indicator"], "end": stamps}).drop_duplicates()
+        names = self.rows["indicator"].to_numpy()
+        month = self.years * 12 + self.month - 1
+        quarter = month - month % 3 + 2
+        # One (indicator, date) pair per distinct code: the dates of a handful of years.
+        out = {
+            (str(names[i]), _month_end(int(quarter[i])))
+            for i in np.unique(self.code * (1 << 32) + quarter, return_index=True)[1]
+        }
         # Reports ending mid-quarter (a month) also mark their own month, for a month's report.
-        months = self.rows[["indicator", "end"]].drop_duplicates()
-        out = {(str(i), e.date()) for i, e in zip(pairs["indicator"], pairs["end"], strict=True)}
-        out |= {(str(i), e.date()) for i, e in zip(months["indicator"], months["end"], strict=True)}
+        out |= {
+            (str(names[i]), _day(int(self.days[i])))
+            for i in np.unique(self.code * (1 << 32) + self.days, return_index=True)[1]
+        }
         return out
 
 
 def _figures(
-    catalogue: Catalogue, ind: Indicator, rows: pd.DataFrame | None, frame: _Frame, end: date
+    catalogue: Catalogue,
+    ind: Indicator,
+    rows: list[_Contribution] | None,
+    frame: _Frame,
+    end: date,
 ) -> list[ReporterFigure]:
     if rows is None:
         return []
     authority = frame.authority.get(ind.id)
     order = {rid: n for n, rid in enumerate(catalogue.expand(ind.reporters))}
-    detail: dict[str, dict[str, tuple[float, str]]] = {}
-    source = frame.year_rows(ind.id, end.year, end) if ind.flow else frame.indicator_rows(ind.id)
-    if source is not None:
-        # Only the periods in the value: a stock's history may hold years of monthly rows.
-        shown_periods = {p for text_periods in rows["period"] for p in str(text_periods).split()}
-        source = source[source["period"].isin(shown_periods)]
-        for reporter, period, value, note in zip(
-            source["reporter"], source["period"], source["value"], source["note"], strict=True
-        ):
-            detail.setdefault(str(reporter), {})[str(period)] = (float(value), _note(note))
+    # Each period's own figure and note: a stock's one row standing, a flow's rows of its
+    # year's sum (of a period sent twice, the later file or line, as in the sum's order).
+    cells = frame.cells
+    in_sum: dict[str, dict[str, int]] = {}
+    if ind.flow:
+        for position in frame.year_rows(ind.id, end.year, end):
+            in_sum.setdefault(cells.reporter[position], {})[cells.period[position]] = position
     figures = []
-    for reporter, value, numerator, denominator, periods in zip(
-        rows["reporter"],
-        rows["value"],
-        rows["numerator"],
-        rows["denominator"],
-        rows["period"],
-        strict=True,
-    ):
+    for reporter, value, numerator, denominator, periods, row in rows:
         yes_no = ind.unit == "yes_no"
         shown = sorted(str(periods).split())
-        mine = detail.get(str(reporter), {})
+        positions = in_sum.get(str(reporter), {}) if ind.flow else {cells.period[row]: row}
+        mine = {
+            p: (cells.value[i], _note(cells.note[i]))
+            for p in shown
+            if (i := positions.get(p)) is not None
+        }
         figures.append(
             ReporterFigure(
                 id=str(reporter),
@@ -678,6 +798,42 @@ def _figures(
         )
     figures.sort(key=lambda f: (order.get(f.id, 1 << 30), f.id))
     return figures
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _positions(selections: list[Any]) -> Any:
+    """For rows selected per end and concatenated, each row's end (its position in the list)."""
+    return np.repeat(np.arange(len(selections)), [len(s) for s in selections])
+
+
+def _days(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _day(days: int) -> date:
+    return date.fromordinal(_EPOCH.toordinal() + days)
+
+
+class _Cells:
+    """The frame's rows as plain lists, one per column, with the positions of each flow's rows
+    by year."""
+
+    def __init__(self, frame: _Frame) -> None:
+        rows = frame.rows
+        self.end: list[int] = frame.days.tolist()
+        self.year: list[int] = frame.years.tolist()
+        self.month: list[int] = frame.month.tolist()
+        self.months: list[int] = frame.months.tolist()
+        self.reporter: list[str] = rows["reporter"].tolist()
+        self.period: list[str] = rows["period"].tolist()
+        self.value: list[float] = rows["value"].astype("float64").tolist()
+        self.note: list[Any] = rows["note"].tolist()
+        indicators: list[str] = rows["indicator"].tolist()
+        self.years: dict[tuple[str, int], list[int]] = {}
+        for i in np.flatnonzero(frame.flow).tolist():
+            self.years.setdefault((indicators[i], self.year[i]), []).append(i)
 
 
 def _note(value: Any) -> str:

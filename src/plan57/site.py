@@ -42,7 +42,7 @@ from plan57.report import (
     score_repository,
 )
 from plan57.revisions import Revision
-from plan57.scoring import STATUSES, IndicatorScore, Point, history
+from plan57.scoring import STATUSES, IndicatorScore, Point
 from plan57.status import StatusReport, build_status
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
@@ -157,7 +157,7 @@ class _Site:
         self.catalogue = scored.catalogue
         period = scored.period
         step(1, steps, "")
-        self.points = history(self.catalogue, scored.observations, period)
+        self.points = scored.scoring.history(period)
         step(2, steps, "")
         self.revisions, self.revisions_error = self._all_revisions()
         # The period's provenance read once; only the words of a failure differ by language
@@ -208,6 +208,7 @@ class _Site:
             as_of=self.as_of,
             revisions=self.revisions,
             reports={str(self.scored.period): self.scored.report},
+            scoring=self.scored.scoring,
             progress=self.phases("progress.quarters"),
         )
         # The open data files are the first step of writing, the pages the others.
