@@ -765,8 +765,13 @@ def make_workbooks(root: Path) -> dict[str, Any]:
     """Each commune's and ward's form for a quarter, filled in as a user would."""
     from openpyxl import load_workbook
 
-    from plan57.catalogue import load_catalogue
-    from plan57.workbooks import FIRST_ROW, WORKBOOK_COLUMNS, build_workbook, catalogue_revision
+    from plan57.catalogue.loading import load_catalogue
+    from plan57.submissions.workbooks import (
+        FIRST_ROW,
+        WORKBOOK_COLUMNS,
+        build_workbook,
+        catalogue_revision,
+    )
 
     start_corpus(root, CATALOGUE.read_text("utf-8"))
     (root / SUBMISSIONS).mkdir(parents=True)

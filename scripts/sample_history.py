@@ -41,7 +41,7 @@ IDENTITY = {
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "out" / "sample-history"
     sys.path.insert(0, str(ROOT / "src"))
-    from plan57.catalogue import load_catalogue
+    from plan57.catalogue.loading import load_catalogue
     from plan57.periods import parse_period
 
     catalogue = load_catalogue(ROOT / CATALOGUE)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TEST_DATA
-from plan57.appendix import column_letter, parse_table, read_appendix
+from plan57.catalogue.appendix import column_letter, parse_table, read_appendix
 from plan57.errors import AppendixError
 
 SEED = TEST_DATA / "init" / "appendix-283.tsv"

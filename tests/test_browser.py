@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from chromium import Browser, find_chromium
-from plan57.report import build_report
+from plan57.output.report import build_report
 
 pytestmark = pytest.mark.browser
 

@@ -15,14 +15,14 @@ import pytest
 import yaml
 
 from conftest import CATALOGUE, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo
-from plan57.catalogue import (
+from plan57.catalogue.loading import (
     catalogue_smells,
     indicator_lines,
     load_catalogue,
     parse_catalogue,
 )
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.errors import CatalogueError
-from plan57.models import Catalogue, Indicator
 
 YEARS = (2025, 2030, 2035, 2040, 2045)
 # The appendix's section headings: I 1–4, II 5–12, III 13–26, IV 27–38, V 39–55.

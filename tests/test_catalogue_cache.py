@@ -1,4 +1,4 @@
-"""plan57.catalogue_cache: the cache must always mean what the full parse means."""
+"""plan57.catalogue.cache: the cache must always mean what the full parse means."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CATALOGUE, REAL_CATALOGUE, TEST_DATA, examples
-from plan57 import catalogue_cache
-from plan57.catalogue import parse_catalogue
-from plan57.catalogue_cache import CatalogueCache
+from plan57.catalogue import cache as catalogue_cache
+from plan57.catalogue.cache import CatalogueCache
+from plan57.catalogue.loading import parse_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.errors import CatalogueError
-from plan57.models import Catalogue
 
 SMALL = (TEST_DATA / "revisions" / "targets.yaml").read_text(encoding="utf-8")
 

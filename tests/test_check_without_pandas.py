@@ -82,7 +82,7 @@ def test_the_library_check_does_not_import_pandas_until_observations_are_asked_f
 ) -> None:
     code = (
         "import sys, datetime, pathlib\n"
-        "from plan57.validate import check_repository\n"
+        "from plan57.submissions.rules import check_repository\n"
         f"v = check_repository(pathlib.Path({str(root)!r}),"
         " as_of=datetime.date(2025, 10, 20))\n"
         "print(len(v.report.problems) > 0, 'pandas' in sys.modules)\n"

@@ -1,4 +1,4 @@
-"""plan57.ci: the check's report for GitLab code quality and GitHub job summaries."""
+"""plan57.output.ci: the check's report for GitLab code quality and GitHub job summaries."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE
-from plan57.ci import code_quality, fingerprint, markdown
 from plan57.cli import app
 from plan57.findings import CheckReport
-from plan57.validate import check_repository
+from plan57.output.ci import code_quality, fingerprint, markdown
+from plan57.submissions.rules import check_repository
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-02-01"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import CATALOGUE, CATALOGUE_ROOT, DataRepo
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
 from plan57.cli import app
 
 CLEAN_ENV: dict[str, str | None] = {"PLAN57_LANG": None, "PLAN57_ROOT": None, "PLAN57_DEBUG": None}

@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from conftest import AS_OF, FINDINGS, DataRepo, make_repo
 from plan57.cli import app
-from plan57.validate import check_repository
+from plan57.submissions.rules import check_repository
 
 AS_OF_TEXT = AS_OF.isoformat()
 PROBLEM_KEYS = {
@@ -237,7 +237,7 @@ def test_internal_failure_is_a_message_not_a_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("plan57.validate.check_repository", boom)
+    monkeypatch.setattr("plan57.submissions.rules.check_repository", boom)
     result = run(repo.root, "check", "--lang", "en")
     assert result.exit_code == 2
     assert "Internal error: RuntimeError: boom." in result.stderr

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gitrepo import git
-from plan57 import revisions
+from plan57.catalogue import revisions
 from plan57.cli import app
 from revisionrepo import V8, Story, build
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import gitrepo
 from gitrepo import git
-from plan57 import revisions
+from plan57.catalogue import revisions
 from plan57.cli import app
 from revisionrepo import Story, build
 
@@ -174,8 +174,8 @@ def test_the_terminal_layout_reads_at_80_columns(story: Story) -> None:
 
     from rich.console import Console
 
+    from plan57.catalogue.revisions import history
     from plan57.cli._changes import print_history
-    from plan57.revisions import history
 
     buffer = io.StringIO()
     print_history(history(story.root), "en", Console(file=buffer, width=80, no_color=True))
@@ -185,7 +185,7 @@ def test_the_terminal_layout_reads_at_80_columns(story: Story) -> None:
 
 
 def test_a_commit_that_changes_no_target_is_not_a_revision(story: Story) -> None:
-    from plan57.revisions import history
+    from plan57.catalogue.revisions import history
 
     before = history(story.root).revisions
     catalogue = (story.root / "data" / "targets.yaml").read_text("utf-8")

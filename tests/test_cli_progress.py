@@ -103,7 +103,7 @@ def test_verbose_says_what_is_read(story: Path) -> None:
 
 
 def test_the_library_reports_progress_to_the_end(story: Path) -> None:
-    from plan57.revisions import history
+    from plan57.catalogue.revisions import history
 
     seen: list[tuple[int, int]] = []
     history(story, progress=lambda done, total, what: seen.append((done, total)))
@@ -113,7 +113,7 @@ def test_the_library_reports_progress_to_the_end(story: Path) -> None:
 
 def test_check_reports_each_file(tmp_path: Path) -> None:
     from conftest import AS_OF, make_repo
-    from plan57.validate import check_repository
+    from plan57.submissions.rules import check_repository
 
     repo = make_repo(tmp_path / "repo")
     for period in ("2025Q1", "2025Q2", "2025Q3"):
@@ -149,7 +149,7 @@ def _phases(seen: list[tuple[str, int, int]]) -> Callable[[str], Progress]:
 
 
 def test_the_site_reports_its_phases_in_order_each_to_the_end(small: Path, tmp_path: Path) -> None:
-    from plan57.site import build_site
+    from plan57.output.site import build_site
 
     seen: list[tuple[str, int, int]] = []
     build_site(small, tmp_path / "site", as_of=SITE_AS_OF, period="2025Q3", progress=_phases(seen))
@@ -162,7 +162,7 @@ def test_the_site_reports_its_phases_in_order_each_to_the_end(small: Path, tmp_p
 
 
 def test_export_reports_the_check_and_the_quarters(small: Path, tmp_path: Path) -> None:
-    from plan57.opendata import export_repository
+    from plan57.output.opendata import export_repository
 
     seen: list[tuple[str, int, int]] = []
     export_repository(
@@ -233,8 +233,8 @@ def test_a_bar_for_a_batch_of_workbooks(tmp_path: Path) -> None:
 
 def test_import_reports_each_workbook(tmp_path: Path) -> None:
     from conftest import make_repo
-    from plan57.catalogue import load_catalogue
-    from plan57.workbooks import ImportOptions, import_workbooks
+    from plan57.catalogue.loading import load_catalogue
+    from plan57.submissions.workbooks import ImportOptions, import_workbooks
 
     repo = make_repo(tmp_path / "repo")
     books = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]

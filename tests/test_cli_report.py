@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from clirun import invoke
-from plan57.report import build_report
+from plan57.output.report import build_report
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 AS_OF = "2025-10-20"

@@ -1,4 +1,4 @@
-"""plan57.codeowners and `plan57 codeowners`: the forge keeps each department to its folder."""
+"""plan57.catalogue.codeowners and `plan57 codeowners`: the forge keeps each department to its folder."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE
-from plan57.catalogue import load_catalogue, parse_catalogue
+from plan57.catalogue.codeowners import BEGIN, END, block, drift, render, write_codeowners
+from plan57.catalogue.loading import load_catalogue, parse_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.cli import app
-from plan57.codeowners import BEGIN, END, block, drift, render, write_codeowners
 from plan57.errors import CatalogueError
-from plan57.models import Catalogue
 
 TARGETS = CATALOGUE.read_text("utf-8")
 

@@ -10,8 +10,8 @@ import pytest
 from pydantic_core import to_jsonable_python
 
 from plan57 import formatting as fmt
+from plan57.catalogue.models import Target
 from plan57.messages import LANGS, Lang, Message, text
-from plan57.models import Target
 
 TARGET = Target(year=2025, kind="min", value=1.0, text="≥ 1,0%")
 

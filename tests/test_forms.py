@@ -1,4 +1,4 @@
-"""plan57.forms and `plan57 template`: the form a reporter fills in, and that it passes check."""
+"""plan57.submissions.forms and `plan57 template`: the form a reporter fills in, and that it passes check."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, CATALOGUE_ROOT
-from plan57.catalogue import load_catalogue, parse_catalogue
+from plan57.catalogue.loading import load_catalogue, parse_catalogue
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.cli import app
 from plan57.errors import UsageError
-from plan57.forms import COLUMNS, build_form, neutralise, owed
-from plan57.models import Catalogue, Indicator
 from plan57.periods import parse_period
-from plan57.validate import check_repository
+from plan57.submissions.forms import COLUMNS, build_form, neutralise, owed
+from plan57.submissions.rules import check_repository
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""plan57.gate and `plan57 check --changed-since`: what a pull request may change."""
+"""plan57.submissions.gate and `plan57 check --changed-since`: what a pull request may change."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from conftest import CATALOGUE
 from gitrepo import commit, git, init
-from plan57.catalogue import parse_catalogue
+from plan57.catalogue.loading import parse_catalogue
 from plan57.cli import app
-from plan57.gate import changed_files, gate, mixed_reporters, reporter_folder
+from plan57.submissions.gate import changed_files, gate, mixed_reporters, reporter_folder
 
 TARGETS = CATALOGUE.read_text("utf-8")
 HEADER = "indicator,value,numerator,denominator,note\n"

@@ -15,9 +15,9 @@ import pytest
 from clirun import check_json, file_problems, invoke
 from conftest import CATALOGUE, PROJECT
 from gitrepo import IDENTITY, commit, git, init
-from plan57 import revisions
-from plan57.catalogue import load_catalogue
-from plan57.status import build_status, parse_status_period
+from plan57.catalogue import revisions
+from plan57.catalogue.loading import load_catalogue
+from plan57.submissions.status import build_status, parse_status_period
 
 TARGETS = CATALOGUE.read_text("utf-8")
 CT01_2025 = '      2025: "≥ 60%"\n      2030: "100%"'

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from conftest import AS_OF, CATALOGUE, examples, make_repo
 from plan57 import grammar
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
 from plan57.grammar import Reading, read_cell
-from plan57.repair import repair_bytes
-from plan57.validate import check_repository
+from plan57.submissions.repair import repair_bytes
+from plan57.submissions.rules import check_repository
 
 # Indicators of the real catalogue, with their units; the grammar's findings (a range is about
 # the value, not its spelling).

@@ -22,10 +22,10 @@ import yaml
 
 from clirun import check_json, file_problems, invoke
 from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA, DataRepo, make_repo, nest, unnest
-from plan57.catalogue import parse_catalogue
+from plan57.catalogue.loading import parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.findings import PER_CODE
-from plan57.submissions import MAX_LINES
+from plan57.submissions.reading import MAX_LINES
 
 CORPUS = TEST_DATA / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))["cases"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from plan57.models import Catalogue, Indicator, Target
+from plan57.catalogue.models import Catalogue, Indicator, Target
 
 
 @pytest.mark.parametrize(

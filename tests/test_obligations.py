@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import examples, make_repo
-from plan57.catalogue import load_catalogue
-from plan57.forms import build_form
-from plan57.obligations import due_at, owed, periods_ending, reporting_period
+from plan57.catalogue.loading import load_catalogue
+from plan57.output.report import score_repository
 from plan57.periods import parse_period
-from plan57.report import score_repository
-from plan57.status import build_status
+from plan57.submissions.forms import build_form
+from plan57.submissions.obligations import due_at, owed, periods_ending, reporting_period
+from plan57.submissions.status import build_status
 
 HERE = Path(__file__).parent / "data" / "scoring"
 CATALOGUE = load_catalogue(HERE / "targets.yaml")

@@ -17,7 +17,7 @@ import pytest
 
 from clirun import invoke
 from gitrepo import commit, git, init
-from plan57.opendata import OBSERVATIONS, Column, Table, to_csv
+from plan57.output.opendata import OBSERVATIONS, Column, Table, to_csv
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "report-repo"

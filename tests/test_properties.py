@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from clirun import check_json, file_problems, invoke
 from conftest import CATALOGUE, DataRepo, examples, make_repo
 from gitrepo import git, init
-from plan57.catalogue import parse_catalogue
+from plan57.catalogue.loading import parse_catalogue
 from plan57.errors import CatalogueError
 from plan57.messages import SEVERITY
 

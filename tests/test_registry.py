@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, REAL_CATALOGUE
-from plan57.catalogue import load_catalogue
-from plan57.models import Catalogue
+from plan57.catalogue.loading import load_catalogue
+from plan57.catalogue.models import Catalogue
 
 OFFICIAL = PROJECT / "data" / "registry" / "dak-lak-communes-2025.csv"
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from gitrepo import commit, git, init
-from plan57.charts import chart
 from plan57.errors import Plan57Error
 from plan57.escaping import markdown as md
+from plan57.output.charts import chart
+from plan57.output.report import build_report, generation_time, score_repository
 from plan57.periods import parse_period
-from plan57.render import environment, render, templates_dir
-from plan57.report import build_report, generation_time, score_repository
-from plan57.scoring import Point
+from plan57.render import asset, environment, render
+from plan57.scoring.judging import Point
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 GOLDEN = Path(__file__).parent / "golden"
@@ -191,23 +191,51 @@ def test_html_templates_autoescape_and_undefined_is_an_error() -> None:
 
 def test_templates_folder_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "report.html.j2").write_text("x", encoding="utf-8")
+    (tmp_path / "site.js").write_text("// ours", encoding="utf-8")
     monkeypatch.setenv("PLAN57_TEMPLATES", str(tmp_path))
-    assert templates_dir() == tmp_path
-    monkeypatch.setenv("PLAN57_TEMPLATES", str(tmp_path / "nowhere"))
-    assert templates_dir() == Path(__file__).resolve().parents[1] / "templates"
+    environment.cache_clear()
+    try:
+        assert render("report.html.j2", {}) == "x"
+        assert asset("site.js") == "// ours"
+    finally:
+        monkeypatch.delenv("PLAN57_TEMPLATES")
+        environment.cache_clear()
+    assert asset("site.js") != "// ours"
 
 
 def test_missing_templates_are_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import plan57.render as module
-
-    monkeypatch.setattr(module, "_SOURCE_TEMPLATES", tmp_path / "gone")
-    monkeypatch.setattr(module.sysconfig, "get_path", lambda *a, **k: str(tmp_path / "none"))
-    monkeypatch.setattr(module.sys, "prefix", str(tmp_path / "none"))
-    with pytest.raises(Plan57Error) as caught:
-        templates_dir()
+    monkeypatch.setenv("PLAN57_TEMPLATES", str(tmp_path / "gone"))
+    environment.cache_clear()
+    try:
+        with pytest.raises(Plan57Error) as caught:
+            environment()
+    finally:
+        monkeypatch.delenv("PLAN57_TEMPLATES")
+        environment.cache_clear()
     assert caught.value.code == "templates-missing"
+
+
+def test_the_package_carries_its_templates_and_assets() -> None:
+    """The templates load through the package, and the files it ships from elsewhere in the
+    repository (links, so that each has one copy) are the repository's own."""
+    root = Path(__file__).resolve().parents[1]
+    package = root / "src" / "plan57"
+    assert (root / "templates").resolve() == (package / "templates").resolve()
+    assert asset("report.css") == (package / "templates" / "report.css").read_text("utf-8")
+    shipped = {
+        "assets/methodology.md": root / "docs" / "methodology.md",
+        "assets/gitattributes": root / ".gitattributes",
+        "assets/ci/github/plan57.yml": root / "examples" / "ci" / "github" / "plan57.yml",
+        "assets/ci/gitlab/plan57.gitlab-ci.yml": root
+        / "examples"
+        / "ci"
+        / "gitlab"
+        / "plan57.gitlab-ci.yml",
+    }
+    for name, source in shipped.items():
+        assert asset(name) == source.read_text("utf-8"), name
 
 
 def test_chart_geometry(repo: Path) -> None:

@@ -1,4 +1,4 @@
-"""plan57.repair and `plan57 fix`: Excel exports made canonical, never a meaning changed."""
+"""plan57.submissions.repair and `plan57 fix`: Excel exports made canonical, never a meaning changed."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from plan57.cli import app
 from plan57.errors import UsageError
 from plan57.findings import Finding
 from plan57.grammar import detect_encoding
-from plan57.repair import Repair, repair_bytes, repair_files
+from plan57.submissions.repair import Repair, repair_bytes, repair_files
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ["indicator", "value", "numerator", "denominator", "note"]
@@ -335,7 +335,7 @@ def test_repair_files_writes_atomically_and_only_when_asked(repo: Path) -> None:
 
 
 def test_a_repaired_excel_export_passes_check(repo: Path) -> None:
-    from plan57.validate import check_repository
+    from plan57.submissions.rules import check_repository
 
     path = repo / "data" / "submissions" / "so-tc" / "2025Q4.csv"
     path.write_bytes(export(DISPLAYED, encoding="windows-1258", delimiter=";"))

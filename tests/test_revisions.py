@@ -1,4 +1,4 @@
-"""plan57.revisions: semantic diffs, history, and the targets in force at a revision or date."""
+"""plan57.catalogue.revisions: semantic diffs, history, and the targets in force at a revision or date."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from gitrepo import commit, git, init
-from plan57 import revisions
-from plan57.catalogue import parse_catalogue
+from plan57.catalogue import revisions
+from plan57.catalogue.loading import parse_catalogue
+from plan57.catalogue.models import Target
+from plan57.catalogue.revisions import Change, compare, target_kind
 from plan57.errors import CatalogueError, GitError, UsageError
-from plan57.models import Target
-from plan57.revisions import Change, compare, target_kind
 from revisionrepo import BASE, V3, V6, V8, Story, build
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from conftest import PROJECT
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
 from plan57.periods import parse_period
-from plan57.status import build_status
+from plan57.submissions.status import build_status
 
 
 def test_status_of_the_sample_history_shows_on_time_late_and_missing(tmp_path: Path) -> None:

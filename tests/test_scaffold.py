@@ -15,11 +15,11 @@ import pytest
 
 from clirun import invoke
 from conftest import PROJECT, REAL_CATALOGUE, TEST_DATA
-from plan57.appendix import read_appendix
-from plan57.catalogue import load_catalogue, parse_catalogue
-from plan57.models import Catalogue
-from plan57.provinces import find_province, provinces
-from plan57.scaffold import PlanInfo, build_catalogue, units_of
+from plan57.catalogue.appendix import read_appendix
+from plan57.catalogue.loading import load_catalogue, parse_catalogue
+from plan57.catalogue.models import Catalogue
+from plan57.catalogue.provinces import find_province, provinces
+from plan57.catalogue.scaffold import PlanInfo, build_catalogue, units_of
 
 SEED = TEST_DATA / "init" / "appendix-283.tsv"
 OTHER = TEST_DATA / "init" / "appendix-other.csv"
@@ -85,7 +85,7 @@ def test_the_national_list_is_complete_and_compact() -> None:
     assert len(every) == 34
     assert sum(len(p.units) for p in every) == 3321
     assert all(re.fullmatch(r"\d{5}", u.code) for p in every for u in p.units)
-    data = Path(__import__("plan57").__file__).parent / "data" / "units-2025.csv"
+    data = Path(__import__("plan57").__file__).parent / "catalogue" / "data" / "units-2025.csv"
     assert data.stat().st_size < 150_000
 
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from conftest import examples, make_repo
 from plan57.periods import Period, parse_period
-from plan57.submissions import read_submissions
-from plan57.validate import check_repository
+from plan57.submissions.reading import read_submissions
+from plan57.submissions.rules import check_repository
 
 CELLS = ["CT15", " CT15 ", "CT30", "ct15", "", " ", "indicator", "\ufeffIndicator", "12", "7.5"]
 LINE = st.lists(st.sampled_from(CELLS), min_size=0, max_size=4).map(",".join)

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.errors import UsageError
-from plan57.models import Catalogue
 from plan57.periods import parse_period
-from plan57.scoring import (
+from plan57.scoring.judging import (
     STATUSES,
     IndicatorScore,
     ScoreReport,

@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from plan57.models import Catalogue, Indicator
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.periods import parse_period
-from plan57.scoring import _figures, _Frame, _note, _records, _round, history, stale_cutoff
+from plan57.scoring.judging import _figures, _Frame, _note, _records, _round, history, stale_cutoff
 
 ROOT = Path(__file__).resolve().parents[1]
 

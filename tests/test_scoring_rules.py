@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 
 from conftest import examples
 from gitrepo import commit, init
-from plan57.catalogue import load_catalogue, parse_catalogue
+from plan57.catalogue.loading import load_catalogue, parse_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.errors import CatalogueError
 from plan57.formatting import Few
 from plan57.messages import TABLES
-from plan57.models import Catalogue
+from plan57.output.report import score_repository
 from plan57.periods import parse_period
-from plan57.report import score_repository
-from plan57.scoring import FLAGS, IndicatorScore, ScoreReport, score
+from plan57.scoring.judging import FLAGS, IndicatorScore, ScoreReport, score
 
 HERE = Path(__file__).parent / "data" / "scoring"
 CATALOGUE = load_catalogue(HERE / "targets.yaml")
@@ -462,7 +462,7 @@ def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revis
 
 
 def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_are() -> None:
-    from plan57.charts import chart
+    from plan57.output.charts import chart
 
     data = obs(("so-a", "2030", "CT05", 15.0), ("so-a", "2031", "CT05", 30.0))
     item = one("CT05", data, "2031Q4")

@@ -19,13 +19,13 @@ import pytest
 
 from clirun import invoke
 from gitrepo import commit, init
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
 from plan57.errors import UsageError
-from plan57.obligations import default_period
-from plan57.opendata import export_repository
+from plan57.output.opendata import export_repository
+from plan57.output.site import MARKER, build_site, markdown, search_key
 from plan57.periods import parse_period
-from plan57.site import MARKER, build_site, markdown, search_key
-from plan57.status import build_status
+from plan57.submissions.obligations import default_period
+from plan57.submissions.status import build_status
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 AS_OF = date(2025, 10, 20)
@@ -301,8 +301,8 @@ def test_the_ci_recipes_build_the_site(repo: Path, tmp_path: Path, recipe: str) 
 
 
 def test_the_breakdown_chart_copes_with_102_communes(repo: Path) -> None:
-    from plan57.charts import BARS_FROM, reporter_bars
-    from plan57.report import score_repository
+    from plan57.output.charts import BARS_FROM, reporter_bars
+    from plan57.output.report import score_repository
 
     scored = score_repository(repo, period="2025Q3", as_of=AS_OF)
     item = next(i for i in scored.report.indicators if i.id == "CT07")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from chromium import Browser, find_chromium
-from plan57.site import build_site
+from plan57.output.site import build_site
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""plan57.status and `plan57 status`: owed, submitted, missing, and on time by git's clock."""
+"""plan57.submissions.status and `plan57 status`: owed, submitted, missing, and on time by git's clock."""
 
 from __future__ import annotations
 
@@ -12,11 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from gitrepo import commit, git, init
-from plan57.catalogue import load_catalogue
+from plan57.catalogue.loading import load_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.cli import app
 from plan57.errors import UsageError
-from plan57.models import Catalogue
-from plan57.status import StatusReport, build_status, parse_status_period, render_markdown
+from plan57.submissions.status import (
+    StatusReport,
+    build_status,
+    parse_status_period,
+    render_markdown,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = (REPO / "data" / "targets.yaml").read_text("utf-8")

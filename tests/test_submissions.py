@@ -12,7 +12,7 @@ from conftest import DataRepo
 from plan57.errors import UsageError
 from plan57.periods import parse_period
 from plan57.repository import SUBMISSIONS
-from plan57.submissions import (
+from plan57.submissions.reading import (
     CELLS,
     Submissions,
     expand_paths,

@@ -23,10 +23,10 @@ import pytest
 
 import plan57
 from conftest import AS_OF, FINDINGS, PROJECT, REAL_CATALOGUE, DataRepo, make_repo, nest, unnest
-from plan57.catalogue import indicator_lines
+from plan57.catalogue.loading import indicator_lines
 from plan57.findings import Finding
 from plan57.messages import SEVERITY
-from plan57.validate import check_repository
+from plan57.submissions.rules import check_repository
 
 CAT = "data/targets.yaml"
 WARNINGS = {
@@ -387,7 +387,7 @@ def _check_codes() -> set[str]:
     return {code for code in SEVERITY if f'"{code}"' in text}
 
 
-_CHECK_MODULES = ("submissions.py", "validate.py", "catalogue.py")
+_CHECK_MODULES = ("submissions/reading.py", "submissions/rules.py", "catalogue/loading.py")
 
 
 def test_every_check_code_has_a_fixture() -> None:

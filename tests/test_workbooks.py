@@ -14,10 +14,10 @@ from openpyxl import Workbook, load_workbook
 
 from clirun import invoke
 from conftest import AS_OF, REAL_CATALOGUE, DataRepo
-from plan57.catalogue import load_catalogue
-from plan57.models import Catalogue
-from plan57.validate import check_repository
-from plan57.workbooks import (
+from plan57.catalogue.loading import load_catalogue
+from plan57.catalogue.models import Catalogue
+from plan57.submissions.rules import check_repository
+from plan57.submissions.workbooks import (
     FIRST_ROW,
     HEADER_ROW,
     META_SHEET,
@@ -100,7 +100,7 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     header = [sheet.cell(row=HEADER_ROW, column=c).value for c in range(1, 10)]
     assert header == list(WORKBOOK_COLUMNS)
     assert sheet.title == "Số liệu"
-    from plan57.forms import build_form
+    from plan57.submissions.forms import build_form
 
     csv_rows = [
         r["indicator"]

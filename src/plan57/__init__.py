@@ -12,20 +12,18 @@ neither pandas nor the command line's libraries::
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING
 
 # Type checkers see the names here; at run time __getattr__ loads them when asked for.
 if TYPE_CHECKING:
     from plan57.api import check, diff, explain, history, load_catalogue, report, score, status  # noqa: F401
+    from plan57.catalogue.models import Catalogue, Indicator, RegistryEntry, Target  # noqa: F401
+    from plan57.catalogue.revisions import Change, DiffReport, HistoryReport, Revision  # noqa: F401
     from plan57.errors import CatalogueError, GitError, OutputError, Plan57Error, UsageError  # noqa: F401
     from plan57.explanations import Explanation, Explanations  # noqa: F401
     from plan57.findings import CheckReport, Finding  # noqa: F401
-    from plan57.models import Catalogue, Indicator, RegistryEntry, Target  # noqa: F401
-    from plan57.revisions import Change, DiffReport, HistoryReport, Revision  # noqa: F401
-    from plan57.scoring import IndicatorScore, ScoreReport  # noqa: F401
-    from plan57.status import ReporterStatus, StatusReport  # noqa: F401
+    from plan57.scoring.judging import IndicatorScore, ScoreReport  # noqa: F401
+    from plan57.submissions.status import ReporterStatus, StatusReport  # noqa: F401
 
 # Each public name, and the module that defines it.
 _HOMES: dict[str, str] = {
@@ -38,10 +36,14 @@ _HOMES: dict[str, str] = {
         "plan57.errors",
     ),
     **dict.fromkeys(("CheckReport", "Finding"), "plan57.findings"),
-    **dict.fromkeys(("Catalogue", "Indicator", "RegistryEntry", "Target"), "plan57.models"),
-    **dict.fromkeys(("ScoreReport", "IndicatorScore"), "plan57.scoring"),
-    **dict.fromkeys(("StatusReport", "ReporterStatus"), "plan57.status"),
-    **dict.fromkeys(("DiffReport", "HistoryReport", "Change", "Revision"), "plan57.revisions"),
+    **dict.fromkeys(
+        ("Catalogue", "Indicator", "RegistryEntry", "Target"), "plan57.catalogue.models"
+    ),
+    **dict.fromkeys(("ScoreReport", "IndicatorScore"), "plan57.scoring.judging"),
+    **dict.fromkeys(("StatusReport", "ReporterStatus"), "plan57.submissions.status"),
+    **dict.fromkeys(
+        ("DiffReport", "HistoryReport", "Change", "Revision"), "plan57.catalogue.revisions"
+    ),
     **dict.fromkeys(("Explanations", "Explanation"), "plan57.explanations"),
 }
 
@@ -59,20 +61,6 @@ def __getattr__(name: str) -> object:
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value  # asked once, then an ordinary attribute
     return value
-
-
-class _Package(types.ModuleType):
-    """`plan57.status` and `plan57.report` are public calls, and also the names of two
-    submodules: importing a submodule sets it on its package, which would hide the call. The
-    calls win; the modules stay importable as ever (`from plan57.status import build_status`)."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, types.ModuleType) and _HOMES.get(name) == "plan57.api":
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

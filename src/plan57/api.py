@@ -25,12 +25,12 @@ from plan57.messages import Lang, default_lang
 from plan57.progress import Progress, silent
 
 if TYPE_CHECKING:
+    from plan57.catalogue.models import Catalogue
+    from plan57.catalogue.revisions import DiffReport, HistoryReport
     from plan57.explanations import Explanations
     from plan57.findings import CheckReport
-    from plan57.models import Catalogue
-    from plan57.revisions import DiffReport, HistoryReport
-    from plan57.scoring import ScoreReport
-    from plan57.status import StatusReport
+    from plan57.scoring.judging import ScoreReport
+    from plan57.submissions.status import StatusReport
 
 PathLike = str | os.PathLike[str]
 ReportFormat = Literal["md", "html"]
@@ -51,8 +51,8 @@ def check(
     `changed_since` checks what changed since a revision, as in a pull request.
     """
     from plan57.periods import day_or_today
-    from plan57.submissions import expand_paths
-    from plan57.validate import check_repository
+    from plan57.submissions.reading import expand_paths
+    from plan57.submissions.rules import check_repository
 
     folder = _folder(root)
     selected = expand_paths(folder, [Path(p) for p in paths]) if paths is not None else None
@@ -67,7 +67,7 @@ def check(
 
 def load_catalogue(path: PathLike = Path("data") / "targets.yaml") -> Catalogue:
     """The indicator catalogue at `path` (`plan57 catalogue`); an invalid one raises."""
-    from plan57.catalogue import load_catalogue as load
+    from plan57.catalogue.loading import load_catalogue as load
 
     return load(Path(path))
 
@@ -83,8 +83,8 @@ def score(
 
     `targets_at` scores against the targets at a git revision or on a date (YYYY-MM-DD).
     """
+    from plan57.output.report import score_repository
     from plan57.periods import day_or_today
-    from plan57.report import score_repository
 
     return score_repository(
         _folder(root),
@@ -101,10 +101,10 @@ def status(
     as_of: date | str | None = None,
 ) -> StatusReport:
     """Who owed what for `period`, what came in, and whether on time (`plan57 status`)."""
-    from plan57.catalogue import load_catalogue as load
+    from plan57.catalogue.loading import load_catalogue as load
     from plan57.periods import day_or_today
     from plan57.repository import CATALOGUE
-    from plan57.status import build_status, parse_status_period
+    from plan57.submissions.status import build_status, parse_status_period
 
     folder = _folder(root)
     wanted = parse_status_period(period)
@@ -123,8 +123,8 @@ def report(
     lang: Lang | None = None,
 ) -> str:
     """The period report as Markdown or as one self-contained HTML page (`plan57 report`)."""
+    from plan57.output.report import build_report
     from plan57.periods import day_or_today
-    from plan57.report import build_report
 
     return build_report(
         _folder(root),
@@ -142,7 +142,7 @@ def diff(root: PathLike = ".", rev_a: str | None = None, rev_b: str | None = Non
 
     `rev_a` defaults to HEAD, `rev_b` to the working tree.
     """
-    from plan57.revisions import diff as catalogue_diff
+    from plan57.catalogue.revisions import diff as catalogue_diff
 
     return catalogue_diff(_folder(root), rev_a, rev_b)
 
@@ -156,8 +156,8 @@ def history(
     progress: Progress = silent,
 ) -> HistoryReport:
     """Every revision of the catalogue, or of one indicator, newest first (`plan57 history`)."""
+    from plan57.catalogue.revisions import history as catalogue_history
     from plan57.periods import day_or_today
-    from plan57.revisions import history as catalogue_history
 
     return catalogue_history(
         _folder(root),

@@ -6,9 +6,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from plan57.catalogue.models import Worded
 from plan57.escaping import visible
 from plan57.messages import Lang, Message, severity_of
-from plan57.models import Worded
 
 Severity = Literal["error", "warning"]
 # Characters of a cell a message quotes; a 5 MB cell must not make a 5 MB message.

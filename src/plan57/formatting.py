@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from plan57.catalogue.models import Target, Unit
 from plan57.messages import TABLES, Lang, rendered, text
-from plan57.models import Target, Unit
 
 if TYPE_CHECKING:
-    from plan57.revisions import Change
+    from plan57.catalogue.revisions import Change
 
 # Decimals shown per unit: percentages to a tenth, an index to a hundredth (DTI 0,62).
 _DECIMALS: dict[str, int] = {

@@ -1,18 +1,18 @@
 """The one Jinja2 environment that lays out reports from views prepared in Python.
 
-Templates live in the repository's `templates/` folder. An installed wheel carries them as
-data files (`<prefix>/share/plan57/templates`, see pyproject.toml); `PLAN57_TEMPLATES` can point
-elsewhere. HTML (and SVG) templates are autoescaped: anything that came from a submission or
-the catalogue is text, never markup. Markdown has no autoescape, so its templates pass every
-text through the `md` filter, which neutralises HTML and Markdown syntax alike.
+The templates and their stylesheets and scripts ship inside the package (`plan57/templates`,
+which the repository's top-level `templates/` links to) and load through the package loader;
+`PLAN57_TEMPLATES` names a folder of templates to use instead. HTML (and SVG) templates are
+autoescaped: anything that came from a submission or the catalogue is text, never markup.
+Markdown has no autoescape, so its templates pass every text through the `md` filter, which
+neutralises HTML and Markdown syntax alike.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-import sysconfig
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +21,24 @@ import jinja2
 from plan57.errors import Plan57Error
 from plan57.escaping import markdown, terminal
 
-_SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
-
-def templates_dir() -> Path:
-    """The folder holding the report templates: env override, source checkout, installed data."""
-    candidates: list[Path] = []
+def _loader() -> jinja2.BaseLoader:
     override = os.environ.get("PLAN57_TEMPLATES")
-    if override:
-        candidates.append(Path(override))
-    candidates.append(_SOURCE_TEMPLATES)
-    for scheme_path in (
-        sysconfig.get_path("data"),
-        sysconfig.get_path("data", f"{os.name}_user"),
-        sys.prefix,
-    ):
-        if scheme_path:
-            candidates.append(Path(scheme_path) / "share" / "plan57" / "templates")
-    for folder in candidates:
-        if (folder / "report.html.j2").is_file():
-            return folder
-    raise Plan57Error("templates-missing", path=str(_SOURCE_TEMPLATES))
+    if not override:
+        return jinja2.PackageLoader("plan57", "templates")
+    if not (Path(override) / "report.html.j2").is_file():
+        raise Plan57Error("templates-missing", path=override)
+    return jinja2.FileSystemLoader(override)
+
+
+def asset(name: str) -> str:
+    """A text file plan57 ships for its outputs: a stylesheet or script beside the templates
+    (`site.css`), or a file under `plan57/assets` (`assets/methodology.md`)."""
+    if name.startswith("assets/"):
+        return resources.files("plan57").joinpath(name).read_text("utf-8")
+    env = environment()
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
 
 
 def _visible(value: Any) -> Any:
@@ -51,11 +48,11 @@ def _visible(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=4)
-def environment(folder: Path | None = None) -> jinja2.Environment:
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
     """The report environment; cached, since compiling the templates costs more than using them."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder or templates_dir())),
+        loader=_loader(),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html.j2", "svg.j2"), default_for_string=True, default=False
         ),

@@ -25,49 +25,49 @@ def _check() -> Any:
 
 
 def _catalogue() -> Any:
-    from plan57.models import Catalogue
+    from plan57.catalogue.models import Catalogue
 
     return Catalogue
 
 
 def _indicator() -> Any:
-    from plan57.models import Indicator
+    from plan57.catalogue.models import Indicator
 
     return Indicator
 
 
 def _registry() -> Any:
-    from plan57.models import RegistryEntry
+    from plan57.catalogue.models import RegistryEntry
 
     return list[RegistryEntry]
 
 
 def _score() -> Any:
-    from plan57.scoring import ScoreReport
+    from plan57.scoring.judging import ScoreReport
 
     return ScoreReport
 
 
 def _status() -> Any:
-    from plan57.status import StatusReport
+    from plan57.submissions.status import StatusReport
 
     return StatusReport
 
 
 def _diff() -> Any:
-    from plan57.revisions import DiffReport
+    from plan57.catalogue.revisions import DiffReport
 
     return DiffReport
 
 
 def _history() -> Any:
-    from plan57.revisions import HistoryReport
+    from plan57.catalogue.revisions import HistoryReport
 
     return HistoryReport
 
 
 def _init() -> Any:
-    from plan57.scaffold import InitResult
+    from plan57.catalogue.scaffold import InitResult
 
     return InitResult
 

@@ -23,7 +23,7 @@ from plan57.messages import Lang, text
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from plan57.revisions import DiffReport, HistoryReport, Revision
+    from plan57.catalogue.revisions import DiffReport, HistoryReport, Revision
 
 _STYLES = {
     "raised": "green",
@@ -35,7 +35,7 @@ _STYLES = {
 
 
 def revision_name(name: str, commit: str | None, lang: Lang) -> str:
-    from plan57.revisions import WORKTREE
+    from plan57.catalogue.revisions import WORKTREE
 
     if name == WORKTREE:
         return text("label.working-tree", lang)

@@ -12,7 +12,7 @@ from plan57.cli._output import console, emit
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
-    from plan57.models import Catalogue, Indicator
+    from plan57.catalogue.models import Catalogue, Indicator
 
 
 class CatalogueFormat(enum.StrEnum):
@@ -54,7 +54,7 @@ def _find(catalogue: Catalogue, wanted: str, lang: Lang) -> Indicator:
 
     found = catalogue.indicator(wanted.strip().upper())
     if found is None:
-        from plan57.validate import guess_indicator
+        from plan57.submissions.rules import guess_indicator
 
         guess = guess_indicator(wanted, [i.id for i in catalogue.indicators])
         suggestion = text("label.did-you-mean", lang, value=guess) if guess else ""

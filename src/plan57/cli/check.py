@@ -65,11 +65,11 @@ def check(
     elif shape is CheckFormat.github:
         _print_github(report, language)
     elif shape is CheckFormat.gitlab:
-        from plan57.ci import code_quality_json
+        from plan57.output.ci import code_quality_json
 
         emit(code_quality_json(report, lang=language))
     elif shape is CheckFormat.md:
-        from plan57.ci import markdown
+        from plan57.output.ci import markdown
 
         emit(markdown(report, language), nl=False)
     else:

@@ -26,8 +26,8 @@ def codeowners(
     lang: str | None = lang_option(),
 ) -> None:
     """Ghi tệp CODEOWNERS từ danh mục đơn vị / write CODEOWNERS from the registry."""
-    from plan57.catalogue import load_catalogue
-    from plan57.codeowners import write_codeowners
+    from plan57.catalogue.codeowners import write_codeowners
+    from plan57.catalogue.loading import load_catalogue
     from plan57.repository import CATALOGUE, relative
 
     language: Lang = lang  # type: ignore[assignment]

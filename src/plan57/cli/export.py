@@ -44,7 +44,7 @@ def export(
 ) -> None:
     """Xuất dữ liệu mở / the open data: CSV with a data package, Parquet, JSON."""
     from plan57.cli._progress import phased_bar
-    from plan57.opendata import FORMATS, export_repository
+    from plan57.output.opendata import FORMATS, export_repository
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(ExportFormat, output_format)

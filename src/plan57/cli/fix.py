@@ -40,13 +40,13 @@ def fix(
     from rich.markup import escape
 
     from plan57.findings import Finding
-    from plan57.repair import repair_files
+    from plan57.submissions.repair import repair_files
 
     language: Lang = lang  # type: ignore[assignment]
     root = root_of(ctx)
     chosen = list(paths) if paths else None
     if changed_since is not None:
-        from plan57.gate import changed_submissions
+        from plan57.submissions.gate import changed_submissions
 
         chosen = [*(chosen or []), *changed_submissions(root, changed_since)]
     results = repair_files(root, chosen, write=not check_only)

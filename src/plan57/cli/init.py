@@ -47,8 +47,8 @@ def init(
     lang: str | None = lang_option(),
 ) -> None:
     """Tạo kho dữ liệu cho một tỉnh từ phụ lục kế hoạch / start a province's data repository."""
+    from plan57.catalogue.scaffold import PlanInfo, init_repository
     from plan57.errors import AppendixError
-    from plan57.scaffold import PlanInfo, init_repository
 
     language: Lang = lang  # type: ignore[assignment]
     date = None

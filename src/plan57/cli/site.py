@@ -34,7 +34,7 @@ def site(
 ) -> None:
     """Trang web công bố tiến độ / the progress site, in Vietnamese and English."""
     from plan57.cli._progress import phased_bar
-    from plan57.site import build_site
+    from plan57.output.site import build_site
 
     language: Lang = lang  # type: ignore[assignment]
     with phased_bar(language) as progress:

@@ -29,9 +29,9 @@ def status(
 ) -> None:
     """Tình hình nộp số liệu của một kỳ / completeness and timeliness of a period."""
     from plan57 import api
-    from plan57.catalogue import load_catalogue
+    from plan57.catalogue.loading import load_catalogue
     from plan57.repository import CATALOGUE
-    from plan57.status import notes, render_markdown, table_header, table_rows
+    from plan57.submissions.status import notes, render_markdown, table_header, table_rows
 
     language: Lang = lang  # type: ignore[assignment]
     shape = chosen(StatusFormat, output_format)

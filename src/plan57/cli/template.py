@@ -42,7 +42,7 @@ def template(
     lang: str | None = lang_option(),
 ) -> None:
     """Tạo mẫu để điền số liệu (CSV hoặc Excel) / write the form a reporter fills in."""
-    from plan57.catalogue import load_catalogue
+    from plan57.catalogue.loading import load_catalogue
     from plan57.errors import UsageError
     from plan57.files import write_atomic
     from plan57.repository import CATALOGUE
@@ -51,7 +51,7 @@ def template(
     catalogue_path = root_of(ctx) / CATALOGUE
     catalogue = load_catalogue(catalogue_path)
     if chosen(TemplateFormat, output_format) is TemplateFormat.xlsx:
-        from plan57.workbooks import build_workbook, catalogue_revision
+        from plan57.submissions.workbooks import build_workbook, catalogue_revision
 
         revision = catalogue_revision(catalogue_path.read_bytes())
         form = build_workbook(catalogue, revision, reporter.strip(), period, lang=language)
@@ -63,7 +63,7 @@ def template(
             destination=form.submission_path,
         )
     else:
-        from plan57.forms import build_form
+        from plan57.submissions.forms import build_form
 
         form = build_form(catalogue, reporter.strip(), period, lang=language)  # type: ignore[assignment]
         if out is None:

@@ -39,10 +39,10 @@ def import_(
     lang: str | None = lang_option(),
 ) -> None:
     """Chuyển bảng tính Excel đã điền thành tệp nộp CSV / turn filled-in workbooks into CSV."""
-    from plan57.catalogue import load_catalogue
+    from plan57.catalogue.loading import load_catalogue
     from plan57.cli._progress import progress_bar
     from plan57.repository import CATALOGUE
-    from plan57.workbooks import ImportOptions, import_workbooks
+    from plan57.submissions.workbooks import ImportOptions, import_workbooks
 
     language: Lang = lang  # type: ignore[assignment]
     root = root_of(ctx)

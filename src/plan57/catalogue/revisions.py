@@ -23,10 +23,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plan57 import git
-from plan57.catalogue import load_catalogue, parse_catalogue
-from plan57.catalogue_cache import CatalogueCache
+from plan57.catalogue.cache import CatalogueCache
+from plan57.catalogue.loading import load_catalogue, parse_catalogue
+from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import CatalogueError, GitError, UsageError
-from plan57.models import Catalogue, Indicator, Target
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
 

@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from plan57 import formatting as fmt
 from plan57 import git
-from plan57.catalogue import load_catalogue
-from plan57.charts import chart
+from plan57.catalogue.loading import load_catalogue
+from plan57.catalogue.models import Catalogue, Indicator, Unit
+from plan57.catalogue.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
-from plan57.models import Catalogue, Indicator, Unit
+from plan57.output.charts import chart
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
-from plan57.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
-from plan57.scoring import (
+from plan57.scoring.judging import (
     STATUSES,
     IndicatorScore,
     Point,
@@ -83,7 +83,7 @@ def score_repository(
     progress: Progress = silent,
 ) -> Scored:
     """Validate the repository at `root` (`progress` per file read) and score it for `period`."""
-    from plan57.validate import check_repository
+    from plan57.submissions.rules import check_repository
 
     working = load_catalogue(root / CATALOGUE)
     validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
@@ -107,7 +107,7 @@ def score_repository(
 
 def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
     """Compare with the targets in force at the period's end (git history, where there is one)."""
-    from plan57.revisions import catalogue_in_force
+    from plan57.catalogue.revisions import catalogue_in_force
 
     end = parse_period(report.period)
     assert end is not None
@@ -146,7 +146,7 @@ _LAST_EPOCH = 253_402_300_799
 
 def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
-    from plan57.revisions import revisions_during
+    from plan57.catalogue.revisions import revisions_during
 
     if not git.is_repository(root):
         return Provenance(None, None, False, None, text("report.not-git", lang))

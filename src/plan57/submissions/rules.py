@@ -17,7 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan57.catalogue import catalogue_smells, load_catalogue
+from plan57.catalogue.loading import catalogue_smells, load_catalogue
+from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
 from plan57.grammar import (
     AMBIGUOUS,
@@ -30,11 +31,10 @@ from plan57.grammar import (
     YES,
 )
 from plan57.messages import Message, suggestion
-from plan57.models import Catalogue
 from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
-from plan57.submissions import SubmissionFile, Submissions, read_submissions
+from plan57.submissions.reading import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,7 +82,7 @@ def check_repository(
     a file can be wrong only in the light of another (overlapping periods). With
     `changed_since`, the pull-request gate chooses the files and adds its own findings.
     """
-    from plan57.gate import scope
+    from plan57.submissions.gate import scope
 
     catalogue_path = root / CATALOGUE
     catalogue_named = False

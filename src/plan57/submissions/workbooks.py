@@ -21,9 +21,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
-from plan57.forms import FormRow, form_rows
 from plan57.grammar import (
     BOUNDED_UNITS,
     NO,
@@ -34,11 +34,11 @@ from plan57.grammar import (
     convert_number,
 )
 from plan57.messages import Lang, Message, text
-from plan57.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS
 from plan57.spreadsheet import CsvWriter, neutralise
+from plan57.submissions.forms import FormRow, form_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -8,7 +8,7 @@
   if (!form || !list || !document.querySelectorAll) { return; }
   var rows = Array.prototype.slice.call(list.tBodies[0].rows);
   var controls = form.querySelectorAll("[data-filter]");
-  // The same folding as plan57.site.search_key: lower case, no diacritics, đ as d.
+  // The same folding as plan57.output.site.search_key: lower case, no diacritics, đ as d.
   function fold(text) {
     return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from plan57 import formatting as fmt
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.messages import Lang, text
-from plan57.models import Catalogue, Indicator
-from plan57.scoring import IndicatorScore, Point, along, scored_targets, target_for_year
+from plan57.scoring.judging import IndicatorScore, Point, along, scored_targets, target_for_year
 
 WIDTH = 320
 HEIGHT = 150

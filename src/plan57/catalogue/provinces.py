@@ -1,7 +1,7 @@
 """The country's provinces and their communes, wards and special zones since 1 July 2025.
 
 The official list (Quyết định 19/2025/QĐ-TTg codes) ships as package data,
-`plan57/data/units-2025.csv`, written by `scripts/communes.py` from the `vietnam-provinces`
+`plan57/catalogue/data/units-2025.csv`, written by `scripts/communes.py` from the `vietnam-provinces`
 package, the same source as Đắk Lắk's registry; nothing reads that package at run time.
 """
 
@@ -47,7 +47,7 @@ class Province:
 @cache
 def provinces() -> tuple[Province, ...]:
     """All 34 provinces and centrally-run cities, in the order of their codes."""
-    raw = resources.files("plan57").joinpath("data/units-2025.csv").read_text("utf-8")
+    raw = resources.files("plan57.catalogue").joinpath("data/units-2025.csv").read_text("utf-8")
     heads: dict[str, tuple[str, str]] = {}
     units: dict[str, list[Unit]] = {}
     for row in csv.DictReader(io.StringIO(raw)):

@@ -1,7 +1,7 @@
 """Completeness and timeliness of one reporting period: who owes what, what came, and when.
 
 What is owed at the period's end and what counts as submitted are decided in
-`plan57.obligations`, as for `score`: a figure counts only when its row passes `check`. In a
+`plan57.submissions.obligations`, as for `score`: a figure counts only when its row passes `check`. In a
 git repository it must also be committed by `--as-of`, and its submission time is the
 committer date of the first commit whose version of the file has the row with a value (a
 squash or rebase merge by the forge sets that date to the moment the change landed). Outside
@@ -18,16 +18,16 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
+from plan57.catalogue.models import Catalogue, Worded
 from plan57.errors import UsageError
 from plan57.escaping import markdown
 from plan57.formatting import Name
 from plan57.grammar import Refused
 from plan57.messages import Lang, default_lang, text
-from plan57.models import Catalogue, Worded
-from plan57.obligations import deadline, due_at, periods_ending, submitted
 from plan57.periods import Period, parse_period, province_day
-from plan57.repair import read_table
 from plan57.repository import SUBMISSIONS
+from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
+from plan57.submissions.repair import read_table
 
 Timeliness = Literal["known", "unknown"]
 UnknownReason = Literal["no-git", "shallow"]
@@ -196,7 +196,7 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
 
 def _valid(root: Path, catalogue: Catalogue, period: Period, as_of: date) -> set[tuple[str, str]]:
     """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
-    from plan57.validate import check_repository
+    from plan57.submissions.rules import check_repository
 
     validation = check_repository(root, as_of=as_of, catalogue=catalogue)
     return submitted(validation.observations, period.end)
@@ -216,7 +216,7 @@ def _path(reporter: str, period: str) -> str:
 def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str, datetime | None]]:
     from plan57.files import Unreadable, read_regular
     from plan57.repository import first_link
-    from plan57.submissions import MAX_BYTES
+    from plan57.submissions.reading import MAX_BYTES
 
     found: dict[str, dict[str, datetime | None]] = {}
     for reporter, periods in files_by.items():

@@ -35,12 +35,17 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from plan57 import formatting as fmt
+from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit, Worded
 from plan57.errors import UsageError
 from plan57.grammar import RATIO_SCALE  # as `check` verifies it
 from plan57.messages import Lang, Message, Renderable, default_lang, rendered
-from plan57.models import Catalogue, Combine, Indicator, PathShape, Target, Unit, Worded
-from plan57.obligations import deadline, outstanding, reporting_period, reporting_periods
 from plan57.periods import Period, parse_period
+from plan57.submissions.obligations import (
+    deadline,
+    outstanding,
+    reporting_period,
+    reporting_periods,
+)
 
 Status = Literal["on-track", "at-risk", "missed", "no-data"]
 STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
@@ -380,7 +385,7 @@ def missing_reports(
 ) -> list[MissingReport]:
     """Reporters without a valid figure for what they owe at the period's end.
 
-    What is owed and what counts as submitted are `plan57.obligations`' to decide, the same
+    What is owed and what counts as submitted are `plan57.submissions.obligations`' to decide, the same
     for `status`, `score` and the report.
     """
     due = deadline(catalogue, period.end)

@@ -32,7 +32,7 @@ from plan57.grammar import (
 )
 from plan57.messages import Lang, text
 from plan57.repository import SUBMISSIONS, inside, list_files, relative
-from plan57.submissions import CELLS, HELPER_COLUMNS, MAX_BYTES
+from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES
 
 # The submission contract's columns, whose names `fix` writes in lower case.
 KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
@@ -355,7 +355,7 @@ def repair_files(
 def _units(root: Path) -> dict[str, str]:
     """Each indicator's unit, from the catalogue; nothing when it cannot be read (then `fix`
     leaves percent signs for `check` to report, and `check` reports the catalogue)."""
-    from plan57.catalogue import load_catalogue
+    from plan57.catalogue.loading import load_catalogue
     from plan57.errors import CatalogueError
     from plan57.repository import CATALOGUE
 

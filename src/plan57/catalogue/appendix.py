@@ -7,7 +7,7 @@ the header repeated at page breaks. It comes as TSV/CSV (copied from the plan's 
 .xlsx sheet (the table pasted into Excel). Anything the reader cannot place stops it with the
 row and column (`AppendixError`): nothing is dropped.
 
-Targets are not parsed here: `plan57.scaffold` parses them with the catalogue's own grammar
+Targets are not parsed here: `plan57.catalogue.scaffold` parses them with the catalogue's own grammar
 (`Target.parse`), so that what `init` writes is exactly what the catalogue accepts.
 """
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from plan57.models import Catalogue, Indicator
+from plan57.catalogue.models import Catalogue, Indicator
 from plan57.periods import Period, parse_period, periods_of
 
 if TYPE_CHECKING:

@@ -17,18 +17,16 @@ import json
 import os
 import re
 import shutil
-import sys
-import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from plan57.appendix import Appendix, AppendixRow, read_appendix
+from plan57.catalogue.appendix import Appendix, AppendixRow, read_appendix
+from plan57.catalogue.models import Indicator, Target, TargetError, Unit
+from plan57.catalogue.provinces import Province, find_province, slug
 from plan57.errors import AppendixError, CatalogueError, Plan57Error
-from plan57.models import Indicator, Target, TargetError, Unit
-from plan57.provinces import Province, find_province, slug
 
 RESOLUTION = "57-NQ/TW"
 TITLE_VI = (
@@ -184,7 +182,7 @@ class BuiltCatalogue:
 
 def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> BuiltCatalogue:
     """The text of `data/targets.yaml` for `appendix`, validated as the catalogue loader would."""
-    from plan57.catalogue import parse_catalogue
+    from plan57.catalogue.loading import parse_catalogue
 
     heading = _HEADING.search(appendix.preamble)
     number = info.number or (heading.group("number") if heading else None)
@@ -568,20 +566,18 @@ def _office(province: Province) -> str:
 # --- the repository's files ---------------------------------------------------------------
 
 
-def _shared(*parts: str) -> Path:
-    """A file plan57 ships beside its templates: in the source tree, or installed data."""
-    source = Path(__file__).resolve().parents[2].joinpath(*parts)
-    if source.is_file():
-        return source
-    for scheme_path in (sysconfig.get_path("data"), sys.prefix):
-        candidate = Path(scheme_path, "share", "plan57", *parts)
-        if candidate.is_file():
-            return candidate
-    raise AppendixError("init-missing-recipe", path="/".join(parts))
+def _shared(*parts: str) -> str:
+    """A file plan57 ships for new repositories, under `plan57/assets`."""
+    from importlib import resources
+
+    try:
+        return resources.files("plan57").joinpath("assets", *parts).read_text("utf-8")
+    except OSError:
+        raise AppendixError("init-missing-recipe", path="/".join(parts)) from None
 
 
 def _write_files(root: Path, catalogue: BuiltCatalogue, province: Province) -> None:
-    from plan57.catalogue import parse_catalogue
+    from plan57.catalogue.loading import parse_catalogue
     from plan57.render import render
 
     plan = parse_catalogue(catalogue.text, "data/targets.yaml").plan
@@ -602,15 +598,11 @@ def _write_files(root: Path, catalogue: BuiltCatalogue, province: Province) -> N
     )
     files = {
         "data/targets.yaml": catalogue.text,
-        ".gitattributes": _shared(".gitattributes").read_text("utf-8"),
+        ".gitattributes": _shared("gitattributes"),
         ".gitignore": "out/\n",
         ".pre-commit-config.yaml": PRE_COMMIT,
-        ".github/workflows/plan57.yml": _shared("examples", "ci", "github", "plan57.yml").read_text(
-            "utf-8"
-        ),
-        ".gitlab-ci.yml": _shared("examples", "ci", "gitlab", "plan57.gitlab-ci.yml").read_text(
-            "utf-8"
-        ),
+        ".github/workflows/plan57.yml": _shared("ci", "github", "plan57.yml"),
+        ".gitlab-ci.yml": _shared("ci", "gitlab", "plan57.gitlab-ci.yml"),
         "README.md": readme,
     }
     for name, content in files.items():

@@ -20,13 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from plan57.catalogue.models import Catalogue
+from plan57.catalogue.revisions import Revision
 from plan57.errors import GitError, Plan57Error, UsageError
-from plan57.models import Catalogue
 from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
-from plan57.revisions import Revision
-from plan57.scoring import ScoreReport, Scoring
+from plan57.scoring.judging import ScoreReport, Scoring
 from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:
@@ -350,10 +350,10 @@ def export_repository(
     """Validate and score the repository at `root` and write its tables into `out`.
 
     `progress` is told of two phases: the check of the submissions, the quarters scored."""
-    from plan57.catalogue import load_catalogue
-    from plan57.obligations import default_period
-    from plan57.report import score_repository
+    from plan57.catalogue.loading import load_catalogue
+    from plan57.output.report import score_repository
     from plan57.repository import CATALOGUE
+    from plan57.submissions.obligations import default_period
 
     target = out.resolve()
     data = (root / "data").resolve()
@@ -382,7 +382,7 @@ def catalogue_revisions(root: Path) -> list[Revision] | None:
     """The catalogue's revisions, newest first; None outside git or where history is unreadable
     (a shallow clone): the targets' revision column is then left empty."""
     from plan57 import git
-    from plan57.revisions import history
+    from plan57.catalogue.revisions import history
 
     if not git.is_repository(root):
         return None

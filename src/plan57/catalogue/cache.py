@@ -18,9 +18,9 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from plan57.catalogue import load_yaml, parse_catalogue
+from plan57.catalogue.loading import load_yaml, parse_catalogue
+from plan57.catalogue.models import Catalogue, Indicator, References, TargetError
 from plan57.errors import CatalogueError
-from plan57.models import Catalogue, Indicator, References, TargetError
 
 # The catalogue is written in one plain layout: top-level keys in column 0, and under
 # `indicators:` one item per `  - ` line with all its other lines more indented. Text in that

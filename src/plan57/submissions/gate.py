@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from plan57.catalogue.models import Catalogue
 from plan57.findings import Finding, make_finding
-from plan57.models import Catalogue
 from plan57.repository import CATALOGUE, SUBMISSIONS
 
 
@@ -148,7 +148,7 @@ def scope(
     Those are the gate's (with `changed_since`) and the CODEOWNERS warnings, which `check`
     gives on every run so that the registry and the forge never drift apart unnoticed.
     """
-    from plan57.codeowners import drift
+    from plan57.catalogue.codeowners import drift
 
     chosen = None if chosen is None else list(chosen)
     findings = drift(root, catalogue)

@@ -26,14 +26,12 @@ from typing import Any
 from markupsafe import Markup
 
 from plan57 import formatting as fmt
-from plan57 import obligations
-from plan57.charts import reporter_bars
+from plan57.catalogue.models import Catalogue
+from plan57.catalogue.revisions import Revision
 from plan57.errors import OutputError, Plan57Error, UsageError
 from plan57.messages import LANGS, Lang, render_error, text
-from plan57.models import Catalogue
-from plan57.periods import PROVINCE_TIME
-from plan57.progress import Phases, no_phases
-from plan57.report import (
+from plan57.output.charts import reporter_bars
+from plan57.output.report import (
     Provenance,
     Scored,
     generation_time,
@@ -41,13 +39,14 @@ from plan57.report import (
     report_view,
     score_repository,
 )
-from plan57.revisions import Revision
-from plan57.scoring import STATUSES, IndicatorScore, Point
-from plan57.status import StatusReport, build_status
+from plan57.periods import PROVINCE_TIME
+from plan57.progress import Phases, no_phases
+from plan57.scoring.judging import STATUSES, IndicatorScore, Point
+from plan57.submissions import obligations
+from plan57.submissions.status import StatusReport, build_status
 
 # A file in every site plan57 builds: only such a folder (or an empty one) is ever replaced.
 MARKER = ".plan57-site"
-METHODOLOGY = Path("docs") / "methodology.md"
 _OTHER: dict[Lang, Lang] = {"vi": "en", "en": "vi"}
 
 
@@ -72,8 +71,8 @@ def build_site(
 
     `progress` is told of four phases: the check of the submissions, the preparation (scores,
     status, views), the quarters scored for the open data, the pages written."""
-    from plan57.catalogue import load_catalogue
-    from plan57.opendata import require_parquet
+    from plan57.catalogue.loading import load_catalogue
+    from plan57.output.opendata import require_parquet
     from plan57.repository import CATALOGUE
 
     target = _checked_out(root, out)
@@ -185,7 +184,7 @@ class _Site:
 
     def _all_revisions(self) -> tuple[list[Revision] | None, dict[Lang, str]]:
         from plan57 import git
-        from plan57.revisions import history as catalogue_history
+        from plan57.catalogue.revisions import history as catalogue_history
 
         if not git.is_repository(self.root):
             return None, {lang: text("report.not-git", lang) for lang in LANGS}
@@ -197,8 +196,8 @@ class _Site:
     # --- writing ----------------------------------------------------------------------------
 
     def write(self, folder: Path) -> tuple[int, int]:
-        from plan57 import opendata
-        from plan57.render import environment, templates_dir
+        from plan57.output import opendata
+        from plan57.render import asset, environment
 
         tables = opendata.build_tables(
             self.root,
@@ -226,10 +225,9 @@ class _Site:
             (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
         assets = folder / "assets"
         assets.mkdir()
-        source = templates_dir()
-        css = (source / "report.css").read_text("utf-8") + (source / "site.css").read_text("utf-8")
+        css = asset("report.css") + asset("site.css")
         (assets / "site.css").write_text(css, encoding="utf-8")
-        shutil.copyfile(source / "site.js", assets / "site.js")
+        (assets / "site.js").write_text(asset("site.js"), encoding="utf-8")
         env = environment()
         laid_out = [(lang, *page) for lang in LANGS for page in self._pages(lang)]
         for done, (lang, path, template, view) in enumerate(laid_out, start=1):
@@ -378,7 +376,7 @@ class _Site:
         }
 
     def _targets(self, lang: Lang, ident: str) -> list[dict[str, str]]:
-        from plan57.opendata import target_revisions
+        from plan57.output.opendata import target_revisions
 
         ind = self.catalogue.indicator(ident)
         assert ind is not None
@@ -515,12 +513,11 @@ class _Site:
 
     def _methodology(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "methodology.html", text("site.methodology", lang))
-        from plan57.render import templates_dir
+        from plan57.render import asset
 
-        # plan57's own method, beside its templates (a checkout's docs/, or the copy an
-        # installed wheel carries to share/plan57/docs), never a file of the data repository.
-        source = templates_dir().parent / METHODOLOGY
-        document = markdown(source.read_text("utf-8")) if source.is_file() else Markup("")
+        # plan57's own method (docs/methodology.md, shipped in the package), never a file of
+        # the data repository.
+        document = markdown(asset("assets/methodology.md"))
         return {
             **common,
             "summary": self.views[lang]["method"][:-1],
@@ -574,7 +571,7 @@ def _percent(rate: float | None) -> str:
 
 
 def _status_notes(report: StatusReport, catalogue: Catalogue, lang: Lang) -> list[str]:
-    from plan57.status import notes
+    from plan57.submissions.status import notes
 
     return notes(report, catalogue, lang)
 

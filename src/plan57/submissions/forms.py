@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import UsageError
 from plan57.messages import Lang, suggestion, text
-from plan57.models import Catalogue, Indicator, Target
-from plan57.obligations import owed
 from plan57.periods import Period, parse_period
 from plan57.spreadsheet import CsvWriter, neutralise
+from plan57.submissions.obligations import owed
 
 __all__ = ["COLUMNS", "Form", "build_form", "next_target", "owed"]
 

@@ -9,11 +9,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from plan57.catalogue.models import Catalogue, Decision, Indicator, TargetError
 from plan57.errors import CatalogueError
 from plan57.escaping import visible
 from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
-from plan57.models import Catalogue, Decision, Indicator, TargetError
 
 CATALOGUE_PATH = Path("data") / "targets.yaml"
 

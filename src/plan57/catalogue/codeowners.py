@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from plan57.catalogue.models import Catalogue
 from plan57.files import write_atomic
 from plan57.findings import Finding, make_finding
-from plan57.models import Catalogue
 from plan57.repository import CATALOGUE, SUBMISSIONS
 
 # Where GitHub and GitLab look for the file, in GitHub's order of precedence.

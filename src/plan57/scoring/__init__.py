@@ -1,0 +1,1 @@
+"""Scoring: combining reporters' figures and judging each indicator against its targets."""
