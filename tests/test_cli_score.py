@@ -14,7 +14,7 @@ import pytest
 from clirun import invoke
 from plan57.cli.score import CSV_COLUMNS, to_csv
 from plan57.output.report import score_repository
-from plan57.scoring.judging import ScoreReport
+from plan57.scoring.verdicts import ScoreReport
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 AS_OF = "2025-10-20"

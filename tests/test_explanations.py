@@ -18,7 +18,7 @@ from conftest import PROJECT
 from plan57.cli import app
 from plan57.explanations import codes, explain, explain_all
 from plan57.messages import EN, LANGS, SEVERITY, VI, Lang
-from plan57.scoring.judging import FLAGS
+from plan57.scoring.verdicts import FLAGS
 
 GOLDEN = Path(__file__).parent / "golden"
 EVERY_CODE = [*SEVERITY, *FLAGS]

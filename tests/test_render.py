@@ -21,7 +21,7 @@ from plan57.output.charts import chart
 from plan57.output.report import build_report, generation_time, score_repository
 from plan57.periods import parse_period
 from plan57.render import asset, environment, render
-from plan57.scoring.judging import Point
+from plan57.scoring.verdicts import Point
 
 FIXTURE = Path(__file__).parent / "data" / "report-repo"
 GOLDEN = Path(__file__).parent / "golden"

@@ -14,16 +14,9 @@ from plan57.catalogue.loading import load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.errors import UsageError
 from plan57.periods import parse_period
-from plan57.scoring.judging import (
-    STATUSES,
-    IndicatorScore,
-    ScoreReport,
-    history,
-    missing_reports,
-    months_between,
-    score,
-    stale_cutoff,
-)
+from plan57.scoring.figures import months_between, stale_cutoff
+from plan57.scoring.judging import history, missing_reports, score
+from plan57.scoring.verdicts import STATUSES, IndicatorScore, ScoreReport
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue(ROOT / "data" / "targets.yaml")

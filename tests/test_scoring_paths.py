@@ -1,6 +1,6 @@
 """The shortcuts scoring takes at province scale give what the plain pandas way gives.
 
-`_Frame` selects each period's figures with arrays over its sorted rows, picks `single` and
+`Frame` selects each period's figures with arrays over its sorted rows, picks `single` and
 `max` figures in plain Python, combines every quarter of a chart's history in one pass, and
 reads a flow's year, its gaps and a figure's own row from plain lists. Each is checked here,
 on random observations (duplicates across files, annual beside monthly reports, yes/no
@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from conftest import examples
 from plan57.catalogue.models import Catalogue, Indicator
 from plan57.periods import parse_period
-from plan57.scoring.judging import _figures, _Frame, _note, _records, _round, history, stale_cutoff
+from plan57.scoring.figures import Frame, _note, _records, indicator_figures, stale_cutoff
+from plan57.scoring.judging import history
+from plan57.scoring.verdicts import rounded
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,7 +137,7 @@ def observations(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
 # --- the reference: the pandas code the shortcuts replaced ------------------------------------
 
 
-def contributions_reference(frame: _Frame, end: date, detail: bool) -> pd.DataFrame:
+def contributions_reference(frame: Frame, end: date, detail: bool) -> pd.DataFrame:
     stamp = pd.Timestamp(end)
     rows = frame.rows
     upto = rows[rows["end"] <= stamp]
@@ -158,7 +160,7 @@ def contributions_reference(frame: _Frame, end: date, detail: bool) -> pd.DataFr
 
 
 def combine_reference(
-    frame: _Frame, contributions: pd.DataFrame
+    frame: Frame, contributions: pd.DataFrame
 ) -> tuple[dict[str, float], set[str]]:
     if contributions.empty:
         return {}, set()
@@ -191,7 +193,7 @@ def combine_reference(
     return values, unweighted
 
 
-def latest_reference(frame: _Frame, end: date) -> dict[str, tuple[str, date]]:
+def latest_reference(frame: Frame, end: date) -> dict[str, tuple[str, date]]:
     upto = frame.rows[frame.rows["end"] <= pd.Timestamp(end)]
     if upto.empty:
         return {}
@@ -204,7 +206,7 @@ def latest_reference(frame: _Frame, end: date) -> dict[str, tuple[str, date]]:
     }
 
 
-def quarters_reference(frame: _Frame) -> set[tuple[str, date]]:
+def quarters_reference(frame: Frame) -> set[tuple[str, date]]:
     if frame.rows.empty:
         return set()
     stamps = frame.rows["end"] + pd.offsets.QuarterEnd(0)
@@ -215,7 +217,7 @@ def quarters_reference(frame: _Frame) -> set[tuple[str, date]]:
     return out
 
 
-def year_rows_reference(frame: _Frame, indicator: str, year: int, upto: date) -> list[int]:
+def year_rows_reference(frame: Frame, indicator: str, year: int, upto: date) -> list[int]:
     rows = frame.rows[frame.rows["indicator"] == indicator]
     rows = rows[(rows["end"].dt.year == year) & (rows["end"] <= pd.Timestamp(upto))]
     annual = rows["months"] == 12
@@ -225,7 +227,7 @@ def year_rows_reference(frame: _Frame, indicator: str, year: int, upto: date) ->
 
 
 def figures_reference(
-    frame: _Frame, ind: Indicator, contributions: pd.DataFrame, end: date
+    frame: Frame, ind: Indicator, contributions: pd.DataFrame, end: date
 ) -> dict[str, tuple[dict[str, float], dict[str, str]]]:
     rows = contributions[contributions["indicator"] == ind.id]
     if rows.empty:
@@ -245,7 +247,7 @@ def figures_reference(
     for reporter, periods in zip(rows["reporter"], rows["period"], strict=True):
         shown = sorted(str(periods).split())
         mine = detail.get(str(reporter), {})
-        figures = {p: _round(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
+        figures = {p: rounded(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
         notes = {p: mine[p][1] for p in shown if p in mine and mine[p][1]}
         out[str(reporter)] = (figures, notes)
     return out
@@ -257,7 +259,7 @@ def figures_reference(
 @settings(max_examples=examples(60), deadline=None)
 @given(rows=rows_with_duplicates())
 def test_the_frame_selects_and_combines_as_pandas_did(rows: list[tuple[Any, ...]]) -> None:
-    frame = _Frame(CATALOGUE, observations(rows))
+    frame = Frame(CATALOGUE, observations(rows))
     for end in ENDS:
         for detail in (True, False):
             fast = frame.contributions(end, detail=detail)
@@ -278,11 +280,13 @@ def test_the_frame_selects_and_combines_as_pandas_did(rows: list[tuple[Any, ...]
 
 
 def _shown(
-    frame: _Frame, ind: Indicator, contributions: pd.DataFrame, end: date
+    frame: Frame, ind: Indicator, contributions: pd.DataFrame, end: date
 ) -> dict[str, tuple[dict[str, float], dict[str, str]]]:
     """Each reporter's figure per period and notes, as scoring shows them."""
     records = _records(contributions).get(ind.id)
-    return {f.id: (f.figures, f.notes) for f in _figures(CATALOGUE, ind, records, frame, end)}
+    return {
+        f.id: (f.figures, f.notes) for f in indicator_figures(CATALOGUE, ind, records, frame, end)
+    }
 
 
 @settings(max_examples=examples(40), deadline=None)
@@ -291,7 +295,7 @@ def test_the_history_in_one_pass_is_each_quarter_on_its_own(rows: list[tuple[Any
     data = observations(rows)
     period = parse_period("2026Q1")
     assert period is not None
-    frame = _Frame(CATALOGUE, data)
+    frame = Frame(CATALOGUE, data)
     reported = quarters_reference(frame)
     expected: dict[str, list[tuple[date, float]]] = {i.id: [] for i in CATALOGUE.indicators}
     for end in frame.quarter_ends(period.end):

@@ -26,7 +26,8 @@ from plan57.formatting import Few
 from plan57.messages import TABLES
 from plan57.output.report import score_repository
 from plan57.periods import parse_period
-from plan57.scoring.judging import FLAGS, IndicatorScore, ScoreReport, score
+from plan57.scoring.judging import score
+from plan57.scoring.verdicts import FLAGS, IndicatorScore, ScoreReport
 
 HERE = Path(__file__).parent / "data" / "scoring"
 CATALOGUE = load_catalogue(HERE / "targets.yaml")

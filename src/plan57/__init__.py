@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from plan57.errors import CatalogueError, GitError, OutputError, Plan57Error, UsageError  # noqa: F401
     from plan57.explanations import Explanation, Explanations  # noqa: F401
     from plan57.findings import CheckReport, Finding  # noqa: F401
-    from plan57.scoring.judging import IndicatorScore, ScoreReport  # noqa: F401
+    from plan57.scoring.verdicts import IndicatorScore, ScoreReport  # noqa: F401
     from plan57.submissions.status import ReporterStatus, StatusReport  # noqa: F401
 
 # Each public name, and the module that defines it.
@@ -39,7 +39,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(
         ("Catalogue", "Indicator", "RegistryEntry", "Target"), "plan57.catalogue.models"
     ),
-    **dict.fromkeys(("ScoreReport", "IndicatorScore"), "plan57.scoring.judging"),
+    **dict.fromkeys(("ScoreReport", "IndicatorScore"), "plan57.scoring.verdicts"),
     **dict.fromkeys(("StatusReport", "ReporterStatus"), "plan57.submissions.status"),
     **dict.fromkeys(
         ("DiffReport", "HistoryReport", "Change", "Revision"), "plan57.catalogue.revisions"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from plan57.catalogue.revisions import DiffReport, HistoryReport
     from plan57.explanations import Explanations
     from plan57.findings import CheckReport
-    from plan57.scoring.judging import ScoreReport
+    from plan57.scoring.verdicts import ScoreReport
     from plan57.submissions.status import StatusReport
 
 PathLike = str | os.PathLike[str]

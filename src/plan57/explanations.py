@@ -34,7 +34,7 @@ class Explanations(BaseModel):
 
 
 def flags() -> tuple[str, ...]:
-    from plan57.scoring.judging import FLAGS
+    from plan57.scoring.verdicts import FLAGS
 
     return FLAGS
 

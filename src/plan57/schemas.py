@@ -43,7 +43,7 @@ def _registry() -> Any:
 
 
 def _score() -> Any:
-    from plan57.scoring.judging import ScoreReport
+    from plan57.scoring.verdicts import ScoreReport
 
     return ScoreReport
 

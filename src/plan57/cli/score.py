@@ -12,7 +12,7 @@ from plan57.cli._output import console, emit, parse_as_of
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
-    from plan57.scoring.judging import ScoreReport
+    from plan57.scoring.verdicts import ScoreReport
 
 _ICONS = {"on-track": "✔", "at-risk": "▲", "missed": "✖", "no-data": "○"}
 _COLOURS = {"on-track": "green", "at-risk": "yellow", "missed": "red", "no-data": "dim"}

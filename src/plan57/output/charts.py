@@ -16,7 +16,8 @@ from datetime import date
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Indicator
 from plan57.messages import Lang, text
-from plan57.scoring.judging import IndicatorScore, Point, along, scored_targets, target_for_year
+from plan57.scoring.judging import along, scored_targets, target_for_year
+from plan57.scoring.verdicts import IndicatorScore, Point
 
 WIDTH = 320
 HEIGHT = 150

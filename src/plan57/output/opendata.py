@@ -26,7 +26,8 @@ from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
-from plan57.scoring.judging import ScoreReport, Scoring
+from plan57.scoring.judging import Scoring
+from plan57.scoring.verdicts import ScoreReport
 from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:

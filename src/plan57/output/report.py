@@ -27,16 +27,8 @@ from plan57.output.charts import chart
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
-from plan57.scoring.judging import (
-    STATUSES,
-    IndicatorScore,
-    Point,
-    ScoreReport,
-    Scoring,
-    mark_revised,
-    revised_indicators,
-    score,
-)
+from plan57.scoring.judging import Scoring, mark_revised, revised_indicators, score
+from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 
 if TYPE_CHECKING:
     import pandas as pd

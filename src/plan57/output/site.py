@@ -41,7 +41,7 @@ from plan57.output.report import (
 )
 from plan57.periods import PROVINCE_TIME
 from plan57.progress import Phases, no_phases
-from plan57.scoring.judging import STATUSES, IndicatorScore, Point
+from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point
 from plan57.submissions import obligations
 from plan57.submissions.status import StatusReport, build_status
 

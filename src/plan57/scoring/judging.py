@@ -25,185 +25,36 @@ indicator.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Any
 
-import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from plan57 import formatting as fmt
-from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit, Worded
+from plan57.catalogue.models import Catalogue, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
 from plan57.grammar import RATIO_SCALE  # as `check` verifies it
-from plan57.messages import Lang, Message, Renderable, default_lang, rendered
+from plan57.messages import Message, Renderable
 from plan57.periods import Period, parse_period
+from plan57.scoring.figures import Baseline, Frame, _records, indicator_figures, months_between
+from plan57.scoring.verdicts import (
+    STATUSES,
+    CarriedFigure,
+    IndicatorScore,
+    MissingReport,
+    Point,
+    ReporterFigure,
+    ScoreReport,
+    Status,
+    TargetRevision,
+    rounded,
+)
 from plan57.submissions.obligations import (
     deadline,
     outstanding,
     reporting_period,
-    reporting_periods,
 )
-
-Status = Literal["on-track", "at-risk", "missed", "no-data"]
-STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
-# Where the baseline came from: the catalogue, the baseline year's reports, or (no figure for
-# the baseline year) the first later year with a figure (flagged `baseline-fallback`).
-BaselineSource = Literal["catalogue", "reported", "fallback"]
-
-# Figures in the JSON are rounded so that float noise (0.1 + 0.2) never reaches the contract.
-_DIGITS = 6
-
-# Every flag an indicator's score may carry, in the order the reports list them; each has its
-# words under `flag.<name>` in the message tables (`plan57 explain` lists them from here).
-FLAGS: tuple[str, ...] = (
-    "provisional",
-    "stale",
-    "incomplete",
-    "carried-forward",
-    "partial-coverage",
-    "baseline-fallback",
-    "target-revised",
-    "trajectory-unknown",
-    "above-range",
-    "unweighted",
-)
-
-
-class ReporterFigure(BaseModel):
-    """What one reporter contributed to an indicator's value for the period."""
-
-    id: str
-    value: float | None
-    answer: bool | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    periods: list[str]
-    used: bool
-    # Flows: each period's figure that went into the year's sum.
-    figures: dict[str, float] = Field(default_factory=dict)
-    # The submitter's note on each period's row, where it wrote one ("Số liệu sơ bộ").
-    notes: dict[str, str] = Field(default_factory=dict)
-
-
-class CarriedFigure(BaseModel):
-    """A figure from an earlier period than the one scored, still standing in the value."""
-
-    reporter: str
-    period: str
-
-
-class TargetRevision(BaseModel):
-    """The target in force at the end of the period, when it differs from the one judged."""
-
-    commit: str
-    date: date
-    previous_target: Target | None
-    previous_status: Status
-
-
-class IndicatorScore(Worded):
-    """One indicator's status, the figures behind it and the reason, in words on request.
-
-    The score is language-neutral: `reason(lang)` and `name(lang)` render it, and its JSON
-    carries both in the language asked for (`--lang`).
-    """
-
-    WORDS: ClassVar[dict[str, str]] = {
-        "name": "The indicator's name",
-        "reason": "Why the indicator has its status",
-    }
-
-    id: str
-    status: Status
-    value: float | None
-    baseline: float | None
-    expected: float | None
-    milestone: int | None
-    target: Target | None
-    reporters: list[ReporterFigure]
-    why: Any = Field(
-        description="The reason kept for rendering: a message {key, params} or a sentence of "
-        "them, whose parameters keep the raw figures, each typed by its `kind`."
-    )
-    name_vi: str
-    name_en: str
-    group: str
-    unit: Unit
-    flow: bool
-    answer: bool | None = None
-    progress: float | None = None
-    baseline_source: BaselineSource | None = None
-    # Where the expected path starts: the baseline year, or the previous milestone once passed.
-    start_year: int | None = None
-    start_value: float | None = None
-    # Flows: the year's target on the way to the milestone, before pro-rating within the year.
-    year_target: float | None = None
-    periods: list[str]
-    missing: list[str]
-    flags: list[str]
-    # The explanation (docs/methodology.md, "Every verdict explained").
-    baseline_year: int | None = None
-    expected_date: date | None = None
-    tolerance: float | None = None
-    rule: Combine = "sum"
-    path: PathShape = "linear"
-    numerator: float | None = None
-    denominator: float | None = None
-    coverage: float | None = None
-    carried_forward: list[CarriedFigure] = Field(default_factory=list)
-    missing_periods: dict[str, list[str]] = Field(default_factory=dict)
-    revision: TargetRevision | None = None
-
-    def reason(self, lang: Lang | None = None) -> str:
-        return rendered(self.why, lang or default_lang())
-
-    def name(self, lang: Lang | None = None) -> str:
-        return self.name_vi if (lang or default_lang()) == "vi" else self.name_en
-
-    def words(self) -> dict[str, Any]:
-        return {"name": fmt.Name(self.name_vi, self.name_en), "reason": self.why}
-
-
-class MissingReport(BaseModel):
-    """A reporter without a usable figure for indicators due for the period."""
-
-    reporter: str
-    indicators: list[str]
-    due: date
-    overdue: bool
-
-
-class ScoreReport(BaseModel):
-    """The result of `plan57 score`; its JSON dump is the command's public contract."""
-
-    period: str
-    as_of: date
-    targets_revision: str | None = None
-    indicators: list[IndicatorScore]
-    summary: dict[str, int]
-    missing: list[MissingReport]
-    # True until the end of the period's reporting deadline (`deadline`): figures may still come.
-    provisional: bool = False
-    deadline: date | None = None
-
-
-@dataclass(frozen=True)
-class Point:
-    """One value of an indicator's history, at the end of the period it describes."""
-
-    end: date
-    value: float
-
-
-@dataclass(frozen=True)
-class _Baseline:
-    value: float | None
-    source: BaselineSource | None
-    year: int
-    reporters: frozenset[str] = frozenset()
 
 
 def score(
@@ -221,7 +72,7 @@ class Scoring:
     history (a report, a site and an export each ask several of the same data)."""
 
     def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
-        self._frame = _Frame(catalogue, observations)
+        self._frame = Frame(catalogue, observations)
 
     def score(self, period: Period | str, as_of: date) -> ScoreReport:
         """`score` of these observations for `period`."""
@@ -232,7 +83,7 @@ class Scoring:
         return _history(self._frame, period)
 
 
-def _score(frame: _Frame, period: Period | str, as_of: date) -> ScoreReport:
+def _score(frame: Frame, period: Period | str, as_of: date) -> ScoreReport:
     catalogue, observations = frame.catalogue, frame.observations
     target_period = _period(period, catalogue, as_of)
     end = target_period.end
@@ -251,18 +102,18 @@ def _score(frame: _Frame, period: Period | str, as_of: date) -> ScoreReport:
         base_reporters = frozenset(base["reporter"]) if base is not None else frozenset()
         reported_baseline = baselines.get(ind.id)
         if ind.baseline is not None:
-            baseline = _Baseline(ind.baseline, "catalogue", baseline_year)
+            baseline = Baseline(ind.baseline, "catalogue", baseline_year)
         elif (
             reported_baseline is not None
             and ind.unit != "yes_no"
             and frame.whole_year(ind, baseline_year)
         ):
-            baseline = _Baseline(reported_baseline, "reported", baseline_year, base_reporters)
+            baseline = Baseline(reported_baseline, "reported", baseline_year, base_reporters)
         elif ind.unit != "yes_no":
             baseline = frame.fallback_baseline(ind, end)
         else:
-            baseline = _Baseline(None, None, baseline_year)
-        figures = _figures(catalogue, ind, rows, frame, end)
+            baseline = Baseline(None, None, baseline_year)
+        figures = indicator_figures(catalogue, ind, rows, frame, end)
         scores.append(
             judge.indicator(
                 ind,
@@ -338,24 +189,6 @@ def _same_target(a: Target | None, b: Target | None) -> bool:
     return (a.year, a.kind, a.value, a.low, a.high) == (b.year, b.kind, b.value, b.low, b.high)
 
 
-def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {str(key): group for key, group in rows.groupby("indicator", sort=False, observed=True)}
-
-
-# One reporter's figure in an indicator's value: reporter, value, numerator, denominator, the
-# periods it stands for (separated by spaces) and, for a stock, the row it is (a flow: -1).
-_Contribution = tuple[str, float, float, float, str, int]
-
-
-def _records(contributions: pd.DataFrame) -> dict[str, list[_Contribution]]:
-    """The contributions as plain tuples, by indicator, in the frame's order."""
-    out: dict[str, list[_Contribution]] = {}
-    columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "row"]
-    for indicator, *rest in zip(*(contributions[c].tolist() for c in columns), strict=True):
-        out.setdefault(str(indicator), []).append(tuple(rest))
-    return out
-
-
 def history(
     catalogue: Catalogue, observations: pd.DataFrame, period: Period
 ) -> dict[str, list[Point]]:
@@ -368,7 +201,7 @@ def history(
     return Scoring(catalogue, observations).history(period)
 
 
-def _history(frame: _Frame, period: Period) -> dict[str, list[Point]]:
+def _history(frame: Frame, period: Period) -> dict[str, list[Point]]:
     quarter_ends = frame.quarter_ends(period.end)
     reported = frame.reported_quarters()
     points: dict[str, list[Point]] = {ind.id: [] for ind in frame.catalogue.indicators}
@@ -417,442 +250,6 @@ def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:
     return parsed
 
 
-def _month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _month_end(index: int) -> date:
-    year, month = divmod(index, 12)
-    if month == 11:
-        return date(year, 12, 31)
-    return date.fromordinal(date(year, month + 2, 1).toordinal() - 1)
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from one month's end to another's (both are always month ends here)."""
-    return _month_index(end) - _month_index(start)
-
-
-def stale_cutoff(end: date, months: int) -> date:
-    """The oldest period end a stock's figure may have to count at `end`."""
-    return _month_end(_month_index(end) - months)
-
-
-class _Frame:
-    """The observations joined with what the catalogue says about each indicator."""
-
-    def __init__(self, catalogue: Catalogue, observations: pd.DataFrame) -> None:
-        self.catalogue = catalogue
-        self.observations = observations
-        self.stale_months = catalogue.scoring.stale_after_months
-        self.authority: dict[str, str] = {}
-        meta: dict[str, list[Any]] = {
-            "indicator": [],
-            "flow": [],
-            "unit": [],
-            "combine": [],
-            "authority": [],
-            "scale": [],
-        }
-        for ind in catalogue.indicators:
-            combine: str = ind.combine
-            if ind.unit == "yes_no" and combine != "single":
-                combine = "max"  # several yes/no reports: yes when any says yes
-            authority = ind.authority
-            if combine == "single" and authority is None:
-                expanded = catalogue.expand(ind.reporters)
-                authority = expanded[0] if expanded else None
-            if authority is not None:
-                self.authority[ind.id] = authority
-            meta["indicator"].append(ind.id)
-            meta["flow"].append(ind.flow)
-            meta["unit"].append(ind.unit)
-            meta["combine"].append(combine)
-            meta["authority"].append(authority)
-            meta["scale"].append(RATIO_SCALE.get(ind.unit, 1.0))
-        self.meta = pd.DataFrame(meta).set_index("indicator")
-        columns = ["reporter", "period", "indicator", "value", "answer", "numerator"]
-        columns += ["denominator", "end", "months", "file", "line", "note"]
-        if not observations.empty and "note" not in observations.columns:
-            observations = observations.assign(note="")
-        if observations.empty:
-            rows = pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
-            rows["end"] = pd.Series(dtype="datetime64[ns]")
-            for name in ("value", "numerator", "denominator"):
-                rows[name] = pd.Series(dtype="float64")
-            rows["months"] = pd.Series(dtype="int64")
-        else:
-            rows = observations[columns]
-        rows = rows.join(self.meta[["flow", "unit"]], on="indicator", how="inner")
-        rows = rows.reset_index(drop=True)
-        yes_no = rows["unit"] == "yes_no"
-        if yes_no.any():
-            rows = rows.copy()
-            answers = rows.loc[yes_no, "answer"].map({True: 1.0, False: 0.0})
-            rows.loc[yes_no, "value"] = answers.astype("float64")
-        rows = rows[rows["value"].notna()]
-        self.rows = rows.sort_values(
-            ["indicator", "reporter", "end", "months", "file", "line"], kind="mergesort"
-        )
-        # What each selection by date reads, as arrays at the rows' positions: one pandas
-        # selection of the whole frame per step costs more than the step itself.
-        days = self.rows["end"].to_numpy().astype("datetime64[D]")
-        months = days.astype("datetime64[M]").astype(np.int64)
-        self.days = days.astype(np.int64)
-        self.years = months // 12 + 1970
-        self.month = months % 12 + 1
-        self.months = self.rows["months"].to_numpy(dtype=np.int64)
-        self.flow = self.rows["flow"].to_numpy(dtype=bool)
-        # The rows are in (indicator, reporter) order, so each pair's rows are a run.
-        pairs = self.rows.groupby(["indicator", "reporter"], sort=False, observed=True)
-        self.pair = pairs.ngroup().to_numpy()
-        self.code = pd.factorize(self.rows["indicator"])[0]
-        # What a figure in a value shows, for the selections to copy no more than that.
-        columns = ["indicator", "reporter", "value", "numerator", "denominator", "period", "end"]
-        self.figures = self.rows[columns]
-        self._year_values: dict[int, dict[str, float]] = {}
-        # Per indicator, the figures and gaps are read row by row from plain lists: tens of
-        # thousands of small pandas selections cost more than the scoring itself.
-        self._cells: _Cells | None = None
-        self._year_rows: dict[tuple[str, int, date], list[int]] = {}
-        self._whole_years: dict[tuple[str, int], bool] = {}
-        self._baselines: tuple[dict[str, float], dict[str, pd.DataFrame]] | None = None
-
-    @property
-    def cells(self) -> _Cells:
-        """The rows as plain lists (made once, on first use)."""
-        if self._cells is None:
-            self._cells = _Cells(self)
-        return self._cells
-
-    def year_rows(self, indicator: str, year: int, upto: date) -> list[int]:
-        """A flow's rows of `year` ending by `upto` that make its sum (annual reports win), as
-        positions in `cells`."""
-        key = (indicator, year, upto)
-        found = self._year_rows.get(key)
-        if found is None:
-            cells = self.cells
-            last = _days(upto)
-            rows = [i for i in cells.years.get((indicator, year), ()) if cells.end[i] <= last]
-            annual = {cells.reporter[i] for i in rows if cells.months[i] == 12}
-            found = [i for i in rows if cells.months[i] == 12 or cells.reporter[i] not in annual]
-            self._year_rows[key] = found
-        return found
-
-    def baselines(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
-        """Each indicator's value at the baseline year's end, and the contributions to it."""
-        if self._baselines is None:
-            rows = self.contributions(date(self.catalogue.plan.baseline_year, 12, 31), detail=False)
-            values, _ = self.combine(rows)
-            self._baselines = values, _by_indicator(rows)
-        return self._baselines
-
-    def gaps(
-        self, ind: Indicator, reporters: list[str], year: int, upto: date
-    ) -> dict[str, list[Period]]:
-        """Per reporter, the reporting periods of `year` up to `upto` that no figure covers."""
-        required = reporting_periods(ind, year, upto)
-        if not required:
-            return {}
-        cells = self.cells
-        covered: dict[str, set[int]] = {}
-        for i in self.year_rows(ind.id, year, upto):
-            last = cells.month[i]
-            covered.setdefault(cells.reporter[i], set()).update(
-                range(last - cells.months[i] + 1, last + 1)
-            )
-        out: dict[str, list[Period]] = {}
-        for reporter in reporters:
-            have = covered.get(reporter, set())
-            lacking = [
-                p for p in required if not set(range(p.first_month, p.last_month + 1)) <= have
-            ]
-            if lacking:
-                out[reporter] = lacking
-        return out
-
-    def whole_year(self, ind: Indicator, year: int) -> bool:
-        """Whether a flow's `year` has every reporting period from every reporter owing it.
-
-        Stocks always qualify: their year-end value needs no sum.
-        """
-        if not ind.flow:
-            return True
-        key = (ind.id, year)
-        if key not in self._whole_years:
-            self._whole_years[key] = not self.gaps(ind, self.owing(ind), year, date(year, 12, 31))
-        return self._whole_years[key]
-
-    def owing(self, ind: Indicator) -> list[str]:
-        """The reporters whose figures decide the value: the authority alone for `single`."""
-        authority = self.authority.get(ind.id)
-        if ind.combine == "single" and authority is not None:
-            return [authority]
-        return self.catalogue.expand(ind.reporters)
-
-    def fallback_baseline(self, ind: Indicator, end: date) -> _Baseline:
-        """The first year after the baseline year with a figure, ending before `end`.
-
-        A flow's year counts only when complete (every reporting period from every reporter
-        that owes it): a part of a year is no baseline.
-        """
-        base_year = self.catalogue.plan.baseline_year
-        for year in range(base_year + 1, end.year + 1):
-            year_end = date(year, 12, 31)
-            if year_end >= end:
-                break
-            if year not in self._year_values:
-                self._year_values[year], _ = self.combine(
-                    self.contributions(year_end, detail=False)
-                )
-            value = self._year_values[year].get(ind.id)
-            if value is None:
-                continue
-            if not self.whole_year(ind, year):
-                continue
-            return _Baseline(value, "fallback", year)
-        return _Baseline(None, None, base_year)
-
-    def contributions(self, end: date, *, detail: bool) -> pd.DataFrame:
-        """Each (indicator, reporter)'s figure as it stood at `end`."""
-        return self.contributions_at([end], detail=detail)
-
-    def contributions_at(self, ends: list[date], *, detail: bool) -> pd.DataFrame:
-        """Each (indicator, reporter)'s figure as it stood at each of `ends`, the end's position
-        in column `at` (one selection for all: a chart's history has a dozen quarters)."""
-        stocks: list[Any] = []
-        flows: list[Any] = []
-        for end in ends:
-            upto = self.days <= _days(end)
-            cutoff = _days(stale_cutoff(end, self.stale_months))
-            chosen = np.flatnonzero(upto & ~self.flow & (self.days >= cutoff))
-            if len(chosen):
-                # Each pair's last row standing is its latest (a pair's rows run by date).
-                chosen = chosen[np.append(self.pair[chosen[1:]] != self.pair[chosen[:-1]], True)]
-            stocks.append(chosen)
-            in_year = np.flatnonzero(upto & self.flow & (self.years == end.year))
-            annual = self.months[in_year] == 12
-            flows.append(in_year[annual | ~np.isin(self.pair[in_year], self.pair[in_year[annual]])])
-        chosen = np.concatenate(stocks)
-        latest = self.figures.take(chosen).rename(columns={"end": "last"})
-        parts = [latest.assign(at=_positions(stocks), row=chosen)]
-        if sum(len(f) for f in flows):
-            flow = self.figures.take(np.concatenate(flows)).assign(at=_positions(flows))
-            grouped = flow.groupby(["at", "indicator", "reporter"], sort=False)
-            sums = grouped[["value", "numerator", "denominator"]].sum(min_count=1)
-            sums["last"] = grouped["end"].max()
-            if detail:
-                sums["period"] = grouped["period"].agg(" ".join)
-            else:
-                sums["period"] = ""
-            sums["row"] = -1  # a sum of several rows
-            parts.append(sums.reset_index())
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-
-    def combine(self, contributions: pd.DataFrame) -> tuple[dict[str, float], set[str]]:
-        """Each indicator's value from its reporters' figures, and the ratios averaged unweighted."""
-        values, unweighted = self.combine_at(contributions)
-        return values.get(0, {}), unweighted.get(0, set())
-
-    def combine_at(
-        self, contributions: pd.DataFrame
-    ) -> tuple[dict[int, dict[str, float]], dict[int, set[str]]]:
-        """`combine` for each end of `contributions_at`, by the end's position."""
-        values: dict[int, dict[str, float]] = {}
-        unweighted: dict[int, set[str]] = {}
-        if contributions.empty:
-            return values, unweighted
-        rows = contributions
-        combine = self.meta["combine"].to_numpy()[self.meta.index.get_indexer(rows["indicator"])]
-        # `single` and `max` pick one figure (no arithmetic): plain Python picks what pandas
-        # would (the first, the largest; NaN skipped), without a selection per rule.
-        authority = self.authority
-        for at, indicator, reporter, value, rule in zip(
-            rows["at"].tolist(),
-            rows["indicator"].tolist(),
-            rows["reporter"].tolist(),
-            rows["value"].tolist(),
-            combine,
-            strict=True,
-        ):
-            if math.isnan(value):
-                continue
-            mine = values.setdefault(at, {})
-            if rule == "single":
-                if reporter == authority.get(indicator) and indicator not in mine:
-                    mine[indicator] = value
-            elif rule == "max" and (indicator not in mine or value > mine[indicator]):
-                mine[indicator] = value
-        keys = ["at", "indicator"]
-        pieces = [rows[combine == "sum"].groupby(keys)["value"].sum()]
-        ratio = rows[combine == "ratio"]
-        if not ratio.empty:
-            complete = ratio["numerator"].notna() & ratio["denominator"].notna()
-            sums = ratio[complete].groupby(keys)[["numerator", "denominator"]].sum()
-            sums = sums[sums["denominator"] > 0]
-            indicators = sums.index.get_level_values("indicator")
-            scale = self.meta["scale"].to_numpy()[self.meta.index.get_indexer(indicators)]
-            pieces.append(sums["numerator"] / sums["denominator"] * scale)
-            # `check` requires numerators and denominators for ratios; this only guards data
-            # that bypassed it, and says so in the flags instead of weighting silently.
-            rest = ratio[~pd.MultiIndex.from_frame(ratio[keys]).isin(sums.index)]
-            if not rest.empty:
-                means = rest.groupby(keys)["value"].agg(["mean", "count"])
-                pieces.append(means["mean"])
-                for at, indicator in means.index[means["count"] > 1]:
-                    unweighted.setdefault(int(at), set()).add(str(indicator))
-        for piece in pieces:
-            for (at, indicator), value in piece.items():
-                if pd.notna(value):
-                    values.setdefault(int(at), {})[str(indicator)] = float(value)
-        return values, unweighted
-
-    def latest_before(self, end: date) -> dict[str, tuple[str, date]]:
-        """Each indicator's most recent reported period ending by `end`, stale or not."""
-        chosen = np.flatnonzero(self.days <= _days(end))
-        if not len(chosen):
-            return {}
-        # Newest end first, then the longest period ending then; the later row wins a tie.
-        rank = self.days[chosen] * 16 + self.months[chosen]
-        code = self.code[chosen]
-        starts = np.flatnonzero(np.append(True, code[1:] != code[:-1]))
-        best = np.repeat(np.maximum.reduceat(rank, starts), np.diff(np.append(starts, len(rank))))
-        hits = chosen[rank == best]
-        last = hits[np.append(self.code[hits[1:]] != self.code[hits[:-1]], True)]
-        cells = self.rows.take(last)
-        return {
-            str(ind): (str(per), _day(days))
-            for ind, per, days in zip(
-                cells["indicator"], cells["period"], self.days[last].tolist(), strict=True
-            )
-        }
-
-    def quarter_ends(self, end: date) -> list[date]:
-        first = date(self.catalogue.plan.baseline_year, 3, 31)
-        ends: list[date] = []
-        index = _month_index(first)
-        while index <= _month_index(end):
-            ends.append(_month_end(index))
-            index += 3
-        if not ends or ends[-1] != end:
-            ends.append(end)
-        return ends
-
-    def reported_quarters(self) -> set[tuple[str, date]]:
-        """(indicator, quarter end) pairs for which some period ending in that quarter was reported."""
-        if self.rows.empty:
-            return set()
-        names = self.rows["indicator"].to_numpy()
-        month = self.years * 12 + self.month - 1
-        quarter = month - month % 3 + 2
-        # One (indicator, date) pair per distinct code: the dates of a handful of years.
-        out = {
-            (str(names[i]), _month_end(int(quarter[i])))
-            for i in np.unique(self.code * (1 << 32) + quarter, return_index=True)[1]
-        }
-        # Reports ending mid-quarter (a month) also mark their own month, for a month's report.
-        out |= {
-            (str(names[i]), _day(int(self.days[i])))
-            for i in np.unique(self.code * (1 << 32) + self.days, return_index=True)[1]
-        }
-        return out
-
-
-def _figures(
-    catalogue: Catalogue,
-    ind: Indicator,
-    rows: list[_Contribution] | None,
-    frame: _Frame,
-    end: date,
-) -> list[ReporterFigure]:
-    if rows is None:
-        return []
-    authority = frame.authority.get(ind.id)
-    order = {rid: n for n, rid in enumerate(catalogue.expand(ind.reporters))}
-    # Each period's own figure and note: a stock's one row standing, a flow's rows of its
-    # year's sum (of a period sent twice, the later file or line, as in the sum's order).
-    cells = frame.cells
-    in_sum: dict[str, dict[str, int]] = {}
-    if ind.flow:
-        for position in frame.year_rows(ind.id, end.year, end):
-            in_sum.setdefault(cells.reporter[position], {})[cells.period[position]] = position
-    figures = []
-    for reporter, value, numerator, denominator, periods, row in rows:
-        yes_no = ind.unit == "yes_no"
-        shown = sorted(str(periods).split())
-        positions = in_sum.get(str(reporter), {}) if ind.flow else {cells.period[row]: row}
-        mine = {
-            p: (cells.value[i], _note(cells.note[i]))
-            for p in shown
-            if (i := positions.get(p)) is not None
-        }
-        figures.append(
-            ReporterFigure(
-                id=str(reporter),
-                value=None if yes_no else _round(value),
-                answer=bool(value >= 0.5) if yes_no else None,
-                numerator=_round(numerator),
-                denominator=_round(denominator),
-                periods=shown,
-                used=ind.combine != "single" or reporter == authority,
-                figures=(
-                    {p: _round(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
-                ),
-                notes={p: mine[p][1] for p in shown if p in mine and mine[p][1]},
-            )
-        )
-    figures.sort(key=lambda f: (order.get(f.id, 1 << 30), f.id))
-    return figures
-
-
-_EPOCH = date(1970, 1, 1)
-
-
-def _positions(selections: list[Any]) -> Any:
-    """For rows selected per end and concatenated, each row's end (its position in the list)."""
-    return np.repeat(np.arange(len(selections)), [len(s) for s in selections])
-
-
-def _days(day: date) -> int:
-    return (day - _EPOCH).days
-
-
-def _day(days: int) -> date:
-    return date.fromordinal(_EPOCH.toordinal() + days)
-
-
-class _Cells:
-    """The frame's rows as plain lists, one per column, with the positions of each flow's rows
-    by year."""
-
-    def __init__(self, frame: _Frame) -> None:
-        rows = frame.rows
-        self.end: list[int] = frame.days.tolist()
-        self.year: list[int] = frame.years.tolist()
-        self.month: list[int] = frame.month.tolist()
-        self.months: list[int] = frame.months.tolist()
-        self.reporter: list[str] = rows["reporter"].tolist()
-        self.period: list[str] = rows["period"].tolist()
-        self.value: list[float] = rows["value"].astype("float64").tolist()
-        self.note: list[Any] = rows["note"].tolist()
-        indicators: list[str] = rows["indicator"].tolist()
-        self.years: dict[tuple[str, int], list[int]] = {}
-        for i in np.flatnonzero(frame.flow).tolist():
-            self.years.setdefault((indicators[i], self.year[i]), []).append(i)
-
-
-def _note(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return " ".join(str(value).split())
-
-
-def _round(value: Any, digits: int = _DIGITS) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return round(float(value), digits)
-
-
 def _usable(target: Target, unit: Unit) -> bool:
     """Yes/no indicators are judged on their wording; the others need a number to reach."""
     return True if unit == "yes_no" else target.threshold is not None
@@ -887,7 +284,7 @@ class _Evidence:
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
-    def __init__(self, catalogue: Catalogue, period: Period, as_of: date, frame: _Frame) -> None:
+    def __init__(self, catalogue: Catalogue, period: Period, as_of: date, frame: Frame) -> None:
         self.catalogue = catalogue
         self.period = period
         self.as_of = as_of
@@ -902,7 +299,7 @@ class _Judge:
         ind: Indicator,
         *,
         value: float | None,
-        baseline: _Baseline,
+        baseline: Baseline,
         base_rows: pd.DataFrame | None,
         figures: list[ReporterFigure],
         latest: tuple[str, date] | None,
@@ -929,7 +326,7 @@ class _Judge:
             if self._path_from_baseline(ind, applicable, targets):
                 flags.append("baseline-fallback")
             else:  # an earlier milestone starts the path: a stand-in baseline would only confuse
-                baseline = _Baseline(None, None, baseline.year)
+                baseline = Baseline(None, None, baseline.year)
         if used and (
             (coverage is not None and coverage < 1)
             or (baseline.source == "reported" and frozenset(evidence.covered) != baseline.reporters)
@@ -939,8 +336,8 @@ class _Judge:
         if ind.combine == "ratio" and used:
             nums = [f.numerator for f in used if f.numerator is not None]
             dens = [f.denominator for f in used if f.denominator is not None]
-            numerator = _round(sum(nums)) if nums else None
-            denominator = _round(sum(dens)) if dens else None
+            numerator = rounded(sum(nums)) if nums else None
+            denominator = rounded(sum(dens)) if dens else None
         result: dict[str, Any] = {
             "id": ind.id,
             "name_vi": ind.name_vi,
@@ -953,7 +350,7 @@ class _Judge:
             "reporters": figures,
             "periods": periods,
             "missing": missing,
-            "baseline": _round(baseline.value),
+            "baseline": rounded(baseline.value),
             "baseline_source": baseline.source,
             "baseline_year": baseline.year if baseline.value is not None else None,
             "flags": flags,
@@ -962,7 +359,7 @@ class _Judge:
             "path": ind.path,
             "numerator": numerator,
             "denominator": denominator,
-            "coverage": _round(coverage, 4),
+            "coverage": rounded(coverage, 4),
             "carried_forward": evidence.carried,
             "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
         }
@@ -981,7 +378,7 @@ class _Judge:
         like = self._like_with_like(ind, baseline, base_rows, evidence)
         self._coverage_words = self._coverage_texts(ind, flags, coverage, baseline, like, evidence)
         if like is not None:
-            result["baseline"] = _round(like.value)
+            result["baseline"] = rounded(like.value)
             baseline = like
         if ind.unit == "yes_no":
             return self._yes_no(result, value >= 0.5, applicable, periods, at_deadline, evidence)
@@ -1083,8 +480,8 @@ class _Judge:
         ind: Indicator,
         flags: list[str],
         coverage: float | None,
-        baseline: _Baseline,
-        like: _Baseline | None,
+        baseline: Baseline,
+        like: Baseline | None,
         evidence: _Evidence,
     ) -> list[Message]:
         """Why the indicator is flagged `partial-coverage`, and what was done about it."""
@@ -1104,10 +501,10 @@ class _Judge:
     def _like_with_like(
         self,
         ind: Indicator,
-        baseline: _Baseline,
+        baseline: Baseline,
         base_rows: pd.DataFrame | None,
         evidence: _Evidence,
-    ) -> _Baseline | None:
+    ) -> Baseline | None:
         """A ratio's baseline over the reporters of the value, when those all had one."""
         if ind.combine != "ratio" or baseline.source != "reported" or base_rows is None:
             return None
@@ -1119,10 +516,10 @@ class _Judge:
         if not den or pd.isna(num) or pd.isna(den):
             return None
         scale = RATIO_SCALE.get(ind.unit, 1.0)
-        return _Baseline(float(num / den * scale), "reported", baseline.year, covered)
+        return Baseline(float(num / den * scale), "reported", baseline.year, covered)
 
     @staticmethod
-    def _at_start(baseline: _Baseline, start: tuple[date, float] | None, when: date) -> bool:
+    def _at_start(baseline: Baseline, start: tuple[date, float] | None, when: date) -> bool:
         """Whether the value's date is the path's start and that start is the baseline."""
         if start is None or baseline.value is None:
             return False
@@ -1188,7 +585,7 @@ class _Judge:
         ind: Indicator,
         result: dict[str, Any],
         value: float,
-        baseline: _Baseline,
+        baseline: Baseline,
         applicable: Target,
         targets: list[Target],
         periods: list[str],
@@ -1218,7 +615,7 @@ class _Judge:
             if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
             result["start_year"] = start[0].year
-            result["start_value"] = _round(start[1])
+            result["start_value"] = rounded(start[1])
             result["expected_date"] = when
         met = value <= threshold if at_most else value >= threshold
         flags = result["flags"]
@@ -1258,9 +655,9 @@ class _Judge:
         return IndicatorScore(
             **result,
             status=status,
-            value=_round(value),
-            expected=_round(expected),
-            progress=_round(progress, 4),
+            value=rounded(value),
+            expected=rounded(expected),
+            progress=rounded(progress, 4),
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
@@ -1271,7 +668,7 @@ class _Judge:
         ind: Indicator,
         result: dict[str, Any],
         value: float,
-        baseline: _Baseline,
+        baseline: Baseline,
         applicable: Target,
         targets: list[Target],
         evidence: _Evidence,
@@ -1335,10 +732,10 @@ class _Judge:
         return IndicatorScore(
             **result,
             status=status,
-            value=_round(value),
-            expected=_round(expected),
-            progress=_round(progress, 4),
-            year_target=_round(year_target),
+            value=rounded(value),
+            expected=rounded(expected),
+            progress=rounded(progress, 4),
+            year_target=rounded(year_target),
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
