@@ -195,9 +195,18 @@ def history_text(run: Run, corpus: Path) -> str | None:
     return None if run.stdout.count(b"\n") > 2_000 else "history printed too little"
 
 
-# The province corpus as generate.py makes it (seeded, so always the same): the real registry's
-# 136 reporters, monthly files 2024M01–2026M10.
-PROVINCE_FILES, PROVINCE_ROWS = 4_624, 47_090
+
+def _province_size() -> tuple[int, int]:
+    """The province corpus's files and rows, as generate.py recorded them when it made the
+    corpus (seeded, so the same for a given generator and catalogue)."""
+    try:
+        facts = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["province"]
+    except (OSError, ValueError, KeyError):
+        return 0, 0
+    return int(facts["files"]), int(facts["rows"])
+
+
+PROVINCE_FILES, PROVINCE_ROWS = _province_size()
 
 # The 102 workbooks of the `workbooks` corpus, one per commune and ward (see generate.py).
 sys.path.insert(0, str(HERE))
