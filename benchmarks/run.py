@@ -195,7 +195,6 @@ def history_text(run: Run, corpus: Path) -> str | None:
     return None if run.stdout.count(b"\n") > 2_000 else "history printed too little"
 
 
-
 def _province_size() -> tuple[int, int]:
     """The province corpus's files and rows, as generate.py recorded them when it made the
     corpus (seeded, so the same for a given generator and catalogue)."""
