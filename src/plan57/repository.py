@@ -17,6 +17,11 @@ CATALOGUE = Path("data") / "targets.yaml"
 SUBMISSIONS = Path("data") / "submissions"
 
 
+def submission_path(reporter: str, period: object) -> str:
+    """Where a reporter's file for a period is committed, relative to the repository's root."""
+    return f"{SUBMISSIONS.as_posix()}/{reporter}/{period}.csv"
+
+
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above `start` that holds data/targets.yaml, else `start`."""
     here = (start or Path.cwd()).resolve()

@@ -65,7 +65,7 @@ def template(
     else:
         from plan57.submissions.forms import build_form
 
-        form = build_form(catalogue, reporter.strip(), period, lang=language)  # type: ignore[assignment]
+        form = build_form(catalogue, reporter.strip(), period, lang=language)
         if out is None:
             sys.stdout.buffer.write(form.data)
             sys.stdout.buffer.flush()

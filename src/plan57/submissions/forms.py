@@ -15,6 +15,7 @@ from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import UsageError
 from plan57.messages import Lang, suggestion, text
 from plan57.periods import Period, parse_period
+from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
 from plan57.submissions.obligations import owed
 
@@ -37,7 +38,7 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class Form:
-    """A ready form: where it belongs and its bytes."""
+    """A ready form, CSV or workbook: where its submission belongs and its bytes."""
 
     reporter: str
     period: Period
@@ -47,7 +48,7 @@ class Form:
     @property
     def submission_path(self) -> str:
         """Where the filled-in form is committed, relative to the repository root."""
-        return f"data/submissions/{self.reporter}/{self.period}.csv"
+        return submission_path(self.reporter, self.period)
 
 
 def next_target(indicator: Indicator, year: int) -> Target | None:

@@ -25,7 +25,7 @@ from plan57.formatting import Name
 from plan57.grammar import Refused
 from plan57.messages import Lang, default_lang, text
 from plan57.periods import Period, parse_period, province_day
-from plan57.repository import SUBMISSIONS
+from plan57.repository import SUBMISSIONS, submission_path
 from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
 from plan57.submissions.repair import read_table
 
@@ -120,7 +120,7 @@ def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: dat
     # Only files in the working tree can hold a row that passes `check`: no other is read.
     candidates = [str(p) for p in periods_ending(period.end)]
     files_by = {
-        reporter: {p for p in candidates if _on_disk(root, root / _path(reporter, p))}
+        reporter: {p for p in candidates if _on_disk(root, root / submission_path(reporter, p))}
         for reporter in reporters
     }
     valid = _valid(root, catalogue, period, as_of)
@@ -209,10 +209,6 @@ def _on_disk(root: Path, path: Path) -> bool:
     return first_link(root, path) is None and path.is_file()
 
 
-def _path(reporter: str, period: str) -> str:
-    return (SUBMISSIONS / reporter / f"{period}.csv").as_posix()
-
-
 def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str, datetime | None]]:
     from plan57.files import Unreadable, read_regular
     from plan57.repository import first_link
@@ -221,7 +217,7 @@ def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str,
     found: dict[str, dict[str, datetime | None]] = {}
     for reporter, periods in files_by.items():
         for period in sorted(periods):
-            path = root / _path(reporter, period)
+            path = root / submission_path(reporter, period)
             # What `check` refuses (a link on the way, a FIFO, a file too large) is no submission.
             if first_link(root, path) is not None:
                 continue
@@ -250,7 +246,7 @@ def _from_history(
             for period in sorted(periods):
                 changes = [
                     change
-                    for change in reversed(history.get(top + _path(reporter, period), []))
+                    for change in reversed(history.get(top + submission_path(reporter, period), []))
                     if province_day(change.commit.date) <= as_of
                 ]
                 first: dict[str, datetime] = {}

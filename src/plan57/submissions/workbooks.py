@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan57.catalogue.models import Catalogue, Indicator
+from plan57.catalogue.models import Catalogue
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
 from plan57.grammar import (
@@ -36,9 +36,9 @@ from plan57.grammar import (
 from plan57.messages import Lang, Message, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
-from plan57.repository import SUBMISSIONS
+from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
-from plan57.submissions.forms import FormRow, form_rows
+from plan57.submissions.forms import Form, FormRow, form_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -80,23 +80,9 @@ def catalogue_revision(raw: bytes) -> str:
 # --- writing the form ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WorkbookForm:
-    """A ready workbook: where its import belongs and its bytes."""
-
-    reporter: str
-    period: Period
-    indicators: tuple[Indicator, ...]
-    data: bytes
-
-    @property
-    def submission_path(self) -> str:
-        return f"{SUBMISSIONS.as_posix()}/{self.reporter}/{self.period}.csv"
-
-
 def build_workbook(
     catalogue: Catalogue, revision: str, reporter: str, period_text: str, *, lang: Lang
-) -> WorkbookForm:
+) -> Form:
     """The workbook form for `reporter` and `period_text`; bad input raises `UsageError`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -147,7 +133,7 @@ def build_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     indicators = tuple(row.indicator for row in rows)
-    return WorkbookForm(reporter, period, indicators, buffer.getvalue())
+    return Form(reporter, period, indicators, buffer.getvalue())
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
@@ -369,7 +355,7 @@ def _import_one(
         return result
     if not rows:
         return refuse("import-empty")
-    output = options.out or root / SUBMISSIONS / reporter / f"{period}.csv"
+    output = options.out or root / submission_path(reporter, period)
     result.output = _display(root, output)
     # Nothing is written through a link (as nothing is read through one).
     if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
