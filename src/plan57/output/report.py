@@ -547,19 +547,21 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
 
 
 def _revisions(origin: Provenance, lang: Lang) -> list[dict[str, Any]]:
-    out = []
-    for revision in origin.revisions or []:
-        day = datetime.fromisoformat(revision.date).date()
-        out.append(
-            {
-                "date": fmt.day(day, lang),
-                "commit": revision.commit[:12],
-                "author": revision.author,
-                "subject": revision.message.split("\n", 1)[0],
-                "changes": _change_texts(revision.changes, lang),
-            }
-        )
-    return out
+    return [
+        {**revision_view(revision, lang), "changes": _change_texts(revision.changes, lang)}
+        for revision in origin.revisions or []
+    ]
+
+
+def revision_view(revision: Revision, lang: Lang) -> dict[str, str]:
+    """A catalogue revision as the report and the site list it: day, short commit, author and
+    the first line of its message."""
+    return {
+        "date": fmt.day(datetime.fromisoformat(revision.date).date(), lang),
+        "commit": revision.commit[:12],
+        "author": revision.author,
+        "subject": revision.message.split("\n", 1)[0],
+    }
 
 
 def _change_texts(changes: list[Change], lang: Lang) -> list[str]:

@@ -37,6 +37,7 @@ from plan57.output.report import (
     generation_time,
     provenance,
     report_view,
+    revision_view,
     score_repository,
 )
 from plan57.periods import PROVINCE_TIME
@@ -398,13 +399,9 @@ class _Site:
         for revision in self.revisions or []:
             for change in revision.changes:
                 if change.indicator == ident:
-                    day = datetime.fromisoformat(revision.date).date()
                     out.append(
                         {
-                            "date": fmt.day(day, lang),
-                            "commit": revision.commit[:12],
-                            "author": revision.author,
-                            "subject": revision.message.split("\n", 1)[0],
+                            **revision_view(revision, lang),
                             "change": fmt.change_line(change, lang),
                         }
                     )
