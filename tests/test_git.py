@@ -106,10 +106,10 @@ def test_path_history_from_a_subfolder(repo: Path) -> None:
     assert changes[0].new_path == "data/targets.yaml"
 
 
-def test_folder_history_is_each_file_history_in_one_call(repo: Path) -> None:
+def test_files_history_is_each_file_history_in_one_call(repo: Path) -> None:
     """Renames are not followed: the file leaves its old path and arrives at its new one, as
     `path_history(..., follow=False)` says of each path."""
-    history = g.folder_history(repo / "data", ".")
+    history = g.files_history(repo / "data", ["t.yaml", "targets.yaml", "absent.yaml"])
     assert sorted(history) == ["data/t.yaml", "data/targets.yaml"]
     for path, changes in history.items():
         assert changes == g.path_history(repo, path, follow=False)

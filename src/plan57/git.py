@@ -280,20 +280,22 @@ def path_history(
     One `git log --raw` call; `path` is relative to `root`. The paths in the result are
     relative to the top of the work tree, as git reports them.
     """
-    return _changes(root, path, revision, follow=follow)
+    return _changes(root, [path], revision, follow=follow)
 
 
-def folder_history(root: Path, folder: str, revision: str = "HEAD") -> dict[str, list[PathChange]]:
-    """Every change to every file under `folder`, newest first, by the file's path at the
-    change (relative to the top of the work tree); renames are not followed, so a renamed
-    file arrives at its new path. One `git log` for the whole folder, however many files."""
+def files_history(
+    root: Path, paths: list[str], revision: str = "HEAD"
+) -> dict[str, list[PathChange]]:
+    """Every change to each of `paths` (relative to `root`), newest first, by the file's path
+    at the change (relative to the top of the work tree); renames are not followed, so a
+    renamed file arrives at its new path. One `git log` for all of them, however many."""
     by_path: dict[str, list[PathChange]] = {}
-    for change in _changes(root, folder, revision, follow=False):
+    for change in _changes(root, paths, revision, follow=False) if paths else []:
         by_path.setdefault(change.new_path or change.old_path or "", []).append(change)
     return by_path
 
 
-def _changes(root: Path, path: str, revision: str, *, follow: bool) -> list[PathChange]:
+def _changes(root: Path, paths: list[str], revision: str, *, follow: bool) -> list[PathChange]:
     args = [
         "log",
         _LOG_FORMAT,
@@ -306,7 +308,7 @@ def _changes(root: Path, path: str, revision: str, *, follow: bool) -> list[Path
         "--end-of-options",
         check_revision(revision),
         "--",
-        path,
+        *paths,
     ]
     changes: list[PathChange] = []
     for commit, entries in _parse_log(run_git_bytes(root, *args)):

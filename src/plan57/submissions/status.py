@@ -25,7 +25,7 @@ from plan57.formatting import Name
 from plan57.grammar import Refused
 from plan57.messages import Lang, default_lang, text
 from plan57.periods import Period, parse_period, province_day
-from plan57.repository import SUBMISSIONS, submission_path
+from plan57.repository import submission_path
 from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
 from plan57.submissions.repair import read_table
 
@@ -233,12 +233,13 @@ def _from_history(
     root: Path, files_by: dict[str, set[str]], as_of: date
 ) -> dict[str, dict[str, datetime | None]]:
     """Per reporter, the committed rows as of `as_of` and when each was first committed."""
-    from plan57.git import BlobReader, folder_history, prefix
+    from plan57.git import BlobReader, files_history, prefix
 
-    # One log for the whole folder: a log per file cost a second on a province's 136 reporters.
-    # Not following renames: a row's time is when it first appeared at its path, so a Q3 file
-    # renamed to Q4 after the deadline is late, not backdated.
-    history = folder_history(root, SUBMISSIONS.as_posix())
+    # One log for every file of the period: a log per file cost a second on a province's 136
+    # reporters. Not following renames: a row's time is when it first appeared at its path, so
+    # a Q3 file renamed to Q4 after the deadline is late, not backdated.
+    wanted = [submission_path(r, p) for r, periods in files_by.items() for p in sorted(periods)]
+    history = files_history(root, wanted)
     top = prefix(root)
     found: dict[str, dict[str, datetime | None]] = {}
     with BlobReader(root) as reader:
