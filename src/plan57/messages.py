@@ -388,7 +388,7 @@ VI: dict[str, str] = {
     "report.method.more": "Phương pháp đầy đủ, có ví dụ: docs/methodology.md.",
     "report.provenance": "Nguồn dữ liệu",
     "report.data-commit": "Dữ liệu: commit {commit} ({date})",
-    "report.data-dirty": "có thay đổi chưa commit trong data/",
+    "report.data-dirty": "có thay đổi chưa commit trong data/, không được tính",
     "report.not-git": "Thư mục dữ liệu không nằm trong kho git nên không xác định được phiên bản.",
     "report.targets-working": "Mục tiêu: data/targets.yaml trong thư mục làm việc",
     "report.targets-revision": "Mục tiêu: data/targets.yaml tại {revision} (commit {commit}, {date})",
@@ -1072,6 +1072,11 @@ VI: dict[str, str] = {
     "label.init-done": "Đã tạo kho dữ liệu {path} cho {province}: {indicators} chỉ tiêu, {groups} nhóm, {units} đơn vị; lần commit đầu {commit}.",
     "label.init-decisions": "Còn {decisions} điều chưa quyết định (decisions trong data/targets.yaml); plan57 check báo từng điều là cảnh báo catalogue-decision.",
     "label.init-next": "Tiếp theo: cd {path} && plan57 check",
+    # --- verdicts: the evidence known on a day, the catalogue in force (issue 20) ---
+    "evidence.main-line": "Số liệu: các dòng hợp lệ đã vào nhánh chính của kho (lịch sử first-parent) đến hết ngày {as_of}, bản tại commit {commit}; tệp chưa commit và nhánh chưa gộp không được tính.",
+    "evidence.main-line-empty": "Số liệu: đến hết ngày {as_of} chưa có commit nào vào nhánh chính của kho, nên chưa có số liệu nào.",
+    "evidence.disk-no-git": "Số liệu: các tệp hiện có trong thư mục. Thư mục không nằm trong kho git, nên không biết ngày nào đã có dòng nào: ngày đánh giá chỉ đổi hạn và kỳ, không bớt số liệu đến sau.",
+    "evidence.disk-shallow": "Số liệu: các tệp hiện có trong thư mục. Bản sao git nông (thiếu lịch sử), nên không biết ngày nào đã có dòng nào: ngày đánh giá chỉ đổi hạn và kỳ, không bớt số liệu đến sau.",
 }
 
 EN: dict[str, str] = {
@@ -1354,7 +1359,7 @@ EN: dict[str, str] = {
     "report.method.more": "The full method, with worked examples: docs/methodology.md.",
     "report.provenance": "Provenance",
     "report.data-commit": "Data: commit {commit} ({date})",
-    "report.data-dirty": "with uncommitted changes under data/",
+    "report.data-dirty": "with uncommitted changes under data/, which are not counted",
     "report.not-git": "The data folder is not in a git repository, so its version is unknown.",
     "report.targets-working": "Targets: data/targets.yaml in the working tree",
     "report.targets-revision": "Targets: data/targets.yaml at {revision} (commit {commit}, {date})",
@@ -2038,6 +2043,11 @@ EN: dict[str, str] = {
     "label.init-done": "Created the data repository {path} for {province}: {indicators} indicators, {groups} groups, {units} units; first commit {commit}.",
     "label.init-decisions": "{decisions} choices are still open (decisions in data/targets.yaml); plan57 check reports each as a catalogue-decision warning.",
     "label.init-next": "Next: cd {path} && plan57 check",
+    # --- verdicts: the evidence known on a day, the catalogue in force (issue 20) ---
+    "evidence.main-line": "Figures: the valid rows on the repository's main line (its first-parent history) by the end of {as_of}, as at commit {commit}; uncommitted files and unmerged branches are not counted.",
+    "evidence.main-line-empty": "Figures: nothing had reached the repository's main line by the end of {as_of}, so there are no figures yet.",
+    "evidence.disk-no-git": "Figures: the files in the folder as they are now. The folder is not in a git repository, so which rows were there on an earlier day is unknown: the date judged changes deadlines and periods, not which figures count.",
+    "evidence.disk-shallow": "Figures: the files in the folder as they are now. The git clone is shallow (its history is cut off), so which rows were there on an earlier day is unknown: the date judged changes deadlines and periods, not which figures count.",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

@@ -130,7 +130,12 @@ def _print_table(report: ScoreReport, lang: Lang) -> None:
     from plan57 import formatting as fmt
 
     out = console()
-    out.print(f"[bold]{escape(text('score.title', lang, period=report.period))}[/bold]\n")
+    out.print(f"[bold]{escape(text('score.title', lang, period=report.period))}[/bold]")
+    if report.evidence is not None:
+        from plan57.submissions.evidence import describe
+
+        out.print(escape(describe(report.evidence, report.as_of, lang)), style="dim")
+    out.print()
     if report.provisional and report.deadline is not None:
         banner = text("report.provisional", lang, due=fmt.day(report.deadline, lang))
         out.print(f"[yellow]{escape(banner)}[/yellow]\n")

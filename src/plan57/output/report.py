@@ -29,9 +29,12 @@ from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
 from plan57.scoring.judging import Scoring, mark_revised, revised_indicators, score
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
+from plan57.submissions.evidence import describe
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from plan57.submissions.evidence import Evidence
 
 ReportFormat = Literal["md", "html"]
 Grouping = Literal["group", "monitor", "lead"]
@@ -48,6 +51,7 @@ class Scored:
 
     catalogue: Catalogue  # the targets in force for this report
     observations: pd.DataFrame  # the valid rows, with their `note`
+    evidence: Evidence  # what was known on the day: the rows, where they came from, arrivals
     report: ScoreReport
     check: CheckReport
     targets: TargetsRevision
@@ -74,13 +78,15 @@ def score_repository(
     targets_at: str | None = None,
     progress: Progress = silent,
 ) -> Scored:
-    """Validate the repository at `root` (`progress` per file read) and score it for `period`."""
-    from plan57.submissions.rules import check_repository
+    """Gather the evidence known on `as_of` at `root` (`progress` per file read) and score it
+    for `period`: in git, the main line as it stood that day; else the files on disk."""
+    from plan57.submissions.evidence import gather
 
     working = load_catalogue(root / CATALOGUE)
-    validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
+    evidence = gather(root, as_of=as_of, catalogue=working, progress=progress)
+    validation = evidence.validation
     if targets_at is None:
-        catalogue = working
+        catalogue = evidence.catalogue  # the working tree's, or that of the day's commit
         targets = TargetsRevision(
             requested=None, commit=None, path=CATALOGUE.as_posix(), last_change=None
         )
@@ -90,11 +96,14 @@ def score_repository(
     scoring = Scoring(catalogue, observations)
     report = scoring.score(period, as_of)
     report.targets_revision = targets.commit
+    report.evidence = evidence.source
     if targets_at is None:
         _mark_revised(root, report, observations, as_of)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
-    return Scored(catalogue, observations, report, validation.report, targets, parsed, scoring)
+    return Scored(
+        catalogue, observations, evidence, report, validation.report, targets, parsed, scoring
+    )
 
 
 def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
@@ -136,17 +145,22 @@ def generation_time() -> datetime:
 _LAST_EPOCH = 253_402_300_799
 
 
-def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
+def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
     from plan57.catalogue.revisions import revisions_during
 
     if not git.is_repository(root):
         return Provenance(None, None, False, None, text("report.not-git", lang))
-    try:
-        commit: str | None = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-        when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
-    except GitError:
-        commit, when = None, None  # a repository without commits yet
+    commit: str | None = None
+    when: datetime | None = None
+    if evidence.commit is not None:  # the main line as it stood on the day judged
+        commit, when = evidence.commit.id, evidence.commit_time
+    elif not evidence.from_git:  # a shallow clone: the files on disk, at HEAD
+        try:
+            commit = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+            when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
+        except GitError:
+            commit, when = None, None  # a repository without commits yet
     try:
         dirty = bool(git.run_git(root, "status", "--porcelain", "--", "data"))
     except GitError:
@@ -176,7 +190,7 @@ def build_report(
     from plan57.render import render
 
     scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
-    origin = provenance(root, scored.period, lang)
+    origin = provenance(root, scored.period, lang, scored.evidence)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
 
@@ -526,6 +540,7 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
         lines.append(line)
     else:
         lines.append(text("report.not-git", lang))
+    lines.append(describe(scored.evidence.source, scored.report.as_of, lang))
     targets = scored.targets
     if targets.commit is None:
         lines.append(text("report.targets-working", lang))

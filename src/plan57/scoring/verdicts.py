@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Combine, PathShape, Target, Unit, Worded
 from plan57.messages import Lang, default_lang, rendered
+from plan57.submissions.evidence import EvidenceSource
 
 Status = Literal["on-track", "at-risk", "missed", "no-data"]
 STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
@@ -156,6 +157,8 @@ class ScoreReport(BaseModel):
     # True until the end of the period's reporting deadline (`deadline`): figures may still come.
     provisional: bool = False
     deadline: date | None = None
+    # Where the rows judged came from: the main line as it stood on `as_of`, or the files on disk.
+    evidence: EvidenceSource | None = None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import BaseModel
+
 from plan57.catalogue.models import Catalogue
+from plan57.messages import Lang, text
 from plan57.periods import province_day
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS
@@ -41,8 +44,19 @@ if TYPE_CHECKING:
     from plan57.git import Commit
 
 UnknownReason = Literal["no-git", "shallow"]
+Source = Literal["main-line", "disk"]
 # A row of the evidence: the file it is in, and its indicator.
 RowKey = tuple[str, str]
+
+
+class EvidenceSource(BaseModel):
+    """Where the rows judged came from, as the JSON outputs say it: the main line as it stood
+    at `commit` (None: nothing had reached it by `as_of`), or the files on disk (`reason`)."""
+
+    source: Source
+    reason: UnknownReason | None = None
+    commit: str | None = None
+    commit_date: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,13 @@ class Evidence:
     commit: Commit | None  # the main-line commit read (None: none by `as_of`, or no git)
     commit_time: datetime | None  # that commit's time on the main line
     _arrive: Callable[[], dict[RowKey, datetime]] = field(repr=False, compare=False)
+
+    @property
+    def source(self) -> EvidenceSource:
+        if not self.from_git:
+            return EvidenceSource(source="disk", reason=self.reason)
+        commit = self.commit.id if self.commit is not None else None
+        return EvidenceSource(source="main-line", commit=commit, commit_date=self.commit_time)
 
     @property
     def from_git(self) -> bool:
@@ -90,6 +111,17 @@ class Evidence:
 
 
 _TIME = "datetime64[ns, UTC]"
+
+
+def describe(source: EvidenceSource, as_of: date, lang: Lang) -> str:
+    """Where the figures came from, in one sentence for the reader of a report or a table."""
+    from plan57.formatting import day
+
+    if source.source == "disk":
+        return text(f"evidence.disk-{source.reason or 'no-git'}", lang)
+    if source.commit is None:
+        return text("evidence.main-line-empty", lang, as_of=day(as_of, lang))
+    return text("evidence.main-line", lang, as_of=day(as_of, lang), commit=source.commit[:12])
 
 
 def gather(
