@@ -19,7 +19,14 @@ from plan57 import formatting as fmt
 from plan57 import git
 from plan57.catalogue.loading import load_catalogue
 from plan57.catalogue.models import Catalogue, Indicator, Unit
-from plan57.catalogue.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
+from plan57.catalogue.revisions import (
+    Change,
+    LastChange,
+    Revision,
+    TargetsRevision,
+    catalogue_at,
+    parse_when,
+)
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
@@ -27,7 +34,8 @@ from plan57.output.charts import chart
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
-from plan57.scoring.judging import Scoring, mark_revised, revised_indicators, score
+from plan57.scoring.judging import Scoring, score
+from plan57.scoring.standing import as_it_stood, mark_revised, only, revised_fields
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 from plan57.submissions.evidence import describe
 
@@ -79,26 +87,38 @@ def score_repository(
     progress: Progress = silent,
 ) -> Scored:
     """Gather the evidence known on `as_of` at `root` (`progress` per file read) and score it
-    for `period`: in git, the main line as it stood that day; else the files on disk."""
+    for `period`: in git, the main line as it stood that day; else the files on disk.
+
+    The verdicts are judged on the plan as it stood at the period's end (every deciding field
+    of the catalogue in force then), or on the revision `targets_at` names; a revision after
+    the period that changes a target or a verdict is shown beside it (`standing`).
+    """
     from plan57.submissions.evidence import gather
 
     working = load_catalogue(root / CATALOGUE)
     evidence = gather(root, as_of=as_of, catalogue=working, progress=progress)
     validation = evidence.validation
+    latest = evidence.catalogue  # the working tree's, or that of the day's commit
+    stood: tuple[Catalogue, LastChange] | None = None
     if targets_at is None:
-        catalogue = evidence.catalogue  # the working tree's, or that of the day's commit
+        stood = _in_force(root, period, as_of)
+        catalogue = as_it_stood(latest, stood[0]) if stood is not None else latest
         targets = TargetsRevision(
-            requested=None, commit=None, path=CATALOGUE.as_posix(), last_change=None
+            requested=None,
+            commit=stood[1].commit if stood is not None else None,
+            path=CATALOGUE.as_posix(),
+            last_change=stood[1] if stood is not None else None,
         )
     else:
-        catalogue, targets = catalogue_at(root, parse_when(targets_at))
+        chosen, targets = catalogue_at(root, parse_when(targets_at))
+        catalogue = as_it_stood(latest, chosen)
     observations = validation.observations
     scoring = Scoring(catalogue, observations)
     report = scoring.score(period, as_of)
     report.targets_revision = targets.commit
     report.evidence = evidence.source
-    if targets_at is None:
-        _mark_revised(root, report, observations, as_of)
+    if stood is not None:
+        _mark_revised(root, report, observations, stood[0], latest, evidence)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
     return Scored(
@@ -106,28 +126,41 @@ def score_repository(
     )
 
 
-def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
-    """Compare with the targets in force at the period's end (git history, where there is one)."""
+def _in_force(root: Path, period: str, as_of: date) -> tuple[Catalogue, LastChange] | None:
+    """The catalogue in force at the period's end, from git history (None without one, or
+    when its first revision came after the day judged: nothing known then stood)."""
     from plan57.catalogue.revisions import catalogue_in_force
 
-    end = parse_period(report.period)
-    assert end is not None
-    in_force = catalogue_in_force(root, end.end)
-    if in_force is None:
-        return
-    catalogue, change = in_force
-    changed = revised_indicators(report, catalogue)
-    if not changed:
-        return  # the usual case: the same targets, and no second scoring to pay for
-    subset = catalogue.model_copy(
-        update={"indicators": [i for i in catalogue.indicators if i.id in changed]}
-    )
+    parsed = parse_period(period.strip())
+    if parsed is None or parsed.end > as_of:
+        return None  # scoring says what is wrong with the period
+    found = catalogue_in_force(root, parsed.end)
+    if found is None or datetime.fromisoformat(found[1].date).date() > as_of:
+        return None
+    return found
+
+
+def _mark_revised(
+    root: Path,
+    report: ScoreReport,
+    observations: pd.DataFrame,
+    stood: Catalogue,
+    latest: Catalogue,
+    evidence: Evidence,
+) -> None:
+    """Judge again, under the latest catalogue known on the day, the indicators whose deciding
+    fields were revised after the period, and show those verdicts beside the headline."""
+    fields = revised_fields(stood, latest)
+    if not fields or evidence.commit is None:
+        return  # the usual case: nothing revised since, and no second scoring to pay for
     try:
-        previous = score(subset, observations, report.period, as_of)
+        revised = score(only(latest, set(fields)), observations, report.period, report.as_of)
+        change = catalogue_at(root, evidence.commit.id)[1].last_change
     except Plan57Error:
-        return  # the old catalogue cannot score this period (it began later): nothing to compare
-    day = datetime.fromisoformat(change.date).date()
-    mark_revised(report, previous, change.commit, day)
+        return  # the revised catalogue cannot judge this period: nothing to compare
+    if change is None:
+        return
+    mark_revised(report, revised, fields, change.commit, datetime.fromisoformat(change.date).date())
 
 
 def generation_time() -> datetime:
@@ -446,14 +479,15 @@ def _expected(item: IndicatorScore, unit: Unit, lang: Lang) -> str:
 
 
 def _previous(item: IndicatorScore, unit: Unit, lang: Lang) -> dict[str, str] | None:
-    """The old target and the verdict under it, for an indicator whose target was revised."""
+    """The revised target and the verdict under it, for an indicator whose catalogue was
+    revised after the period."""
     revision = item.revision
     if revision is None:
         return None
     return {
-        "target": fmt.target(revision.previous_target, unit, lang),
-        "status": revision.previous_status,
-        "status_label": text(f"status.{revision.previous_status}", lang),
+        "target": fmt.target(revision.target, unit, lang),
+        "status": revision.status,
+        "status_label": text(f"status.{revision.status}", lang),
         "commit": revision.commit[:12],
         "date": fmt.day(revision.date, lang),
     }
@@ -544,6 +578,9 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
     targets = scored.targets
     if targets.commit is None:
         lines.append(text("report.targets-working", lang))
+    elif targets.requested is None and targets.last_change is not None:
+        when = fmt.day(datetime.fromisoformat(targets.last_change.date).date(), lang)
+        lines.append(text("report.targets-in-force", lang, commit=targets.commit[:12], date=when))
     else:
         last = targets.last_change
         when = fmt.day(datetime.fromisoformat(last.date).date(), lang) if last else "–"
