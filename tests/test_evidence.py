@@ -230,3 +230,44 @@ def test_a_repository_with_nothing_on_the_main_line_by_the_day_has_no_figures(
     evidence = gather(root, as_of=date(2026, 2, 1))
     assert evidence.commit is None and evidence.observations.empty
     assert evidence.source.source == "main-line" and evidence.source.commit is None
+
+
+def test_the_last_commit_read_from_disk_or_from_git_is_the_same_evidence(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plan57 import git as plan57_git
+
+    root = _copy(sample, tmp_path / "repo")
+    assert plan57_git.same_as_head(root, "data/submissions")
+    on_disk = gather(root, as_of=date(2026, 6, 30)).observations
+    monkeypatch.setattr(plan57_git, "same_as_head", lambda root, under: False)
+    from_git = gather(root, as_of=date(2026, 6, 30)).observations
+    assert on_disk.drop(columns="arrived").equals(from_git.drop(columns="arrived"))
+    assert list(on_disk["arrived"]) == list(from_git["arrived"])
+
+
+def test_any_file_that_head_does_not_have_is_seen(sample: Path, tmp_path: Path) -> None:
+    from plan57.git import same_as_head
+
+    root = _copy(sample, tmp_path / "repo")
+    (root / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    ignored = root / "data" / "submissions" / "so-tc" / "x.tmp"
+    ignored.write_text("x", encoding="utf-8")
+    assert not same_as_head(root, "data/submissions")  # ignored, but on disk: `check` reads it
+    ignored.unlink()
+    edited = root / "data" / "submissions" / "so-tc" / "2025Q3.csv"
+    edited.write_text(edited.read_text("utf-8") + "\n", encoding="utf-8")
+    assert not same_as_head(root, "data/submissions")
+    git(root, "checkout", "--quiet", "--", "data/submissions")
+    assert same_as_head(root, "data/submissions")
+
+
+def test_gathering_the_evidence_writes_nothing_in_git(sample: Path, tmp_path: Path) -> None:
+    # A copied repository: every file's timestamps are stale in the index, which porcelain
+    # commands with optional locks would refresh and write back.
+    root = _copy(sample, tmp_path / "repo")
+    index = root / ".git" / "index"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    gather(root, as_of=date(2026, 6, 30)).arrivals  # noqa: B018 - computed for its effects
+    score_repository(root, period="2025Q4", as_of=date(2026, 6, 30))
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before

@@ -548,6 +548,23 @@ def last_commits(root: Path, under: str) -> dict[str, str]:
     return found
 
 
+def same_as_head(root: Path, under: str) -> bool:
+    """Whether the files under `under` (relative to `root`) are HEAD's, with nothing more:
+    no change, no untracked file, no ignored one (`check` would read it).
+
+    `git status` compares the contents of files whose timestamps are stale (a copied or
+    restored folder) and, without optional locks, never writes the index.
+    """
+    try:
+        output = run_git_bytes(
+            root, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored",
+            "--no-renames", "--", under,
+        )  # fmt: skip
+    except GitError:
+        return False
+    return not output
+
+
 def changed_files(root: Path, under: str) -> set[str]:
     """Files under `under` whose working-tree content differs from HEAD (or is untracked)."""
     output = run_git_bytes(

@@ -101,7 +101,7 @@ def score_repository(
     latest = evidence.catalogue  # the working tree's, or that of the day's commit
     stood: tuple[Catalogue, LastChange] | None = None
     if targets_at is None:
-        stood = _in_force(root, period, as_of)
+        stood = _in_force(root, period, as_of, evidence)
         catalogue = as_it_stood(latest, stood[0]) if stood is not None else latest
         targets = TargetsRevision(
             requested=None,
@@ -126,15 +126,19 @@ def score_repository(
     )
 
 
-def _in_force(root: Path, period: str, as_of: date) -> tuple[Catalogue, LastChange] | None:
+def _in_force(
+    root: Path, period: str, as_of: date, evidence: Evidence
+) -> tuple[Catalogue, LastChange] | None:
     """The catalogue in force at the period's end, from git history (None without one, or
     when its first revision came after the day judged: nothing known then stood)."""
     from plan57.catalogue.revisions import catalogue_in_force
 
     parsed = parse_period(period.strip())
-    if parsed is None or parsed.end > as_of:
-        return None  # scoring says what is wrong with the period
-    found = catalogue_in_force(root, parsed.end)
+    if parsed is None or parsed.end > as_of or not evidence.from_git:
+        return None  # scoring says what is wrong with the period; no history, no revision
+    commit = evidence.catalogue_commit
+    known = (commit, evidence.catalogue) if commit is not None else None
+    found = catalogue_in_force(root, parsed.end, known=known)
     if found is None or datetime.fromisoformat(found[1].date).date() > as_of:
         return None
     return found

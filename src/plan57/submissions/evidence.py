@@ -74,6 +74,8 @@ class Evidence:
     reason: UnknownReason | None  # why the files on disk stand in for the main line, if they do
     commit: Commit | None  # the main-line commit read (None: none by `as_of`, or no git)
     commit_time: datetime | None  # that commit's time on the main line
+    # The commit whose committed catalogue `catalogue` is (None: the working tree's differs).
+    catalogue_commit: str | None
     _arrive: Callable[[], dict[RowKey, datetime]] = field(repr=False, compare=False)
 
     @property
@@ -147,23 +149,31 @@ def gather(
         reason = "shallow"
     if reason is not None:
         validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
-        return Evidence(as_of, validation, working, reason, None, None, dict)
+        return Evidence(as_of, validation, working, reason, None, None, None, dict)
     line = _line(root)
     known = [(commit, time) for commit, time in line if province_day(time) <= as_of]
     if not known:
         empty = validate(working, read_stored(root, []), as_of=as_of)
-        return Evidence(as_of, empty, working, None, None, None, dict)
+        return Evidence(as_of, empty, working, None, None, None, None, dict)
     commit, time = known[-1]
-    rules = working if commit.id == line[-1][0].id else _catalogue_at(root, commit.id, working)
-    stored = _stored(root, commit.id)
-    progress(len(stored), len(stored), "")
-    validation = validate(rules, read_stored(root, stored), as_of=as_of)
+    if commit.id == line[-1][0].id:  # the main line's last commit: the working tree's catalogue
+        rules = working
+        committed = commit.id if _unchanged(root, commit.id) else None
+    else:
+        rules, committed = _catalogue_at(root, commit.id, working), commit.id
+    if rules is working and git.same_as_head(root, SUBMISSIONS.as_posix()):
+        # The files on disk are the last commit's: read them as `check` does, which is faster.
+        validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
+    else:
+        stored = _stored(root, commit.id)
+        progress(len(stored), len(stored), "")
+        validation = validate(rules, read_stored(root, stored), as_of=as_of)
     times = {c.id: t for c, t in known}
 
     def arrive() -> dict[RowKey, datetime]:
         return _arrivals(root, commit.id, times, validation, rules, as_of)
 
-    return Evidence(as_of, validation, rules, None, commit, time, arrive)
+    return Evidence(as_of, validation, rules, None, commit, time, committed, arrive)
 
 
 def _line(root: Path) -> list[tuple[Commit, datetime]]:
@@ -181,6 +191,19 @@ def _line(root: Path) -> list[tuple[Commit, datetime]]:
         latest = commit.date if latest is None or commit.date > latest else latest
         out.append((commit, latest))
     return out
+
+
+def _unchanged(root: Path, commit: str) -> bool:
+    """Whether the working tree's catalogue is, byte for byte, the one committed at `commit`."""
+    from plan57 import git
+
+    path = root / CATALOGUE
+    with git.BlobReader(root) as reader:
+        committed = reader.read(f"{commit}:{git.prefix(root)}{CATALOGUE.as_posix()}")
+    try:
+        return committed is not None and not path.is_symlink() and path.read_bytes() == committed
+    except OSError:
+        return False
 
 
 def _catalogue_at(root: Path, commit: str, working: Catalogue) -> Catalogue:
