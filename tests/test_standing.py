@@ -131,3 +131,24 @@ def test_as_it_stood_takes_every_deciding_field_and_nothing_else() -> None:
     assert ct03.name_en == "Budget share (revised)"
     assert revised_fields(stood, latest)["CT03"] == ["path", "tolerance"]
     assert revised_fields(stood, stood) == {}
+
+
+def test_the_export_judges_each_quarter_on_the_plan_as_it_stood_at_its_end(
+    tmp_path: Path,
+) -> None:
+    import csv
+
+    from plan57.output.opendata import export_repository
+
+    raised = TEXT.replace(CT03, CT03.replace("≥ 1,0%", "≥ 1,5%"))
+    root = _repo(tmp_path / "repo", raised)
+    export_repository(root, tmp_path / "out", as_of=AS_OF, period="2027Q1", formats=["csv"])
+    with (tmp_path / "out" / "scores.csv").open(encoding="utf-8") as rows:
+        scores = {(r["period"], r["indicator"]): r for r in csv.DictReader(rows)}
+    # 2025Q4 ended before the revision: its own plan judges it, the revision beside it.
+    q4 = scores[("2025Q4", "CT03")]
+    assert (q4["target"], q4["status"]) == ("≥ 1,0%", "on-track")
+    assert "target-revised" in q4["flags"].split()
+    # 2027Q1 ended after it: the revised catalogue is the plan as it stood.
+    q1 = scores[("2027Q1", "CT03")]
+    assert q1["target"] == "≥ 1,5%" and "target-revised" not in q1["flags"].split()

@@ -526,16 +526,19 @@ def _drain(stream: IO[bytes] | None) -> str:
         return ""
 
 
-def last_commits(root: Path, under: str) -> dict[str, str]:
+def last_commits(root: Path, under: str, revision: str | None = None) -> dict[str, str]:
     """For every file under `under` (relative to `root`), the last commit that changed it.
 
     One `git log` over the folder's history, newest first: a path's first appearance is its
     last change. Paths are relative to `root`; a file with uncommitted changes still maps to
-    its last commit (callers that care ask `git status` as well).
+    its last commit (callers that care ask `git status` as well). With `revision`, the main
+    line up to it: first parents only, a merge standing for what its branch brought.
     """
+    line = [] if revision is None else ["--first-parent", "--diff-merges=first-parent"]
+    until = [] if revision is None else ["--end-of-options", check_revision(revision)]
     output = run_git_bytes(
         root, "log", "--no-renames", "--format=@%H", "--name-only", "--relative", "-z",
-        "--", under,
+        *line, *until, "--", under,
     )  # fmt: skip
     found: dict[str, str] = {}
     commit = ""

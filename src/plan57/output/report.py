@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,7 +35,7 @@ from plan57.output.charts import chart
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
-from plan57.scoring.judging import Scoring, score
+from plan57.scoring.judging import Scoring
 from plan57.scoring.standing import as_it_stood, mark_revised, only, revised_fields
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 from plan57.submissions.evidence import describe
@@ -42,6 +43,7 @@ from plan57.submissions.evidence import describe
 if TYPE_CHECKING:
     import pandas as pd
 
+    from plan57.git import Commit
     from plan57.submissions.evidence import Evidence
 
 ReportFormat = Literal["md", "html"]
@@ -67,6 +69,8 @@ class Scored:
     # The observations prepared for scoring: the history, and a site's or an export's other
     # scores, reuse the preparation.
     scoring: Scoring
+    # Any other period judged from the same evidence, on the plan as it stood at its end.
+    judging: Judging
 
 
 @dataclass(frozen=True)
@@ -91,80 +95,154 @@ def score_repository(
 
     The verdicts are judged on the plan as it stood at the period's end (every deciding field
     of the catalogue in force then), or on the revision `targets_at` names; a revision after
-    the period that changes a target or a verdict is shown beside it (`standing`).
+    the period that changes a target or a verdict is shown beside it (`Judging`).
     """
     from plan57.submissions.evidence import gather
 
     working = load_catalogue(root / CATALOGUE)
     evidence = gather(root, as_of=as_of, catalogue=working, progress=progress)
-    validation = evidence.validation
-    latest = evidence.catalogue  # the working tree's, or that of the day's commit
-    stood: tuple[Catalogue, LastChange] | None = None
-    if targets_at is None:
-        stood = _in_force(root, period, as_of, evidence)
-        catalogue = as_it_stood(latest, stood[0]) if stood is not None else latest
-        targets = TargetsRevision(
+    chosen = catalogue_at(root, parse_when(targets_at)) if targets_at is not None else None
+    judging = Judging(root, evidence, chosen)
+    report = judging.score(period)
+    parsed = parse_period(report.period)
+    assert parsed is not None  # score() has parsed it already
+    return Scored(
+        judging.catalogue(parsed),
+        judging.observations,
+        evidence,
+        report,
+        evidence.validation.report,
+        judging.targets(parsed),
+        parsed,
+        judging.scoring(parsed),
+        judging,
+    )
+
+
+class Judging:
+    """The evidence of one day judged for any number of periods, each on the plan as it
+    stood at the period's end (or on the catalogue `--targets-at` chose), with the revisions
+    made since shown beside the verdicts. Each distinct catalogue is prepared for scoring once:
+    a site and an export judge every quarter from one reading."""
+
+    def __init__(
+        self,
+        root: Path,
+        evidence: Evidence,
+        chosen: tuple[Catalogue, TargetsRevision] | None = None,
+    ) -> None:
+        self.root = root
+        self.evidence = evidence
+        self.latest = evidence.catalogue  # the working tree's, or that of the day's commit
+        self.observations = evidence.validation.observations
+        self._chosen = chosen
+        self._scorings: dict[str | None, tuple[Catalogue, Scoring]] = {}
+        self._revised: dict[frozenset[str], Scoring] = {}
+        self._parsed: dict[str, Catalogue | None] = {}
+
+    @cached_property
+    def _changes(self) -> list[Commit]:
+        """The catalogue's changes on the main line up to the day's commit, newest first."""
+        commit = self.evidence.commit
+        if commit is None or self._chosen is not None:
+            return []
+        try:
+            return git.log(self.root, commit.id, paths=(CATALOGUE.as_posix(),), first_parent=True)
+        except GitError:
+            return []
+
+    def in_force(self, end: date) -> tuple[Catalogue, LastChange] | None:
+        """The catalogue in force at `end` and its revision; None without history (or with
+        `--targets-at`). A catalogue younger than `end` stood as first committed."""
+        changes = self._changes
+        if not changes:
+            return None
+        found = next((c for c in changes if c.date.date() <= end), changes[-1])
+        if found.id not in self._parsed:
+            self._parsed[found.id] = self._read(found, end)
+        catalogue = self._parsed[found.id]
+        if catalogue is None:
+            return None
+        change = LastChange(
+            commit=found.id, date=found.date.isoformat(), author=found.author, message=found.message
+        )
+        return catalogue, change
+
+    def _read(self, found: Commit, end: date) -> Catalogue | None:
+        from plan57.catalogue.revisions import catalogue_in_force
+
+        if found.id == self._changes[0].id and self.evidence.catalogue_commit is not None:
+            return self.latest  # unchanged since: the catalogue already read
+        try:
+            return catalogue_at(self.root, found.id)[0]
+        except Plan57Error:  # a revision that does not parse: the history's own answer
+            stood = catalogue_in_force(self.root, end)
+            return stood[0] if stood is not None else None
+
+    def catalogue(self, period: Period) -> Catalogue:
+        """The catalogue that judges `period`: the latest's, with the plan as it stood."""
+        return self._prepared(period)[0]
+
+    def scoring(self, period: Period) -> Scoring:
+        """The observations prepared for judging `period` (its history is drawn from them)."""
+        return self._prepared(period)[1]
+
+    def _prepared(self, period: Period) -> tuple[Catalogue, Scoring]:
+        key: str | None
+        stood: Catalogue | None
+        if self._chosen is not None:
+            key, stood = "--targets-at", self._chosen[0]
+        else:
+            found = self.in_force(period.end)
+            key = found[1].commit if found is not None else None
+            stood = found[0] if found is not None else None
+        if key not in self._scorings:
+            catalogue = as_it_stood(self.latest, stood) if stood is not None else self.latest
+            self._scorings[key] = (catalogue, Scoring(catalogue, self.observations))
+        return self._scorings[key]
+
+    def targets(self, period: Period) -> TargetsRevision:
+        """Which revision judged `period`, for the reports to say so."""
+        if self._chosen is not None:
+            return self._chosen[1]
+        stood = self.in_force(period.end)
+        return TargetsRevision(
             requested=None,
             commit=stood[1].commit if stood is not None else None,
             path=CATALOGUE.as_posix(),
             last_change=stood[1] if stood is not None else None,
         )
-    else:
-        chosen, targets = catalogue_at(root, parse_when(targets_at))
-        catalogue = as_it_stood(latest, chosen)
-    observations = validation.observations
-    scoring = Scoring(catalogue, observations)
-    report = scoring.score(period, as_of)
-    report.targets_revision = targets.commit
-    report.evidence = evidence.source
-    if stood is not None:
-        _mark_revised(root, report, observations, stood[0], latest, evidence)
-    parsed = parse_period(report.period)
-    assert parsed is not None  # score() has parsed it already
-    return Scored(
-        catalogue, observations, evidence, report, validation.report, targets, parsed, scoring
-    )
 
+    def score(self, period: Period | str) -> ScoreReport:
+        """`period` judged on the plan as it stood, the later revisions beside the verdicts."""
+        as_of = self.evidence.as_of
+        parsed = parse_period(period.strip()) if isinstance(period, str) else period
+        if parsed is None or parsed.end > as_of:
+            report = Scoring(self.latest, self.observations).score(period, as_of)  # its error
+        else:
+            report = self.scoring(parsed).score(parsed, as_of)
+            report.targets_revision = self.targets(parsed).commit
+            stood = self.in_force(parsed.end) if self._chosen is None else None
+            if stood is not None:
+                self._mark_revised(report, stood[0])
+        report.evidence = self.evidence.source
+        return report
 
-def _in_force(
-    root: Path, period: str, as_of: date, evidence: Evidence
-) -> tuple[Catalogue, LastChange] | None:
-    """The catalogue in force at the period's end, from git history (None without one, or
-    when its first revision came after the day judged: nothing known then stood)."""
-    from plan57.catalogue.revisions import catalogue_in_force
-
-    parsed = parse_period(period.strip())
-    if parsed is None or parsed.end > as_of or not evidence.from_git:
-        return None  # scoring says what is wrong with the period; no history, no revision
-    commit = evidence.catalogue_commit
-    known = (commit, evidence.catalogue) if commit is not None else None
-    found = catalogue_in_force(root, parsed.end, known=known)
-    if found is None or datetime.fromisoformat(found[1].date).date() > as_of:
-        return None
-    return found
-
-
-def _mark_revised(
-    root: Path,
-    report: ScoreReport,
-    observations: pd.DataFrame,
-    stood: Catalogue,
-    latest: Catalogue,
-    evidence: Evidence,
-) -> None:
-    """Judge again, under the latest catalogue known on the day, the indicators whose deciding
-    fields were revised after the period, and show those verdicts beside the headline."""
-    fields = revised_fields(stood, latest)
-    if not fields or evidence.commit is None:
-        return  # the usual case: nothing revised since, and no second scoring to pay for
-    try:
-        revised = score(only(latest, set(fields)), observations, report.period, report.as_of)
-        change = catalogue_at(root, evidence.commit.id)[1].last_change
-    except Plan57Error:
-        return  # the revised catalogue cannot judge this period: nothing to compare
-    if change is None:
-        return
-    mark_revised(report, revised, fields, change.commit, datetime.fromisoformat(change.date).date())
+    def _mark_revised(self, report: ScoreReport, stood: Catalogue) -> None:
+        """Judge again, under the latest catalogue known on the day, the indicators whose
+        deciding fields were revised after the period, and show those verdicts beside."""
+        fields = revised_fields(stood, self.latest)
+        if not fields:
+            return  # the usual case: nothing revised since, and no second scoring to pay for
+        ids = frozenset(fields)
+        if ids not in self._revised:
+            self._revised[ids] = Scoring(only(self.latest, set(ids)), self.observations)
+        try:
+            revised = self._revised[ids].score(report.period, report.as_of)
+        except Plan57Error:
+            return  # the revised catalogue cannot judge this period: nothing to compare
+        last = self._changes[0]
+        mark_revised(report, revised, fields, last.id, last.date.date())
 
 
 def generation_time() -> datetime:

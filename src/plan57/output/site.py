@@ -211,6 +211,8 @@ class _Site:
             revisions=self.revisions,
             reports={str(self.scored.period): self.scored.report},
             scoring=self.scored.scoring,
+            evidence=self.scored.evidence,
+            judge=self.scored.judging.score,
             progress=self.phases("progress.quarters"),
         )
         # The open data files are the first step of writing, the pages the others.
