@@ -271,3 +271,29 @@ def test_gathering_the_evidence_writes_nothing_in_git(sample: Path, tmp_path: Pa
     gather(root, as_of=date(2026, 6, 30)).arrivals  # noqa: B018 - computed for its effects
     score_repository(root, period="2025Q4", as_of=date(2026, 6, 30))
     assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+
+
+@pytest.mark.slow
+def test_a_past_days_site_and_export_are_reproducible_byte_for_byte(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plan57.output.opendata import export_repository
+    from plan57.output.site import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    root = _copy(sample, tmp_path / "repo")
+
+    def build(name: str) -> dict[str, bytes]:
+        site, data = tmp_path / f"site-{name}", tmp_path / f"data-{name}"
+        build_site(root, site, as_of=BEFORE_KHCN, period="2025Q4")
+        export_repository(root, data, as_of=BEFORE_KHCN, period="2025Q4")
+        return {
+            f"{kind}/{path.relative_to(folder)}": path.read_bytes()
+            for kind, folder in (("site", site), ("data", data))
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    first = build("first")
+    _later_commits(root)
+    assert build("again") == first
