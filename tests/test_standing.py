@@ -152,3 +152,23 @@ def test_the_export_judges_each_quarter_on_the_plan_as_it_stood_at_its_end(
     # 2027Q1 ended after it: the revised catalogue is the plan as it stood.
     q1 = scores[("2027Q1", "CT03")]
     assert q1["target"] == "≥ 1,5%" and "target-revised" not in q1["flags"].split()
+
+
+def test_status_and_score_agree_on_who_owed_when_the_reporters_were_revised(
+    tmp_path: Path,
+) -> None:
+    from plan57 import api
+
+    # After the period, Sở B is added to CT03's reporters: for 2025 it owed nothing.
+    revised = TEXT.replace(
+        '    reporters: [so-a]\n    combine: single\n    targets:\n      2025: "≥ 1,0%"',
+        "    reporters: [so-a, so-b]\n    combine: single\n    authority: so-a\n"
+        '    targets:\n      2025: "≥ 1,0%"',
+    )
+    root = _repo(tmp_path / "repo", revised)
+    status = api.status(root, period="2025", as_of=AS_OF)
+    owed = {(r.id, i) for r in status.reporters for i in r.expected}
+    assert ("so-a", "CT03") in owed and ("so-b", "CT03") not in owed
+    score = api.score(root, period="2025", as_of=AS_OF)
+    missing = {(m.reporter, i) for m in score.missing for i in m.indicators}
+    assert missing == {(r.id, i) for r in status.reporters for i in r.missing}
