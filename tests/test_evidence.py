@@ -11,13 +11,16 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+import tempfile
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import PROJECT
+from conftest import PROJECT, examples
 from gitrepo import commit, git, init
 from plan57.catalogue.loading import load_catalogue
 from plan57.cli import app
@@ -297,3 +300,47 @@ def test_a_past_days_site_and_export_are_reproducible_byte_for_byte(
     first = build("first")
     _later_commits(root)
     assert build("again") == first
+
+
+# --- the arrival of a row, as a property -------------------------------------------------------
+
+_STATES = {
+    "valid": "CT08,90.0,45,50\n",
+    "invalid": "CT08,80.0,45,50\n",  # the value contradicts its numerator and denominator
+    "empty": "CT08,,,\n",  # a row without a figure is no submission
+    "absent": "",
+}
+
+
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    versions=st.lists(
+        st.tuples(st.sampled_from(sorted(_STATES)), st.integers(min_value=0, max_value=40)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_row_arrives_with_the_first_of_its_unbroken_run_of_valid_versions(
+    versions: list[tuple[str, int]],
+) -> None:
+    # Each version of one file is committed straight on the main line on its day (in any
+    # order: a commit dated before its predecessor counts from its predecessor's time).
+    with tempfile.TemporaryDirectory() as folder:
+        root = init(Path(folder) / "repo")
+        commit(root, {"data/targets.yaml": TARGETS}, "Catalogue", "2025-06-01T09:00:00+07:00")
+        path = "data/submissions/so-yt/2025Q4.csv"
+        header = "indicator,value,numerator,denominator\nCT09,90.0,45,50\n"
+        times: list[datetime] = []
+        for n, (state, day) in enumerate(versions):
+            stamp = datetime(2026, 1, 1, 9, 0, tzinfo=UTC) + timedelta(days=day, seconds=n)
+            commit(root, {path: header + _STATES[state]}, f"v{n}", stamp.isoformat())
+            times.append(max([stamp, *times[-1:]]))
+        run = 0
+        for state, _ in reversed(versions):
+            if state != "valid":
+                break
+            run += 1
+        expected = {(path, "CT08"): times[-run]} if run else {}
+        arrivals = gather(root, as_of=date(2026, 6, 30)).arrivals
+        assert {k: v for k, v in arrivals.items() if k[1] == "CT08"} == expected
+        assert arrivals[(path, "CT09")] == times[0]
