@@ -44,10 +44,13 @@ class ScoreFormat(enum.StrEnum):
 
 
 PERIOD_HELP = "Kỳ đánh giá / period to score: 2025, 2025S1, 2025Q4, 2025M12."
-AS_OF_HELP = "Ngày đánh giá / scoring date, YYYY-MM-DD (default: today)."
+AS_OF_HELP = (
+    "Ngày đánh giá, chỉ tính số liệu đã có đến ngày đó / judge on what was known that day, "
+    "YYYY-MM-DD (default: today)."
+)
 TARGETS_AT_HELP = (
-    "Mục tiêu theo phiên bản hoặc ngày / score against the targets at a git revision or "
-    "on a date (YYYY-MM-DD); default: the working tree."
+    "Danh mục theo phiên bản hoặc ngày / judge against the catalogue at a git revision or "
+    "on a date (YYYY-MM-DD); default: the one in force at the period's end."
 )
 
 
