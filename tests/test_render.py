@@ -121,7 +121,7 @@ def test_report_contents(repo: Path) -> None:
     assert "Nâng mục tiêu CT05 năm 2030" in html
     assert "CT05 targets.2030: ≥ 1,5% → ≥ 2% (nâng lên)" in html
     assert "Dữ liệu: commit " in html
-    assert "Mục tiêu: data/targets.yaml trong thư mục làm việc" in html
+    assert "Danh mục dùng để đánh giá: danh mục có hiệu lực vào cuối kỳ, bản sửa " in html
 
 
 def test_grouping_by_monitor_and_by_lead(repo: Path) -> None:
@@ -274,12 +274,18 @@ def test_a_target_revised_after_the_period_has_its_own_section(tmp_path: Path) -
     targets = (root / "data" / "targets.yaml").read_text("utf-8")
     lowered = targets.replace('2025: "≥ 1,0%"', '2025: "≥ 0,7%"', 1)
     commit(root, {"data/targets.yaml": lowered}, "Hạ mục tiêu CT05", "2026-03-01T09:00:00+07:00")
-    markdown = report(root, "md", lang="en")
-    section = markdown.split("## Targets revised after the period", 1)[1].split("\n## ", 1)[0]
-    assert "| CT05 | ≥ 0.7% (2025) | On track |" in section
-    assert "| ≥ 1.0%: At risk |" in section
+    # As of a day before the revision, it was not known (docs/methodology.md, "What was
+    # known that day").
+    before = report(root, "md", lang="en")
+    assert "No revision of the catalogue after the period changes an indicator's" in before
+    after = {"as_of": date(2026, 3, 2), "lang": "vi", "generated": GENERATED, "period": "2025Q3"}
+    markdown = build_report(root, output="md", **{**after, "lang": "en"})  # type: ignore[arg-type]
+    section = markdown.split("## Catalogue revised after the period", 1)[1].split("\n## ", 1)[0]
+    # The headline is judged as the plan stood; the revision's verdict beside it.
+    assert "| CT05 | ≥ 1.0% (2025) | At risk |" in section
+    assert "| ≥ 0.7%: On track |" in section
     assert "Target revised after the period" in markdown  # the flag beside the verdict
-    html = report(root, "html")
+    html = build_report(root, output="html", **after)  # type: ignore[arg-type]
     assert 'id="revised"' in html and "Mục tiêu đã sửa sau kỳ đánh giá" in html
 
 

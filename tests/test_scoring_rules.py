@@ -427,28 +427,33 @@ def revised_repo(
     return root
 
 
-def test_11_a_target_lowered_after_the_period_is_flagged_with_the_old_verdict(
+def test_11_a_target_lowered_after_the_period_leaves_the_headline_and_is_shown_beside_it(
     tmp_path: Path,
 ) -> None:
+    # Principle 2: the headline is judged on the plan as it stood at the period's end.
     root = revised_repo(tmp_path / "repo", lowered_on="2026-03-01T09:00:00+07:00")
     scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1))
     item = next(i for i in scored.report.indicators if i.id == "CT03")
-    assert item.status == "on-track" and "target-revised" in item.flags
+    assert item.status == "missed" and "target-revised" in item.flags
+    assert item.target is not None and item.target.text == "≥ 1,0%"
     assert item.revision is not None
-    assert item.revision.previous_status == "missed"
-    assert item.revision.previous_target is not None
-    assert item.revision.previous_target.text == "≥ 1,0%"
-    assert item.revision.date == date(2025, 6, 1)
-    assert "≥ 1,0%" in item.reason("vi") and "Không đạt" in item.reason("vi")
+    assert item.revision.status == "on-track" and item.revision.fields == ["targets"]
+    assert item.revision.target is not None and item.revision.target.text == "≥ 0,8%"
+    assert item.revision.date == date(2026, 3, 1)
+    assert "≥ 0,8%" in item.reason("vi") and "Đúng tiến độ" in item.reason("vi")
+    assert scored.report.summary["missed"] >= 1
     others = [i for i in scored.report.indicators if i.id != "CT03"]
     assert all("target-revised" not in i.flags for i in others)
-    # --targets-at scores against the revision asked for, as before, with no comparison.
-    at = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), targets_at="2025-12-31")
-    old = next(i for i in at.report.indicators if i.id == "CT03")
-    assert old.status == "missed" and old.revision is None
+    # Before the revision was made, it was not known: no flag (principle 1).
+    before = score_repository(root, period="2025Q4", as_of=date(2026, 2, 1)).report
+    assert all(i.revision is None for i in before.indicators)
+    # --targets-at judges against the revision asked for, with no comparison.
+    at = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1), targets_at="2026-03-01")
+    new = next(i for i in at.report.indicators if i.id == "CT03")
+    assert new.status == "on-track" and new.revision is None
 
 
-def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revision(
+def test_11_a_catalogue_younger_than_the_period_is_judged_on_its_first_revision(
     tmp_path: Path,
 ) -> None:
     root = revised_repo(
@@ -458,8 +463,8 @@ def test_11_a_catalogue_younger_than_the_period_is_compared_with_its_first_revis
     )
     scored = score_repository(root, period="2025Q4", as_of=date(2026, 4, 1))
     item = next(i for i in scored.report.indicators if i.id == "CT03")
-    assert "target-revised" in item.flags and item.revision is not None
-    assert item.revision.date == date(2026, 1, 2)
+    assert item.status == "missed" and "target-revised" in item.flags
+    assert item.revision is not None and item.revision.date == date(2026, 3, 1)
 
 
 def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_are() -> None:

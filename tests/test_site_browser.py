@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -47,8 +48,12 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(PROJECT, out, as_of=date(2026, 1, 20), period="2025Q4", generated=GENERATED)
+    folder = tmp_path_factory.mktemp("site")
+    # The bundled samples as files on disk: in the project's own history they were committed
+    # long after 2026-01-20, so as of that day its main line knew none of them.
+    shutil.copytree(PROJECT / "data", folder / "data")
+    out = folder / "site"
+    build_site(folder, out, as_of=date(2026, 1, 20), period="2025Q4", generated=GENERATED)
     return out
 
 

@@ -227,3 +227,69 @@ def test_markdown_and_table(repo: Path) -> None:
 def test_command_errors(repo: Path) -> None:
     assert _status(repo, "--period", "2025X")[0] == 2
     assert _status(repo, "--period", "2025Q4", "--as-of", "15/01/2026")[0] == 2
+
+
+# --- principle 9: timeliness counts valid rows on the main line ------------------------------
+
+
+def test_a_branch_backdated_before_the_deadline_and_merged_late_is_late(
+    repo: Path, catalogue: Catalogue
+) -> None:
+    # Issue 20 (principle 9), issue 21: the branch's commit claims 10 January; the merge that
+    # brings it to the main line is 53 days after the deadline. The merge's time counts.
+    git(repo, "checkout", "--quiet", "-b", "so-yt")
+    commit(
+        repo,
+        {"data/submissions/so-yt/2025Q4.csv": so_tc("CT08")},
+        "so-yt: 2025Q4",
+        ON_TIME,
+    )
+    git(repo, "checkout", "--quiet", "main")
+    merged = "2026-03-09T10:00:00+07:00"  # 15 January + 53 days
+    git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge so-yt", "so-yt", date=merged)
+    yt = reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 3, 31)), "so-yt")
+    assert yt.submitted == ["CT08"] and yt.late == ["CT08"]
+    assert yt.submitted_at == {"CT08": datetime.fromisoformat(merged)}
+    # Before the merge the branch's rows are not known, whatever their dates say.
+    before = reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 3, 8)), "so-yt")
+    assert before.submitted == []
+
+
+def test_an_invalid_row_counts_from_the_commit_that_fixes_it(
+    repo: Path, catalogue: Catalogue
+) -> None:
+    # Sent on time with a value that does not match its numerator and denominator (refused),
+    # fixed after the deadline: late, from the fix.
+    path = "data/submissions/so-yt/2025Q4.csv"
+    commit(repo, {path: so_tc("CT08").replace("90.0", "80.0")}, "so-yt: 2025Q4", ON_TIME)
+    assert (
+        reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 1, 20)), "so-yt").submitted
+        == []
+    )
+    fixed = "2026-01-25T09:00:00+07:00"
+    commit(repo, {path: so_tc("CT08")}, "so-yt: CT08 fixed", fixed)
+    yt = reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 2, 1)), "so-yt")
+    assert yt.late == ["CT08"] and yt.submitted_at == {"CT08": datetime.fromisoformat(fixed)}
+
+
+def test_a_valid_row_corrected_later_keeps_its_first_arrival(
+    repo: Path, catalogue: Catalogue
+) -> None:
+    path = "data/submissions/so-nv/2025Q4.csv"
+    commit(repo, {path: "indicator,value\nCT38,3\n"}, "so-nv: CT38 corrected", LATE)
+    nv = reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 2, 1)), "so-nv")
+    assert nv.late == [] and nv.submitted_at == {"CT38": datetime.fromisoformat(LAST_MINUTE)}
+
+
+def test_a_commit_dated_before_its_predecessor_does_not_move_back_in_time(
+    repo: Path, catalogue: Catalogue
+) -> None:
+    # A commit straight on the main line whose date is set before the commit it follows.
+    commit(
+        repo,
+        {"data/submissions/so-yt/2025Q4.csv": so_tc("CT08")},
+        "so-yt: 2025Q4",
+        "2026-01-01T09:00:00+07:00",
+    )
+    yt = reporter(build_status(repo, catalogue, Q4, as_of=date(2026, 2, 1)), "so-yt")
+    assert yt.submitted_at == {"CT08": datetime.fromisoformat(LATE)} and yt.late == ["CT08"]

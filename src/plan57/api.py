@@ -100,16 +100,23 @@ def status(
     period: str,
     as_of: date | str | None = None,
 ) -> StatusReport:
-    """Who owed what for `period`, what came in, and whether on time (`plan57 status`)."""
+    """Who owed what for `period`, what came in, and whether on time (`plan57 status`).
+
+    What was owed is read from the plan as it stood at the period's end, as `score` reads it.
+    """
     from plan57.catalogue.loading import load_catalogue as load
+    from plan57.output.report import Judging
     from plan57.periods import day_or_today
     from plan57.repository import CATALOGUE
+    from plan57.submissions.evidence import gather
     from plan57.submissions.status import build_status, parse_status_period
 
     folder = _folder(root)
     wanted = parse_status_period(period)
-    catalogue = load(folder / CATALOGUE)
-    return build_status(folder, catalogue, wanted, as_of=day_or_today(as_of))
+    day = day_or_today(as_of)
+    evidence = gather(folder, as_of=day, catalogue=load(folder / CATALOGUE))
+    catalogue = Judging(folder, evidence).catalogue(wanted)
+    return build_status(folder, catalogue, wanted, as_of=day, evidence=evidence)
 
 
 def report(

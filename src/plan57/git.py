@@ -295,7 +295,66 @@ def files_history(
     return by_path
 
 
-def _changes(root: Path, paths: list[str], revision: str, *, follow: bool) -> list[PathChange]:
+def main_line(root: Path, revision: str = "HEAD") -> list[Commit]:
+    """The first-parent history of `revision`, oldest first: the commits of the main line, a
+    merge standing for everything its branch brought."""
+    return log(root, revision, first_parent=True, reverse=True)
+
+
+def main_line_changes(root: Path, paths: list[str], revision: str = "HEAD") -> list[PathChange]:
+    """Every change the main line made to `paths` (relative to `root`), newest first.
+
+    Only first-parent commits, each compared with its first parent: a merge is the change its
+    branch made, at the merge (the branch's own commits, whatever their dates, never appear).
+    Renames are not followed: a renamed file arrives at its new path.
+    """
+    return _changes(root, paths, revision, follow=False, main_line=True) if paths else []
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """One entry of a commit's tree: its mode, blob id, size in bytes and path (relative to
+    the folder git was asked from)."""
+
+    mode: str
+    blob: str
+    size: int | None  # None for what is not a blob (a submodule)
+    path: str
+
+    @property
+    def is_link(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_file(self) -> bool:
+        return self.mode in ("100644", "100755")
+
+
+def tree_files(root: Path, commit: str, under: str) -> list[TreeFile]:
+    """The files under `under` (relative to `root`) in `commit`'s tree, recursively.
+
+    Paths stay bytes until `os.fsdecode`, as in `log`, so a name that is not UTF-8 keeps them.
+    """
+    output = run_git_bytes(
+        root, "ls-tree", "-r", "-l", "-z", "--end-of-options", check_revision(commit), "--", under
+    )
+    found = []
+    for entry in output.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.decode("ascii", "replace").split()
+        if len(fields) != 4:
+            continue
+        mode, _kind, blob, size = fields
+        found.append(TreeFile(mode, blob, int(size) if size.isdigit() else None, os.fsdecode(path)))
+    return found
+
+
+def _changes(
+    root: Path, paths: list[str], revision: str, *, follow: bool, main_line: bool = False
+) -> list[PathChange]:
+    merges = ["--first-parent", "--diff-merges=first-parent"] if main_line else []
     args = [
         "log",
         _LOG_FORMAT,
@@ -303,7 +362,7 @@ def _changes(root: Path, paths: list[str], revision: str, *, follow: bool) -> li
         "--raw",
         "--no-abbrev",
         "--no-color",
-        "--diff-merges=combined",
+        *(merges or ["--diff-merges=combined"]),
         "--follow" if follow else "--no-renames",
         "--end-of-options",
         check_revision(revision),
@@ -467,16 +526,19 @@ def _drain(stream: IO[bytes] | None) -> str:
         return ""
 
 
-def last_commits(root: Path, under: str) -> dict[str, str]:
+def last_commits(root: Path, under: str, revision: str | None = None) -> dict[str, str]:
     """For every file under `under` (relative to `root`), the last commit that changed it.
 
     One `git log` over the folder's history, newest first: a path's first appearance is its
     last change. Paths are relative to `root`; a file with uncommitted changes still maps to
-    its last commit (callers that care ask `git status` as well).
+    its last commit (callers that care ask `git status` as well). With `revision`, the main
+    line up to it: first parents only, a merge standing for what its branch brought.
     """
+    line = [] if revision is None else ["--first-parent", "--diff-merges=first-parent"]
+    until = [] if revision is None else ["--end-of-options", check_revision(revision)]
     output = run_git_bytes(
         root, "log", "--no-renames", "--format=@%H", "--name-only", "--relative", "-z",
-        "--", under,
+        *line, *until, "--", under,
     )  # fmt: skip
     found: dict[str, str] = {}
     commit = ""
@@ -487,6 +549,23 @@ def last_commits(root: Path, under: str) -> dict[str, str]:
         elif name:
             found.setdefault(name, commit)
     return found
+
+
+def same_as_head(root: Path, under: str) -> bool:
+    """Whether the files under `under` (relative to `root`) are HEAD's, with nothing more:
+    no change, no untracked file, no ignored one (`check` would read it).
+
+    `git status` compares the contents of files whose timestamps are stale (a copied or
+    restored folder) and, without optional locks, never writes the index.
+    """
+    try:
+        output = run_git_bytes(
+            root, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored",
+            "--no-renames", "--", under,
+        )  # fmt: skip
+    except GitError:
+        return False
+    return not output
 
 
 def changed_files(root: Path, under: str) -> set[str]:

@@ -165,15 +165,31 @@ def commit_on(root: Path, day: date) -> str:
     raise GitError("git-no-commit-before", date=day.isoformat(), first=first)
 
 
-def catalogue_in_force(root: Path, day: date) -> tuple[Catalogue, LastChange] | None:
+def catalogue_in_force(
+    root: Path, day: date, *, known: tuple[str, Catalogue] | None = None
+) -> tuple[Catalogue, LastChange] | None:
     """The catalogue in force at the end of `day` and the revision that made it so.
 
     That is the last revision on or before `day`; when the catalogue is younger than the day,
     its first revision. None when there is no history to read (not a repository, no commit,
-    a shallow clone, no revision that parses).
+    a shallow clone, no revision that parses). `known` is a commit of the main line and its
+    catalogue, parsed already: when the catalogue has not changed on the main line between
+    `day` and that commit, it is the one in force, and is not read again.
     """
     if not git.is_repository(root) or git.is_shallow(root):
         return None
+    if known is not None:
+        path = CATALOGUE.as_posix()
+        last = git.log(root, known[0], paths=(path,), first_parent=True, max_count=2)
+        # The last revision by `day`, or the only one there is (a catalogue younger than `day`).
+        if last and (last[0].date.date() <= day or len(last) == 1):
+            change = last[0]
+            return known[1], LastChange(
+                commit=change.id,
+                date=change.date.isoformat(),
+                author=change.author,
+                message=change.message,
+            )
     found: tuple[Catalogue | None, TargetsRevision | None]
     try:
         found = catalogue_at(root, day)

@@ -44,10 +44,13 @@ class ScoreFormat(enum.StrEnum):
 
 
 PERIOD_HELP = "Kỳ đánh giá / period to score: 2025, 2025S1, 2025Q4, 2025M12."
-AS_OF_HELP = "Ngày đánh giá / scoring date, YYYY-MM-DD (default: today)."
+AS_OF_HELP = (
+    "Ngày đánh giá, chỉ tính số liệu đã có đến ngày đó / judge on what was known that day, "
+    "YYYY-MM-DD (default: today)."
+)
 TARGETS_AT_HELP = (
-    "Mục tiêu theo phiên bản hoặc ngày / score against the targets at a git revision or "
-    "on a date (YYYY-MM-DD); default: the working tree."
+    "Danh mục theo phiên bản hoặc ngày / judge against the catalogue at a git revision or "
+    "on a date (YYYY-MM-DD); default: the one in force at the period's end."
 )
 
 
@@ -130,7 +133,12 @@ def _print_table(report: ScoreReport, lang: Lang) -> None:
     from plan57 import formatting as fmt
 
     out = console()
-    out.print(f"[bold]{escape(text('score.title', lang, period=report.period))}[/bold]\n")
+    out.print(f"[bold]{escape(text('score.title', lang, period=report.period))}[/bold]")
+    if report.evidence is not None:
+        from plan57.submissions.evidence import describe
+
+        out.print(escape(describe(report.evidence, report.as_of, lang)), style="dim")
+    out.print()
     if report.provisional and report.deadline is not None:
         banner = text("report.provisional", lang, due=fmt.day(report.deadline, lang))
         out.print(f"[yellow]{escape(banner)}[/yellow]\n")

@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,6 +33,8 @@ from plan57.spreadsheet import CsvWriter, neutralise
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from plan57.submissions.evidence import Evidence
 
 ColumnType = Literal["string", "integer", "number", "boolean", "date"]
 Format = Literal["csv", "parquet", "json"]
@@ -159,18 +162,23 @@ def build_tables(
     revisions: list[Revision] | None,
     reports: dict[str, ScoreReport] | None = None,
     scoring: Scoring | None = None,
+    evidence: Evidence | None = None,
+    judge: Callable[[Period], ScoreReport] | None = None,
     progress: Progress = silent,
 ) -> list[Table]:
     """The four tables. `reports` are scores already made (by period), reused as they are, and
-    `scoring` the observations already prepared for scoring; `progress` counts the quarters
-    scored (most of the time goes there)."""
+    `scoring` the observations already prepared for scoring, or `judge` the call that judges
+    any quarter on the plan as it stood at its end; `progress` counts the quarters scored
+    (most of the time goes there)."""
     done = dict(reports or {})
-    scoring = scoring or Scoring(catalogue, observations)
+    if judge is None:
+        scoring = scoring or Scoring(catalogue, observations)
+        judge = partial(scoring.score, as_of=as_of)
     scores = []
     quarters = score_periods(catalogue, period)
     for step, each in enumerate(quarters):
         progress(step, len(quarters), "")
-        report = done.get(str(each)) or scoring.score(each, as_of)
+        report = done.get(str(each)) or judge(each)
         scores.append(report)
     progress(len(quarters), len(quarters), "")
     return [
@@ -180,7 +188,7 @@ def build_tables(
             "Every row of the submissions that passed plan57 check.",
             OBSERVATIONS,
             ("reporter", "indicator", "period"),
-            _observation_columns(root, observations),
+            _observation_columns(root, observations, evidence),
         ),
         Table.of_rows(
             "scores",
@@ -209,10 +217,12 @@ def build_tables(
     ]
 
 
-def _observation_columns(root: Path, frame: pd.DataFrame) -> list[Sequence[Any]]:
+def _observation_columns(
+    root: Path, frame: pd.DataFrame, evidence: Evidence | None
+) -> list[Sequence[Any]]:
     if frame.empty:
         return [[] for _ in OBSERVATIONS]
-    commits = _file_commits(root)
+    commits = _file_commits(root, evidence)
 
     def figures(column: str) -> list[Any]:
         series = frame[column]
@@ -241,13 +251,20 @@ def _observation_columns(root: Path, frame: pd.DataFrame) -> list[Sequence[Any]]
     ]
 
 
-def _file_commits(root: Path) -> dict[str, str]:
-    """Each submission file's last commit; files changed since, and everything outside git,
-    have none."""
+def _file_commits(root: Path, evidence: Evidence | None) -> dict[str, str]:
+    """Each submission file's last commit on the main line up to the evidence's (that of the
+    day judged); files changed since, and everything outside git, have none."""
     from plan57 import git
 
     if not git.is_repository(root):
         return {}
+    if evidence is not None and evidence.from_git:
+        if evidence.commit is None:
+            return {}
+        try:
+            return git.last_commits(root, SUBMISSIONS.as_posix(), evidence.commit.id)
+        except GitError:
+            return {}
     try:
         commits = git.last_commits(root, SUBMISSIONS.as_posix())
         for path in git.changed_files(root, SUBMISSIONS.as_posix()):
@@ -371,24 +388,27 @@ def export_repository(
         scored.observations,
         period=scored.period,
         as_of=as_of,
-        revisions=catalogue_revisions(root),
+        revisions=catalogue_revisions(root, until=as_of),
+        evidence=scored.evidence,
         reports={str(scored.period): scored.report},
         scoring=scored.scoring,
+        judge=scored.judging.score,
         progress=progress("progress.quarters"),
     )
     return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)
 
 
-def catalogue_revisions(root: Path) -> list[Revision] | None:
-    """The catalogue's revisions, newest first; None outside git or where history is unreadable
-    (a shallow clone): the targets' revision column is then left empty."""
+def catalogue_revisions(root: Path, until: date | None = None) -> list[Revision] | None:
+    """The catalogue's revisions (up to `until`: those known that day), newest first; None
+    outside git or where history is unreadable (a shallow clone): the targets' revision column
+    is then left empty."""
     from plan57 import git
     from plan57.catalogue.revisions import history
 
     if not git.is_repository(root):
         return None
     try:
-        return history(root).revisions
+        return history(root, until=until).revisions
     except Plan57Error:
         return None
 

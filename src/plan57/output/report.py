@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +20,14 @@ from plan57 import formatting as fmt
 from plan57 import git
 from plan57.catalogue.loading import load_catalogue
 from plan57.catalogue.models import Catalogue, Indicator, Unit
-from plan57.catalogue.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
+from plan57.catalogue.revisions import (
+    Change,
+    LastChange,
+    Revision,
+    TargetsRevision,
+    catalogue_at,
+    parse_when,
+)
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
@@ -27,11 +35,16 @@ from plan57.output.charts import chart
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
-from plan57.scoring.judging import Scoring, mark_revised, revised_indicators, score
+from plan57.scoring.judging import Scoring
+from plan57.scoring.standing import as_it_stood, mark_revised, only, revised_fields
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
+from plan57.submissions.evidence import describe
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from plan57.git import Commit
+    from plan57.submissions.evidence import Evidence
 
 ReportFormat = Literal["md", "html"]
 Grouping = Literal["group", "monitor", "lead"]
@@ -48,6 +61,7 @@ class Scored:
 
     catalogue: Catalogue  # the targets in force for this report
     observations: pd.DataFrame  # the valid rows, with their `note`
+    evidence: Evidence  # what was known on the day: the rows, where they came from, arrivals
     report: ScoreReport
     check: CheckReport
     targets: TargetsRevision
@@ -55,6 +69,8 @@ class Scored:
     # The observations prepared for scoring: the history, and a site's or an export's other
     # scores, reuse the preparation.
     scoring: Scoring
+    # Any other period judged from the same evidence, on the plan as it stood at its end.
+    judging: Judging
 
 
 @dataclass(frozen=True)
@@ -74,51 +90,159 @@ def score_repository(
     targets_at: str | None = None,
     progress: Progress = silent,
 ) -> Scored:
-    """Validate the repository at `root` (`progress` per file read) and score it for `period`."""
-    from plan57.submissions.rules import check_repository
+    """Gather the evidence known on `as_of` at `root` (`progress` per file read) and score it
+    for `period`: in git, the main line as it stood that day; else the files on disk.
+
+    The verdicts are judged on the plan as it stood at the period's end (every deciding field
+    of the catalogue in force then), or on the revision `targets_at` names; a revision after
+    the period that changes a target or a verdict is shown beside it (`Judging`).
+    """
+    from plan57.submissions.evidence import gather
 
     working = load_catalogue(root / CATALOGUE)
-    validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
-    if targets_at is None:
-        catalogue = working
-        targets = TargetsRevision(
-            requested=None, commit=None, path=CATALOGUE.as_posix(), last_change=None
-        )
-    else:
-        catalogue, targets = catalogue_at(root, parse_when(targets_at))
-    observations = validation.observations
-    scoring = Scoring(catalogue, observations)
-    report = scoring.score(period, as_of)
-    report.targets_revision = targets.commit
-    if targets_at is None:
-        _mark_revised(root, report, observations, as_of)
+    evidence = gather(root, as_of=as_of, catalogue=working, progress=progress)
+    chosen = catalogue_at(root, parse_when(targets_at)) if targets_at is not None else None
+    judging = Judging(root, evidence, chosen)
+    report = judging.score(period)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
-    return Scored(catalogue, observations, report, validation.report, targets, parsed, scoring)
-
-
-def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
-    """Compare with the targets in force at the period's end (git history, where there is one)."""
-    from plan57.catalogue.revisions import catalogue_in_force
-
-    end = parse_period(report.period)
-    assert end is not None
-    in_force = catalogue_in_force(root, end.end)
-    if in_force is None:
-        return
-    catalogue, change = in_force
-    changed = revised_indicators(report, catalogue)
-    if not changed:
-        return  # the usual case: the same targets, and no second scoring to pay for
-    subset = catalogue.model_copy(
-        update={"indicators": [i for i in catalogue.indicators if i.id in changed]}
+    return Scored(
+        judging.catalogue(parsed),
+        judging.observations,
+        evidence,
+        report,
+        evidence.validation.report,
+        judging.targets(parsed),
+        parsed,
+        judging.scoring(parsed),
+        judging,
     )
-    try:
-        previous = score(subset, observations, report.period, as_of)
-    except Plan57Error:
-        return  # the old catalogue cannot score this period (it began later): nothing to compare
-    day = datetime.fromisoformat(change.date).date()
-    mark_revised(report, previous, change.commit, day)
+
+
+class Judging:
+    """The evidence of one day judged for any number of periods, each on the plan as it
+    stood at the period's end (or on the catalogue `--targets-at` chose), with the revisions
+    made since shown beside the verdicts. Each distinct catalogue is prepared for scoring once:
+    a site and an export judge every quarter from one reading."""
+
+    def __init__(
+        self,
+        root: Path,
+        evidence: Evidence,
+        chosen: tuple[Catalogue, TargetsRevision] | None = None,
+    ) -> None:
+        self.root = root
+        self.evidence = evidence
+        self.latest = evidence.catalogue  # the working tree's, or that of the day's commit
+        self.observations = evidence.validation.observations
+        self._chosen = chosen
+        self._scorings: dict[str | None, tuple[Catalogue, Scoring]] = {}
+        self._revised: dict[frozenset[str], Scoring] = {}
+        self._parsed: dict[str, Catalogue | None] = {}
+
+    @cached_property
+    def _changes(self) -> list[Commit]:
+        """The catalogue's changes on the main line up to the day's commit, newest first."""
+        commit = self.evidence.commit
+        if commit is None or self._chosen is not None:
+            return []
+        try:
+            return git.log(self.root, commit.id, paths=(CATALOGUE.as_posix(),), first_parent=True)
+        except GitError:
+            return []
+
+    def in_force(self, end: date) -> tuple[Catalogue, LastChange] | None:
+        """The catalogue in force at `end` and its revision; None without history (or with
+        `--targets-at`). A catalogue younger than `end` stood as first committed."""
+        changes = self._changes
+        if not changes:
+            return None
+        found = next((c for c in changes if c.date.date() <= end), changes[-1])
+        if found.id not in self._parsed:
+            self._parsed[found.id] = self._read(found, end)
+        catalogue = self._parsed[found.id]
+        if catalogue is None:
+            return None
+        change = LastChange(
+            commit=found.id, date=found.date.isoformat(), author=found.author, message=found.message
+        )
+        return catalogue, change
+
+    def _read(self, found: Commit, end: date) -> Catalogue | None:
+        from plan57.catalogue.revisions import catalogue_in_force
+
+        if found.id == self._changes[0].id and self.evidence.catalogue_commit is not None:
+            return self.latest  # unchanged since: the catalogue already read
+        try:
+            return catalogue_at(self.root, found.id)[0]
+        except Plan57Error:  # a revision that does not parse: the history's own answer
+            stood = catalogue_in_force(self.root, end)
+            return stood[0] if stood is not None else None
+
+    def catalogue(self, period: Period) -> Catalogue:
+        """The catalogue that judges `period`: the latest's, with the plan as it stood."""
+        return self._prepared(period)[0]
+
+    def scoring(self, period: Period) -> Scoring:
+        """The observations prepared for judging `period` (its history is drawn from them)."""
+        return self._prepared(period)[1]
+
+    def _prepared(self, period: Period) -> tuple[Catalogue, Scoring]:
+        key: str | None
+        stood: Catalogue | None
+        if self._chosen is not None:
+            key, stood = "--targets-at", self._chosen[0]
+        else:
+            found = self.in_force(period.end)
+            key = found[1].commit if found is not None else None
+            stood = found[0] if found is not None else None
+        if key not in self._scorings:
+            catalogue = as_it_stood(self.latest, stood) if stood is not None else self.latest
+            self._scorings[key] = (catalogue, Scoring(catalogue, self.observations))
+        return self._scorings[key]
+
+    def targets(self, period: Period) -> TargetsRevision:
+        """Which revision judged `period`, for the reports to say so."""
+        if self._chosen is not None:
+            return self._chosen[1]
+        stood = self.in_force(period.end)
+        return TargetsRevision(
+            requested=None,
+            commit=stood[1].commit if stood is not None else None,
+            path=CATALOGUE.as_posix(),
+            last_change=stood[1] if stood is not None else None,
+        )
+
+    def score(self, period: Period | str) -> ScoreReport:
+        """`period` judged on the plan as it stood, the later revisions beside the verdicts."""
+        as_of = self.evidence.as_of
+        parsed = parse_period(period.strip()) if isinstance(period, str) else period
+        if parsed is None or parsed.end > as_of:
+            report = Scoring(self.latest, self.observations).score(period, as_of)  # its error
+        else:
+            report = self.scoring(parsed).score(parsed, as_of)
+            report.targets_revision = self.targets(parsed).commit
+            stood = self.in_force(parsed.end) if self._chosen is None else None
+            if stood is not None:
+                self._mark_revised(report, stood[0])
+        report.evidence = self.evidence.source
+        return report
+
+    def _mark_revised(self, report: ScoreReport, stood: Catalogue) -> None:
+        """Judge again, under the latest catalogue known on the day, the indicators whose
+        deciding fields were revised after the period, and show those verdicts beside."""
+        fields = revised_fields(stood, self.latest)
+        if not fields:
+            return  # the usual case: nothing revised since, and no second scoring to pay for
+        ids = frozenset(fields)
+        if ids not in self._revised:
+            self._revised[ids] = Scoring(only(self.latest, set(ids)), self.observations)
+        try:
+            revised = self._revised[ids].score(report.period, report.as_of)
+        except Plan57Error:
+            return  # the revised catalogue cannot judge this period: nothing to compare
+        last = self._changes[0]
+        mark_revised(report, revised, fields, last.id, last.date.date())
 
 
 def generation_time() -> datetime:
@@ -136,17 +260,22 @@ def generation_time() -> datetime:
 _LAST_EPOCH = 253_402_300_799
 
 
-def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
+def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
     from plan57.catalogue.revisions import revisions_during
 
     if not git.is_repository(root):
         return Provenance(None, None, False, None, text("report.not-git", lang))
-    try:
-        commit: str | None = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-        when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
-    except GitError:
-        commit, when = None, None  # a repository without commits yet
+    commit: str | None = None
+    when: datetime | None = None
+    if evidence.commit is not None:  # the main line as it stood on the day judged
+        commit, when = evidence.commit.id, evidence.commit_time
+    elif not evidence.from_git:  # a shallow clone: the files on disk, at HEAD
+        try:
+            commit = git.run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+            when = datetime.fromisoformat(git.run_git(root, "log", "-1", "--format=%cI", "HEAD"))
+        except GitError:
+            commit, when = None, None  # a repository without commits yet
     try:
         dirty = bool(git.run_git(root, "status", "--porcelain", "--", "data"))
     except GitError:
@@ -176,7 +305,7 @@ def build_report(
     from plan57.render import render
 
     scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
-    origin = provenance(root, scored.period, lang)
+    origin = provenance(root, scored.period, lang, scored.evidence)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
 
@@ -432,14 +561,15 @@ def _expected(item: IndicatorScore, unit: Unit, lang: Lang) -> str:
 
 
 def _previous(item: IndicatorScore, unit: Unit, lang: Lang) -> dict[str, str] | None:
-    """The old target and the verdict under it, for an indicator whose target was revised."""
+    """The revised target and the verdict under it, for an indicator whose catalogue was
+    revised after the period."""
     revision = item.revision
     if revision is None:
         return None
     return {
-        "target": fmt.target(revision.previous_target, unit, lang),
-        "status": revision.previous_status,
-        "status_label": text(f"status.{revision.previous_status}", lang),
+        "target": fmt.target(revision.target, unit, lang),
+        "status": revision.status,
+        "status_label": text(f"status.{revision.status}", lang),
         "commit": revision.commit[:12],
         "date": fmt.day(revision.date, lang),
     }
@@ -526,9 +656,13 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
         lines.append(line)
     else:
         lines.append(text("report.not-git", lang))
+    lines.append(describe(scored.evidence.source, scored.report.as_of, lang))
     targets = scored.targets
     if targets.commit is None:
         lines.append(text("report.targets-working", lang))
+    elif targets.requested is None and targets.last_change is not None:
+        when = fmt.day(datetime.fromisoformat(targets.last_change.date).date(), lang)
+        lines.append(text("report.targets-in-force", lang, commit=targets.commit[:12], date=when))
     else:
         last = targets.last_change
         when = fmt.day(datetime.fromisoformat(last.date).date(), lang) if last else "–"

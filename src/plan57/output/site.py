@@ -162,7 +162,7 @@ class _Site:
         self.revisions, self.revisions_error = self._all_revisions()
         # The period's provenance read once; only the words of a failure differ by language
         # (the same failure as reading the whole history, just above).
-        origin = provenance(root, period, "vi")
+        origin = provenance(root, period, "vi", scored.evidence)
         self.origin: dict[Lang, Provenance] = {
             lang: replace(
                 origin, revisions_error=self.revisions_error.get(lang, origin.revisions_error)
@@ -172,7 +172,9 @@ class _Site:
             for lang in LANGS
         }
         step(3, steps, "")
-        self.status = build_status(root, self.catalogue, period, as_of=as_of)
+        self.status = build_status(
+            root, self.catalogue, period, as_of=as_of, evidence=scored.evidence
+        )
         self.notes = self._all_notes()
         step(4, steps, "")
         self.views: dict[Lang, dict[str, Any]] = {}
@@ -190,7 +192,7 @@ class _Site:
         if not git.is_repository(self.root):
             return None, {lang: text("report.not-git", lang) for lang in LANGS}
         try:
-            return catalogue_history(self.root).revisions, {}
+            return catalogue_history(self.root, until=self.as_of).revisions, {}
         except Plan57Error as exc:
             return None, {lang: render_error(exc, lang) for lang in LANGS}
 
@@ -209,6 +211,8 @@ class _Site:
             revisions=self.revisions,
             reports={str(self.scored.period): self.scored.report},
             scoring=self.scored.scoring,
+            evidence=self.scored.evidence,
+            judge=self.scored.judging.score,
             progress=self.phases("progress.quarters"),
         )
         # The open data files are the first step of writing, the pages the others.

@@ -47,7 +47,6 @@ from plan57.scoring.verdicts import (
     ReporterFigure,
     ScoreReport,
     Status,
-    TargetRevision,
     rounded,
 )
 from plan57.submissions.obligations import (
@@ -140,53 +139,11 @@ def _score(frame: Frame, period: Period | str, as_of: date) -> ScoreReport:
     )
 
 
-def mark_revised(report: ScoreReport, previous: ScoreReport, commit: str, day: date) -> None:
-    """Flag the indicators whose target judged differs from the one in force for the period.
-
-    `previous` is the same period scored against the catalogue in force at its end (revision
-    `commit` of `day`); each such indicator gets `target-revised`, the old target and the
-    verdict under it, and says so in its reason.
-    """
-    before = {item.id: item for item in previous.indicators}
-    for item in report.indicators:
-        old = before.get(item.id)
-        if old is None or _same_target(old.target, item.target):
-            continue
-        item.flags.append("target-revised")
-        item.revision = TargetRevision(
-            commit=commit, date=day, previous_target=old.target, previous_status=old.status
-        )
-        shown = fmt.TargetShown(old.target, item.unit) if old.target else "–"
-        words = Message(
-            "score.target-revised",
-            {"target": shown, "date": fmt.Day(day), "status": Message(f"status.{old.status}")},
-        )
-        item.why = fmt.Amended(item.why, words)
-
-
-def revised_indicators(report: ScoreReport, catalogue: Catalogue) -> set[str]:
-    """The indicators of `report` whose target judged is not the one `catalogue` would judge."""
-    end = parse_period(report.period)
-    assert end is not None
-    out = set()
-    for item in report.indicators:
-        ind = catalogue.indicator(item.id)
-        if ind is not None and not _same_target(applicable_target(ind, end.end), item.target):
-            out.add(item.id)
-    return out
-
-
 def applicable_target(ind: Indicator, end: date) -> Target | None:
     """The target judged at `end`: the first milestone's on or after it, else the last one."""
     targets = scored_targets(ind)
     found = next((t for t in targets if date(t.year, 12, 31) >= end), None)
     return found if found is not None or not targets else targets[-1]
-
-
-def _same_target(a: Target | None, b: Target | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return (a.year, a.kind, a.value, a.low, a.high) == (b.year, b.kind, b.value, b.low, b.high)
 
 
 def history(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Combine, PathShape, Target, Unit, Worded
 from plan57.messages import Lang, default_lang, rendered
+from plan57.submissions.evidence import EvidenceSource
 
 Status = Literal["on-track", "at-risk", "missed", "no-data"]
 STATUSES: tuple[Status, ...] = ("on-track", "at-risk", "missed", "no-data")
@@ -34,6 +35,7 @@ FLAGS: tuple[str, ...] = (
     "partial-coverage",
     "baseline-fallback",
     "target-revised",
+    "catalogue-revised",
     "trajectory-unknown",
     "above-range",
     "unweighted",
@@ -63,13 +65,16 @@ class CarriedFigure(BaseModel):
     period: str
 
 
-class TargetRevision(BaseModel):
-    """The target in force at the end of the period, when it differs from the one judged."""
+class CatalogueRevision(BaseModel):
+    """A revision of the catalogue after the period that changes its target or its verdict:
+    the verdict judged under the revised catalogue, shown beside the headline (which is judged
+    on the plan as it stood at the period's end; docs/methodology.md, "The plan as it stood")."""
 
-    commit: str
+    commit: str  # the last revision of the catalogue known on the day judged
     date: date
-    previous_target: Target | None
-    previous_status: Status
+    fields: list[str]  # the deciding fields it changed: targets, tolerance, path, reporters, …
+    target: Target | None  # the target under the revision
+    status: Status  # the verdict under the revision
 
 
 class IndicatorScore(Worded):
@@ -123,7 +128,7 @@ class IndicatorScore(Worded):
     coverage: float | None = None
     carried_forward: list[CarriedFigure] = Field(default_factory=list)
     missing_periods: dict[str, list[str]] = Field(default_factory=dict)
-    revision: TargetRevision | None = None
+    revision: CatalogueRevision | None = None
 
     def reason(self, lang: Lang | None = None) -> str:
         return rendered(self.why, lang or default_lang())
@@ -156,6 +161,8 @@ class ScoreReport(BaseModel):
     # True until the end of the period's reporting deadline (`deadline`): figures may still come.
     provisional: bool = False
     deadline: date | None = None
+    # Where the rows judged came from: the main line as it stood on `as_of`, or the files on disk.
+    evidence: EvidenceSource | None = None
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,29 @@ def read_submissions(
     return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A submission file as git stores it: its path (relative to the data repository), and its
+    bytes, or the finding code (and parameters) that refuses it unread."""
+
+    path: str
+    raw: bytes | None
+    refused: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def read_stored(root: Path, stored: Sequence[Stored]) -> Submissions:
+    """The submissions of a commit (`stored`, read from git) into columns of text cells, as
+    `read_submissions` reads them from disk: the same names, decoding and findings."""
+    reader = _Reader(root)
+    for file in stored:
+        if file.refused is not None or file.raw is None:
+            reader.finding(file.refused or "link-refused", file.path, **file.params)
+        else:
+            reader.read_bytes(root / file.path, file.path, file.raw)
+    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
+
+
 class _Reader:
     """Accumulates the rows of many files into column lists."""
 
@@ -149,6 +172,15 @@ class _Reader:
         except Unreadable as refused:
             self.finding(refused.code, name, **refused.params)
             return
+        self._add(described, raw, name)
+
+    def read_bytes(self, path: Path, name: str, raw: bytes) -> None:
+        """A file's bytes read elsewhere (from git), at `path` under the repository."""
+        described = self._describe(path, name)
+        if described is not None:
+            self._add(described, raw, name)
+
+    def _add(self, described: SubmissionFile, raw: bytes, name: str) -> None:
         text = self._decode(raw, name)
         if text is None:
             return

@@ -126,18 +126,21 @@ def validate(
     catalogue_file: str = CATALOGUE.as_posix(),
     catalogue_text: str = "",
     only_files: set[str] | None = None,
+    across_files: bool = True,
 ) -> Validation:
     """Every finding for the catalogue and the submissions, and the rows that passed.
 
     `only_files` limits the findings to those files (the rest are still read, since a changed
     file can conflict with them); the catalogue's own findings only when it is one of them.
+    Without `across_files` no rule compares one file with another: each file is judged alone
+    (the past versions of files, which never stood side by side, are checked so).
     """
     findings = list(submissions.findings)
     findings += catalogue_smells(catalogue, catalogue_file, catalogue_text)
     good_files, file_findings = _check_files(catalogue, submissions.files, as_of)
     findings += file_findings
     rules = _RowRules(catalogue, submissions, good_files)
-    findings += rules.run()
+    findings += rules.run(across_files=across_files)
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
     return Validation(CheckReport.from_findings(findings), rules.observations)
@@ -338,7 +341,7 @@ class _RowRules:
 
     # --- the rules ---
 
-    def run(self) -> list[Finding]:
+    def run(self, *, across_files: bool = True) -> list[Finding]:
         if not self.size:
             return []
         import numpy as np
@@ -353,7 +356,8 @@ class _RowRules:
             self._ranges(value)
             self._ratios(value)
             self._duplicates()
-            self._flow_overlaps()
+            if across_files:
+                self._flow_overlaps()
             self._plausibility()
         return self.findings
 

@@ -1,17 +1,16 @@
 """Completeness and timeliness of one reporting period: who owes what, what came, and when.
 
-What is owed at the period's end and what counts as submitted are decided in
-`plan57.submissions.obligations`, as for `score`: a figure counts only when its row passes `check`. In a
-git repository it must also be committed by `--as-of`, and its submission time is the
-committer date of the first commit whose version of the file has the row with a value (a
-squash or rebase merge by the forge sets that date to the moment the change landed). Outside
-git, or in a shallow clone whose history is cut off, the files on disk are counted and
-timeliness is unknown. Dates are judged in the province's time zone.
+What is owed at the period's end is decided in `plan57.submissions.obligations`, what came is
+the evidence known on `--as-of` (`plan57.submissions.evidence`), as for `score`: a figure
+counts when its row passes `check` and, in git, has reached the main line by that day; its
+submission time is its arrival, when its valid version reached the main line (a fix sent late
+is late, a branch merged late is late whatever its commits' dates). Outside git, or in a
+shallow clone whose history is cut off, the files on disk are counted and timeliness is
+unknown. Dates are judged in the province's time zone.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -22,15 +21,12 @@ from plan57.catalogue.models import Catalogue, Worded
 from plan57.errors import UsageError
 from plan57.escaping import markdown
 from plan57.formatting import Name
-from plan57.grammar import Refused
 from plan57.messages import Lang, default_lang, text
 from plan57.periods import Period, parse_period, province_day
-from plan57.repository import submission_path
-from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
-from plan57.submissions.repair import read_table
+from plan57.submissions.evidence import Evidence, UnknownReason, gather
+from plan57.submissions.obligations import deadline, due_at
 
 Timeliness = Literal["known", "unknown"]
-UnknownReason = Literal["no-git", "shallow"]
 
 
 class ReporterStatus(Worded):
@@ -85,60 +81,33 @@ def parse_status_period(value: str) -> Period:
     return period
 
 
-def submitted_indicators(raw: bytes) -> set[str]:
-    """The indicator ids a submission file has a value for; nothing when it cannot be read."""
-    try:
-        table = read_table(raw)
-    except Refused:
-        return set()
-    header = table.header()
-    if "indicator" not in header or "value" not in header:
-        return set()
-    at, value_at = header.index("indicator"), header.index("value")
-    found = set()
-    for row in table.rows[1:]:
-        if len(row) > max(at, value_at) and row[value_at].strip():
-            found.add(unicodedata.normalize("NFC", row[at]).strip())
-    return found
-
-
-def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: date) -> StatusReport:
-    """The status of `period` as of `as_of`, from git history where there is one."""
-    from plan57.git import is_repository, is_shallow
-
-    reason: UnknownReason | None = None
-    if not is_repository(root):
-        reason = "no-git"
-    elif is_shallow(root):
-        reason = "shallow"
+def build_status(
+    root: Path,
+    catalogue: Catalogue,
+    period: Period,
+    *,
+    as_of: date,
+    evidence: Evidence | None = None,
+) -> StatusReport:
+    """The status of `period` as of `as_of`, from the evidence known that day (`gather`'s, or
+    `evidence` when the caller has it already)."""
+    if evidence is None:
+        evidence = gather(root, as_of=as_of, catalogue=catalogue)
+    reason = evidence.reason
     due = deadline(catalogue, period.end)
     expected_by: dict[str, list[str]] = {}
     for item in due_at(catalogue, period.end):
         expected_by.setdefault(item.reporter, []).append(item.indicator)
-    reporters = list(expected_by)
     # Any report ending that day answers (the year's report for a quarterly indicator too).
-    # Only files in the working tree can hold a row that passes `check`: no other is read.
-    candidates = [str(p) for p in periods_ending(period.end)]
-    files_by = {
-        reporter: {p for p in candidates if _on_disk(root, root / submission_path(reporter, p))}
-        for reporter in reporters
-    }
-    valid = _valid(root, catalogue, period, as_of)
-    if reason is not None:
-        found = _from_disk(root, files_by)
-    elif _has_commits(root):
-        found = _from_history(root, files_by, as_of)
-    else:
-        found = {}  # a repository without a commit yet: nothing has been submitted
+    times = _times(evidence, period)
     statuses = []
-    for reporter in reporters:
-        expected = expected_by[reporter]
-        times = {i: stamp for i, stamp in found.get(reporter, {}).items() if (reporter, i) in valid}
-        submitted_ids = [i for i in expected if i in times]
+    for reporter, expected in expected_by.items():
+        mine = times.get(reporter, {})
+        submitted_ids = [i for i in expected if i in mine]
         late = None
         stamps: dict[str, datetime] = {}
         if reason is None:
-            stamps = {i: stamp for i in submitted_ids if (stamp := times[i]) is not None}
+            stamps = {i: stamp for i in submitted_ids if (stamp := mine[i]) is not None}
             late = [i for i, stamp in stamps.items() if province_day(stamp) > due]
         statuses.append(
             ReporterStatus(
@@ -147,7 +116,7 @@ def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: dat
                 name_en=catalogue.entry_name(reporter, "en"),
                 expected=expected,
                 submitted=submitted_ids,
-                missing=[i for i in expected if i not in times],
+                missing=[i for i in expected if i not in mine],
                 late=late,
                 rate=_rate(len(submitted_ids), len(expected)),
                 submitted_at=stamps,
@@ -164,15 +133,27 @@ def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: dat
     )
 
 
-def _has_commits(root: Path) -> bool:
-    from plan57.errors import GitError
-    from plan57.git import run_git
+def _times(evidence: Evidence, period: Period) -> dict[str, dict[str, datetime | None]]:
+    """Per reporter, the indicators with a valid figure for a period ending with `period`, and
+    the earliest arrival among their rows (None when timeliness is unknown)."""
+    import pandas as pd
 
-    try:
-        run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    except GitError:
-        return False
-    return True
+    frame = evidence.observations
+    if frame.empty:
+        return {}
+    rows = frame[frame["end"] == pd.Timestamp(period.end)]
+    rows = rows[rows["value"].notna() | rows["answer"].notna()]
+    found: dict[str, dict[str, datetime | None]] = {}
+    known = evidence.from_git
+    for reporter, indicator, file in zip(
+        rows["reporter"], rows["indicator"], rows["file"], strict=True
+    ):
+        mine = found.setdefault(reporter, {})
+        stamp = evidence.arrivals.get((file, indicator)) if known else None
+        before = mine.get(indicator)
+        if indicator not in mine or (stamp is not None and (before is None or stamp < before)):
+            mine[indicator] = stamp
+    return found
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -192,78 +173,6 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
         rate=_rate(submitted, expected),
         on_time_rate=_rate(submitted - late, expected) if late is not None else None,
     )
-
-
-def _valid(root: Path, catalogue: Catalogue, period: Period, as_of: date) -> set[tuple[str, str]]:
-    """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
-    from plan57.submissions.rules import check_repository
-
-    validation = check_repository(root, as_of=as_of, catalogue=catalogue)
-    return submitted(validation.observations, period.end)
-
-
-def _on_disk(root: Path, path: Path) -> bool:
-    from plan57.repository import first_link
-
-    # A link anywhere on the way is never followed: `check` refuses it, so it is no submission.
-    return first_link(root, path) is None and path.is_file()
-
-
-def _from_disk(root: Path, files_by: dict[str, set[str]]) -> dict[str, dict[str, datetime | None]]:
-    from plan57.files import Unreadable, read_regular
-    from plan57.repository import first_link
-    from plan57.submissions.reading import MAX_BYTES
-
-    found: dict[str, dict[str, datetime | None]] = {}
-    for reporter, periods in files_by.items():
-        for period in sorted(periods):
-            path = root / submission_path(reporter, period)
-            # What `check` refuses (a link on the way, a FIFO, a file too large) is no submission.
-            if first_link(root, path) is not None:
-                continue
-            try:
-                raw = read_regular(path, MAX_BYTES)
-            except Unreadable:
-                continue
-            found.setdefault(reporter, {}).update(dict.fromkeys(submitted_indicators(raw)))
-    return found
-
-
-def _from_history(
-    root: Path, files_by: dict[str, set[str]], as_of: date
-) -> dict[str, dict[str, datetime | None]]:
-    """Per reporter, the committed rows as of `as_of` and when each was first committed."""
-    from plan57.git import BlobReader, files_history, prefix
-
-    # One log for every file of the period: a log per file cost a second on a province's 136
-    # reporters. Not following renames: a row's time is when it first appeared at its path, so
-    # a Q3 file renamed to Q4 after the deadline is late, not backdated.
-    wanted = [submission_path(r, p) for r, periods in files_by.items() for p in sorted(periods)]
-    history = files_history(root, wanted)
-    top = prefix(root)
-    found: dict[str, dict[str, datetime | None]] = {}
-    with BlobReader(root) as reader:
-        for reporter, periods in files_by.items():
-            for period in sorted(periods):
-                changes = [
-                    change
-                    for change in reversed(history.get(top + submission_path(reporter, period), []))
-                    if province_day(change.commit.date) <= as_of
-                ]
-                first: dict[str, datetime] = {}
-                current: set[str] = set()
-                for change in changes:
-                    raw = reader.read(change.new_blob) if change.new_blob else None
-                    current = submitted_indicators(raw) if raw is not None else set()
-                    for indicator in current:
-                        first.setdefault(indicator, change.commit.date)
-                mine = found.setdefault(reporter, {})
-                for indicator in current:
-                    if indicator not in mine or first[indicator] < (
-                        mine[indicator] or first[indicator]
-                    ):
-                        mine[indicator] = first[indicator]
-    return found
 
 
 # --- presentation (plain data for the table, and Markdown for job summaries) -----------------
