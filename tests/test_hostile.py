@@ -268,10 +268,12 @@ def test_paths_given_on_the_command_line_stay_inside(tmp_path: Path, outside: Pa
     link = repo.root / TARGET
     link.parent.mkdir(parents=True)
     link.symlink_to(outside / "secret.csv")
-    for given in (link, outside / "secret.csv", repo.root / ".." / "outside" / "secret.csv"):
+    for given in (outside / "secret.csv", repo.root / ".." / "outside" / "secret.csv"):
         result = invoke(repo.root, "check", "--lang", "en", str(given))
         assert result.exit_code == 2
         assert "outside the data repository" in result.stderr
+    # A link at a submission path is a link, wherever it points (test_hostile_pr).
+    assert invoke(repo.root, "check", "--lang", "en", str(link)).exit_code == 1
 
 
 def test_a_linked_catalogue_is_not_read(tmp_path: Path, outside: Path) -> None:

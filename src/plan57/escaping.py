@@ -57,6 +57,14 @@ def _space(ch: str) -> bool:
     return unicodedata.category(ch) == "Zs"
 
 
+def inline(text: str) -> str:
+    """Data inside a line of output: everything not printable shown as its escape, line
+    breaks included, so that data never ends a line (and never starts the next one with a
+    forged CI workflow command such as `::error file=…::`). Idempotent: what it returns is
+    printable ASCII escapes and printable text."""
+    return visible(text)
+
+
 def terminal(text: str) -> str:
     """Text for a terminal or a log: line breaks and tabs kept, everything else visible."""
     return visible(text, keep="\n\t")

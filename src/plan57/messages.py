@@ -2057,13 +2057,21 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     itself `Renderable` (a `Message`, a figure of `plan57.formatting`) is rendered in `lang`.
     """
     template = TABLES[lang][key]
-    filled = _Params(
-        {name: value.render(lang) if isinstance(value, Renderable) else value
-         for name, value in params.items()}
-    )  # fmt: skip
+    filled = _Params({name: _filled(value, lang) for name, value in params.items()})
     if "|" in template:
         return _PLURAL.vformat(template, (), filled)
     return template.format_map(filled)
+
+
+def _filled(value: Any, lang: Lang) -> Any:
+    """A parameter as it goes into a text: data never carries a line break (or any other
+    character that is not printable) into a message, whichever output the message reaches;
+    the texts' own line breaks are the tables'."""
+    from plan57.escaping import inline
+
+    if isinstance(value, Renderable):
+        value = value.render(lang)
+    return inline(value) if isinstance(value, str) else value
 
 
 @runtime_checkable

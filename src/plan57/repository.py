@@ -53,6 +53,11 @@ def inside(root: Path, path: Path) -> Path:
     absolute = path if path.is_absolute() else Path.cwd() / path
     if not os.path.lexists(absolute):
         raise UsageError("path-missing", path=str(path))
+    normal = Path(os.path.normpath(absolute))
+    if _under_data(root, normal) and first_link(root, normal) is not None:
+        # Spelled inside data/ but through a link: the walk reports it as `link-refused`,
+        # wherever the link points, and never opens it.
+        return normal
     resolved = absolute.resolve()
     root_resolved = root.resolve()
     if resolved != root_resolved and root_resolved not in resolved.parents:
@@ -171,6 +176,13 @@ def list_files(root: Path, starts: Iterable[Path]) -> Listing:
     listing.files.sort()
     listing.refused.sort(key=lambda refusal: refusal.path)
     return listing
+
+
+def _under_data(root: Path, path: Path) -> bool:
+    try:
+        return path.relative_to(root).parts[:1] == SUBMISSIONS.parts[:1]
+    except ValueError:
+        return False
 
 
 def first_link(root: Path, path: Path) -> Path | None:

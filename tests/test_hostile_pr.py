@@ -1,0 +1,144 @@
+"""What a pull request can forge, hide or exhaust (the third adversarial pass, issue 21).
+
+Each test is named after the promise of SECURITY.md it holds; SECURITY.md's table of
+promises names them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clirun import check_json, file_problems, invoke
+from conftest import DataRepo
+from gitrepo import IDENTITY, git
+
+FORGED = "::error file=README.md,line=1::forged"
+
+
+def _committed(root: Path) -> str:
+    """The repository made a git repository, everything committed; the commit's id."""
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "base", date="2026-01-01T09:00:00+07:00")
+    return git(root, "rev-parse", "HEAD")
+
+
+def _no_forged_line(*outputs: str) -> None:
+    """No line of any output starts with a workflow command the data wrote."""
+    for output in outputs:
+        for line in output.splitlines():
+            assert not line.lstrip().startswith("::error file=README.md"), output
+
+
+# --- data never ends a line of any output ---------------------------------------------------
+
+
+def test_data_never_ends_a_line_file_names(repo: DataRepo) -> None:
+    base = _committed(repo.root)
+    folder = repo.root / "data" / "submissions" / "so-tc"
+    folder.mkdir()
+    (folder / f"x\n{FORGED}.csv").write_bytes(b"indicator;value\r\nCT30;2\r\n")
+    (folder / f"y\n{FORGED}.csv").symlink_to("/etc/passwd")
+    for args in (
+        ("fix", "--check", "--changed-since", base),
+        ("check", "--changed-since", base, "--format", "github"),
+        ("check", "--format", "human"),
+        ("check", "--format", "gitlab"),
+    ):
+        result = invoke(repo.root, *args)
+        assert result.exit_code == 1
+        _no_forged_line(result.stdout, result.stderr)
+
+
+def test_data_never_ends_a_line_catalogue_errors(repo: DataRepo) -> None:
+    text = repo.catalogue.read_text("utf-8")
+    start = text.index("lead: ")
+    end = text.index("\n", start)
+    repo.catalogue.write_text(f'{text[:start]}lead: "so-khcn\\n{FORGED}"{text[end:]}', "utf-8")
+    for args in (("check",), ("score", "--period", "2025Q4"), ("catalogue",)):
+        result = invoke(repo.root, *args)
+        assert result.exit_code == 2
+        assert "so-khcn\\u000a::error" in result.stderr
+        _no_forged_line(result.stdout, result.stderr)
+
+
+def test_a_link_at_a_submission_path_is_link_refused(repo: DataRepo, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("indicator,value\nCT30,2\n", "utf-8")
+    link = repo.root / "data" / "submissions" / "so-tc" / "2025Q1.csv"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    for command in ("check", "fix"):
+        result = invoke(repo.root, command, "--lang", "en", str(link))
+        assert result.exit_code == 1
+        assert "link-refused" in result.stdout or "link" in result.stdout
+        assert "outside the data repository" not in result.stderr
+    assert secret.read_text("utf-8") == "indicator,value\nCT30,2\n"
+    code, report = check_json(repo.root, str(link))
+    assert code == 1
+    assert [p["code"] for p in file_problems(report)] == ["link-refused"]
+
+
+def test_gate_output_on_names_that_are_not_utf8(repo: DataRepo) -> None:
+    base = _committed(repo.root)
+    submissions = os.fsencode(repo.root / "data" / "submissions")
+    try:
+        os.makedirs(submissions + b"/so-tc\xff")
+    except OSError as error:
+        pytest.skip(f"this file system refuses such names: {error}")
+    with open(submissions + b"/so-tc\xff/2025Q4.csv", "wb") as handle:
+        handle.write(b"indicator,value\nCT30,2\n")
+    repo.submit("so-nv", "2025Q4", "indicator,value\nCT38,2\n")
+    code, report = check_json(repo.root, "--changed-since", base)
+    assert code == 1
+    mixed = [p for p in report["problems"] if p["code"] == "mixed-reporters"]
+    assert mixed and all("\\xff" in p["file"] for p in mixed if "so-tc" in p["file"])
+    result = invoke(repo.root, "check", "--changed-since", base, "--format", "gitlab")
+    issues = json.loads(result.stdout)
+    assert {"mixed-reporters", "bad-file-name"} <= {issue["check_name"] for issue in issues}
+
+
+# --- terminal escapes in --verbose once the progress bar shows ------------------------------
+
+
+def test_verbose_lines_under_the_progress_bar_are_escaped(repo: DataRepo) -> None:
+    pty = pytest.importorskip("pty")
+    clipboard = "\x1b]52;c;aGVsbG8=\x07"
+    for period in ("2025Q1", "2025Q2"):
+        repo.submit("so-khcn", period, "indicator,value\nCT15,3\n")
+    repo.write(f"data/submissions/so-khcn/z{clipboard}.csv", "indicator,value\nCT15,3\n")
+    leader, follower = pty.openpty()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PLAN57_") and k not in ("FORCE_COLOR", "GITHUB_ACTIONS")
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plan57", "--root", str(repo.root), "check", "-v"],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**env, **IDENTITY, "PLAN57_PROGRESS_AFTER": "0", "TERM": "xterm", "COLUMNS": "80"},
+        close_fds=True,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    process.wait(timeout=120)
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "\\u001b]52" in shown
+    assert "\x1b]52" not in shown
