@@ -142,3 +142,36 @@ def test_verbose_lines_under_the_progress_bar_are_escaped(repo: DataRepo) -> Non
     shown = b"".join(chunks).decode("utf-8", errors="replace")
     assert "\\u001b]52" in shown
     assert "\x1b]52" not in shown
+
+
+# --- live links and mentions are inert in every Markdown output -----------------------------
+
+LIVE = "xem https://evil.example/x, www.evil.example, @org/team, #12"
+
+
+def _live(markdown: str) -> None:
+    for live in ("https://", "www.evil", "@org", "#12"):
+        assert live not in markdown, markdown
+
+
+def test_markdown_outputs_hold_no_live_link_or_mention(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import PROJECT
+
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "data", root / "data")
+    notes = root / "data" / "submissions" / "so-tc" / "2025Q4.csv"
+    lines = notes.read_text("utf-8").splitlines()
+    lines[1] += f'"{LIVE}"'
+    notes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ("--period", "2025Q4", "--as-of", "2026-03-01", "--format", "md", "--lang", "en")
+    report = invoke(root, "report", *args).stdout
+    assert "evil.example/x" in report  # the note is there, as text
+    _live(report)
+    (root / "data" / "submissions" / "so-tc" / "2025Q3.csv").write_text(
+        f'indicator,value\n"{LIVE}",1\n', "utf-8"
+    )
+    found = invoke(root, "check", "--format", "md", "--lang", "en").stdout
+    assert "evil.example/x" in found
+    _live(found)
