@@ -175,3 +175,28 @@ def test_markdown_outputs_hold_no_live_link_or_mention(tmp_path: Path) -> None:
     found = invoke(root, "check", "--format", "md", "--lang", "en").stdout
     assert "evil.example/x" in found
     _live(found)
+
+
+# --- CODEOWNERS: no owner that is a comment, no crash on a file that is not UTF-8 ----------
+
+
+@pytest.mark.parametrize("owner", ["#so-tc@stc.daklak.gov.vn", "so#tc@stc.daklak.gov.vn"])
+def test_codeowners_owners_are_never_comments(owner: str) -> None:
+    from conftest import CATALOGUE
+    from plan57.catalogue.loading import parse_catalogue
+    from plan57.errors import CatalogueError
+
+    text = CATALOGUE.read_text("utf-8")
+    for handle in ('"@daklak-plan57/so-tc"', '"@daklak-plan57/secretariat"'):
+        assert handle in text
+        with pytest.raises(CatalogueError):
+            parse_catalogue(text.replace(handle, f'"{owner}"'), "t")
+
+
+def test_codeowners_that_is_not_utf8_is_a_clear_error(repo: DataRepo) -> None:
+    (repo.root / "CODEOWNERS").write_bytes(b"# r\xe9gles\n* @someone\n")
+    for args in (("codeowners", "--check"), ("codeowners",)):
+        result = invoke(repo.root, *args, "--lang", "en")
+        assert result.exit_code == 2
+        assert "CODEOWNERS is not UTF-8" in result.stderr
+    assert (repo.root / "CODEOWNERS").read_bytes() == b"# r\xe9gles\n* @someone\n"

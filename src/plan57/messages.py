@@ -1072,6 +1072,9 @@ VI: dict[str, str] = {
     "label.init-done": "Đã tạo kho dữ liệu {path} cho {province}: {indicators} chỉ tiêu, {groups} nhóm, {units} đơn vị; lần commit đầu {commit}.",
     "label.init-decisions": "Còn {decisions} điều chưa quyết định (decisions trong data/targets.yaml); plan57 check báo từng điều là cảnh báo catalogue-decision.",
     "label.init-next": "Tiếp theo: cd {path} && plan57 check",
+    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    "codeowners-not-utf8": "Tệp {path} không phải văn bản UTF-8, nên plan57 không đọc hoặc ghi lại được mà không làm hỏng các dòng khác.",
+    "codeowners-not-utf8.hint": "Lưu tệp CODEOWNERS ở dạng UTF-8 rồi chạy lại.",
 }
 
 EN: dict[str, str] = {
@@ -2038,6 +2041,9 @@ EN: dict[str, str] = {
     "label.init-done": "Created the data repository {path} for {province}: {indicators} indicators, {groups} groups, {units} units; first commit {commit}.",
     "label.init-decisions": "{decisions} choices are still open (decisions in data/targets.yaml); plan57 check reports each as a catalogue-decision warning.",
     "label.init-next": "Next: cd {path} && plan57 check",
+    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    "codeowners-not-utf8": "The file {path} is not UTF-8 text, so plan57 cannot read or rewrite it without corrupting its other lines.",
+    "codeowners-not-utf8.hint": "Save the CODEOWNERS file as UTF-8, then run again.",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
