@@ -1075,6 +1075,10 @@ VI: dict[str, str] = {
     # --- hardening, round three: what a pull request can forge, hide or exhaust ---
     "codeowners-not-utf8": "Tệp {path} không phải văn bản UTF-8, nên plan57 không đọc hoặc ghi lại được mà không làm hỏng các dòng khác.",
     "codeowners-not-utf8.hint": "Lưu tệp CODEOWNERS ở dạng UTF-8 rồi chạy lại.",
+    "catalogue-too-deep": "{path}, dòng {line}: giá trị lồng nhau sâu quá {limit} tầng; danh mục chỉ cần vài tầng.",
+    "catalogue-too-deep.hint": "Xóa hoặc sửa giá trị lồng nhau ở dòng này (các dấu [[[ liên tiếp).",
+    "catalogue-revision-unreadable": "{path}: không phải một tệp trong kho (ví dụ một submodule)",
+    "catalogue-revision-unreadable.hint": "Các phiên bản khác vẫn được đọc; không cần làm gì, trừ khi đó là phiên bản cần xem.",
 }
 
 EN: dict[str, str] = {
@@ -2044,6 +2048,10 @@ EN: dict[str, str] = {
     # --- hardening, round three: what a pull request can forge, hide or exhaust ---
     "codeowners-not-utf8": "The file {path} is not UTF-8 text, so plan57 cannot read or rewrite it without corrupting its other lines.",
     "codeowners-not-utf8.hint": "Save the CODEOWNERS file as UTF-8, then run again.",
+    "catalogue-too-deep": "{path}, line {line}: a value nested more than {limit} levels deep; the catalogue needs only a few.",
+    "catalogue-too-deep.hint": "Delete or fix the nested value on this line (the run of [[[).",
+    "catalogue-revision-unreadable": "{path}: not a file in this repository (a submodule, for instance)",
+    "catalogue-revision-unreadable.hint": "The other revisions are still read; nothing to do unless that is the revision you need.",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

@@ -488,9 +488,13 @@ def history(
 
 
 def _parse_into(cache: CatalogueCache, blob: str, raw: bytes | None, source: str) -> None:
+    # An error is cached with the blob and raised again when the revision is used: the
+    # revision is skipped with a note, as one whose catalogue does not parse.
     if raw is None:
-        raise GitError("git-path-missing", rev=source.split(":", 1)[0], path=CATALOGUE.as_posix())
-    # An error is cached with the blob and raised again when the revision is used.
+        # Not a file in this repository (a submodule's commit, an object a shallow or partial
+        # clone lacks): one revision cannot be read, the rest of the history still can.
+        cache.refuse(blob, CatalogueError("catalogue-revision-unreadable", path=source))
+        return
     with contextlib.suppress(CatalogueError):
         cache.parse(raw, source, blob=blob)
 
