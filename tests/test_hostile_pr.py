@@ -320,3 +320,41 @@ def test_a_revision_that_cannot_be_read_is_skipped_with_a_note(hidden_commits: P
     out = hidden_commits.parent / "open"
     assert invoke(hidden_commits, "export", "--out", str(out), *args).exit_code in (0, 1)
     assert (out / "datapackage.json").is_file()
+
+
+# --- a submodule under data/submissions is refused ------------------------------------------
+
+
+def _gitlink(root: Path, path: str) -> None:
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{'2' * 40},{path}")
+    (root / path).mkdir(parents=True, exist_ok=True)  # as a clone leaves it: an empty folder
+
+
+def test_a_submodule_under_submissions_is_refused(repo: DataRepo) -> None:
+    repo.submit("so-nv", "2025Q4", "indicator,value\nCT38,2\n")
+    base = _committed(repo.root)
+    _gitlink(repo.root, "data/submissions/so-tc")
+    git(repo.root, "commit", "-q", "-m", "hand so-tc elsewhere", date="2026-01-02T09:00:00+07:00")
+    data, whole = str(repo.root / "data"), str(repo.root)
+    for args in ((), ("--changed-since", base), (data,), (whole,)):
+        code, report = check_json(repo.root, *args)
+        assert code == 1, args
+        assert ("submodule-refused", "data/submissions/so-tc") in {
+            (p["code"], p["file"]) for p in report["problems"]
+        }, args
+    # It counts as touching its reporter's folder.
+    repo.submit("so-nv", "2025Q4", "indicator,value\nCT38,3\n")
+    _, report = check_json(repo.root, "--changed-since", base)
+    assert "mixed-reporters" in {p["code"] for p in report["problems"]}
+
+
+def test_a_checked_out_submodule_is_never_read(repo: DataRepo) -> None:
+    folder = repo.root / "data" / "submissions" / "so-tc"
+    folder.mkdir()
+    (folder / ".git").write_text("gitdir: ../../../.git/modules/so-tc\n", "utf-8")
+    (folder / "2025Q4.csv").write_text("indicator,value\nCT99,1\n", "utf-8")
+    code, report = check_json(repo.root)
+    assert code == 1
+    assert [(p["code"], p["file"]) for p in file_problems(report)] == [
+        ("submodule-refused", "data/submissions/so-tc")
+    ]

@@ -106,6 +106,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "import-ambiguous": "error",
     "import-not-a-number": "error",
     "import-not-yes-no": "error",
+    # hardening, round three: what a pull request can forge, hide or exhaust
+    "submodule-refused": "error",
 }
 
 VI: dict[str, str] = {
@@ -1079,6 +1081,11 @@ VI: dict[str, str] = {
     "catalogue-too-deep.hint": "Xóa hoặc sửa giá trị lồng nhau ở dòng này (các dấu [[[ liên tiếp).",
     "catalogue-revision-unreadable": "{path}: không phải một tệp trong kho (ví dụ một submodule)",
     "catalogue-revision-unreadable.hint": "Các phiên bản khác vẫn được đọc; không cần làm gì, trừ khi đó là phiên bản cần xem.",
+    "submodule-refused": "Đây là một submodule (kho git khác) trong data/submissions/; nội dung của nó không được xem xét hay kiểm tra ở kho này.",
+    "submodule-refused.hint": "Xóa submodule (git rm) và commit chính các tệp CSV vào thư mục của đơn vị.",
+    "explain.submodule-refused.why": "Một submodule trỏ tới kho khác: ai giữ kho đó có thể đổi số liệu mà không qua pull request, không qua người duyệt của đơn vị và không qua plan57 check.",
+    "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/khac.git",
+    "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (tệp trong kho này)",
 }
 
 EN: dict[str, str] = {
@@ -2052,6 +2059,11 @@ EN: dict[str, str] = {
     "catalogue-too-deep.hint": "Delete or fix the nested value on this line (the run of [[[).",
     "catalogue-revision-unreadable": "{path}: not a file in this repository (a submodule, for instance)",
     "catalogue-revision-unreadable.hint": "The other revisions are still read; nothing to do unless that is the revision you need.",
+    "submodule-refused": "This is a submodule (another git repository) inside data/submissions/; its content is neither reviewed nor checked in this repository.",
+    "submodule-refused.hint": "Remove the submodule (git rm) and commit the CSV files themselves into the reporter's folder.",
+    "explain.submodule-refused.why": "A submodule points at another repository: whoever holds it can change the figures without a pull request, without the reporter's reviewers and without plan57 check.",
+    "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/other.git",
+    "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (a file in this repository)",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

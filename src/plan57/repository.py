@@ -214,7 +214,11 @@ def _walk(start: Path, depth: int, listing: Listing, seen: set[Path]) -> None:
             if entry.is_symlink():
                 _add(listing, seen, Refusal(path, "link-refused"))
             elif entry.is_dir(follow_symlinks=False):
-                if level + 1 > MAX_DEPTH:
+                if os.path.lexists(os.path.join(entry.path, ".git")):
+                    # Another repository (a checked-out submodule): its content is reviewed
+                    # nowhere, so it is refused, never read as this repository's.
+                    _add(listing, seen, Refusal(path, "submodule-refused"))
+                elif level + 1 > MAX_DEPTH:
                     _add(listing, seen, Refusal(path, "too-deep", {"limit": MAX_DEPTH}))
                 else:
                     pending.append((path, level + 1))

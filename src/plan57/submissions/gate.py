@@ -10,7 +10,7 @@ changed, so that a pre-commit hook sees what is about to be committed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -68,16 +68,19 @@ def changed_submissions(root: Path, revision: str) -> list[Path]:
     ]
 
 
-def reporter_folder(path: str) -> str | None:
-    """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…)."""
+def reporter_folder(path: str, *, folder: bool = False) -> str | None:
+    """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…);
+    with `folder`, the path may be the reporter's folder itself (a submodule in its place)."""
     parts = PurePosixPath(path).parts
     prefix = SUBMISSIONS.parts
-    if len(parts) > len(prefix) + 1 and parts[: len(prefix)] == prefix:
+    if len(parts) > len(prefix) + (0 if folder else 1) and parts[: len(prefix)] == prefix:
         return parts[len(prefix)]
     return None
 
 
-def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
+def mixed_reporters(
+    catalogue: Catalogue, changed: list[str], submodules: Collection[str] = ()
+) -> list[Finding]:
     """Refuse a change that touches several reporters' folders where one must stand alone.
 
     A reporter whose registry entry says `shared_pull_requests: true` may share a pull request
@@ -86,7 +89,7 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
     """
     folders: dict[str, list[str]] = {}
     for path in changed:
-        folder = reporter_folder(path)
+        folder = reporter_folder(path, folder=path in submodules)
         if folder is not None:
             folders.setdefault(folder, []).append(path)
     if len(folders) < 2:
@@ -108,9 +111,24 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
     return findings
 
 
+def submodules(root: Path) -> list[Finding]:
+    """A submodule (gitlink) under data/submissions/ hands a folder to another repository,
+    whose content no review here sees and no check reads: refused wherever it is, and on
+    every run, checked out or not."""
+    from plan57.git import gitlinks
+
+    return [
+        make_finding("submodule-refused", file=path)
+        for path in gitlinks(root, SUBMISSIONS.as_posix())
+    ]
+
+
 def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
     """What `check --changed-since revision` checks, and the gate's own findings."""
+    from plan57.git import gitlinks
+
     base, changed = changed_files(root, revision)
+    prefix = SUBMISSIONS.as_posix()
     catalogue_changed = CATALOGUE.as_posix() in changed
     touched = {folder for path in changed if (folder := reporter_folder(path)) is not None}
     chosen: set[Path] = set()
@@ -132,7 +150,7 @@ def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
         base=base,
         changed=tuple(changed),
         paths=tuple(sorted(chosen)),
-        findings=tuple(mixed_reporters(catalogue, changed)),
+        findings=tuple(mixed_reporters(catalogue, changed, set(gitlinks(root, prefix)))),
         catalogue_changed=catalogue_changed,
     )
 
@@ -151,7 +169,7 @@ def scope(
     from plan57.catalogue.codeowners import drift
 
     chosen = None if chosen is None else list(chosen)
-    findings = drift(root, catalogue)
+    findings = drift(root, catalogue) + submodules(root)
     if changed_since is None:
         return chosen, findings
     result = gate(root, catalogue, changed_since)
