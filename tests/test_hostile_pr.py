@@ -358,3 +358,32 @@ def test_a_checked_out_submodule_is_never_read(repo: DataRepo) -> None:
     assert [(p["code"], p["file"]) for p in file_problems(report)] == [
         ("submodule-refused", "data/submissions/so-tc")
     ]
+
+
+# --- check --changed-since never rewrites .git/index ----------------------------------------
+
+
+def test_changed_since_never_rewrites_the_index(repo: DataRepo) -> None:
+    repo.submit("so-tc", "2025Q4", "indicator,value\nCT30,2\n")
+    repo.submit("so-nv", "2025Q4", "indicator,value\nCT38,2\n")
+    base = _committed(repo.root)
+    # Tracked since the base, unchanged, with stale timestamps: porcelain `git diff` would
+    # refresh (rewrite) the index to find that out.
+    for reporter in ("so-tc", "so-nv"):
+        os.utime(repo.root / "data" / "submissions" / reporter / "2025Q4.csv", (1, 1))
+    index = repo.root / ".git" / "index"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    for args in (("check", "--changed-since", base), ("fix", "--check", "--changed-since", base)):
+        result = invoke(repo.root, *args)
+        assert result.exit_code == 0, result.stdout  # nothing changed: no mixed-reporters
+        assert (index.read_bytes(), index.stat().st_mtime_ns) == before, args
+    # A real change is still seen, content compared, not timestamps.
+    repo.submit("so-tc", "2025Q4", "indicator,value\nCT30,3\n")
+    os.utime(repo.root / "data" / "submissions" / "so-tc" / "2025Q4.csv", (1, 1))
+    _, report = check_json(repo.root, "--changed-since", base)
+    assert "mixed-reporters" not in {p["code"] for p in report["problems"]}
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    from plan57.submissions.gate import changed_files
+
+    assert changed_files(repo.root, base)[1] == ["data/submissions/so-tc/2025Q4.csv"]
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before

@@ -45,14 +45,57 @@ def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
     except GitError:
         # No common ancestor (or no HEAD yet): compare with the revision itself.
         base = target
-    diff = run_git_bytes(
-        root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"
-    )
     untracked = run_git_bytes(root, "ls-files", "-z", "--others", "--exclude-standard", "--")
     # Bytes to names as the file system spells them: a name that is not UTF-8 keeps its bytes,
     # finds its file, and is reported as a bad file name rather than matching nothing.
-    names = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
+    names = {os.fsdecode(name) for name in untracked.split(b"\0") if name}
+    names.update(_changed_since(root, base))
     return base, sorted(names)
+
+
+_UNKNOWN = b"0" * 40
+
+
+def _changed_since(root: Path, base: str) -> list[str]:
+    """Tracked paths whose content differs from `base`, without touching `.git/index`.
+
+    Porcelain `git diff` refreshes the index when a file's timestamps are stale (it rewrites
+    it, `--no-optional-locks` or not); plumbing `diff-index` never does, and reports such a
+    file as "unknown" (an id of zeros) instead. Those are hashed as git would store them and
+    compared with the base's blob, so a file only touched is not a change.
+    """
+    from plan57.git import run_git_bytes
+
+    raw = run_git_bytes(
+        root, "diff-index", "--raw", "-z", "--no-renames", "--relative", "--abbrev=40", base, "--"
+    ).split(b"\0")
+    changed: list[str] = []
+    unknown: dict[bytes, bytes] = {}  # path: its blob at the base
+    for header, name in zip(raw[0::2], raw[1::2], strict=False):
+        fields = header.split(b" ")
+        if len(fields) < 5 or not name:
+            continue
+        new_mode, old_id, new_id, status = fields[1], fields[2], fields[3], fields[4][:1]
+        if new_id == _UNKNOWN and status == b"M" and new_mode in _FILES:
+            unknown[name] = old_id
+        else:
+            changed.append(os.fsdecode(name))
+    paths = [os.fsdecode(path) for path in unknown]
+    for start in range(0, len(paths), _BATCH):
+        batch = paths[start : start + _BATCH]
+        # Names as arguments (a name may hold a line break); each hashed with its own path's
+        # filters (line endings, .gitattributes), as `git add` would.
+        hashed = run_git_bytes(root, "hash-object", "--", *batch).split()
+        changed += [
+            path
+            for path, now in zip(batch, hashed, strict=True)
+            if now != unknown[os.fsencode(path)]
+        ]
+    return changed
+
+
+_FILES = (b"100644", b"100755")
+_BATCH = 500
 
 
 def changed_submissions(root: Path, revision: str) -> list[Path]:
