@@ -387,3 +387,23 @@ def test_changed_since_never_rewrites_the_index(repo: DataRepo) -> None:
 
     assert changed_files(repo.root, base)[1] == ["data/submissions/so-tc/2025Q4.csv"]
     assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+
+
+# --- check, check data and check . agree ----------------------------------------------------
+
+
+def test_check_check_data_and_check_dot_agree(
+    repo: DataRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.submit("so-tc", "2025Q4", "indicator,value\nCT30,2\n")
+    repo.write("data/registry/units.csv", "id,name\nso-tc,Sở Tài chính\n")
+    stray = repo.write("notes/table.csv", "a;b\r\n1;2\r\n")
+    monkeypatch.chdir(repo.root)
+    whole = check_json(repo.root)
+    for given in ("data", ".", "data/", str(repo.root), str(repo.root / "data")):
+        assert check_json(repo.root, given) == whole, given
+    fixed = invoke(repo.root, "fix", "--check", "--lang", "en").stdout
+    for given in ("data", "."):
+        assert invoke(repo.root, "fix", "--check", "--lang", "en", given).stdout == fixed
+    invoke(repo.root, "fix", ".")
+    assert stray.read_bytes() == b"a;b\r\n1;2\r\n"  # not a submission: never rewritten

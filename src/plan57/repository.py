@@ -178,6 +178,15 @@ def list_files(root: Path, starts: Iterable[Path]) -> Listing:
     return listing
 
 
+def holds_submissions(root: Path, start: Path) -> bool:
+    """Whether a path given on the command line (made absolute by `inside`) is a folder that
+    holds data/submissions (the repository, `data`): `check`, `fix` and the gate read it as
+    data/submissions and the catalogue, never as every file in it (`check .` and `check`
+    agree, and `fix .` touches no CSV file outside data/submissions)."""
+    top = Path(os.path.normpath(root.absolute()))
+    return start != top / SUBMISSIONS and (top / SUBMISSIONS).is_relative_to(start)
+
+
 def _under_data(root: Path, path: Path) -> bool:
     try:
         return path.relative_to(root).parts[:1] == SUBMISSIONS.parts[:1]

@@ -89,16 +89,21 @@ class Submissions:
         return rows
 
 
-def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The paths the user named, folders expanded; nothing outside the repository.
+def expand_paths(root: Path, given: Sequence[Path]) -> list[Path] | None:
+    """The paths the user named, folders expanded; nothing outside the repository. None when
+    one of them holds both the catalogue and data/submissions (`check .`, `check data`): that
+    asks for everything, and gets exactly what `check` alone gives.
 
     Refused paths (links, folders too deep) are kept, so that their findings are reported. The
     catalogue may be among them (CI passes every changed file): `check_repository` takes it as
     asking for the catalogue's own findings.
     """
-    from plan57.repository import inside
+    from plan57.repository import holds_submissions, inside
 
-    listing = list_files(root, [inside(root, path) for path in given])
+    starts = [inside(root, path) for path in given]
+    if any(holds_submissions(root, start) for start in starts):
+        return None
+    listing = list_files(root, starts)
     return sorted({*listing.files, *(refusal.path for refusal in listing.refused)})
 
 

@@ -31,7 +31,7 @@ from plan57.grammar import (
     decode,
 )
 from plan57.messages import Lang, text
-from plan57.repository import SUBMISSIONS, inside, list_files, relative
+from plan57.repository import SUBMISSIONS, holds_submissions, inside, list_files, relative
 from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES
 
 # The submission contract's columns, whose names `fix` writes in lower case.
@@ -312,6 +312,7 @@ def submission_files(root: Path, paths: Iterable[Path]) -> Iterator[Path | Findi
     a path; a path outside the repository raises `UsageError`.
     """
     starts = [inside(root, given) for given in paths]
+    starts = [root / SUBMISSIONS if holds_submissions(root, s) else s for s in starts]
     listing = list_files(root, starts)
     named = set(starts)
     for refusal in listing.refused:
