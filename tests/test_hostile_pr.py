@@ -407,3 +407,38 @@ def test_check_check_data_and_check_dot_agree(
         assert invoke(repo.root, "fix", "--check", "--lang", "en", given).stdout == fixed
     invoke(repo.root, "fix", ".")
     assert stray.read_bytes() == b"a;b\r\n1;2\r\n"  # not a submission: never rewritten
+
+
+# --- exit codes keep their meaning when standard error is closed or full --------------------
+
+
+@pytest.mark.parametrize("stderr", ["closed", "full"])
+def test_exit_codes_keep_their_meaning_whatever_happens_to_stderr(
+    stderr: str, tmp_path: Path
+) -> None:
+    from conftest import PROJECT
+
+    if stderr == "full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+
+    def run(*arguments: str) -> int:
+        sink = open("/dev/full", "w") if stderr == "full" else None  # noqa: SIM115
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "plan57", "--root", str(PROJECT), *arguments],
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+                preexec_fn=(lambda: os.close(2)) if sink is None else None,
+                timeout=120,
+                check=False,
+            )
+        finally:
+            if sink is not None:
+                sink.close()
+        return completed.returncode
+
+    out = tmp_path / "report.html"
+    assert run("report", "--period", "2025Q4", "--as-of", "2026-03-01", "--out", str(out)) == 0
+    assert out.stat().st_size > 0
+    assert run("check", "--as-of", "not-a-date") == 2
+    assert run("check", "--as-of", "2026-06-30") == 0
