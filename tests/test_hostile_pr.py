@@ -442,3 +442,44 @@ def test_exit_codes_keep_their_meaning_whatever_happens_to_stderr(
     assert out.stat().st_size > 0
     assert run("check", "--as-of", "not-a-date") == 2
     assert run("check", "--as-of", "2026-06-30") == 0
+
+
+# --- what exhausts the machine: bounds held by the kernel, not by timings ------------------
+
+
+def _cpu_bound() -> None:
+    import resource
+
+    # A bound, not a timing: the kernel stops a run that goes quadratic (the old code took
+    # minutes of CPU on these inputs; each run here needs about a second).
+    resource.setrlimit(resource.RLIMIT_CPU, (15, 15))
+
+
+def _bounded(root: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "plan57", "--root", str(root), *arguments],
+        capture_output=True,
+        env={**os.environ, "PLAN57_LANG": "en"},
+        preexec_fn=_cpu_bound,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_blank_lines_in_the_catalogue_cost_linear_time(repo: DataRepo) -> None:
+    text = _real()
+    at = text.index("indicators:")
+    repo.catalogue.write_text(text[:at] + "\n" * 200_000 + text[at:], "utf-8")
+    for command in (("check",), ("score", "--period", "2025Q4")):
+        completed = _bounded(repo.root, *command, "--as-of", "2026-06-30")
+        assert completed.returncode in (0, 1), completed.stderr[-2000:]
+
+
+def test_help_reads_a_plan_number_of_spaces_in_linear_time(repo: DataRepo) -> None:
+    text = _real()
+    start = text.index("  number: ")
+    end = text.index("\n", start)
+    for value in ("x" + " " * 40_000 + "y", "x" + " " * 40_000 + "\r", " " * 40_000):
+        repo.catalogue.write_text(f"{text[:start]}  number: {value}{text[end:]}", "utf-8")
+        completed = _bounded(repo.root, "--help")
+        assert completed.returncode == 0, completed.stderr[-2000:]

@@ -72,7 +72,11 @@ _PLAN_BLOCK = re.compile(r"^plan:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)+)", re.MULTILI
 # optional comment; anything else goes to the YAML parser.
 _SIMPLE_SCALAR = {
     key: re.compile(
-        rf"^[ \t]+{key}:[ \t]*(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|([^\s#\"'&*!|>%@`{{\[][^#\n]*?))"
+        # A plain value ends in a character that is not blank, so that the blanks after it
+        # belong to one place only (a lazy value followed by `[ \t]*` backtracks
+        # quadratically on a line of 40,000 spaces).
+        rf"^[ \t]+{key}:[ \t]*(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|"
+        rf"([^\s#\"'&*!|>%@`{{\[](?:[^#\n]*[^\s#])?))"
         r"[ \t]*(?:#.*)?$",
         re.MULTILINE,
     )

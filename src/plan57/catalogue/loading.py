@@ -19,7 +19,9 @@ CATALOGUE_PATH = Path("data") / "targets.yaml"
 
 # The C loader parses the catalogue about ten times faster; history parses thousands of them.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INDICATOR_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?(CT\d{2})\b", re.MULTILINE)
+# Blanks within the line only: `\s` would eat line breaks, and a run of blank lines would make
+# every line start a match that walks to the end of the run (quadratic).
+_INDICATOR_LINE = re.compile(r"^[ \t]*-[ \t]*id:[ \t]*[\"']?(CT\d{2})\b", re.MULTILINE)
 
 
 def load_catalogue(path: Path) -> Catalogue:
@@ -228,7 +230,7 @@ def _entry_line(text: str, message: str) -> int:
     if match is None:
         return 1
     entry_id = re.escape(match.group(1))
-    pattern = rf"^\s*-\s*{{?\s*id:\s*[\"']?{entry_id}[\"']?(?=[\s,}}]|$)"
+    pattern = rf"^[ \t]*-[ \t]*{{?[ \t]*id:[ \t]*[\"']?{entry_id}[\"']?(?=[\s,}}]|$)"
     entry = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, entry.start()) + 1 if entry else 1
 
