@@ -483,3 +483,13 @@ def test_help_reads_a_plan_number_of_spaces_in_linear_time(repo: DataRepo) -> No
         repo.catalogue.write_text(f"{text[:start]}  number: {value}{text[end:]}", "utf-8")
         completed = _bounded(repo.root, "--help")
         assert completed.returncode == 0, completed.stderr[-2000:]
+
+
+def test_fix_check_refuses_too_many_rows_as_check_does(repo: DataRepo) -> None:
+    rows = "".join(f"CT15,{i}\r\n" for i in range(5_000))
+    repo.submit("so-khcn", "2025Q1", "indicator;value\r\n" + rows.replace(",", ";"))
+    fixed = invoke(repo.root, "fix", "--check", "--lang", "en")
+    assert fixed.exit_code == 1
+    assert "too-many-rows" in fixed.stdout
+    _, report = check_json(repo.root)
+    assert [p["code"] for p in file_problems(report)] == ["too-many-rows"]

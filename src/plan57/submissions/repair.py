@@ -32,7 +32,7 @@ from plan57.grammar import (
 )
 from plan57.messages import Lang, text
 from plan57.repository import SUBMISSIONS, holds_submissions, inside, list_files, relative
-from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES
+from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES, MAX_LINES, line_count
 
 # The submission contract's columns, whose names `fix` writes in lower case.
 KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
@@ -93,6 +93,9 @@ class Table:
 def read_table(raw: bytes) -> Table:
     """Read a submission CSV however Excel saved it; `Refused` when that cannot be done safely."""
     decoded, encoding = decode(raw)
+    lines = line_count(decoded)
+    if lines > MAX_LINES:
+        raise Refused("too-many-rows", lines=lines, limit=MAX_LINES)
     unified = decoded.replace("\r\n", "\n").replace("\r", "\n")
     first, _, rest = unified.partition("\n")
     skip = 0
