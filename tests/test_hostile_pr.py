@@ -493,3 +493,23 @@ def test_fix_check_refuses_too_many_rows_as_check_does(repo: DataRepo) -> None:
     assert "too-many-rows" in fixed.stdout
     _, report = check_json(repo.root)
     assert [p["code"] for p in file_problems(report)] == ["too-many-rows"]
+
+
+def test_a_million_decimals_make_a_bounded_message(repo: DataRepo) -> None:
+    from conftest import FINDINGS
+
+    cell = "0." + "3" * 1_000_000
+    original = (FINDINGS / "ratio-mismatch" / "data/submissions/so-khcn/2025.csv").read_text()
+    header, row, *rest = original.splitlines()
+    indicator, _value, numerator, denominator, *more = row.split(",")
+    repo.submit(
+        "so-khcn",
+        "2025",
+        "\n".join([header, ",".join([indicator, cell, numerator, denominator, *more]), *rest])
+        + "\n",
+    )
+    for output_format in ("json", "github"):
+        result = invoke(repo.root, "check", "--as-of", "2026-06-30", "--format", output_format)
+        assert result.exit_code == 1
+        assert "ratio-mismatch" in result.stdout
+        assert len(result.stdout) < 20_000, len(result.stdout)

@@ -28,6 +28,9 @@ LAST_YEAR = 2099
 # Settings of the catalogue.
 MAX_DEADLINE_DAYS = 366
 MAX_STALE_MONTHS = 240
+# Decimals a figure is compared and shown to: a float holds about 15 significant digits, so
+# a cell of a million decimals says no more than this, and a message stays a line.
+MAX_DECIMALS = 15
 
 # --- encodings and delimiters ------------------------------------------------------------------
 
