@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -513,3 +514,82 @@ def test_a_million_decimals_make_a_bounded_message(repo: DataRepo) -> None:
         assert result.exit_code == 1
         assert "ratio-mismatch" in result.stdout
         assert len(result.stdout) < 20_000, len(result.stdout)
+
+
+# --- workbooks: read within the sheet's real extent and the zip entries' declared sizes ----
+
+
+def _own_workbook(path: Path, far: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["indicator", "value", "numerator", "denominator", "note"])
+    sheet.append(["CT07", 75, 3, 4, ""])
+    if far is not None:
+        sheet[far] = "x"
+    book.save(path)
+    return path
+
+
+def _import(repo: DataRepo, path: Path) -> Any:
+    args = ("--reporter", "xa-hoa-phu", "--period", "2025Q3", "--lang", "en")
+    return invoke(repo.root, "import", str(path), *args)
+
+
+def _memory_bound() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a bound, not a measure
+
+
+def test_a_workbook_is_read_within_its_sheets_real_extent(repo: DataRepo) -> None:
+    far = _own_workbook(repo.root / "far.xlsx", far="XFD1048576")
+    completed = subprocess.run(
+        [sys.executable, "-m", "plan57", "--root", str(repo.root), "import", str(far),
+         "--reporter", "xa-hoa-phu", "--period", "2025Q3", "--lang", "en"],
+        capture_output=True, preexec_fn=_memory_bound, timeout=300, check=False,
+    )  # fmt: skip
+    # Read within its real extent: rows are never padded to column XFD, nor made to row 1048576.
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert b"1 workbook imported" in completed.stdout
+    # Content past the rows a sheet is read to is refused, never silently left out.
+    long = _import(repo, _own_workbook(repo.root / "long.xlsx", far="B5000"))
+    assert long.exit_code == 1
+    assert "has content past row 1100" in long.output
+
+
+def test_a_workbook_is_bounded_by_its_declared_unpacked_size(repo: DataRepo) -> None:
+    import zipfile
+
+    source = _own_workbook(repo.root / "own.xlsx")
+    bomb = repo.root / "bomb.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w") as out:
+        for entry in original.infolist():
+            data = original.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 40_000_000)
+            out.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 1_000_000
+    result = _import(repo, bomb)
+    assert result.exit_code == 1
+    assert "the workbook unpacks to" in result.output
+
+
+def test_init_reads_an_appendix_workbook_within_bounds(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from plan57.catalogue.appendix import read_appendix
+    from plan57.errors import AppendixError
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["STT", "Chỉ tiêu"])
+    sheet["A5000"] = "x"
+    path = tmp_path / "appendix.xlsx"
+    book.save(path)
+    with pytest.raises(AppendixError) as caught:
+        read_appendix(path)
+    assert "has content past row" in str(caught.value)

@@ -1086,6 +1086,8 @@ VI: dict[str, str] = {
     "explain.submodule-refused.why": "Một submodule trỏ tới kho khác: ai giữ kho đó có thể đổi số liệu mà không qua pull request, không qua người duyệt của đơn vị và không qua plan57 check.",
     "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/khac.git",
     "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (tệp trong kho này)",
+    "label.workbook-unpacked": "bảng tính giải nén ra {size} byte, quá giới hạn {limit} byte của một tệp số liệu",
+    "label.sheet-extent": "trang {sheet} có nội dung quá dòng {rows} hoặc quá cột thứ {columns}, nhiều hơn một tệp số liệu cần",
 }
 
 EN: dict[str, str] = {
@@ -2064,6 +2066,8 @@ EN: dict[str, str] = {
     "explain.submodule-refused.why": "A submodule points at another repository: whoever holds it can change the figures without a pull request, without the reporter's reviewers and without plan57 check.",
     "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/other.git",
     "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (a file in this repository)",
+    "label.workbook-unpacked": "the workbook unpacks to {size} bytes, more than the {limit} a submission can need",
+    "label.sheet-extent": "sheet {sheet} has content past row {rows} or column {columns}, more than a submission can need",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

@@ -37,7 +37,7 @@ from plan57.messages import Lang, Message, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import submission_path
-from plan57.spreadsheet import CsvWriter, neutralise
+from plan57.spreadsheet import CsvWriter, WorkbookTooLarge, check_unpacked, neutralise, sheet_rows
 from plan57.submissions.forms import Form, FormRow, form_rows
 
 if TYPE_CHECKING:
@@ -332,6 +332,8 @@ def _import_one(
         return refuse("import-format", kind=suffix)
     try:
         read = _read(path)
+    except WorkbookTooLarge as exc:
+        return refuse("import-unreadable", reason=Message(exc.key, exc.params))
     except Exception as exc:
         # openpyxl and the XML parser raise many kinds of error on a damaged or hostile file;
         # a broken workbook is that workbook's problem, and the rest of a batch goes on.
@@ -385,6 +387,7 @@ def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
 
     from openpyxl import load_workbook
 
+    check_unpacked(path)
     with warnings.catch_warnings():
         # openpyxl warns about features it does not read (extensions, print settings).
         warnings.simplefilter("ignore")
@@ -469,7 +472,7 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
         sheet = values[title]
         if getattr(sheet, "sheet_state", "visible") != "visible":
             continue
-        rows = list(sheet.iter_rows())
+        rows = sheet_rows(sheet)
         headers = [index for index, row in enumerate(rows[:30]) if _is_header(row)]
         # Human labels above the header may name the columns too ("Indicator", "Value"): the
         # header is the last of such rows in a run.
@@ -481,7 +484,7 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
             columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
             after = rows[index + 1 :]
             formula_rows = (
-                list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+                sheet_rows(formulas[title], values_only=True, min_row=index + 2)
                 if formulas is not None
                 else []
             )
