@@ -593,3 +593,64 @@ def test_init_reads_an_appendix_workbook_within_bounds(tmp_path: Path) -> None:
     with pytest.raises(AppendixError) as caught:
         read_appendix(path)
     assert "has content past row" in str(caught.value)
+
+
+# --- import: canonical data, one target per batch, no write through a link, bounded numbers -
+
+
+def _workbook(path: Path, *rows: list[Any]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["indicator", "value", "numerator", "denominator", "note"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_import_stores_no_formula_apostrophe_in_canonical_data(repo: DataRepo) -> None:
+    note = "+3 xã so với kỳ trước"
+    path = _workbook(repo.root / "own.xlsx", ["CT07", 75, 3, 4, note])
+    assert _import(repo, path).exit_code == 0
+    stored = (repo.root / "data/submissions/xa-hoa-phu/2025Q3.csv").read_text("utf-8")
+    assert f",{note}," in stored and "'+3" not in stored
+
+
+def test_import_force_refuses_two_workbooks_for_one_target(repo: DataRepo) -> None:
+    first = _workbook(repo.root / "a.xlsx", ["CT07", 75, 3, 4, "first"])
+    second = _workbook(repo.root / "b.xlsx", ["CT07", 50, 2, 4, "second"])
+    args = ("--reporter", "xa-hoa-phu", "--period", "2025Q3", "--force", "--lang", "en")
+    result = invoke(repo.root, "import", str(first), str(second), *args)
+    assert result.exit_code == 1
+    assert (
+        "import-same-target" in result.output and "1 workbook imported, 1 failed" in result.output
+    )
+    stored = (repo.root / "data/submissions/xa-hoa-phu/2025Q3.csv").read_text("utf-8")
+    assert "first" in stored and "second" not in stored
+
+
+def test_import_never_writes_through_a_linked_submissions_folder(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    submissions = repo.root / "data" / "submissions"
+    submissions.rmdir()
+    submissions.symlink_to(outside, target_is_directory=True)
+    result = _import(repo, _workbook(repo.root / "own.xlsx", ["CT07", 75, 3, 4, ""]))
+    assert result.exit_code == 1
+    assert "link-refused" in result.output
+    assert list(outside.iterdir()) == []
+
+
+def test_import_of_a_huge_number_is_a_finding_and_the_batch_goes_on(repo: DataRepo) -> None:
+    huge = _workbook(repo.root / "huge.xlsx", ["CT07", 1e30, 3, 4, ""])
+    fine = _workbook(repo.root / "fine.xlsx", ["CT07", 75, 3, 4, ""])
+    args = ("--reporter", "xa-hoa-phu", "--lang", "en")
+    result = invoke(repo.root, "import", str(huge), "--period", "2025Q3", *args)
+    assert result.exit_code == 1 and "value-too-large" in result.output
+    both = invoke(repo.root, "import", str(huge), str(fine), "--period", "2025Q2", *args)
+    assert "value-too-large" in both.output and "1 workbook imported, 1 failed" in both.output

@@ -108,6 +108,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "import-not-yes-no": "error",
     # hardening, round three: what a pull request can forge, hide or exhaust
     "submodule-refused": "error",
+    "import-same-target": "error",
 }
 
 VI: dict[str, str] = {
@@ -1088,6 +1089,11 @@ VI: dict[str, str] = {
     "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (tệp trong kho này)",
     "label.workbook-unpacked": "bảng tính giải nén ra {size} byte, quá giới hạn {limit} byte của một tệp số liệu",
     "label.sheet-extent": "trang {sheet} có nội dung quá dòng {rows} hoặc quá cột thứ {columns}, nhiều hơn một tệp số liệu cần",
+    "import-same-target": "Bảng tính này ghi cùng tệp {path} với bảng tính {other} trong cùng lần nhập, nên một trong hai sẽ bị ghi đè.",
+    "import-same-target.hint": "Nhập từng bảng tính cho đúng đơn vị và kỳ của nó (--reporter, --period), hoặc bỏ bảng tính thừa.",
+    "explain.import-same-target.why": "--force chỉ thay tệp đã có từ trước; hai bảng tính cho cùng đơn vị và kỳ trong một lần nhập thì bảng sau âm thầm xóa số liệu của bảng trước.",
+    "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-ban-sua.xlsx",
+    "explain.import-same-target.right": "plan57 import --force so-tc-q4-ban-sua.xlsx",
 }
 
 EN: dict[str, str] = {
@@ -2068,6 +2074,11 @@ EN: dict[str, str] = {
     "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (a file in this repository)",
     "label.workbook-unpacked": "the workbook unpacks to {size} bytes, more than the {limit} a submission can need",
     "label.sheet-extent": "sheet {sheet} has content past row {rows} or column {columns}, more than a submission can need",
+    "import-same-target": "This workbook writes the same file {path} as {other} in the same import, so one of them would replace the other.",
+    "import-same-target.hint": "Import each workbook for its own reporter and period (--reporter, --period), or leave out the extra one.",
+    "explain.import-same-target.why": "--force replaces only a file that was there before; two workbooks for the same reporter and period in one import would let the second silently erase the first's figures.",
+    "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-revised.xlsx",
+    "explain.import-same-target.right": "plan57 import --force so-tc-q4-revised.xlsx",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
