@@ -654,3 +654,62 @@ def test_import_of_a_huge_number_is_a_finding_and_the_batch_goes_on(repo: DataRe
     assert result.exit_code == 1 and "value-too-large" in result.output
     both = invoke(repo.root, "import", str(huge), str(fine), "--period", "2025Q2", *args)
     assert "value-too-large" in both.output and "1 workbook imported, 1 failed" in both.output
+
+
+# --- export: never into the repository's data, never through a link; the set replaced as one
+
+
+@pytest.fixture(scope="module")
+def export_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    root = tmp_path_factory.mktemp("export") / "repo"
+    shutil.copytree(Path(__file__).parent / "data" / "report-repo", root)
+    return root
+
+
+EXPORT = ("--as-of", "2025-10-20", "--format", "csv", "--lang", "en")
+
+
+def test_export_never_writes_into_the_repositorys_data(
+    export_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = {p: p.read_bytes() for p in (export_repo / "data").rglob("*") if p.is_file()}
+    monkeypatch.chdir(export_repo)
+    for out in (".", str(export_repo), "data", "data/new"):
+        result = invoke(export_repo, "export", "--out", out, *EXPORT)
+        assert result.exit_code == 2, out
+    # A link planted in an earlier export is replaced with the folder, never written through.
+    pub = export_repo.parent / "pub"
+    assert invoke(export_repo, "export", "--out", str(pub), *EXPORT).exit_code == 0
+    (pub / "targets.csv").unlink()
+    (pub / "targets.csv").symlink_to(export_repo / "data" / "targets.yaml")
+    assert invoke(export_repo, "export", "--out", str(pub), *EXPORT).exit_code == 0
+    assert not (pub / "targets.csv").is_symlink()
+    after = {p: p.read_bytes() for p in (export_repo / "data").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_export_replaces_its_set_as_one(export_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plan57.output import opendata
+
+    out = export_repo.parent / "set"
+    assert invoke(export_repo, "export", "--out", str(out), *EXPORT).exit_code == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = opendata.to_csv
+
+    def fail_on_targets(table: opendata.Table) -> bytes:
+        if table.name == "targets":
+            raise OSError(28, "No space left on device")
+        return b"new " + real(table)
+
+    monkeypatch.setattr(opendata, "to_csv", fail_on_targets)
+    result = invoke(export_repo, "export", "--out", str(out), *EXPORT)
+    assert result.exit_code == 2
+    # The old set is whole: no new scores.csv beside the old tables and data package.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".set")] == []
+    other = export_repo.parent / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", "utf-8")
+    assert invoke(export_repo, "export", "--out", str(other), *EXPORT).exit_code == 2

@@ -1094,6 +1094,8 @@ VI: dict[str, str] = {
     "explain.import-same-target.why": "--force chỉ thay tệp đã có từ trước; hai bảng tính cho cùng đơn vị và kỳ trong một lần nhập thì bảng sau âm thầm xóa số liệu của bảng trước.",
     "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-ban-sua.xlsx",
     "explain.import-same-target.right": "plan57 import --force so-tc-q4-ban-sua.xlsx",
+    "export-out-other": "{path} đã có các tệp khác; plan57 export chỉ thay thế thư mục trống hoặc bộ dữ liệu mở do chính nó tạo ra.",
+    "export-out-other.hint": "Chọn một thư mục mới bằng --out, ví dụ out/open-data.",
 }
 
 EN: dict[str, str] = {
@@ -2079,6 +2081,8 @@ EN: dict[str, str] = {
     "explain.import-same-target.why": "--force replaces only a file that was there before; two workbooks for the same reporter and period in one import would let the second silently erase the first's figures.",
     "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-revised.xlsx",
     "explain.import-same-target.right": "plan57 import --force so-tc-q4-revised.xlsx",
+    "export-out-other": "{path} already holds other files; plan57 export replaces only an empty folder or open data it made itself.",
+    "export-out-other.hint": "Choose a new folder with --out, e.g. out/open-data.",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from plan57.catalogue.models import Catalogue
 from plan57.catalogue.revisions import Revision
-from plan57.errors import GitError, Plan57Error, UsageError
+from plan57.errors import GitError, Plan57Error
 from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
@@ -37,6 +37,8 @@ ColumnType = Literal["string", "integer", "number", "boolean", "date"]
 Format = Literal["csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "json")
 PACKAGE = "datapackage.json"
+# The tables `build_tables` makes, by name (held equal by a test).
+TABLE_NAMES = frozenset({"observations", "scores", "targets", "registry"})
 
 
 @dataclass(frozen=True)
@@ -352,14 +354,16 @@ def export_repository(
 
     `progress` is told of two phases: the check of the submissions, the quarters scored."""
     from plan57.catalogue.loading import load_catalogue
+    from plan57.files import checked_folder, replace_folder
     from plan57.output.report import score_repository
     from plan57.repository import CATALOGUE
     from plan57.submissions.obligations import default_period
 
-    target = out.resolve()
-    data = (root / "data").resolve()
-    if target == data or data in target.parents:
-        raise UsageError("site-out-data", path=str(out))
+    # The set is replaced as one, as the site is: never `--out .` (which holds data/), never
+    # a folder of other files, never a file written through a link left in the old set.
+    target = checked_folder(
+        out, root / "data", marker=EXPORT_MARKER, ours=_exported_name, not_ours="export-out-other"
+    )
     if "parquet" in formats:
         require_parquet()
     if period is None:
@@ -376,7 +380,23 @@ def export_repository(
         scoring=scored.scoring,
         progress=progress("progress.quarters"),
     )
-    return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)
+    number = scored.catalogue.plan.number
+    written = replace_folder(
+        target,
+        lambda folder: write_tables(tables, folder, formats, plan_number=number),
+        marker=EXPORT_MARKER,
+    )
+    return written
+
+
+# The mark of a folder `export` made, which a later export may replace whole.
+EXPORT_MARKER = ".plan57-export"
+
+
+def _exported_name(name: str) -> bool:
+    """A file an export writes (a folder of these, made before the marker existed, is one)."""
+    stem, _, kind = name.rpartition(".")
+    return name == PACKAGE or (kind in FORMATS and stem in TABLE_NAMES)
 
 
 def catalogue_revisions(root: Path) -> list[Revision] | None:

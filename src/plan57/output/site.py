@@ -13,10 +13,6 @@ static host and opened from disk; nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -28,7 +24,7 @@ from markupsafe import Markup
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue
 from plan57.catalogue.revisions import Revision
-from plan57.errors import OutputError, Plan57Error, UsageError
+from plan57.errors import Plan57Error
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.output.charts import reporter_bars
 from plan57.output.report import (
@@ -87,45 +83,15 @@ def build_site(
 
 def _checked_out(root: Path, out: Path) -> Path:
     """The output folder, refused when it is the data or would replace a folder of other files."""
-    target = out.resolve()
-    data = (root / "data").resolve()
-    if target == data or data in target.parents or target in data.parents:
-        raise UsageError("site-out-data", path=str(out))
-    if target.exists():
-        if not target.is_dir():
-            raise UsageError("site-out-not-folder", path=str(out))
-        if any(target.iterdir()) and not (target / MARKER).is_file():
-            raise UsageError("site-out-not-site", path=str(out))
-    return target
+    from plan57.files import checked_folder
+
+    return checked_folder(out, root / "data", marker=MARKER)
 
 
 def _write_atomically(target: Path, site: _Site) -> SiteResult:
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-    old: Path | None = None
-    try:
-        pages, files = site.write(building)
-        (building / MARKER).write_text("plan57 site\n", encoding="utf-8")
-        os.chmod(building, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-            os.replace(target, old / "site")
-        os.replace(building, target)
-    except BaseException as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        if old is not None and not target.exists():
-            with contextlib.suppress(OSError):
-                os.replace(old / "site", target)
-        if isinstance(exc, OSError):
-            raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    from plan57.files import replace_folder
+
+    pages, files = replace_folder(target, site.write, marker=MARKER)
     return SiteResult(target, str(site.scored.period), pages, files)
 
 
