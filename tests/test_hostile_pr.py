@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -713,3 +715,51 @@ def test_export_replaces_its_set_as_one(export_repo: Path, monkeypatch: pytest.M
     other.mkdir()
     (other / "notes.txt").write_text("mine", "utf-8")
     assert invoke(export_repo, "export", "--out", str(other), *EXPORT).exit_code == 2
+
+
+# --- init escapes the YAML it writes; an impossible date in the heading is a clear error --
+
+
+def _other_appendix(tmp_path: Path, change: tuple[str, str] | None = None) -> Path:
+    from conftest import TEST_DATA
+
+    text = (TEST_DATA / "init" / "appendix-other.csv").read_text("utf-8")
+    if change is not None:
+        assert change[0] in text
+        text = text.replace(change[0], change[1], 1)
+    path = tmp_path / "appendix.csv"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("hostile", ["\x07", "\x7f", "\x85", "\u2028", "\ufeff", "\x9b"])
+def test_init_escapes_the_yaml_it_writes(tmp_path: Path, hostile: str) -> None:
+    from plan57.catalogue.appendix import read_appendix
+    from plan57.catalogue.loading import parse_catalogue
+    from plan57.catalogue.provinces import find_province
+    from plan57.catalogue.scaffold import PlanInfo, build_catalogue
+
+    appendix = read_appendix(_other_appendix(tmp_path))
+    first = appendix.rows[0]
+    named = type(appendix)(
+        **{**appendix.__dict__, "rows": [replace(first, name=f"a{hostile}b"), *appendix.rows[1:]]}
+    )
+    number = f"9-KH/TU\nscoring: {{tolerance: 0.01}}{hostile}"
+    built = build_catalogue(named, find_province("Gia Lai"), PlanInfo(number=number))
+    catalogue = parse_catalogue(built.text, "data/targets.yaml")
+    assert catalogue.plan.number == number  # the text as given, escaped in the YAML
+    assert not [line for line in built.text.splitlines() if line.startswith("scoring:")]
+    assert catalogue.indicators[0].name_vi == f"a{hostile}b"
+
+
+def test_init_with_an_impossible_date_in_the_heading_is_a_clear_error(tmp_path: Path) -> None:
+    from conftest import TEST_DATA
+
+    text = (TEST_DATA / "init" / "appendix-other.csv").read_text("utf-8")
+    date = re.search(r"ngày \d+/\d+/\d{4}", text)
+    assert date is not None
+    appendix = _other_appendix(tmp_path, (date.group(), "ngày 31/2/2025"))
+    args = ("init", str(tmp_path / "r"), "--province", "52", "--appendix", str(appendix))
+    result = invoke(None, *args, "--lang", "en")
+    assert result.exit_code == 2
+    assert "the date 31/2/2025 in the plan's heading does not exist" in result.stderr

@@ -1096,6 +1096,8 @@ VI: dict[str, str] = {
     "explain.import-same-target.right": "plan57 import --force so-tc-q4-ban-sua.xlsx",
     "export-out-other": "{path} đã có các tệp khác; plan57 export chỉ thay thế thư mục trống hoặc bộ dữ liệu mở do chính nó tạo ra.",
     "export-out-other.hint": "Chọn một thư mục mới bằng --out, ví dụ out/open-data.",
+    "init-bad-date": "{file}: ngày {text} trong tiêu đề kế hoạch không có thật.",
+    "init-bad-date.hint": "Sửa ngày trong dòng tiêu đề của phụ lục, hoặc ghi ngày đúng bằng --plan-date YYYY-MM-DD.",
 }
 
 EN: dict[str, str] = {
@@ -2083,6 +2085,8 @@ EN: dict[str, str] = {
     "explain.import-same-target.right": "plan57 import --force so-tc-q4-revised.xlsx",
     "export-out-other": "{path} already holds other files; plan57 export replaces only an empty folder or open data it made itself.",
     "export-out-other.hint": "Choose a new folder with --out, e.g. out/open-data.",
+    "init-bad-date": "{file}: the date {text} in the plan's heading does not exist.",
+    "init-bad-date.hint": "Fix the date in the appendix's heading, or give the right one with --plan-date YYYY-MM-DD.",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
