@@ -763,3 +763,28 @@ def test_init_with_an_impossible_date_in_the_heading_is_a_clear_error(tmp_path: 
     result = invoke(None, *args, "--lang", "en")
     assert result.exit_code == 2
     assert "the date 31/2/2025 in the plan's heading does not exist" in result.stderr
+
+
+# --- fix: a file in two encodings is left as it was ------------------------------------------
+
+
+def test_a_file_in_two_encodings_is_fix_unknown_encoding_and_left_as_it_was(
+    repo: DataRepo,
+) -> None:
+    from conftest import FINDINGS
+
+    legacy = (FINDINGS / "encoding/data/submissions/so-khcn/2025.csv").read_bytes()
+    assert b"\xd0\xe3\xeck L\xe3\xeck" in legacy  # "Đắk Lắk" in windows-1258
+    raw = "indicator,value,note\nCT15,1,Sở Tài chính\n".encode() + b"CT16,2,\xd0\xe3\xeck\n"
+    path = repo.submit("so-khcn", "2025", raw)
+    for args in (("fix", "--check"), ("fix",)):
+        result = invoke(repo.root, *args, "--lang", "en")
+        assert result.exit_code == 1
+        assert "fix-unknown-encoding" in result.stdout
+    assert path.read_bytes() == raw
+    _, report = check_json(repo.root)
+    assert "encoding" in {p["code"] for p in file_problems(report)}
+    # A whole file in windows-1258 is still read as such.
+    whole = repo.submit("so-khcn", "2025", legacy)
+    assert invoke(repo.root, "fix").exit_code == 0
+    assert "Đắk Lắk" in whole.read_text("utf-8")
