@@ -788,3 +788,22 @@ def test_a_file_in_two_encodings_is_fix_unknown_encoding_and_left_as_it_was(
     whole = repo.submit("so-khcn", "2025", legacy)
     assert invoke(repo.root, "fix").exit_code == 0
     assert "Đắk Lắk" in whole.read_text("utf-8")
+
+
+def test_content_under_a_column_with_no_name_is_refused(repo: DataRepo) -> None:
+    path = repo.submit("so-tc", "2025Q4", "indicator,value,\nCT30,1,500\n")
+    _, report = check_json(repo.root)
+    assert [(p["code"], p["line"], p["column"]) for p in file_problems(report)] == [
+        ("unnamed-column", 2, "3")
+    ]
+    fixed = invoke(repo.root, "fix", "--lang", "en")
+    assert fixed.exit_code == 1 and "unnamed-column" in fixed.stdout
+    assert path.read_bytes() == b"indicator,value,\nCT30,1,500\n"
+    args = ("--period", "2025Q4", "--as-of", "2026-06-30", "--format", "json")
+    scored = json.loads(invoke(repo.root, "score", *args).stdout)
+    ct30 = next(i for i in scored["indicators"] if i["id"] == "CT30")
+    assert ct30["value"] is None  # never scored as CT30 = 1
+    # Excel's empty trailing columns stay fine.
+    repo.submit("so-tc", "2025Q4", "indicator,value,\nCT30,1500,\n")
+    _, report = check_json(repo.root)
+    assert file_problems(report) == []

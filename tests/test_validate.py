@@ -88,6 +88,8 @@ CASES: dict[str, list[Expect]] = {
     "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
     "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
     "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # "1,500" split at its comma under a column with no name; the empty one on line 2 is fine.
+    "unnamed-column": [E("unnamed-column", "so-khcn/2025.csv", 3, "3", says="“500”")],
     # A checked-out submodule (its folder holds a .git file), built at test time.
     "submodule-refused": [E("submodule-refused", "so-tc", says="another git repository")],
     # 60 unknown columns: 50 listed, then one finding counting the other 10.

@@ -109,6 +109,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # hardening, round three: what a pull request can forge, hide or exhaust
     "submodule-refused": "error",
     "import-same-target": "error",
+    "unnamed-column": "error",
 }
 
 VI: dict[str, str] = {
@@ -1098,6 +1099,11 @@ VI: dict[str, str] = {
     "export-out-other.hint": "Chọn một thư mục mới bằng --out, ví dụ out/open-data.",
     "init-bad-date": "{file}: ngày {text} trong tiêu đề kế hoạch không có thật.",
     "init-bad-date.hint": "Sửa ngày trong dòng tiêu đề của phụ lục, hoặc ghi ngày đúng bằng --plan-date YYYY-MM-DD.",
+    "unnamed-column": "Cột thứ {position} không có tên ở dòng tiêu đề nhưng có nội dung «{value}»; plan57 không bỏ qua hay đoán nội dung đó.",
+    "unnamed-column.hint": "Thường là một số có dấu phẩy bị tách ra (1,500): ghi số không có dấu phân cách (1500), hoặc đặt tên cột đúng (note, source) hay xóa nội dung thừa.",
+    "explain.unnamed-column.why": "Nội dung dưới một cột không tên không thuộc cột nào của biểu mẫu; bỏ qua nó thì «1,500» được tính thành 1.",
+    "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
+    "explain.unnamed-column.right": "indicator,value\nCT30,1500",
 }
 
 EN: dict[str, str] = {
@@ -2087,6 +2093,11 @@ EN: dict[str, str] = {
     "export-out-other.hint": "Choose a new folder with --out, e.g. out/open-data.",
     "init-bad-date": "{file}: the date {text} in the plan's heading does not exist.",
     "init-bad-date.hint": "Fix the date in the appendix's heading, or give the right one with --plan-date YYYY-MM-DD.",
+    "unnamed-column": "Column {position} has no name in the header row but holds “{value}”; plan57 neither leaves it out nor guesses what it is.",
+    "unnamed-column.hint": "Usually a number split at its comma (1,500): write it without separators (1500), or give the column its name (note, source), or delete what is extra.",
+    "explain.unnamed-column.why": "Content under a column without a name belongs to none of the form's columns; leaving it out would count “1,500” as 1.",
+    "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
+    "explain.unnamed-column.right": "indicator,value\nCT30,1500",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

@@ -143,6 +143,7 @@ class _Reader:
         self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
         self._prefix = str(root) + os.sep
         self._inside = str(root / SUBMISSIONS) + os.sep
+        self._unnamed: tuple[int, ...] = ()  # the columns without a name, in the file being read
 
     def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
         self.findings.append(make_finding(code, file=file, line=line, **params))
@@ -226,6 +227,9 @@ class _Reader:
         if positions is None:
             return
         width = len(header)
+        # Columns without a name: Excel leaves empty ones at the right, which are fine; a
+        # figure under one ("1,500" split at its comma) is refused, never left out unseen.
+        self._unnamed = tuple(at for at, column in enumerate(header) if not column)
         if '"' not in text and self._parse_plain(reader, name, positions, width):
             return
         # Something in the file needs a look row by row: read it again from the header on.
@@ -296,6 +300,10 @@ class _Reader:
         Interning makes equal cells one object: a million rows of a few thousand distinct
         values take far less memory, and hashing and comparing them later costs less.
         """
+        if self._unnamed:
+            rows, lines = self._unnamed_content(name, rows, lines)
+            if not rows:
+                return
         count = len(rows)
         columns = self.columns
         columns["file"] += [name] * count
@@ -306,6 +314,29 @@ class _Reader:
             columns[cell] += (
                 [""] * count if at is None else map(sys.intern, map(str.strip, cells[at]))
             )
+
+    def _unnamed_content(
+        self, name: str, rows: list[list[str]], lines: Sequence[int]
+    ) -> tuple[list[list[str]], list[int]]:
+        """The rows with nothing under a column without a name; the others are refused (a
+        finding each), as a ragged row is: never scored on the part that has a name."""
+        kept: list[list[str]] = []
+        kept_lines: list[int] = []
+        for row, line in zip(rows, lines, strict=False):
+            unnamed = [at for at in self._unnamed if row[at].strip()]
+            for at in unnamed:
+                self.finding(
+                    "unnamed-column",
+                    name,
+                    line=line,
+                    column=str(at + 1),
+                    position=at + 1,
+                    value=shown_cell(row[at]),
+                )
+            if not unnamed:
+                kept.append(row)
+                kept_lines.append(line)
+        return kept, kept_lines
 
     def _header(self, header: list[str], name: str, text: str) -> dict[str, int] | None:
         if len(header) == 1:
