@@ -807,3 +807,24 @@ def test_content_under_a_column_with_no_name_is_refused(repo: DataRepo) -> None:
     repo.submit("so-tc", "2025Q4", "indicator,value,\nCT30,1500,\n")
     _, report = check_json(repo.root)
     assert file_problems(report) == []
+
+
+# --- SECURITY.md: every promise names a test, and every test it names exists -------------
+
+
+def test_every_security_promise_names_a_test_that_exists() -> None:
+    from conftest import PROJECT
+
+    text = (PROJECT / "SECURITY.md").read_text("utf-8")
+    table = text.split("## Each promise and the test that holds it", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) >= 40
+    for row in rows:
+        named = re.findall(r"`((?:tests/[\w/]+\.py)?::\w+)`", row.rsplit("|", 2)[1])
+        assert named, row
+        module = ""
+        for name in named:
+            path, _, test = name.partition("::")
+            module = path or module
+            source = (PROJECT / module).read_text("utf-8")
+            assert re.search(rf"^def {test}\(", source, re.MULTILINE), (module, test)
