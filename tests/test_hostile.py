@@ -74,6 +74,8 @@ def test_corpus_file_prints_cleanly(
     assert result.exit_code == case["exit"]
     for raw in RAW_CONTROLS:
         assert raw not in result.output
+    # Data never ends a line: no line of any output starts with a command the data wrote.
+    assert not [line for line in result.output.splitlines() if line.startswith("::error file=R")]
 
 
 # The other commands that read submissions meet the same files.

@@ -95,7 +95,7 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _utf8_letters(raw: bytes) -> bool:
+def mixed_encodings(raw: bytes) -> bool:
     """Whether `raw` spells a letter in UTF-8 (Vietnamese "ở" is E1 BB 9F): legacy text makes
     such a sequence only by chance, and then rarely a letter."""
     for match in _UTF8_SEQUENCE.finditer(raw):
@@ -114,7 +114,7 @@ def legacy_encoding(raw: bytes) -> Encoding:
     Text that reads the same in both has nothing Vietnamese in it: windows-1252. A tone mark
     after a vowel, or ă đ ơ ư, is Vietnamese: windows-1258. Signs of both: `Refused`.
     """
-    if _utf8_letters(raw):
+    if mixed_encodings(raw):
         # Letters written in UTF-8 beside bytes that are not: one file in two encodings (a
         # cell pasted from an old file). Read as one legacy encoding, the UTF-8 letters would
         # become "Sá»Ÿ"; no single reading is right, so none is guessed.

@@ -1104,6 +1104,7 @@ VI: dict[str, str] = {
     "explain.unnamed-column.why": "Nội dung dưới một cột không tên không thuộc cột nào của biểu mẫu; bỏ qua nó thì «1,500» được tính thành 1.",
     "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
     "explain.unnamed-column.right": "indicator,value\nCT30,1500",
+    "label.encoding-mixed": "UTF-8 lẫn với một bảng mã khác",
 }
 
 EN: dict[str, str] = {
@@ -2098,6 +2099,7 @@ EN: dict[str, str] = {
     "explain.unnamed-column.why": "Content under a column without a name belongs to none of the form's columns; leaving it out would count “1,500” as 1.",
     "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
     "explain.unnamed-column.right": "indicator,value\nCT30,1500",
+    "label.encoding-mixed": "UTF-8 mixed with another encoding",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

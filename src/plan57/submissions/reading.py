@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from plan57.files import Unreadable, read_regular
 from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
-from plan57.grammar import Refused, legacy_encoding, looks_utf16
+from plan57.grammar import Refused, legacy_encoding, looks_utf16, mixed_encodings
+from plan57.messages import Message
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS, list_files, relative
@@ -398,13 +399,15 @@ def _under(path: str, prefix: str) -> str:
     return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
-def _legacy_name(raw: bytes) -> str:
+def _legacy_name(raw: bytes) -> str | Message:
     """The legacy encoding a file that is not UTF-8 was saved in, as `fix` would read it.
 
     A byte-order mark followed by legacy bytes (a UTF-8 file edited by an old editor) is
     judged by the bytes after the mark; where the signs conflict, windows-1252 is named, the
     hint (`plan57 fix`, or Save As → CSV UTF-8) being the same.
     """
+    if mixed_encodings(raw):  # UTF-8 letters beside bytes that are not: no one encoding
+        return Message("label.encoding-mixed")
     try:
         return legacy_encoding(raw.removeprefix(codecs.BOM_UTF8))
     except Refused:
