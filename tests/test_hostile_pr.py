@@ -59,6 +59,17 @@ def test_data_never_ends_a_line_file_names(repo: DataRepo) -> None:
         _no_forged_line(result.stdout, result.stderr)
 
 
+def test_data_never_ends_a_line_catalogue_values(repo: DataRepo) -> None:
+    text = repo.catalogue.read_text("utf-8")
+    start = text.index("name_en: ", text.index("id: CT01"))
+    end = text.index("\n", start)
+    repo.catalogue.write_text(f'{text[:start]}name_en: "Share\\n{FORGED}"{text[end:]}', "utf-8")
+    for args in (("catalogue", "CT01"), ("catalogue",), ("score", "--period", "2025Q4")):
+        result = invoke(repo.root, *args, "--lang", "en")
+        assert result.exit_code in (0, 1)
+        _no_forged_line(result.stdout, result.stderr)
+
+
 def test_data_never_ends_a_line_catalogue_errors(repo: DataRepo) -> None:
     text = repo.catalogue.read_text("utf-8")
     start = text.index("lead: ")
