@@ -327,13 +327,22 @@ def test_a_revision_that_cannot_be_read_is_skipped_with_a_note(hidden_commits: P
     assert "a value nested more than 32 levels deep" in result.stdout
     assert "not a file in this repository" in result.stdout
     args = ("--as-of", "2025-10-20", "--lang", "en")
-    assert invoke(hidden_commits, "report", "--period", "2025Q3", *args).exit_code in (0, 1)
+    notes = ("Skipped revision", "a value nested more than 32", "not a file in this repository")
+    report = invoke(hidden_commits, "report", "--period", "2025Q3", *args)
+    assert report.exit_code in (0, 1)
     site = hidden_commits.parent / "site"
-    assert invoke(hidden_commits, "site", "--out", str(site), *args).exit_code in (0, 1)
+    built = invoke(hidden_commits, "site", "--out", str(site), *args)
+    assert built.exit_code in (0, 1)
     assert (site / "index.html").is_file()
     out = hidden_commits.parent / "open"
-    assert invoke(hidden_commits, "export", "--out", str(out), *args).exit_code in (0, 1)
+    exported = invoke(hidden_commits, "export", "--out", str(out), *args)
+    assert exported.exit_code in (0, 1)
     assert (out / "datapackage.json").is_file()
+    # Each says what it skipped, as history does (the report: those within its period).
+    for result in (report, built, exported):
+        assert all(note in result.stderr for note in notes), result.stderr
+    quiet = invoke(hidden_commits, "export", "--out", str(out), *args, "--quiet")
+    assert "Skipped revision" not in quiet.stderr
 
 
 # --- a submodule under data/submissions is refused ------------------------------------------

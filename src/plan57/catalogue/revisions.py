@@ -84,6 +84,15 @@ class SkippedRevision(BaseModel):
     params: dict[str, Any]
 
 
+# Told of each revision skipped because its catalogue cannot be read: the commands that use
+# the history without showing it (report, site, export) note it as `history` does.
+SkippedNotes = Callable[[SkippedRevision], None]
+
+
+def no_notes(skipped: SkippedRevision) -> None:
+    """The default: nobody is told."""
+
+
 class HistoryReport(BaseModel):
     """`plan57 history`; its JSON dump is the `--format json` contract."""
 
@@ -199,12 +208,18 @@ def _first_catalogue(root: Path) -> tuple[Catalogue | None, TargetsRevision | No
     return None, None
 
 
-def revisions_during(root: Path, start: date, end: date) -> list[Revision]:
-    """The catalogue revisions that landed from `start` to `end` (both included), newest first.
+def revisions_during(
+    root: Path, start: date, end: date, notes: SkippedNotes = no_notes
+) -> list[Revision]:
+    """The catalogue revisions that landed from `start` to `end` (both included), newest first;
+    `notes` is told of each revision skipped because its catalogue cannot be read.
 
     A shallow clone raises `GitError` (its list would be silently incomplete).
     """
-    return history(root, since=start, until=end).revisions
+    found = history(root, since=start, until=end)
+    for skipped in found.skipped:
+        notes(skipped)
+    return found.revisions
 
 
 # --- diff ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from plan57.catalogue.models import Catalogue
-from plan57.catalogue.revisions import Revision
+from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
 from plan57.errors import GitError, Plan57Error
 from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
@@ -349,10 +349,12 @@ def export_repository(
     period: str | None = None,
     formats: Sequence[Format] = FORMATS,
     progress: Phases = no_phases,
+    notes: SkippedNotes = no_notes,
 ) -> list[Path]:
     """Validate and score the repository at `root` and write its tables into `out`.
 
-    `progress` is told of two phases: the check of the submissions, the quarters scored."""
+    `progress` is told of two phases: the check of the submissions, the quarters scored;
+    `notes` of each catalogue revision skipped because it cannot be read."""
     from plan57.catalogue.loading import load_catalogue
     from plan57.files import checked_folder, replace_folder
     from plan57.output.report import score_repository
@@ -375,7 +377,7 @@ def export_repository(
         scored.observations,
         period=scored.period,
         as_of=as_of,
-        revisions=catalogue_revisions(root),
+        revisions=catalogue_revisions(root, notes),
         reports={str(scored.period): scored.report},
         scoring=scored.scoring,
         progress=progress("progress.quarters"),
@@ -399,18 +401,22 @@ def _exported_name(name: str) -> bool:
     return name == PACKAGE or (kind in FORMATS and stem in TABLE_NAMES)
 
 
-def catalogue_revisions(root: Path) -> list[Revision] | None:
+def catalogue_revisions(root: Path, notes: SkippedNotes = no_notes) -> list[Revision] | None:
     """The catalogue's revisions, newest first; None outside git or where history is unreadable
-    (a shallow clone): the targets' revision column is then left empty."""
+    (a shallow clone): the targets' revision column is then left empty. `notes` is told of
+    each revision skipped because its catalogue cannot be read."""
     from plan57 import git
     from plan57.catalogue.revisions import history
 
     if not git.is_repository(root):
         return None
     try:
-        return history(root).revisions
+        found = history(root)
     except Plan57Error:
         return None
+    for skipped in found.skipped:
+        notes(skipped)
+    return found.revisions
 
 
 # --- writing ---------------------------------------------------------------------------------

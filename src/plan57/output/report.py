@@ -19,7 +19,15 @@ from plan57 import formatting as fmt
 from plan57 import git
 from plan57.catalogue.loading import load_catalogue
 from plan57.catalogue.models import Catalogue, Indicator, Unit
-from plan57.catalogue.revisions import Change, Revision, TargetsRevision, catalogue_at, parse_when
+from plan57.catalogue.revisions import (
+    Change,
+    Revision,
+    SkippedNotes,
+    TargetsRevision,
+    catalogue_at,
+    no_notes,
+    parse_when,
+)
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
@@ -136,7 +144,9 @@ def generation_time() -> datetime:
 _LAST_EPOCH = 253_402_300_799
 
 
-def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
+def provenance(
+    root: Path, period: Period, lang: Lang, notes: SkippedNotes = no_notes
+) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
     from plan57.catalogue.revisions import revisions_during
 
@@ -154,7 +164,7 @@ def provenance(root: Path, period: Period, lang: Lang) -> Provenance:
     # The report is still worth having when the history cannot be read (a shallow clone, a
     # revision whose catalogue does not parse): it says why instead of failing.
     try:
-        revisions: list[Revision] | None = revisions_during(root, period.start, period.end)
+        revisions: list[Revision] | None = revisions_during(root, period.start, period.end, notes)
         error = None
     except Plan57Error as exc:
         revisions, error = None, render_error(exc, lang)
@@ -171,12 +181,14 @@ def build_report(
     by: Grouping = "group",
     targets_at: str | None = None,
     generated: datetime | None = None,
+    notes: SkippedNotes = no_notes,
 ) -> str:
-    """The period report for the repository at `root`, as Markdown or one HTML file."""
+    """The period report for the repository at `root`, as Markdown or one HTML file; `notes`
+    is told of each catalogue revision skipped because it cannot be read."""
     from plan57.render import render
 
     scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
-    origin = provenance(root, scored.period, lang)
+    origin = provenance(root, scored.period, lang, notes)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue
-from plan57.catalogue.revisions import Revision
+from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
 from plan57.errors import Plan57Error
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.output.charts import reporter_bars
@@ -63,6 +63,7 @@ def build_site(
     period: str | None = None,
     generated: datetime | None = None,
     progress: Phases = no_phases,
+    notes: SkippedNotes = no_notes,
 ) -> SiteResult:
     """Build the site of `period` (default: `default_period`) for the repository at `root`.
 
@@ -77,7 +78,7 @@ def build_site(
     if period is None:
         period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
-    site = _Site(root, scored, as_of, generated or generation_time(), progress)
+    site = _Site(root, scored, as_of, generated or generation_time(), progress, notes)
     return _write_atomically(target, site)
 
 
@@ -111,8 +112,10 @@ class _Site:
         as_of: date,
         generated: datetime,
         phases: Phases = no_phases,
+        notes: SkippedNotes = no_notes,
     ) -> None:
         self.phases = phases
+        self.tell_skipped = notes
         step = phases("progress.prepare")
         steps = 6
         step(0, steps, "")
@@ -156,9 +159,12 @@ class _Site:
         if not git.is_repository(self.root):
             return None, {lang: text("report.not-git", lang) for lang in LANGS}
         try:
-            return catalogue_history(self.root).revisions, {}
+            found = catalogue_history(self.root)
         except Plan57Error as exc:
             return None, {lang: render_error(exc, lang) for lang in LANGS}
+        for skipped in found.skipped:
+            self.tell_skipped(skipped)
+        return found.revisions, {}
 
     # --- writing ----------------------------------------------------------------------------
 
