@@ -88,6 +88,10 @@ CASES: dict[str, list[Expect]] = {
     "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
     "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
     "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # "1,500" split at its comma under a column with no name; the empty one on line 2 is fine.
+    "unnamed-column": [E("unnamed-column", "so-khcn/2025.csv", 3, "3", says="“500”")],
+    # A checked-out submodule (its folder holds a .git file), built at test time.
+    "submodule-refused": [E("submodule-refused", "so-tc", says="another git repository")],
     # 60 unknown columns: 50 listed, then one finding counting the other 10.
     "too-many-findings": [
         *(E("unknown-column", "so-khcn/2025.csv", 1, f"x{i}") for i in range(50)),
@@ -335,6 +339,14 @@ def _submissions_a_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base.write_text("indicator,value\nCT16,150\n")
 
 
+def _submodule(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """so-tc's folder is another repository's work tree (git cannot commit a .git file)."""
+    folder = root / "data" / "submissions" / "so-tc"
+    folder.mkdir()
+    (folder / ".git").write_text("gitdir: ../../../.git/modules/so-tc\n", "utf-8")
+    (folder / "2025.csv").write_text("indicator,value\nCT99,1\n", "utf-8")
+
+
 def _setup(code: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if code == "link-refused":
         _links(root)
@@ -348,6 +360,7 @@ SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
     "too-large": _too_large,
     "too-deep": _too_deep,
     "submissions-not-folder": _submissions_a_file,
+    "submodule-refused": _submodule,
 }
 
 
@@ -387,7 +400,12 @@ def _check_codes() -> set[str]:
     return {code for code in SEVERITY if f'"{code}"' in text}
 
 
-_CHECK_MODULES = ("submissions/reading.py", "submissions/rules.py", "catalogue/loading.py")
+_CHECK_MODULES = (
+    "submissions/reading.py",
+    "submissions/rules.py",
+    "catalogue/loading.py",
+    "repository.py",
+)
 
 
 def test_every_check_code_has_a_fixture() -> None:

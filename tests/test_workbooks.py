@@ -177,7 +177,8 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert list(rows) == ["CT04", "CT06", "CT12", "CT13", "CT14", "CT16", "CT18", "CT39"]
     assert rows["CT04"]["value"] == "có"
     assert rows["CT06"]["value"] == "1.5"
-    assert rows["CT06"]["note"] == "'@quyết toán 2025"
+    # Stored as typed: formula safety is for what plan57 writes into spreadsheets.
+    assert rows["CT06"]["note"] == "@quyết toán 2025"
     assert (rows["CT12"]["value"], rows["CT12"]["numerator"]) == ("90", "450")
     assert rows["CT13"]["value"] == "12" and rows["CT14"]["value"] == "7"
     assert rows["CT16"]["value"] == "4" and rows["CT18"]["value"] == "85"

@@ -26,7 +26,7 @@ from plan57.progress import Progress, silent
 
 if TYPE_CHECKING:
     from plan57.catalogue.models import Catalogue
-    from plan57.catalogue.revisions import DiffReport, HistoryReport
+    from plan57.catalogue.revisions import DiffReport, HistoryReport, SkippedNotes
     from plan57.explanations import Explanations
     from plan57.findings import CheckReport
     from plan57.scoring.verdicts import ScoreReport
@@ -128,8 +128,12 @@ def report(
     as_of: date | str | None = None,
     targets_at: str | None = None,
     lang: Lang | None = None,
+    notes: SkippedNotes | None = None,
 ) -> str:
-    """The period report as Markdown or as one self-contained HTML page (`plan57 report`)."""
+    """The period report as Markdown or as one self-contained HTML page (`plan57 report`).
+
+    `notes` is told of each catalogue revision skipped because it cannot be read."""
+    from plan57.catalogue.revisions import no_notes
     from plan57.output.report import build_report
     from plan57.periods import day_or_today
 
@@ -141,6 +145,7 @@ def report(
         output=format,
         by=by,
         targets_at=targets_at,
+        notes=notes or no_notes,
     )
 
 

@@ -28,6 +28,9 @@ LAST_YEAR = 2099
 # Settings of the catalogue.
 MAX_DEADLINE_DAYS = 366
 MAX_STALE_MONTHS = 240
+# Decimals a figure is compared and shown to: a float holds about 15 significant digits, so
+# a cell of a million decimals says no more than this, and a message stays a line.
+MAX_DECIMALS = 15
 
 # --- encodings and delimiters ------------------------------------------------------------------
 
@@ -86,12 +89,36 @@ def detect_encoding(raw: bytes) -> Encoding:
     return "utf-8"
 
 
+# A well-formed UTF-8 sequence of two to four bytes.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def mixed_encodings(raw: bytes) -> bool:
+    """Whether `raw` spells a letter in UTF-8 (Vietnamese "ở" is E1 BB 9F): legacy text makes
+    such a sequence only by chance, and then rarely a letter."""
+    for match in _UTF8_SEQUENCE.finditer(raw):
+        try:
+            char = match.group().decode("utf-8")
+        except UnicodeDecodeError:  # a surrogate or an overlong form
+            continue
+        if unicodedata.category(char).startswith("L"):
+            return True
+    return False
+
+
 def legacy_encoding(raw: bytes) -> Encoding:
     """windows-1258 (Vietnamese Excel) or windows-1252 (Western Excel), judged by the text.
 
     Text that reads the same in both has nothing Vietnamese in it: windows-1252. A tone mark
     after a vowel, or ă đ ơ ư, is Vietnamese: windows-1258. Signs of both: `Refused`.
     """
+    if mixed_encodings(raw):
+        # Letters written in UTF-8 beside bytes that are not: one file in two encodings (a
+        # cell pasted from an old file). Read as one legacy encoding, the UTF-8 letters would
+        # become "Sá»Ÿ"; no single reading is right, so none is guessed.
+        raise Refused("fix-unknown-encoding")
     vietnamese = _try_decode(raw, "cp1258")
     western = _try_decode(raw, "cp1252")
     if vietnamese is None:

@@ -106,6 +106,10 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "import-ambiguous": "error",
     "import-not-a-number": "error",
     "import-not-yes-no": "error",
+    # hardening, round three: what a pull request can forge, hide or exhaust
+    "submodule-refused": "error",
+    "import-same-target": "error",
+    "unnamed-column": "error",
 }
 
 VI: dict[str, str] = {
@@ -1093,6 +1097,35 @@ VI: dict[str, str] = {
     "field.tolerance": "ngưỡng tiến độ",
     "field.stale_after_months": "thời hạn số liệu cũ",
     "report.targets-in-force": "Danh mục dùng để đánh giá: danh mục có hiệu lực vào cuối kỳ, bản sửa {commit} ngày {date}",
+    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    "codeowners-not-utf8": "Tệp {path} không phải văn bản UTF-8, nên plan57 không đọc hoặc ghi lại được mà không làm hỏng các dòng khác.",
+    "codeowners-not-utf8.hint": "Lưu tệp CODEOWNERS ở dạng UTF-8 rồi chạy lại.",
+    "catalogue-too-deep": "{path}, dòng {line}: giá trị lồng nhau sâu quá {limit} tầng; danh mục chỉ cần vài tầng.",
+    "catalogue-too-deep.hint": "Xóa hoặc sửa giá trị lồng nhau ở dòng này (các dấu [[[ liên tiếp).",
+    "catalogue-revision-unreadable": "{path}: không phải một tệp trong kho (ví dụ một submodule)",
+    "catalogue-revision-unreadable.hint": "Các phiên bản khác vẫn được đọc; không cần làm gì, trừ khi đó là phiên bản cần xem.",
+    "submodule-refused": "Đây là một submodule (kho git khác) trong data/submissions/; nội dung của nó không được xem xét hay kiểm tra ở kho này.",
+    "submodule-refused.hint": "Xóa submodule (git rm) và commit chính các tệp CSV vào thư mục của đơn vị.",
+    "explain.submodule-refused.why": "Một submodule trỏ tới kho khác: ai giữ kho đó có thể đổi số liệu mà không qua pull request, không qua người duyệt của đơn vị và không qua plan57 check.",
+    "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/khac.git",
+    "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (tệp trong kho này)",
+    "label.workbook-unpacked": "bảng tính giải nén ra {size} byte, quá giới hạn {limit} byte của một tệp số liệu",
+    "label.sheet-extent": "trang {sheet} có nội dung quá dòng {rows} hoặc quá cột thứ {columns}, nhiều hơn một tệp số liệu cần",
+    "import-same-target": "Bảng tính này ghi cùng tệp {path} với bảng tính {other} trong cùng lần nhập, nên một trong hai sẽ bị ghi đè.",
+    "import-same-target.hint": "Nhập từng bảng tính cho đúng đơn vị và kỳ của nó (--reporter, --period), hoặc bỏ bảng tính thừa.",
+    "explain.import-same-target.why": "--force chỉ thay tệp đã có từ trước; hai bảng tính cho cùng đơn vị và kỳ trong một lần nhập thì bảng sau âm thầm xóa số liệu của bảng trước.",
+    "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-ban-sua.xlsx",
+    "explain.import-same-target.right": "plan57 import --force so-tc-q4-ban-sua.xlsx",
+    "export-out-other": "{path} đã có các tệp khác; plan57 export chỉ thay thế thư mục trống hoặc bộ dữ liệu mở do chính nó tạo ra.",
+    "export-out-other.hint": "Chọn một thư mục mới bằng --out, ví dụ out/open-data.",
+    "init-bad-date": "{file}: ngày {text} trong tiêu đề kế hoạch không có thật.",
+    "init-bad-date.hint": "Sửa ngày trong dòng tiêu đề của phụ lục, hoặc ghi ngày đúng bằng --plan-date YYYY-MM-DD.",
+    "unnamed-column": "Cột thứ {position} không có tên ở dòng tiêu đề nhưng có nội dung «{value}»; plan57 không bỏ qua hay đoán nội dung đó.",
+    "unnamed-column.hint": "Thường là một số có dấu phẩy bị tách ra (1,500): ghi số không có dấu phân cách (1500), hoặc đặt tên cột đúng (note, source) hay xóa nội dung thừa.",
+    "explain.unnamed-column.why": "Nội dung dưới một cột không tên không thuộc cột nào của biểu mẫu; bỏ qua nó thì «1,500» được tính thành 1.",
+    "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
+    "explain.unnamed-column.right": "indicator,value\nCT30,1500",
+    "label.encoding-mixed": "UTF-8 lẫn với một bảng mã khác",
 }
 
 EN: dict[str, str] = {
@@ -2080,6 +2113,35 @@ EN: dict[str, str] = {
     "field.tolerance": "tolerance",
     "field.stale_after_months": "staleness",
     "report.targets-in-force": "Catalogue judged against: the one in force at the end of the period, revision {commit} of {date}",
+    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    "codeowners-not-utf8": "The file {path} is not UTF-8 text, so plan57 cannot read or rewrite it without corrupting its other lines.",
+    "codeowners-not-utf8.hint": "Save the CODEOWNERS file as UTF-8, then run again.",
+    "catalogue-too-deep": "{path}, line {line}: a value nested more than {limit} levels deep; the catalogue needs only a few.",
+    "catalogue-too-deep.hint": "Delete or fix the nested value on this line (the run of [[[).",
+    "catalogue-revision-unreadable": "{path}: not a file in this repository (a submodule, for instance)",
+    "catalogue-revision-unreadable.hint": "The other revisions are still read; nothing to do unless that is the revision you need.",
+    "submodule-refused": "This is a submodule (another git repository) inside data/submissions/; its content is neither reviewed nor checked in this repository.",
+    "submodule-refused.hint": "Remove the submodule (git rm) and commit the CSV files themselves into the reporter's folder.",
+    "explain.submodule-refused.why": "A submodule points at another repository: whoever holds it can change the figures without a pull request, without the reporter's reviewers and without plan57 check.",
+    "explain.submodule-refused.wrong": "data/submissions/so-tc → submodule https://example.org/other.git",
+    "explain.submodule-refused.right": "data/submissions/so-tc/2025Q4.csv (a file in this repository)",
+    "label.workbook-unpacked": "the workbook unpacks to {size} bytes, more than the {limit} a submission can need",
+    "label.sheet-extent": "sheet {sheet} has content past row {rows} or column {columns}, more than a submission can need",
+    "import-same-target": "This workbook writes the same file {path} as {other} in the same import, so one of them would replace the other.",
+    "import-same-target.hint": "Import each workbook for its own reporter and period (--reporter, --period), or leave out the extra one.",
+    "explain.import-same-target.why": "--force replaces only a file that was there before; two workbooks for the same reporter and period in one import would let the second silently erase the first's figures.",
+    "explain.import-same-target.wrong": "plan57 import --force so-tc-q4.xlsx so-tc-q4-revised.xlsx",
+    "explain.import-same-target.right": "plan57 import --force so-tc-q4-revised.xlsx",
+    "export-out-other": "{path} already holds other files; plan57 export replaces only an empty folder or open data it made itself.",
+    "export-out-other.hint": "Choose a new folder with --out, e.g. out/open-data.",
+    "init-bad-date": "{file}: the date {text} in the plan's heading does not exist.",
+    "init-bad-date.hint": "Fix the date in the appendix's heading, or give the right one with --plan-date YYYY-MM-DD.",
+    "unnamed-column": "Column {position} has no name in the header row but holds “{value}”; plan57 neither leaves it out nor guesses what it is.",
+    "unnamed-column.hint": "Usually a number split at its comma (1,500): write it without separators (1500), or give the column its name (note, source), or delete what is extra.",
+    "explain.unnamed-column.why": "Content under a column without a name belongs to none of the form's columns; leaving it out would count “1,500” as 1.",
+    "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
+    "explain.unnamed-column.right": "indicator,value\nCT30,1500",
+    "label.encoding-mixed": "UTF-8 mixed with another encoding",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
@@ -2099,13 +2161,21 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     itself `Renderable` (a `Message`, a figure of `plan57.formatting`) is rendered in `lang`.
     """
     template = TABLES[lang][key]
-    filled = _Params(
-        {name: value.render(lang) if isinstance(value, Renderable) else value
-         for name, value in params.items()}
-    )  # fmt: skip
+    filled = _Params({name: _filled(value, lang) for name, value in params.items()})
     if "|" in template:
         return _PLURAL.vformat(template, (), filled)
     return template.format_map(filled)
+
+
+def _filled(value: Any, lang: Lang) -> Any:
+    """A parameter as it goes into a text: data never carries a line break (or any other
+    character that is not printable) into a message, whichever output the message reaches;
+    the texts' own line breaks are the tables'."""
+    from plan57.escaping import inline
+
+    if isinstance(value, Renderable):
+        value = value.render(lang)
+    return inline(value) if isinstance(value, str) else value
 
 
 @runtime_checkable

@@ -50,7 +50,9 @@ _MAX = re.compile(rf"(?:≤|<=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _EXACT = re.compile(rf"({_NUMBER})\s*%?(?:\s*GRDP)?")
 _REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+# No `#` anywhere in an e-mail: CODEOWNERS reads `#` after a space as a comment, and an
+# owner that is a comment leaves its path with no owner at all.
+_HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s#]+@[^@\s#]+\.[^@\s#]+)$"
 
 
 class TargetError(ValueError):

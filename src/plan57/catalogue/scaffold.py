@@ -27,6 +27,7 @@ from plan57.catalogue.appendix import Appendix, AppendixRow, read_appendix
 from plan57.catalogue.models import Indicator, Target, TargetError, Unit
 from plan57.catalogue.provinces import Province, find_province, slug
 from plan57.errors import AppendixError, CatalogueError, Plan57Error
+from plan57.escaping import inline
 
 RESOLUTION = "57-NQ/TW"
 TITLE_VI = (
@@ -186,11 +187,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
 
     heading = _HEADING.search(appendix.preamble)
     number = info.number or (heading.group("number") if heading else None)
-    date = info.date or (
-        dt.date(int(heading.group("year")), int(heading.group("month")), int(heading.group("day")))
-        if heading
-        else None
-    )
+    date = info.date or (_heading_date(heading, appendix.source) if heading else None)
     if not number or date is None:
         raise AppendixError("init-plan-metadata", file=appendix.source)
     issuer = info.issuer or _issuer(heading.group("issuer") if heading else None, province)
@@ -247,9 +244,21 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
     )
 
 
+def _heading_date(heading: re.Match[str], source: str) -> dt.date:
+    """The plan's date as its heading gives it ("ngày 22/5/2025"); an impossible one
+    ("ngày 31/2/2025") is a clear error naming it, never a crash."""
+    day, month, year = (int(heading.group(part)) for part in ("day", "month", "year"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise AppendixError("init-bad-date", file=source, text=f"{day}/{month}/{year}") from None
+
+
 def _header(province: Province, number: str) -> list[str]:
     return [
-        f"# Catalogue of Kế hoạch {number}, the action plan of {province.name} for Resolution "
+        # A comment ends at a line break: the number (given with --plan-number) is made one
+        # line, or a break in it would start a line of YAML of its own.
+        f"# Catalogue of Kế hoạch {inline(number)}, the action plan of {province.name} for Resolution "
         f"{RESOLUTION}.",
         "# Written by `plan57 init` from the plan's appendix. Targets are written exactly as the",
         "# appendix writes them; a blank cell is `null`. Each `decisions:` entry is a choice the",
@@ -536,8 +545,16 @@ def _entry_line(entry: _Entry) -> str:
 
 
 def _q(text: str) -> str:
-    # A JSON string is a YAML double-quoted scalar: every character escaped the same way.
-    return json.dumps(text, ensure_ascii=False)
+    """`text` as a YAML double-quoted scalar: JSON's escapes (which YAML reads), and every
+    character YAML may not hold or would read as a line break (DEL, C1 controls, U+2028,
+    the byte-order mark) escaped too, so that any appendix text makes a valid catalogue."""
+    return _NOT_YAML_PRINTABLE.sub(
+        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
+# What YAML 1.1 does not count as printable, or reads as a line break inside a scalar.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _unique(items: list[str]) -> list[str]:

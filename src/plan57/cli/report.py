@@ -48,6 +48,7 @@ def report(
 ) -> None:
     """Báo cáo tiến độ theo kỳ / the period report for the steering committee."""
     from plan57 import api
+    from plan57.cli._changes import tell_skipped
     from plan57.files import write_atomic
 
     language: Lang = lang  # type: ignore[assignment]
@@ -60,6 +61,7 @@ def report(
         as_of=parse_as_of(as_of),
         lang=language,
         targets_at=targets_at,
+        notes=tell_skipped(language),
     )
     if out is None:
         emit(document, nl=False)

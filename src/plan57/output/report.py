@@ -24,8 +24,10 @@ from plan57.catalogue.revisions import (
     Change,
     LastChange,
     Revision,
+    SkippedNotes,
     TargetsRevision,
     catalogue_at,
+    no_notes,
     parse_when,
 )
 from plan57.errors import GitError, Plan57Error, UsageError
@@ -260,7 +262,9 @@ def generation_time() -> datetime:
 _LAST_EPOCH = 253_402_300_799
 
 
-def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Provenance:
+def provenance(
+    root: Path, period: Period, lang: Lang, evidence: Evidence, notes: SkippedNotes = no_notes
+) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
     from plan57.catalogue.revisions import revisions_during
 
@@ -283,7 +287,7 @@ def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Pr
     # The report is still worth having when the history cannot be read (a shallow clone, a
     # revision whose catalogue does not parse): it says why instead of failing.
     try:
-        revisions: list[Revision] | None = revisions_during(root, period.start, period.end)
+        revisions: list[Revision] | None = revisions_during(root, period.start, period.end, notes)
         error = None
     except Plan57Error as exc:
         revisions, error = None, render_error(exc, lang)
@@ -300,12 +304,14 @@ def build_report(
     by: Grouping = "group",
     targets_at: str | None = None,
     generated: datetime | None = None,
+    notes: SkippedNotes = no_notes,
 ) -> str:
-    """The period report for the repository at `root`, as Markdown or one HTML file."""
+    """The period report for the repository at `root`, as Markdown or one HTML file; `notes`
+    is told of each catalogue revision skipped because it cannot be read."""
     from plan57.render import render
 
     scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
-    origin = provenance(root, scored.period, lang, scored.evidence)
+    origin = provenance(root, scored.period, lang, scored.evidence, notes)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
 

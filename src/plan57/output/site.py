@@ -13,10 +13,6 @@ static host and opened from disk; nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -27,8 +23,8 @@ from markupsafe import Markup
 
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue
-from plan57.catalogue.revisions import Revision
-from plan57.errors import OutputError, Plan57Error, UsageError
+from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
+from plan57.errors import Plan57Error
 from plan57.messages import LANGS, Lang, render_error, text
 from plan57.output.charts import reporter_bars
 from plan57.output.report import (
@@ -67,6 +63,7 @@ def build_site(
     period: str | None = None,
     generated: datetime | None = None,
     progress: Phases = no_phases,
+    notes: SkippedNotes = no_notes,
 ) -> SiteResult:
     """Build the site of `period` (default: `default_period`) for the repository at `root`.
 
@@ -81,51 +78,21 @@ def build_site(
     if period is None:
         period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
-    site = _Site(root, scored, as_of, generated or generation_time(), progress)
+    site = _Site(root, scored, as_of, generated or generation_time(), progress, notes)
     return _write_atomically(target, site)
 
 
 def _checked_out(root: Path, out: Path) -> Path:
     """The output folder, refused when it is the data or would replace a folder of other files."""
-    target = out.resolve()
-    data = (root / "data").resolve()
-    if target == data or data in target.parents or target in data.parents:
-        raise UsageError("site-out-data", path=str(out))
-    if target.exists():
-        if not target.is_dir():
-            raise UsageError("site-out-not-folder", path=str(out))
-        if any(target.iterdir()) and not (target / MARKER).is_file():
-            raise UsageError("site-out-not-site", path=str(out))
-    return target
+    from plan57.files import checked_folder
+
+    return checked_folder(out, root / "data", marker=MARKER)
 
 
 def _write_atomically(target: Path, site: _Site) -> SiteResult:
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-    old: Path | None = None
-    try:
-        pages, files = site.write(building)
-        (building / MARKER).write_text("plan57 site\n", encoding="utf-8")
-        os.chmod(building, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-            os.replace(target, old / "site")
-        os.replace(building, target)
-    except BaseException as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        if old is not None and not target.exists():
-            with contextlib.suppress(OSError):
-                os.replace(old / "site", target)
-        if isinstance(exc, OSError):
-            raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    from plan57.files import replace_folder
+
+    pages, files = replace_folder(target, site.write, marker=MARKER)
     return SiteResult(target, str(site.scored.period), pages, files)
 
 
@@ -145,8 +112,10 @@ class _Site:
         as_of: date,
         generated: datetime,
         phases: Phases = no_phases,
+        notes: SkippedNotes = no_notes,
     ) -> None:
         self.phases = phases
+        self.tell_skipped = notes
         step = phases("progress.prepare")
         steps = 6
         step(0, steps, "")
@@ -192,9 +161,12 @@ class _Site:
         if not git.is_repository(self.root):
             return None, {lang: text("report.not-git", lang) for lang in LANGS}
         try:
-            return catalogue_history(self.root, until=self.as_of).revisions, {}
+            found = catalogue_history(self.root, until=self.as_of)
         except Plan57Error as exc:
             return None, {lang: render_error(exc, lang) for lang in LANGS}
+        for skipped in found.skipped:
+            self.tell_skipped(skipped)
+        return found.revisions, {}
 
     # --- writing ----------------------------------------------------------------------------
 

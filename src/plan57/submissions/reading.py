@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from plan57.files import Unreadable, read_regular
 from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
-from plan57.grammar import Refused, legacy_encoding, looks_utf16
+from plan57.grammar import Refused, legacy_encoding, looks_utf16, mixed_encodings
+from plan57.messages import Message
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS, list_files, relative
@@ -49,6 +50,12 @@ MAX_LINES = 1_000
 MAX_BYTES = 16_000_000
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def line_count(text: str) -> int:
+    """The line breaks in `text` (LF, CR or CRLF), as `too-many-rows` counts them: `check` and
+    `fix` refuse the same files, before either parses a row."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 @dataclass(frozen=True)
@@ -89,16 +96,21 @@ class Submissions:
         return rows
 
 
-def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The paths the user named, folders expanded; nothing outside the repository.
+def expand_paths(root: Path, given: Sequence[Path]) -> list[Path] | None:
+    """The paths the user named, folders expanded; nothing outside the repository. None when
+    one of them holds both the catalogue and data/submissions (`check .`, `check data`): that
+    asks for everything, and gets exactly what `check` alone gives.
 
     Refused paths (links, folders too deep) are kept, so that their findings are reported. The
     catalogue may be among them (CI passes every changed file): `check_repository` takes it as
     asking for the catalogue's own findings.
     """
-    from plan57.repository import inside
+    from plan57.repository import holds_submissions, inside
 
-    listing = list_files(root, [inside(root, path) for path in given])
+    starts = [inside(root, path) for path in given]
+    if any(holds_submissions(root, start) for start in starts):
+        return None
+    listing = list_files(root, starts)
     return sorted({*listing.files, *(refusal.path for refusal in listing.refused)})
 
 
@@ -155,6 +167,7 @@ class _Reader:
         self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
         self._prefix = str(root) + os.sep
         self._inside = str(root / SUBMISSIONS) + os.sep
+        self._unnamed: tuple[int, ...] = ()  # the columns without a name, in the file being read
 
     def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
         self.findings.append(make_finding(code, file=file, line=line, **params))
@@ -232,7 +245,7 @@ class _Reader:
         if not text.strip():
             self.finding("empty-file", name, line=1)
             return
-        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+        breaks = line_count(text)
         if breaks > MAX_LINES:
             self.finding("too-many-rows", name, lines=breaks, limit=MAX_LINES)
             return
@@ -247,6 +260,9 @@ class _Reader:
         if positions is None:
             return
         width = len(header)
+        # Columns without a name: Excel leaves empty ones at the right, which are fine; a
+        # figure under one ("1,500" split at its comma) is refused, never left out unseen.
+        self._unnamed = tuple(at for at, column in enumerate(header) if not column)
         if '"' not in text and self._parse_plain(reader, name, positions, width):
             return
         # Something in the file needs a look row by row: read it again from the header on.
@@ -317,6 +333,10 @@ class _Reader:
         Interning makes equal cells one object: a million rows of a few thousand distinct
         values take far less memory, and hashing and comparing them later costs less.
         """
+        if self._unnamed:
+            rows, lines = self._unnamed_content(name, rows, lines)
+            if not rows:
+                return
         count = len(rows)
         columns = self.columns
         columns["file"] += [name] * count
@@ -327,6 +347,29 @@ class _Reader:
             columns[cell] += (
                 [""] * count if at is None else map(sys.intern, map(str.strip, cells[at]))
             )
+
+    def _unnamed_content(
+        self, name: str, rows: list[list[str]], lines: Sequence[int]
+    ) -> tuple[list[list[str]], list[int]]:
+        """The rows with nothing under a column without a name; the others are refused (a
+        finding each), as a ragged row is: never scored on the part that has a name."""
+        kept: list[list[str]] = []
+        kept_lines: list[int] = []
+        for row, line in zip(rows, lines, strict=False):
+            unnamed = [at for at in self._unnamed if row[at].strip()]
+            for at in unnamed:
+                self.finding(
+                    "unnamed-column",
+                    name,
+                    line=line,
+                    column=str(at + 1),
+                    position=at + 1,
+                    value=shown_cell(row[at]),
+                )
+            if not unnamed:
+                kept.append(row)
+                kept_lines.append(line)
+        return kept, kept_lines
 
     def _header(self, header: list[str], name: str, text: str) -> dict[str, int] | None:
         if len(header) == 1:
@@ -388,13 +431,15 @@ def _under(path: str, prefix: str) -> str:
     return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
-def _legacy_name(raw: bytes) -> str:
+def _legacy_name(raw: bytes) -> str | Message:
     """The legacy encoding a file that is not UTF-8 was saved in, as `fix` would read it.
 
     A byte-order mark followed by legacy bytes (a UTF-8 file edited by an old editor) is
     judged by the bytes after the mark; where the signs conflict, windows-1252 is named, the
     hint (`plan57 fix`, or Save As → CSV UTF-8) being the same.
     """
+    if mixed_encodings(raw):  # UTF-8 letters beside bytes that are not: no one encoding
+        return Message("label.encoding-mixed")
     try:
         return legacy_encoding(raw.removeprefix(codecs.BOM_UTF8))
     except Refused:

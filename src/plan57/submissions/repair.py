@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plan57.files import Unreadable, read_regular, write_atomic
-from plan57.findings import Finding, make_finding
+from plan57.findings import Finding, make_finding, shown
 from plan57.grammar import (
     DELIMITERS,
     ENCODING_NAMES,
@@ -31,8 +31,8 @@ from plan57.grammar import (
     decode,
 )
 from plan57.messages import Lang, text
-from plan57.repository import SUBMISSIONS, inside, list_files, relative
-from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES
+from plan57.repository import SUBMISSIONS, holds_submissions, inside, list_files, relative
+from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES, MAX_LINES, line_count
 
 # The submission contract's columns, whose names `fix` writes in lower case.
 KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
@@ -93,6 +93,9 @@ class Table:
 def read_table(raw: bytes) -> Table:
     """Read a submission CSV however Excel saved it; `Refused` when that cannot be done safely."""
     decoded, encoding = decode(raw)
+    lines = line_count(decoded)
+    if lines > MAX_LINES:
+        raise Refused("too-many-rows", lines=lines, limit=MAX_LINES)
     unified = decoded.replace("\r\n", "\n").replace("\r", "\n")
     first, _, rest = unified.partition("\n")
     skip = 0
@@ -161,6 +164,10 @@ def repair_bytes(raw: bytes, *, file: str, units: Mapping[str, str] | None = Non
     rows, dropped = _drop_empty_columns([header, *rows[1:]])
     if dropped:
         changes.append(Change("empty-columns", dropped))
+    unnamed = _unnamed_content(rows, lines, file)
+    if unnamed:
+        # `check` refuses it too: a figure under no name is never dropped, nor guessed at.
+        return Repair(file=file, original=raw, data=None, problems=tuple(unnamed))
     rows, cell_changes = _clean_cells(rows)
     changes.extend(cell_changes)
 
@@ -218,6 +225,25 @@ def _drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], int]:
     if not empty:
         return rows, 0
     return [[cell for i, cell in enumerate(row) if i not in empty] for row in rows], len(empty)
+
+
+def _unnamed_content(rows: list[list[str]], lines: list[int], file: str) -> list[Finding]:
+    """Cells with content under a column that has no name (what is left after the empty
+    ones are dropped), as `check` reports them."""
+    unnamed = [at for at, name in enumerate(rows[0]) if not name]
+    return [
+        make_finding(
+            "unnamed-column",
+            file=file,
+            line=line,
+            column=str(at + 1),
+            position=at + 1,
+            value=shown(row[at]),
+        )
+        for row, line in zip(rows[1:], lines[1:], strict=False)
+        for at in unnamed
+        if at < len(row) and row[at].strip()
+    ]
 
 
 def _clean_cells(rows: list[list[str]]) -> tuple[list[list[str]], list[Change]]:
@@ -312,6 +338,7 @@ def submission_files(root: Path, paths: Iterable[Path]) -> Iterator[Path | Findi
     a path; a path outside the repository raises `UsageError`.
     """
     starts = [inside(root, given) for given in paths]
+    starts = [root / SUBMISSIONS if holds_submissions(root, s) else s for s in starts]
     listing = list_files(root, starts)
     named = set(starts)
     for refusal in listing.refused:

@@ -23,6 +23,7 @@ from plan57.findings import CheckReport, Finding, make_finding, shown
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
+    MAX_DECIMALS,
     MAX_VALUE,
     NO,
     NUMBER,
@@ -848,9 +849,9 @@ def _median_of_valid(history: Any, counts: Any) -> Any:
 
 
 def _decimals(cell: str) -> float:
-    """How many decimals a number cell shows ("94.70" shows two)."""
+    """How many decimals a number cell shows ("94.70" shows two), at most `MAX_DECIMALS`."""
     found = re.search(r"\.([0-9]+)$", cell)
-    return float(len(found.group(1))) if found else 0.0
+    return float(min(len(found.group(1)), MAX_DECIMALS)) if found else 0.0
 
 
 def _first_overlap(

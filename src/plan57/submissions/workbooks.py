@@ -26,6 +26,7 @@ from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
 from plan57.grammar import (
     BOUNDED_UNITS,
+    MAX_VALUE,
     NO,
     NUMBER,
     PERCENT_UNITS,
@@ -36,8 +37,8 @@ from plan57.grammar import (
 from plan57.messages import Lang, Message, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
-from plan57.repository import submission_path
-from plan57.spreadsheet import CsvWriter, neutralise
+from plan57.repository import first_link, relative, submission_path
+from plan57.spreadsheet import CsvWriter, WorkbookTooLarge, check_unpacked, sheet_rows
 from plan57.submissions.forms import Form, FormRow, form_rows
 
 if TYPE_CHECKING:
@@ -307,16 +308,22 @@ def import_workbooks(
     """
     if options.out is not None and len(workbooks) > 1:
         raise UsageError("import-one-out")
-    results = []
+    results: list[ImportResult] = []
+    written: dict[str, str] = {}  # a submission written in this batch: the workbook it came from
     for done, path in enumerate(workbooks):
         progress(done, len(workbooks), _display(root, path))
-        results.append(_import_one(root, catalogue, path, options, lang))
+        results.append(_import_one(root, catalogue, path, options, lang, written))
     progress(len(workbooks), len(workbooks), "")
     return results
 
 
 def _import_one(
-    root: Path, catalogue: Catalogue, path: Path, options: ImportOptions, lang: Lang
+    root: Path,
+    catalogue: Catalogue,
+    path: Path,
+    options: ImportOptions,
+    lang: Lang,
+    written: dict[str, str],
 ) -> ImportResult:
     from plan57.files import write_atomic
 
@@ -332,6 +339,8 @@ def _import_one(
         return refuse("import-format", kind=suffix)
     try:
         read = _read(path)
+    except WorkbookTooLarge as exc:
+        return refuse("import-unreadable", reason=Message(exc.key, exc.params))
     except Exception as exc:
         # openpyxl and the XML parser raise many kinds of error on a damaged or hostile file;
         # a broken workbook is that workbook's problem, and the rest of a batch goes on.
@@ -357,13 +366,19 @@ def _import_one(
         return refuse("import-empty")
     output = options.out or root / submission_path(reporter, period)
     result.output = _display(root, output)
-    # Nothing is written through a link (as nothing is read through one).
-    if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
-        result.problems.append(make_finding("link-refused", file=result.output))
+    # Nothing is written through a link anywhere on the way (a linked data/submissions, or
+    # reporter folder), as nothing is read through one: the walk's own rule.
+    link = first_link(root, output) if options.out is None else None
+    if link is not None:
+        result.problems.append(make_finding("link-refused", file=relative(root, link)))
         return result
+    if result.output in written:
+        # --force replaces what was there before the batch, never a sibling of the batch.
+        return refuse("import-same-target", path=result.output, other=written[result.output])
     if (output.exists() or output.is_symlink()) and not options.force:
         return refuse("import-exists", path=result.output)
     write_atomic(output, _csv(rows))
+    written[result.output] = name
     result.rows = len(rows)
     return result
 
@@ -385,6 +400,7 @@ def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
 
     from openpyxl import load_workbook
 
+    check_unpacked(path)
     with warnings.catch_warnings():
         # openpyxl warns about features it does not read (extensions, print settings).
         warnings.simplefilter("ignore")
@@ -469,7 +485,7 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
         sheet = values[title]
         if getattr(sheet, "sheet_state", "visible") != "visible":
             continue
-        rows = list(sheet.iter_rows())
+        rows = sheet_rows(sheet)
         headers = [index for index, row in enumerate(rows[:30]) if _is_header(row)]
         # Human labels above the header may name the columns too ("Indicator", "Value"): the
         # header is the last of such rows in a run.
@@ -481,7 +497,7 @@ def _find_table(values: Any, formulas: Any) -> _Table | None:
             columns = {n: at for at, n in enumerate(names) if n in SUBMISSION_COLUMNS}
             after = rows[index + 1 :]
             formula_rows = (
-                list(formulas[title].iter_rows(min_row=index + 2, values_only=True))
+                sheet_rows(formulas[title], values_only=True, min_row=index + 2)
                 if formulas is not None
                 else []
             )
@@ -585,6 +601,9 @@ def _cell_text(
         # A cell formatted as a percentage holds 0.85 for what it shows as 85%.
         percent = column == "value" and unit in PERCENT_UNITS and "%" in fmt
         scale = int(RATIO_SCALE[unit]) if percent else 1
+        if not abs(value * scale) <= MAX_VALUE:  # NaN and infinities too
+            refuse("value-too-large", value=shown(repr(value)), limit="10¹²")
+            return ""
         return _decimal_text(value, scale)
     typed = value.isoformat() if isinstance(value, (datetime, date, time)) else _plain_text(value)
     if not typed:
@@ -614,8 +633,7 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
     writer = CsvWriter(buffer)
     writer.writerow(SUBMISSION_COLUMNS)
     for row in rows:
-        # Notes and sources are free text: inert when the file is opened in a spreadsheet.
-        writer.writerow(
-            [neutralise(row[c]) if c in ("note", "source") else row[c] for c in SUBMISSION_COLUMNS]
-        )
+        # Canonical data, as a CSV sent by hand would hold it: formula safety belongs to what
+        # plan57 writes for spreadsheets (the template, the open data), never to a note here.
+        writer.writerow([row[c] for c in SUBMISSION_COLUMNS])
     return buffer.getvalue().encode("utf-8")
