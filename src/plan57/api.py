@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from plan57.messages import Lang, default_lang
 from plan57.progress import Progress, silent
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from plan57.submissions.status import StatusReport
 
 PathLike = str | os.PathLike[str]
-ReportFormat = Literal["md", "html"]
+ReportFormat = Literal["md", "html", "docx"]
 Grouping = Literal["group", "monitor", "lead"]
 
 
@@ -112,6 +112,32 @@ def status(
     return build_status(folder, catalogue, wanted, as_of=day_or_today(as_of))
 
 
+@overload
+def report(
+    root: PathLike = ".",
+    *,
+    period: str,
+    format: Literal["docx"],
+    by: Grouping = "group",
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+) -> bytes: ...
+
+
+@overload
+def report(
+    root: PathLike = ".",
+    *,
+    period: str,
+    format: Literal["md", "html"] = "md",
+    by: Grouping = "group",
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+) -> str: ...
+
+
 def report(
     root: PathLike = ".",
     *,
@@ -121,11 +147,24 @@ def report(
     as_of: date | str | None = None,
     targets_at: str | None = None,
     lang: Lang | None = None,
-) -> str:
-    """The period report as Markdown or as one self-contained HTML page (`plan57 report`)."""
-    from plan57.output.report import build_report
+) -> str | bytes:
+    """The period report (`plan57 report`): Markdown or one self-contained HTML page as text,
+    or the Word document the secretariat signs (`format="docx"`) as the bytes of a .docx."""
+    from plan57.output.report import build_report, generation_time
     from plan57.periods import day_or_today
 
+    if format == "docx":
+        from plan57.output.word import build_word_report
+
+        return build_word_report(
+            _folder(root),
+            period=period,
+            as_of=day_or_today(as_of),
+            lang=lang or default_lang(),
+            by=by,
+            targets_at=targets_at,
+            generated=generation_time(),
+        )
     return build_report(
         _folder(root),
         period=period,

@@ -69,3 +69,37 @@ def environment() -> jinja2.Environment:
 def render(template: str, view: dict[str, Any]) -> str:
     """Lay out `view` with `template` (e.g. `report.html.j2`)."""
     return environment().get_template(template).render(**view)
+
+
+def docx_template() -> bytes:
+    """The Word report's template: report.docx in PLAN57_TEMPLATES when it is set, else the
+    package's (built by scripts/make_docx_template.py)."""
+    override = os.environ.get("PLAN57_TEMPLATES")
+    if not override:
+        return resources.files("plan57").joinpath("templates", "report.docx").read_bytes()
+    path = Path(override) / "report.docx"
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise Plan57Error("docx-template-missing", path=str(path)) from None
+
+
+def render_docx(view: dict[str, Any]) -> bytes:
+    """Lay out `view` with the Word template: docxtpl runs the report environment's Jinja inside
+    the document, so every text is escaped for XML and made visible as in the other outputs."""
+    import io
+    import zipfile
+
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    source = docx_template()
+    name = os.environ.get("PLAN57_TEMPLATES") or "report.docx"
+    try:
+        document = DocxTemplate(io.BytesIO(source))
+        document.render(view, environment())
+    except (zipfile.BadZipFile, KeyError, ValueError, TemplateError) as exc:
+        raise Plan57Error("docx-template-bad", path=name, reason=str(exc)[:200]) from None
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,4 +1,5 @@
-"""`plan57 report`: the period report, as Markdown or one self-contained HTML file."""
+"""`plan57 report`: the period report, as Markdown, one self-contained HTML file, or the Word
+document the secretariat signs (docx)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,24 @@ import typer
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
 from plan57.cli._output import emit, parse_as_of, tell
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
+from plan57.errors import UsageError
 from plan57.messages import Lang, text
 
 
 class ReportFormat(enum.StrEnum):
     md = "md"
     html = "html"
+    docx = "docx"
+
+
+# What each file extension of --out means; an extension not here takes --format (else md).
+_EXTENSIONS = {
+    ".md": ReportFormat.md,
+    ".markdown": ReportFormat.md,
+    ".html": ReportFormat.html,
+    ".htm": ReportFormat.html,
+    ".docx": ReportFormat.docx,
+}
 
 
 class Grouping(enum.StrEnum):
@@ -31,7 +44,7 @@ def report(
     output_format: str | None = format_option(
         ReportFormat,
         None,
-        help="Định dạng / format (default: from the --out file's extension, else md).",
+        help="Định dạng / format: md | html | docx (default: from the --out file's extension, else md).",
     ),
     out: Path | None = typer.Option(
         None,
@@ -51,7 +64,9 @@ def report(
     from plan57.files import write_atomic
 
     language: Lang = lang  # type: ignore[assignment]
-    shape = chosen(ReportFormat, output_format) if output_format else _format_of(out)
+    shape = _format_of(out, chosen(ReportFormat, output_format) if output_format else None)
+    if shape is ReportFormat.docx and out is None:
+        raise UsageError("report-docx-stdout")
     document = api.report(
         root_of(ctx),
         period=period,
@@ -62,14 +77,24 @@ def report(
         targets_at=targets_at,
     )
     if out is None:
+        assert isinstance(document, str)
         emit(document, nl=False)
         return
-    write_atomic(out, document.encode("utf-8"))
+    write_atomic(out, document if isinstance(document, bytes) else document.encode("utf-8"))
     if not quiet():
         tell(text("report.written", language, path=str(out)))
 
 
-def _format_of(out: Path | None) -> ReportFormat:
-    if out is not None and out.suffix.lower() in (".html", ".htm"):
-        return ReportFormat.html
-    return ReportFormat.md
+def _format_of(out: Path | None, asked: ReportFormat | None) -> ReportFormat:
+    """The format asked for, else the one --out's extension names, else Markdown; a file
+    named for another format than the one asked for (or for none plan57 writes) is refused."""
+    suffix = out.suffix.lower() if out is not None else ""
+    named = _EXTENSIONS.get(suffix)
+    if suffix == ".pdf" or (asked is not None and named is not None and named is not asked):
+        raise UsageError(
+            "report-format-mismatch",
+            path=str(out),
+            format=asked.value if asked else suffix[1:],
+            formats=", ".join(_EXTENSIONS),
+        )
+    return asked or named or ReportFormat.md

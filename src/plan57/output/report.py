@@ -223,7 +223,7 @@ def report_view(
             for status in STATUSES
         ],
         "by": text(f"report.by.{by}", lang),
-        "sections": _sections(catalogue, rows, by, lang),
+        "sections": sections(catalogue, rows, by, lang),
         "details": [rows[item.id] for item in report.indicators],
         "missing": _missing(catalogue, report, lang),
         "provisional": (
@@ -458,7 +458,7 @@ def _spark(points: list[Point], item: IndicatorScore, unit: str) -> str:
     return "".join(_SPARKS[min(last, round(p.value / top * last))] for p in points)
 
 
-def _sections(
+def sections(
     catalogue: Catalogue, rows: dict[str, dict[str, Any]], by: Grouping, lang: Lang
 ) -> list[dict[str, Any]]:
     ordered = [rows[i.id] for i in catalogue.indicators if i.id in rows]
