@@ -231,18 +231,11 @@ def _body(doc: Document) -> None:  # type: ignore[valid-type]
     _line(doc, "{{ labels.overdue_none }}", indent=True)
     _tag(doc, "{%p endfor %}")
 
+    _line(doc, "{{ labels.highlights }}", bold=True, keep=True, indent=True)
+    _narratives(doc, "highlights")
     for part, items in (("part2", "difficulties"), ("part3", "proposals")):
         _line(doc, f"{{{{ labels.{part} }}}}", bold=True, keep=True)
-        _tag(doc, f"{{%p for g in {items} %}}")
-        _line(doc, "{{ g.title }}", bold=True, italic=True, keep=True, indent=True)
-        _tag(doc, "{%p for e in g.entries %}")
-        _tag(doc, "{%p for text in e.paragraphs %}")
-        _line(doc, "{% if loop.first %}- {{ e.unit }}: {% endif %}{{ text }}", indent=True)
-        _tag(doc, "{%p endfor %}")
-        _tag(doc, "{%p endfor %}")
-        _tag(doc, "{%p else %}")
-        _line(doc, "{{ labels.narratives_none }}", indent=True)
-        _tag(doc, "{%p endfor %}")
+        _narratives(doc, items)
 
     _line(doc, "{{ labels.part4 }}", bold=True, keep=True)
     _tag(doc, "{%p for task in tasks %}")
@@ -253,31 +246,54 @@ def _body(doc: Document) -> None:  # type: ignore[valid-type]
     _tag(doc, "{%p endfor %}")
 
 
+def _narratives(doc: Document, items: str) -> None:  # type: ignore[valid-type]
+    """One part of the units' narratives: by kind of unit, each unit's paragraphs."""
+    _tag(doc, f"{{%p for g in {items} %}}")
+    _line(doc, "{{ g.title }}", bold=True, italic=True, keep=True, indent=True)
+    _tag(doc, "{%p for e in g.entries %}")
+    _tag(doc, "{%p for text in e.paragraphs %}")
+    _line(doc, "{% if loop.first %}- {{ e.unit }}: {% endif %}{{ text }}", indent=True)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p else %}")
+    _line(doc, "{{ labels.narratives_none }}", indent=True)
+    _tag(doc, "{%p endfor %}")
+
+
 def _action_table(doc: Document) -> None:  # type: ignore[valid-type]
+    """Who must act: one table, its rows in sections by unit when `--by` asks for them."""
     heads = ("number", "id", "name", "responsible", "gap", "needed")
-    table = doc.add_table(rows=3, cols=len(heads))
+    table = doc.add_table(rows=7, cols=len(heads))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _grid(table, ACTION_WIDTHS)
     _header_row(table)
     for cell, head in zip(table.rows[0].cells, heads, strict=True):
         _cell(cell, f"{{{{ labels.col_{head} }}}}", bold=True, center=True)
-    _cell(table.rows[1].cells[0], "{%tr for a in actions %}")
-    body = table.rows[2]
+    _cell(table.rows[1].cells[0], "{%tr for s in actions %}")
+    _cell(table.rows[2].cells[0], "{%tr if s.title %}")
+    title = table.rows[3]
+    _cant_split(title)
+    merged = title.cells[0].merge(title.cells[-1])
+    _cell(merged, "{{ s.title }}", bold=True)
+    _keep_with_next(merged)
+    _cell(table.rows[4].cells[0], "{%tr endif %}")
+    _cell(table.rows[5].cells[0], "{%tr for a in s.rows %}")
+    body = table.rows[6]
     _cant_split(body)
-    # A missed indicator and an at-risk one read apart at a glance: the status under the id.
+    # A missed indicator and an at-risk one read apart at a glance: the status after the name.
     texts = (
         "{{ a.number }}",
         "{{ a.id }}",
         "{{ a.name }} ({{ a.status_label }}: {{ a.value }}; {{ labels.col_target }} {{ a.target }}, {{ a.milestone }})",
-        "{{ a.responsible }}",
+        "{{ a.responsible_names }}",
         "{{ a.gap }}",
         "{{ a.needed }}",
     )
     for n, (cell, content) in enumerate(zip(body.cells, texts, strict=True)):
         _cell(cell, content, center=n in (0, 1, 4))
-    closing = table.add_row()
-    _cell(closing.cells[0], "{%tr endfor %}")
+    _cell(table.add_row().cells[0], "{%tr endfor %}")
+    _cell(table.add_row().cells[0], "{%tr endfor %}")
     _line(doc, "", after=6)
 
 

@@ -32,6 +32,10 @@ AS_OF = date(2025, 10, 20)
 GENERATED = datetime(2025, 10, 20, 8, 30, tzinfo=UTC)
 HOSTILE_NAME = "Xã <b>A</b> <script>alert(3)</script>"
 HOSTILE_INDICATOR = "Budget <img src=x onerror=alert(4)> & {{ 7*7 }}"
+HOSTILE_NARRATIVE = (
+    "## Kết quả nổi bật\n<script>alert(5)</script> **đậm**\n\n## Khó khăn, vướng mắc\n"
+    "- Thiếu kinh phí.\n- Thiếu người.\n\n## Kiến nghị, đề xuất\nKhông có.\n"
+)
 
 
 def hostile_repo(root: Path) -> Path:
@@ -48,6 +52,7 @@ def hostile_repo(root: Path) -> Path:
     )
     assert HOSTILE_NAME in text and HOSTILE_INDICATOR in text
     catalogue.write_text(text, encoding="utf-8")
+    (root / "data" / "submissions" / "so-khcn" / "2025Q3.md").write_text(HOSTILE_NARRATIVE, "utf-8")
     init(root)
     files: dict[str, str | bytes | None] = {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -160,6 +165,17 @@ def test_hostile_text_reaches_every_page_as_text(site: Path) -> None:
     assert seen_name >= 4  # the reporter's page and the tables it appears in, both languages
     assert seen_indicator >= 2  # English home and indicator page
     assert seen_note >= 2  # CT07's page in both languages
+
+
+def test_a_units_page_shows_its_narrative_as_text(site: Path) -> None:
+    for lang, heading in (("vi", "Khó khăn, vướng mắc"), ("en", "Difficulties and obstacles")):
+        page = site / ("" if lang == "vi" else "en") / "reporters" / "so-khcn.html"
+        html = page.read_text("utf-8")
+        section = html.split('<section class="narrative"', 1)[1].split("</section>", 1)[0]
+        assert "&lt;script&gt;alert(5)&lt;/script&gt; **đậm**" in section
+        assert f"<h3>{heading}</h3>\n<p>Thiếu kinh phí.</p>\n<p>Thiếu người.</p>" in section
+        assert '<span class="period">2025Q3</span>' in section
+    assert '<section class="narrative"' not in (site / "reporters" / "so-tc.html").read_text()
 
 
 def test_reporter_pages_show_the_numbers_of_plan57_status(repo: Path, site: Path) -> None:

@@ -247,3 +247,33 @@ def test_libreoffice_prints_it_on_a4(root: Path, tmp_path: Path) -> None:
     # The body on portrait pages, then the appendix on landscape ones, never mixed.
     assert sizes == sorted(sizes, key=lambda s: s == landscape)
     assert len(sizes) <= 16
+
+
+def test_parts_two_and_three_compile_the_units_narratives(root: Path, tmp_path: Path) -> None:
+    document = word(root, tmp_path / "report.docx")
+    texts = paragraphs(document)
+    two, three = texts.index("II. KHÓ KHĂN, VƯỚNG MẮC"), texts.index("III. KIẾN NGHỊ, ĐỀ XUẤT")
+    four = texts.index("IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI")
+    difficulties, proposals = texts[two:three], texts[three:four]
+    # By kind of unit, departments first; each unit named before its first paragraph.
+    assert difficulties.index("Các sở, ban, ngành") < difficulties.index("Các xã, phường")
+    assert any(p.startswith("- Sở Khoa học và Công nghệ: Số doanh nghiệp") for p in difficulties)
+    assert any(p.startswith("- Phường Buôn Ma Thuột: Đề nghị tỉnh hỗ trợ") for p in proposals)
+    assert "4. Kết quả nổi bật của các đơn vị" in texts
+
+
+def test_a_hostile_narrative_is_text_in_every_report(root: Path, tmp_path: Path) -> None:
+    hostile = '<script>alert(1)</script> **đậm** </w:t><w:t>x & "y"'
+    (root / "data" / "submissions" / "so-tc" / "2025Q4.md").write_text(
+        f"## Kết quả nổi bật\nKhông có.\n\n## Khó khăn, vướng mắc\n{hostile}\n\n"
+        "## Kiến nghị, đề xuất\nKhông có.\n",
+        "utf-8",
+    )
+    document = word(root, tmp_path / "report.docx")
+    assert f"- Sở Tài chính: {hostile}" in paragraphs(document)
+    args = ("report", "--period", PERIOD, "--as-of", AS_OF)
+    html = invoke(root, *args, "--format", "html").stdout
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **đậm** &lt;/w:t&gt;" in html
+    markdown = invoke(root, *args).stdout
+    assert "<script>" not in markdown and "\\*\\*đậm\\*\\*" in markdown

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 PathLike = str | os.PathLike[str]
 ReportFormat = Literal["md", "html", "docx"]
-Grouping = Literal["group", "monitor", "lead"]
+Grouping = Literal["group", "monitor", "lead", "responsible"]
 
 
 def check(

@@ -35,6 +35,7 @@ class Grouping(enum.StrEnum):
     group = "group"
     monitor = "monitor"
     lead = "lead"
+    responsible = "responsible"
 
 
 @app.command()
@@ -53,7 +54,7 @@ def report(
         dir_okay=False,
     ),
     by: Grouping = typer.Option(
-        Grouping.group, "--by", help="Nhóm theo / group by: group | monitor | lead."
+        Grouping.group, "--by", help="Nhóm theo / group by: group | monitor | lead | responsible."
     ),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     targets_at: str | None = typer.Option(None, "--targets-at", help=TARGETS_AT_HELP),

@@ -60,7 +60,7 @@ def need(catalogue: Catalogue, ind: Indicator, item: IndicatorScore, period: Per
     gap = max(sign * (target.threshold - item.value), 0.0)
     aim, kind = target.threshold, "milestone"
     left = _left(period.end, by, step)
-    if left == 0:
+    if by is not None and by <= period.end:
         later = [t for t in scored_targets(ind) if t.year > target.year and t.threshold is not None]
         if later:
             aim, by, kind = float(later[0].threshold), date(later[0].year, 12, 31), "next"  # type: ignore[arg-type]
@@ -79,7 +79,7 @@ def _flow_need(
     year = period.end.year
     aim = item.year_target if item.year_target is not None else item.target.threshold
     gap = max(aim - item.value, 0.0)
-    left = (12 - period.end.month) // step
+    left = -(-(12 - period.end.month) // step)
     if left:
         return Need(gap, aim, date(year, 12, 31), left, gap / left if gap else None, "year")
     baseline_year = item.baseline_year or catalogue.plan.baseline_year
@@ -97,7 +97,7 @@ def _left(end: date, by: date | None, step: int) -> int:
     if by is None or by <= end:
         return 0
     months = (by.year - end.year) * 12 + by.month - end.month
-    return months // step
+    return -(-months // step)  # a period partly left is still a period to report
 
 
 def action_rows(
@@ -119,8 +119,11 @@ def action_rows(
                 "value": _value(item, lang),
                 "target": fmt.target(item.target, ind.unit, lang),
                 "milestone": str(item.milestone) if item.milestone is not None else "–",
-                "responsible": ", ".join(catalogue.entry_name(r, lang) for r in ind.responsible),
-                "responsible_ids": list(ind.responsible),
+                "responsible_names": ", ".join(
+                    catalogue.entry_name(r, lang) for r in ind.responsible
+                ),
+                "responsible": list(ind.responsible),
+                "group": ind.group,
                 "lead": ind.lead,
                 "monitors": list(ind.monitors),
                 "gap": fmt.quantity(needed.gap, ind.unit, lang) if needed.gap else "–",

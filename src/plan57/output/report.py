@@ -10,7 +10,7 @@ Submissions are validated against the working tree's catalogue (the contract in 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,7 +23,9 @@ from plan57.catalogue.revisions import Change, Revision, TargetsRevision, catalo
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
+from plan57.output.actions import action_rows, overdue_groups
 from plan57.output.charts import chart
+from plan57.output.narratives import compiled
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
@@ -33,8 +35,10 @@ from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 if TYPE_CHECKING:
     import pandas as pd
 
+    from plan57.submissions.narratives import Narrative
+
 ReportFormat = Literal["md", "html"]
-Grouping = Literal["group", "monitor", "lead"]
+Grouping = Literal["group", "monitor", "lead", "responsible"]
 
 # Worst first, so that sorting by status brings what needs attention to the top.
 RANK = {"missed": 0, "at-risk": 1, "no-data": 2, "on-track": 3}
@@ -55,6 +59,8 @@ class Scored:
     # The observations prepared for scoring: the history, and a site's or an export's other
     # scores, reuse the preparation.
     scoring: Scoring
+    # The units' narratives that passed `check` (every period; the reports choose theirs).
+    narratives: list[Narrative] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,16 @@ def score_repository(
         _mark_revised(root, report, observations, as_of)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
-    return Scored(catalogue, observations, report, validation.report, targets, parsed, scoring)
+    return Scored(
+        catalogue,
+        observations,
+        report,
+        validation.report,
+        targets,
+        parsed,
+        scoring,
+        validation.narratives,
+    )
 
 
 def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
@@ -224,6 +239,14 @@ def report_view(
         ],
         "by": text(f"report.by.{by}", lang),
         "sections": sections(catalogue, rows, by, lang),
+        "actions": action_sections(
+            catalogue, action_rows(catalogue, report, period, lang), by, lang
+        ),
+        "overdue": overdue_groups(catalogue, report, lang),
+        "narratives": [
+            {"title": text(f"narrative.{part}", lang), "groups": groups}
+            for part, groups in compiled(catalogue, scored.narratives, period, lang).items()
+        ],
         "details": [rows[item.id] for item in report.indicators],
         "missing": _missing(catalogue, report, lang),
         "provisional": (
@@ -302,6 +325,17 @@ def _labels(lang: Lang) -> dict[str, str]:
         "revision": "report.col.revision",
         "explain": "report.explain",
         "notes": "report.col.notes",
+        "action": "action.title",
+        "action_intro": "action.intro",
+        "action_none": "action.none",
+        "action_overdue": "action.overdue",
+        "action_overdue_none": "action.overdue-none",
+        "responsible": "action.col.responsible",
+        "gap": "action.col.gap",
+        "needed": "action.col.needed",
+        "late": "action.col.late",
+        "narratives": "narrative.title",
+        "narratives_none": "narrative.none",
     }
     return {name: text(key, lang) for name, key in keys.items()}
 
@@ -389,6 +423,7 @@ def _row(
         "group": ind.group,
         "monitors": list(ind.monitors),
         "lead": ind.lead,
+        "responsible": list(ind.responsible),
     }
 
 
@@ -461,6 +496,8 @@ def _spark(points: list[Point], item: IndicatorScore, unit: str) -> str:
 def sections(
     catalogue: Catalogue, rows: dict[str, dict[str, Any]], by: Grouping, lang: Lang
 ) -> list[dict[str, Any]]:
+    """Rows (with `group`, `lead`, `monitors` and `responsible`) in titled sections: by the
+    appendix's groups, or by unit (an indicator under each of its units), in catalogue order."""
     ordered = [rows[i.id] for i in catalogue.indicators if i.id in rows]
     if by == "group":
         return [
@@ -471,21 +508,34 @@ def sections(
             for g in catalogue.groups
             if any(r["group"] == g.id for r in ordered)
         ]
-    key = "monitors" if by == "monitor" else "lead"
-    sections = []
+
+    def units(row: dict[str, Any]) -> list[str]:
+        if by == "lead":
+            return [row["lead"]]
+        return list(row["monitors" if by == "monitor" else "responsible"])
+
+    out = []
     for entry in catalogue.registry:
-        chosen = [
-            r
-            for r in ordered
-            if (entry.id in r["monitors"] if key == "monitors" else r["lead"] == entry.id)
-        ]
+        chosen = [r for r in ordered if entry.id in units(r)]
         if chosen:
-            sections.append({"title": catalogue.entry_name(entry.id, lang), "rows": chosen})
-    if key == "monitors":
-        orphans = [r for r in ordered if not r["monitors"]]
-        if orphans:
-            sections.append({"title": text("report.no-monitor", lang), "rows": orphans})
-    return sections
+            out.append({"title": catalogue.entry_name(entry.id, lang), "rows": chosen})
+    orphans = [r for r in ordered if not units(r)]
+    if orphans:
+        out.append({"title": text(f"report.no-{by}", lang), "rows": orphans})
+    return out
+
+
+def action_sections(
+    catalogue: Catalogue, rows: list[dict[str, Any]], by: Grouping, lang: Lang
+) -> list[dict[str, Any]]:
+    """Who must act, in one table, or one per unit with `--by`: missed first, then at risk."""
+    if by == "group":
+        return [{"title": "", "rows": rows}] if rows else []
+    position = {row["id"]: n for n, row in enumerate(rows)}
+    grouped = sections(catalogue, {row["id"]: row for row in rows}, by, lang)
+    for section in grouped:
+        section["rows"] = sorted(section["rows"], key=lambda row: position[row["id"]])
+    return grouped
 
 
 def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, str]]:

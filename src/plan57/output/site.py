@@ -506,7 +506,28 @@ class _Site:
             "rate": _percent(entry.rate) if entry else "—",
             "notes": _status_notes(self.status, catalogue, lang),
             "assigned": [item(i.id) for i in catalogue.indicators_for(rid)],
+            "narratives": self._narratives(lang, rid),
         }
+
+    def _narratives(self, lang: Lang, rid: str) -> list[dict[str, Any]]:
+        """The unit's own words for the site's period (and the shorter periods within it)."""
+        from plan57.output.narratives import of_period
+        from plan57.submissions.narratives import PARTS
+
+        mine = [n for n in self.scored.narratives if n.reporter == rid]
+        return [
+            {
+                "period": str(narrative.period),
+                "parts": [
+                    {
+                        "title": text(f"narrative.{part}", lang),
+                        "paragraphs": narrative.parts.get(part, []),
+                    }
+                    for part in PARTS
+                ],
+            }
+            for narrative in of_period(mine, self.scored.period)
+        ]
 
     def _methodology(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "methodology.html", text("site.methodology", lang))
@@ -586,6 +607,7 @@ def _site_labels(lang: Lang) -> dict[str, str]:
         "used", "not-used", "none",
     )  # fmt: skip
     labels = {key.replace("-", "_"): text(f"site.{key}", lang) for key in keys}
+    labels["narrative"] = text("narrative.unit", lang)
     # Filled in by site.js as the filter changes.
     labels["shown"] = text("site.shown", lang, shown="{shown}", total="{total}")
     return labels

@@ -18,7 +18,14 @@ from plan57.catalogue.models import Catalogue, ReportSettings
 from plan57.errors import CatalogueError
 from plan57.messages import Lang, text
 from plan57.output.actions import action_rows, overdue_groups
-from plan57.output.report import Grouping, Scored, score_repository, sections
+from plan57.output.narratives import compiled
+from plan57.output.report import (
+    Grouping,
+    Scored,
+    action_sections,
+    score_repository,
+    sections,
+)
 from plan57.periods import PROVINCE_TIME, Period
 from plan57.repository import CATALOGUE
 from plan57.scoring.verdicts import IndicatorScore
@@ -104,14 +111,18 @@ def word_view(scored: Scored, *, lang: Lang, by: Grouping, generated: datetime) 
             if report.provisional and report.deadline is not None
             else ""
         ),
-        "actions": action_rows(catalogue, report, period, lang),
+        "actions": action_sections(
+            catalogue, action_rows(catalogue, report, period, lang), by, lang
+        ),
         "overdue": [
             {"line": text("docx.overdue-line", lang, **row)}
             for row in overdue_groups(catalogue, report, lang)
         ],
-        # The units' narratives (parts II and III), by group of units.
-        "difficulties": [],
-        "proposals": [],
+        # The units' narratives: highlights in part I, parts II and III, by kind of unit.
+        **{
+            part: groups
+            for part, groups in compiled(catalogue, scored.narratives, period, lang).items()
+        },
         "tasks": list(heading.tasks_vi if vi else heading.tasks_en),
         "signature": list(heading.signature_vi if vi else heading.signature_en),
         "signer": heading.signer or "",
@@ -166,6 +177,7 @@ def _labels(lang: Lang, period: str, symbol: str) -> dict[str, str]:
         "action_intro": "action.intro",
         "action_none": "action.none",
         "overdue": "docx.part1.overdue",
+        "highlights": "docx.part1.highlights",
         "overdue_none": "action.overdue-none",
         "part2": "docx.part2",
         "part3": "docx.part3",
