@@ -197,7 +197,7 @@ def test_the_format_follows_the_extension(root: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "report.html"
     result = invoke(root, "report", "--period", PERIOD, "--format", "docx", "--out", str(wrong))
     assert result.exit_code == 2 and not wrong.exists()
-    assert "report-format-mismatch" not in result.stderr  # words, not the code
+    assert "format-mismatch" not in result.stderr  # words, not the code
     result = invoke(root, "report", "--period", PERIOD, "--format", "docx")
     assert result.exit_code == 2  # a Word file is not printed on the terminal
 
@@ -277,3 +277,39 @@ def test_a_hostile_narrative_is_text_in_every_report(root: Path, tmp_path: Path)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **đậm** &lt;/w:t&gt;" in html
     markdown = invoke(root, *args).stdout
     assert "<script>" not in markdown and "\\*\\*đậm\\*\\*" in markdown
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_out_pdf_writes_the_word_report_printed_by_libreoffice(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.pdf"
+    result = invoke(root, "report", "--period", PERIOD, "--as-of", AS_OF, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "LibreOffice" in info and "A4" in info
+
+
+def test_out_pdf_without_libreoffice_refuses(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.pdf"
+    result = invoke(
+        root,
+        "report", "--period", PERIOD, "--as-of", AS_OF, "--out", str(out),
+        env={"PLAN57_SOFFICE": str(tmp_path / "none"), "PATH": str(tmp_path)},
+    )  # fmt: skip
+    assert result.exit_code == 2 and not out.exists()
+    assert "LibreOffice" in result.stderr and ".docx, .html, .md" in result.stderr
+
+
+def test_template_and_import_formats_follow_the_extension(root: Path, tmp_path: Path) -> None:
+    workbook = tmp_path / "so-tc-2025Q4.xlsx"
+    args = ("template", "--reporter", "so-tc", "--period", "2025Q4", "--out")
+    assert invoke(root, *args, str(workbook)).exit_code == 0
+    assert zipfile.is_zipfile(workbook)  # a workbook, not CSV in a file named .xlsx
+    csv = tmp_path / "so-tc-2025Q4.csv"
+    assert invoke(root, *args, str(csv)).exit_code == 0
+    assert csv.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"indicator")
+    wrong = tmp_path / "wrong.xlsx"
+    result = invoke(root, *args, str(wrong), "--format", "csv")
+    assert result.exit_code == 2 and not wrong.exists()
+    result = invoke(root, "import", str(workbook), "--out", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 2 and not (tmp_path / "out.xlsx").exists()

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from plan57.submissions.status import StatusReport
 
 PathLike = str | os.PathLike[str]
-ReportFormat = Literal["md", "html", "docx"]
+ReportFormat = Literal["md", "html", "docx", "pdf"]
 Grouping = Literal["group", "monitor", "lead", "responsible"]
 
 
@@ -117,7 +117,7 @@ def report(
     root: PathLike = ".",
     *,
     period: str,
-    format: Literal["docx"],
+    format: Literal["docx", "pdf"],
     by: Grouping = "group",
     as_of: date | str | None = None,
     targets_at: str | None = None,
@@ -149,14 +149,16 @@ def report(
     lang: Lang | None = None,
 ) -> str | bytes:
     """The period report (`plan57 report`): Markdown or one self-contained HTML page as text,
-    or the Word document the secretariat signs (`format="docx"`) as the bytes of a .docx."""
+    or the Word document the secretariat signs as bytes: a .docx (`format="docx"`), or that
+    document printed to PDF by LibreOffice (`format="pdf"`, which needs `soffice`)."""
     from plan57.output.report import build_report, generation_time
     from plan57.periods import day_or_today
 
-    if format == "docx":
+    if format == "docx" or format == "pdf":
+        from plan57.output.pdf import docx_to_pdf
         from plan57.output.word import build_word_report
 
-        return build_word_report(
+        document = build_word_report(
             _folder(root),
             period=period,
             as_of=day_or_today(as_of),
@@ -165,6 +167,7 @@ def report(
             targets_at=targets_at,
             generated=generation_time(),
         )
+        return docx_to_pdf(document) if format == "pdf" else document
     return build_report(
         _folder(root),
         period=period,

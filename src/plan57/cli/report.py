@@ -1,5 +1,5 @@
 """`plan57 report`: the period report, as Markdown, one self-contained HTML file, or the Word
-document the secretariat signs (docx)."""
+document the secretariat signs (docx), also printed to PDF by LibreOffice (pdf)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
-from plan57.cli._output import emit, parse_as_of, tell
+from plan57.cli._output import emit, format_for, parse_as_of, tell
 from plan57.cli.score import AS_OF_HELP, PERIOD_HELP, TARGETS_AT_HELP
 from plan57.errors import UsageError
 from plan57.messages import Lang, text
@@ -19,15 +19,17 @@ class ReportFormat(enum.StrEnum):
     md = "md"
     html = "html"
     docx = "docx"
+    pdf = "pdf"
 
 
-# What each file extension of --out means; an extension not here takes --format (else md).
+# What each file extension of --out means; another extension takes --format (else md).
 _EXTENSIONS = {
     ".md": ReportFormat.md,
     ".markdown": ReportFormat.md,
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
     ".docx": ReportFormat.docx,
+    ".pdf": ReportFormat.pdf,
 }
 
 
@@ -45,7 +47,7 @@ def report(
     output_format: str | None = format_option(
         ReportFormat,
         None,
-        help="Định dạng / format: md | html | docx (default: from the --out file's extension, else md).",
+        help="Định dạng / format: md | html | docx | pdf (default: from the --out file's extension, else md).",
     ),
     out: Path | None = typer.Option(
         None,
@@ -65,8 +67,9 @@ def report(
     from plan57.files import write_atomic
 
     language: Lang = lang  # type: ignore[assignment]
-    shape = _format_of(out, chosen(ReportFormat, output_format) if output_format else None)
-    if shape is ReportFormat.docx and out is None:
+    asked = chosen(ReportFormat, output_format) if output_format else None
+    shape = format_for(out, asked, _EXTENSIONS, ReportFormat.md)
+    if shape in (ReportFormat.docx, ReportFormat.pdf) and out is None:
         raise UsageError("report-docx-stdout")
     document = api.report(
         root_of(ctx),
@@ -84,18 +87,3 @@ def report(
     write_atomic(out, document if isinstance(document, bytes) else document.encode("utf-8"))
     if not quiet():
         tell(text("report.written", language, path=str(out)))
-
-
-def _format_of(out: Path | None, asked: ReportFormat | None) -> ReportFormat:
-    """The format asked for, else the one --out's extension names, else Markdown; a file
-    named for another format than the one asked for (or for none plan57 writes) is refused."""
-    suffix = out.suffix.lower() if out is not None else ""
-    named = _EXTENSIONS.get(suffix)
-    if suffix == ".pdf" or (asked is not None and named is not None and named is not asked):
-        raise UsageError(
-            "report-format-mismatch",
-            path=str(out),
-            format=asked.value if asked else suffix[1:],
-            formats=", ".join(_EXTENSIONS),
-        )
-    return asked or named or ReportFormat.md

@@ -45,6 +45,11 @@ def import_(
     from plan57.submissions.workbooks import ImportOptions, import_workbooks
 
     language: Lang = lang  # type: ignore[assignment]
+    if out is not None and out.suffix.lower() not in ("", ".csv"):
+        from plan57.errors import UsageError
+
+        # `import` writes CSV: a file named .xlsx (or anything else) would lie about it.
+        raise UsageError("format-mismatch", path=str(out), format="csv", formats=".csv")
     root = root_of(ctx)
     catalogue = load_catalogue(root / CATALOGUE)
     options = ImportOptions(reporter=reporter, period=period, out=out, force=force)
