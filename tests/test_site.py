@@ -212,7 +212,7 @@ def test_indicator_page_has_everything_the_issue_lists(site: Path) -> None:
         'class="chart"',  # the history chart …
         "<details",  # … with its data table
         "Targets by milestone",
-        "Revision history in git",
+        "Revision history",
         "Figures by reporter",
         "Reporters&#39; notes",
         "../../data/indicators/CT07.csv",
@@ -224,6 +224,28 @@ def test_indicator_page_has_everything_the_issue_lists(site: Path) -> None:
     rows = (site / "data" / "indicators" / "CT07.csv").read_text("utf-8").splitlines()
     assert rows[0].startswith("reporter,indicator,period")
     assert len(rows) > 1 and all(",CT07," in row for row in rows[1:])
+
+
+def test_pages_speak_their_language_in_words(site: Path) -> None:
+    """Catalogue history in words with its date (no hashes, no commit subjects), dates as the
+    page's language writes them, flags by their names, periods that never wrap."""
+    vi = (site / "indicators" / "CT05.html").read_text("utf-8")
+    history = vi.split("<h3>Lịch sử sửa đổi</h3>", 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li[^>]*>(.*?)</li>", history, re.S)
+    assert items and all(re.match(r"\d{2}/\d{2}/\d{4}: ", item) for item in items)
+    assert "<code>" not in history and "targets." not in history
+    assert any(item.startswith("10/10/2025: Chỉ tiêu được đưa vào danh mục") for item in items)
+    targets = vi.split('<table class="targets">', 1)[1].split("</table>", 1)[0]
+    assert "<code>" not in targets and re.search(r"<td>\d{2}/\d{2}/\d{4}</td>", targets)
+    reporter = (site / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert "Hạn nộp: 15/10/2025" in reporter and "2025-10-15" not in reporter
+    english = (site / "en" / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert "Deadline: 15 Oct 2025" in english
+    for page in (site / "indicators").glob("*.html"):
+        html = page.read_text("utf-8")
+        assert "(<code>" not in html, page  # a flag's words, not its code
+    ct05 = (site / "indicators" / "CT05.html").read_text("utf-8")
+    assert '<span class="period">2025S1</span>' in ct05
 
 
 def test_home_lists_every_indicator_without_script_and_filters_with_it(site: Path) -> None:

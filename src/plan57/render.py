@@ -11,12 +11,14 @@ neutralises HTML and Markdown syntax alike.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from plan57.errors import Plan57Error
 from plan57.escaping import markdown, terminal
@@ -41,6 +43,17 @@ def asset(name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
+# A reporting period with its part (2025Q4, 2025S1, 2025M01): one word on the page.
+_PERIOD = re.compile(r"\b\d{4}(?:Q[1-4]|S[12]|M(?:0[1-9]|1[0-2]))\b")
+
+
+def nowrap_periods(value: Any) -> Markup:
+    """Text escaped for HTML with every period in a `span.period` that never wraps ("2025 /
+    Q4" split at the end of a narrow column reads as two things)."""
+    escaped = str(escape(terminal(str(value))))
+    return Markup(_PERIOD.sub(lambda m: f'<span class="period">{m.group()}</span>', escaped))
+
+
 def _visible(value: Any) -> Any:
     """Every text a template prints, with control and bidirectional characters made visible."""
     if isinstance(value, str):
@@ -63,6 +76,7 @@ def environment() -> jinja2.Environment:
         finalize=_visible,
     )
     env.filters["md"] = markdown
+    env.filters["periods"] = nowrap_periods
     return env
 
 

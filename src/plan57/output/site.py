@@ -220,9 +220,11 @@ class _Site:
             tables, data, opendata.FORMATS, plan_number=self.catalogue.plan.number
         )
         self.downloads = [str(p) for p in written]
-        per_indicator = opendata.csv_by(tables[0], "indicator")
+        # An indicator's download is for a spreadsheet: its text is formula-safe, unlike the
+        # data package's files beside it, which hold the data as the Parquet and JSON do.
+        per_indicator = opendata.csv_by(tables[0], "indicator", spreadsheet=True)
         for ind in self.catalogue.indicators:
-            empty = opendata.to_csv(tables[0].where("indicator", ind.id))
+            empty = opendata.to_csv(tables[0].where("indicator", ind.id), spreadsheet=True)
             (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
         assets = folder / "assets"
         assets.mkdir()
@@ -382,6 +384,11 @@ class _Site:
         ind = self.catalogue.indicator(ident)
         assert ind is not None
         known = target_revisions(self.revisions)
+        # The day each target was set or last revised, in the page's language (not a hash).
+        days = {
+            revision.commit: fmt.day(datetime.fromisoformat(revision.date).date(), lang)
+            for revision in self.revisions or []
+        }
         out = []
         for target in ind.targets:
             commit = known.get((ident, target.year)) or known.get((ident, -1)) or ""
@@ -390,6 +397,7 @@ class _Site:
                     "year": str(target.year),
                     "text": fmt.target(target, ind.unit, lang),
                     "commit": commit[:12],
+                    "since": days.get(commit, ""),
                 }
             )
         return out
@@ -402,7 +410,11 @@ class _Site:
                     out.append(
                         {
                             **revision_view(revision, lang),
-                            "change": fmt.change_line(change, lang),
+                            "change": fmt.change_words(
+                                change,
+                                lang,
+                                lambda unit: self.catalogue.entry_name(unit, lang),
+                            ),
                         }
                     )
         return out
