@@ -313,3 +313,13 @@ def test_template_and_import_formats_follow_the_extension(root: Path, tmp_path: 
     assert result.exit_code == 2 and not wrong.exists()
     result = invoke(root, "import", str(workbook), "--out", str(tmp_path / "out.xlsx"))
     assert result.exit_code == 2 and not (tmp_path / "out.xlsx").exists()
+
+
+def test_by_responsible_groups_who_must_act_by_unit(root: Path, tmp_path: Path) -> None:
+    document = word(root, tmp_path / "report.docx", "--by", "responsible")
+    rows = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
+    titles = [r[0] for r in rows if len(set(r)) == 1]  # a unit's title spans the row
+    assert titles[:2] == ["Sở Khoa học và Công nghệ", "Sở Tài chính"]
+    under = rows[rows.index([titles[1]] * 6) + 1 :]
+    first = next(r for r in under if len(set(r)) > 1)
+    assert first[1] == "CT13"  # missed first within the unit, as in the whole list
