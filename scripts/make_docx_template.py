@@ -56,6 +56,7 @@ def main() -> None:
     appendix = doc.add_section(WD_SECTION.NEW_PAGE)
     _tiny(doc.paragraphs[-1])
     _page(appendix, landscape=True)
+    appendix.different_first_page_header_footer = False  # the appendix's pages are numbered
     _appendix(doc)
 
     props = doc.core_properties
