@@ -183,7 +183,7 @@ CASES: dict[str, list[Expect]] = {
     ],
     # The units' narratives (<reporter>/<period>.md): three fixed headings, each once.
     "narrative-heading": [
-        E("narrative-heading", "so-khcn/2025Q4.md", 4, says="“Khó khăn”"),
+        E("narrative-heading", "so-khcn/2025Q4.md", 4, says="Did you mean Khó khăn, vướng mắc?"),
         E("narrative-heading", "so-khcn/2025Q4.md", 13, says="Kết quả nổi bật"),
     ],
     "narrative-missing": [E("narrative-missing", "so-khcn/2025Q4.md", says="Kiến nghị, đề xuất")],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from plan57.findings import Finding, make_finding
+from plan57.messages import Message, suggestion
 from plan57.periods import Period
 
 Part = Literal["highlights", "difficulties", "proposals"]
@@ -53,6 +54,15 @@ def _key(heading: str) -> str:
 
 
 _KNOWN = {_key(text): part for part, text in HEADINGS.items()}
+
+
+def _closest(typed: str) -> Message | str:
+    """The heading meant: one the typed heading begins ("Khó khăn"), else the closest."""
+    key = _key(typed)
+    for heading in HEADINGS.values():
+        if key and _key(heading).startswith(key):
+            return Message("label.did-you-mean", {"value": heading})
+    return suggestion(typed, list(HEADINGS.values()))
 
 
 def parse_narrative(
@@ -96,6 +106,7 @@ def parse_narrative(
                         line=number,
                         heading=heading.group(1)[:80],
                         headings="; ".join(HEADINGS.values()),
+                        suggestion=_closest(heading.group(1)) if part is None else "",
                     )
                 )
                 current, skipping = None, True
