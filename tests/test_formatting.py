@@ -72,3 +72,14 @@ def test_a_change_in_words_names_its_field_and_its_units() -> None:
     names = {"a": "Sở A", "b": "Sở B", "c": "Sở C"}
     shown = fmt.change_words(moved, "vi", names.__getitem__)
     assert shown == "Đơn vị báo cáo: Sở A → Sở B, Sở C (thay đổi)"
+
+
+def test_a_catalogue_wide_change_in_words_names_the_part() -> None:
+    from plan57.catalogue.revisions import Change
+
+    plan = Change(indicator=None, field="plan", old=None, new={"number": "x"}, kind="added")
+    assert fmt.change_words(plan, "vi") == "Thông tin kế hoạch (thêm mới)"
+    unit = Change(indicator=None, field="registry.so-tc", old={"a": 1}, new=None, kind="removed")
+    assert fmt.change_words(unit, "en", {"so-tc": "Department of Finance"}.__getitem__) == (
+        "Unit Department of Finance (removed)"
+    )

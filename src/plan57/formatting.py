@@ -222,8 +222,13 @@ def change_words(change: Change, lang: Lang, name: Callable[[str], str] = str) -
     → ≥ 2% (nâng lên)`, `Đơn vị báo cáo: <names> → <names> (thay đổi)`; `name` names a unit."""
     if change.field == "indicator":
         return text(f"change.indicator-{change.kind}", lang)
-    if change.field.startswith("targets."):
-        label = text("change.field.target", lang, year=change.field.removeprefix("targets."))
+    collection, _, key = change.field.partition(".")
+    if collection == "targets":
+        label = text("change.field.target", lang, year=key)
+    elif collection == "groups" and key:
+        label = text("change.field.group-entry", lang, group=key)
+    elif collection == "registry" and key:
+        label = text("change.field.registry-entry", lang, unit=name(key))
     elif f"change.field.{change.field}" in TABLES[lang]:
         label = text(f"change.field.{change.field}", lang)
     else:
@@ -235,6 +240,9 @@ def change_words(change: Change, lang: Lang, name: Callable[[str], str] = str) -
             return ", ".join(name(str(i)) for i in ids) or "—"
         return change_value(value, lang)
 
+    if change.indicator is None and change.kind in ("added", "removed"):
+        # A whole part of the catalogue (the plan, a group, a unit): its name says enough.
+        return f"{label} ({change_kind(change, lang)})"
     if change.kind == "added":
         body = shown(change.new)
     elif change.kind == "removed":

@@ -1206,6 +1206,13 @@ VI: dict[str, str] = {
     "change.field.baseline": "Số liệu gốc",
     "change.field.path": "Dạng lộ trình",
     "change.field.decisions": "Điều còn để ngỏ",
+    "change.field.group-entry": "Nhóm {group}",
+    "change.field.registry-entry": "Đơn vị {unit}",
+    "change.field.schema": "Phiên bản định dạng danh mục",
+    "change.field.plan": "Thông tin kế hoạch",
+    "change.field.scoring": "Cách đánh giá",
+    "change.field.submission": "Hạn nộp số liệu",
+    "change.field.report": "Đầu và nơi nhận của báo cáo Word",
 }
 
 EN: dict[str, str] = {
@@ -2300,6 +2307,13 @@ EN: dict[str, str] = {
     "change.field.baseline": "Baseline",
     "change.field.path": "Path shape",
     "change.field.decisions": "Open decisions",
+    "change.field.group-entry": "Group {group}",
+    "change.field.registry-entry": "Unit {unit}",
+    "change.field.schema": "Catalogue format version",
+    "change.field.plan": "The plan's details",
+    "change.field.scoring": "How indicators are judged",
+    "change.field.submission": "Reporting deadline",
+    "change.field.report": "The Word report's heading and recipients",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

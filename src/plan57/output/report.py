@@ -10,6 +10,7 @@ Submissions are validated against the working tree's catalogue (the contract in 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -596,11 +597,24 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
     return lines
 
 
-def _revisions(origin: Provenance, lang: Lang) -> list[dict[str, Any]]:
+def _revisions(
+    origin: Provenance, lang: Lang, line: Callable[[Change], str] | None = None
+) -> list[dict[str, Any]]:
+    """The period's catalogue revisions, each change on a line (`line`, else `change_line`)."""
     return [
-        {**revision_view(revision, lang), "changes": _change_texts(revision.changes, lang)}
+        {**revision_view(revision, lang), "changes": _change_texts(revision.changes, lang, line)}
         for revision in origin.revisions or []
     ]
+
+
+def worded_revisions(origin: Provenance, catalogue: Catalogue, lang: Lang) -> list[dict[str, Any]]:
+    """The period's revisions with each change in words, units named (the site's pages)."""
+
+    def line(change: Change) -> str:
+        words = fmt.change_words(change, lang, lambda unit: catalogue.entry_name(unit, lang))
+        return f"{fmt.change_where(change, lang)}: {words}"
+
+    return _revisions(origin, lang, line)
 
 
 def revision_view(revision: Revision, lang: Lang) -> dict[str, str]:
@@ -614,9 +628,12 @@ def revision_view(revision: Revision, lang: Lang) -> dict[str, str]:
     }
 
 
-def _change_texts(changes: list[Change], lang: Lang) -> list[str]:
+def _change_texts(
+    changes: list[Change], lang: Lang, line: Callable[[Change], str] | None = None
+) -> list[str]:
     """One line per change; a revision that rewrote much (the first) is cut short."""
-    lines = [fmt.change_line(change, lang) for change in changes[:_CHANGES_SHOWN]]
+    shown = line or (lambda change: fmt.change_line(change, lang))
+    lines = [shown(change) for change in changes[:_CHANGES_SHOWN]]
     if len(changes) > _CHANGES_SHOWN:
         lines.append(text("report.more-changes", lang, count=len(changes) - _CHANGES_SHOWN))
     return lines

@@ -39,6 +39,7 @@ from plan57.output.report import (
     report_view,
     revision_view,
     score_repository,
+    worded_revisions,
 )
 from plan57.periods import PROVINCE_TIME
 from plan57.progress import Phases, no_phases
@@ -583,7 +584,8 @@ class _Site:
                 ),
             ],
             "provenance": view["provenance"],
-            "revisions": view["revisions"],
+            # Each change in words, its units named: the site's readers are not reading a diff.
+            "revisions": worded_revisions(self.origin[lang], self.catalogue, lang),
             "revisions_title": view["revisions_title"],
             "revisions_note": view["revisions_note"],
             "downloads": [
