@@ -185,6 +185,19 @@ CASES: dict[str, list[Expect]] = {
         E("not-reported", "so-khcn/2025.csv", 2, "value", "CT16"),
         E("not-reported", "so-khcn/2025.csv", 3, "value", "CT04", says="“chưa có quyết định”"),
     ],
+    # The units' narratives (<reporter>/<period>.md): three fixed headings, each once.
+    "narrative-heading": [
+        E("narrative-heading", "so-khcn/2025Q4.md", 4, says="Did you mean Khó khăn, vướng mắc?"),
+        E("narrative-heading", "so-khcn/2025Q4.md", 13, says="Kết quả nổi bật"),
+    ],
+    "narrative-missing": [E("narrative-missing", "so-khcn/2025Q4.md", says="Kiến nghị, đề xuất")],
+    "narrative-text-outside": [
+        E("narrative-text-outside", "so-khcn/2025Q4.md", 1, says="before the first heading")
+    ],
+    "narrative-too-long": [
+        E("narrative-too-long", "so-khcn/2025Q4.md", 4, says="more than the limit of 6000")
+    ],
+    "narrative-character": [E("narrative-character", "so-khcn/2025Q4.md", 5, says="U+202E")],
     # A spreadsheet where a CSV belongs: the hint is the import command to run.
     "workbook": [
         E(
@@ -403,6 +416,7 @@ def _check_codes() -> set[str]:
 _CHECK_MODULES = (
     "submissions/reading.py",
     "submissions/rules.py",
+    "submissions/narratives.py",
     "catalogue/loading.py",
     "repository.py",
 )

@@ -188,6 +188,38 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"] == []
 
 
+def test_the_report_sheet_becomes_the_units_narrative_beside_the_figures(repo: DataRepo) -> None:
+    form = _form(repo, "so-khcn", "2025")
+    book = load_workbook(form)
+    story = book["Báo cáo"]
+    assert [story.cell(row=r, column=1).value for r in (4, 5, 6)] == [
+        "Kết quả nổi bật",
+        "Khó khăn, vướng mắc",
+        "Kiến nghị, đề xuất",
+    ]
+    assert not story.cell(row=4, column=2).protection.locked
+    assert story.cell(row=4, column=1).protection.locked
+    story.cell(row=4, column=2).value = "Triển khai 13 nhiệm vụ.\nKết nối 38 hệ thống."
+    story.cell(row=5, column=2).value = "Chưa có kinh phí <b>2026</b>."
+    book.worksheets[0].cell(row=_rows(form)["CT13"], column=_column("value")).value = 12
+    filled = repo.root / "filled.xlsx"
+    book.save(filled)
+    result = invoke(repo.root, "import", str(filled), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "data/submissions/so-khcn/2025.md" in result.output
+    written = (repo.root / "data" / "submissions" / "so-khcn" / "2025.md").read_text("utf-8")
+    assert written == (
+        "## Kết quả nổi bật\n- Triển khai 13 nhiệm vụ.\n- Kết nối 38 hệ thống.\n\n"
+        "## Khó khăn, vướng mắc\nChưa có kinh phí <b>2026</b>.\n\n"
+        "## Kiến nghị, đề xuất\nKhông có.\n"
+    )
+    report = check_repository(repo.root, as_of=CHECK_DATE).report
+    assert report.ok, report.problems
+    # Imported again, the narrative is not overwritten without --force.
+    again = invoke(repo.root, "import", str(filled), "--force")
+    assert again.exit_code == 0
+
+
 def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> None:
     form = _form(repo, "so-khcn", "2025", "en")
     _fill(

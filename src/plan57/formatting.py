@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -210,6 +211,45 @@ def change_line(change: Change, lang: Lang) -> str:
     else:
         body = f"{change_value(change.old, lang)} → {change_value(change.new, lang)}"
     return f"{change_where(change, lang)} {change.field}: {body} ({change_kind(change, lang)})"
+
+
+# Fields whose values are registry ids: an indicator's page names the units instead.
+_UNIT_FIELDS = ("lead", "responsible", "monitors", "reporters", "authority")
+
+
+def change_words(change: Change, lang: Lang, name: Callable[[str], str] = str) -> str:
+    """One change of an indicator as its own page says it, in words: `Mục tiêu năm 2030: ≥ 1,5%
+    → ≥ 2% (nâng lên)`, `Đơn vị báo cáo: <names> → <names> (thay đổi)`; `name` names a unit."""
+    if change.field == "indicator":
+        return text(f"change.indicator-{change.kind}", lang)
+    collection, _, key = change.field.partition(".")
+    if collection == "targets":
+        label = text("change.field.target", lang, year=key)
+    elif collection == "groups" and key:
+        label = text("change.field.group-entry", lang, group=key)
+    elif collection == "registry" and key:
+        label = text("change.field.registry-entry", lang, unit=name(key))
+    elif f"change.field.{change.field}" in TABLES[lang]:
+        label = text(f"change.field.{change.field}", lang)
+    else:
+        label = change.field
+
+    def shown(value: Any) -> str:
+        if change.field in _UNIT_FIELDS and isinstance(value, (str, list)):
+            ids = [value] if isinstance(value, str) else value
+            return ", ".join(name(str(i)) for i in ids) or "—"
+        return change_value(value, lang)
+
+    if change.indicator is None and change.kind in ("added", "removed"):
+        # A whole part of the catalogue (the plan, a group, a unit): its name says enough.
+        return f"{label} ({change_kind(change, lang)})"
+    if change.kind == "added":
+        body = shown(change.new)
+    elif change.kind == "removed":
+        body = shown(change.old)
+    else:
+        body = f"{shown(change.old)} → {shown(change.new)}"
+    return f"{label}: {body} ({change_kind(change, lang)})"
 
 
 # --- figures kept for later: typed values a `Message` renders in the language asked for -------

@@ -162,6 +162,36 @@ class SubmissionSettings(BaseModel):
     deadline_days: int = Field(default=15, ge=0, le=MAX_DEADLINE_DAYS)
 
 
+class ReportSettings(BaseModel):
+    """The heading, signature and recipients of the secretariat's Word report (`report --format
+    docx`), as Hướng dẫn 36-HD/VPTW lays out a Party body's báo cáo. Vietnamese first; each
+    English field is the same in English (`--lang en`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The body above the issuer, top left ("ĐẢNG BỘ TỈNH ĐẮK LẮK"); none for a top-level body.
+    superior_vi: str | None = None
+    superior_en: str | None = None
+    # The issuing body, top left in bold ("BAN CHỈ ĐẠO …").
+    issuer_vi: str = Field(min_length=1)
+    issuer_en: str = Field(min_length=1)
+    # The number's symbol: "BC/BCĐ" gives "Số    -BC/BCĐ", the number written in at signing.
+    symbol: str = Field(min_length=1)
+    # The place in the dateline ("Đắk Lắk, ngày 15 tháng 01 năm 2026").
+    place_vi: str = Field(min_length=1)
+    place_en: str = Field(min_length=1)
+    # The signature block's lines ("T/M BAN CHỈ ĐẠO", "TRƯỞNG BAN") and the signer's name.
+    signature_vi: list[str] = Field(min_length=1)
+    signature_en: list[str] = Field(min_length=1)
+    signer: str | None = None
+    # "Nơi nhận": who receives the report, one line each.
+    recipients_vi: list[str] = Field(min_length=1)
+    recipients_en: list[str] = Field(min_length=1)
+    # Part IV, the tasks for the next period: the secretariat's own text, one paragraph each.
+    tasks_vi: list[str] = Field(default_factory=list)
+    tasks_en: list[str] = Field(default_factory=list)
+
+
 class Group(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -269,6 +299,8 @@ class Catalogue(BaseModel):
     plan: Plan
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     submission: SubmissionSettings = Field(default_factory=SubmissionSettings)
+    # The Word report's heading and signature; only `report --format docx` needs it.
+    report: ReportSettings | None = None
     groups: list[Group]
     registry: list[RegistryEntry]
     indicators: list[Indicator]

@@ -219,6 +219,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
             )
     lines = _plan_lines(province, number, date, issuer, issuer_en, appendix.milestones, secretariat)
     lines += _decision_lines(plan_decisions, "  ")
+    lines += _report_lines(province)
     lines += ["", "groups:"]
     lines += [
         f"  - {{id: {group.id}, name_vi: {_q(group.name)}, name_en: {_q(group.name)}}}"
@@ -290,6 +291,51 @@ def _plan_lines(
         "  # Each milestone is the end of its year (31 December).",
         f"  milestones: [{', '.join(str(year) for year in milestones)}]",
         f"  secretariat: {secretariat}",
+    ]
+
+
+def _report_lines(province: Province) -> list[str]:
+    """The Word report's heading and signature (`report:`), as a province's Steering Committee
+    writes them; the secretariat checks the names and the recipients before the first report."""
+    city = province.kind == "city"
+    level_vi, level_en = ("thành phố", "City") if city else ("tỉnh", "Provincial")
+    committee = "Thành ủy" if city else "Tỉnh ủy"
+    place = province.short_name
+    vi = [
+        "Ban Chỉ đạo Trung ương (để báo cáo)",
+        f"Thường trực {committee} (để báo cáo)",
+        f"Ban Thường vụ {committee} (để báo cáo)",
+        "Các thành viên Ban Chỉ đạo",
+        f"Lưu Văn phòng {committee}",
+    ]
+    en = [
+        "Central Steering Committee (for its information)",
+        f"Standing Board of the {level_en} Party Committee (for its information)",
+        f"Standing Committee of the {level_en} Party Committee (for its information)",
+        "Members of the Steering Committee",
+        f"Files of the Office of the {level_en} Party Committee",
+    ]
+    return [
+        "",
+        "# The Word report's heading, signature and recipients (plan57 report --format docx),",
+        "# as Hướng dẫn 36-HD/VPTW lays them out: check them before the first report.",
+        "report:",
+        f"  superior_vi: {_q(f'Đảng bộ {level_vi} {place}')}",
+        f"  superior_en: {_q(f'{place} {level_en} Party Organisation')}",
+        f"  issuer_vi: {_q(f'Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số {level_vi}')}",
+        f"  issuer_en: {_q(f'{level_en} Steering Committee for Science, Technology, Innovation and Digital Transformation')}",
+        '  symbol: "BC/BCĐ"',
+        f"  place_vi: {_q(place)}",
+        f"  place_en: {_q(place)}",
+        '  signature_vi: ["T/M BAN CHỈ ĐẠO", "TRƯỞNG BAN"]',
+        '  signature_en: ["ON BEHALF OF THE STEERING COMMITTEE", "HEAD"]',
+        "  recipients_vi:",
+        *(f"    - {_q(line)}" for line in vi),
+        "  recipients_en:",
+        *(f"    - {_q(line)}" for line in en),
+        "  # Part IV, the tasks for the next period: one paragraph each.",
+        "  tasks_vi: []",
+        "  tasks_en: []",
     ]
 
 

@@ -45,6 +45,11 @@ def import_(
     from plan57.submissions.workbooks import ImportOptions, import_workbooks
 
     language: Lang = lang  # type: ignore[assignment]
+    if out is not None and out.suffix.lower() not in ("", ".csv"):
+        from plan57.errors import UsageError
+
+        # `import` writes CSV: a file named .xlsx (or anything else) would lie about it.
+        raise UsageError("format-mismatch", path=str(out), format="csv", formats=".csv")
     root = root_of(ctx)
     catalogue = load_catalogue(root / CATALOGUE)
     options = ImportOptions(reporter=reporter, period=period, out=out, force=force)
@@ -66,6 +71,8 @@ def import_(
                     period=result.period,
                 )
             )
+            if result.narrative:
+                lines.append(text("label.import-narrative", language, path=result.narrative))
             if result.left_out:
                 lines.append(
                     text(
@@ -83,10 +90,11 @@ def import_(
             more = text("label.explain-more", language, code=problem.code)
             lines.append(f"    → {problem.hint(language)} {more}")
     written = [r.output for r in results if r.ok and r.output]
+    added = [r.narrative for r in results if r.ok and r.narrative]
     failed = sum(1 for r in results if not r.ok)
     lines.append("")
     lines.append(text("label.import-summary", language, written=len(written), failed=failed))
     if written:
-        lines.append(text("label.import-next", language, paths=" ".join(written)))
+        lines.append(text("label.import-next", language, paths=" ".join(written + added)))
     emit("\n".join(lines))
     raise typer.Exit(1 if failed else 0)

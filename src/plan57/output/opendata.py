@@ -466,12 +466,16 @@ def write_tables(
     return written
 
 
-def _text_column(column: ColumnType, values: Sequence[Any]) -> list[str]:
+def _text_column(column: ColumnType, values: Sequence[Any], spreadsheet: bool = False) -> list[str]:
     """One column's cells as CSV text: numbers as Python writes them, dates in ISO 8601, text
-    neutralised (the spreadsheet helper), empty for no value. Column by column, since a
-    province's observations are half a million cells."""
+    as it is, empty for no value. Column by column, since a province's observations are half a
+    million cells. Only a file meant for a spreadsheet (`spreadsheet`) has its text neutralised
+    (an apostrophe before what could start a formula): the data package's CSV holds the same
+    text as its Parquet and JSON, for the tools that read it."""
     if column == "string":
-        return ["" if v is None else neutralise(str(v)) for v in values]
+        if spreadsheet:
+            return ["" if v is None else neutralise(str(v)) for v in values]
+        return ["" if v is None else str(v) for v in values]
     if column == "boolean":
         return ["" if v is None else ("true" if v else "false") for v in values]
     if column == "number":
@@ -492,15 +496,20 @@ def _dates(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 without a byte-order mark (the data package says so); text cells neutralised."""
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+def to_csv(table: Table, *, spreadsheet: bool = False) -> bytes:
+    """UTF-8 without a byte-order mark (the data package says so); text cells as they are, or
+    neutralised for a spreadsheet (`spreadsheet`)."""
+    cells = [
+        _text_column(c.type, v, spreadsheet) for c, v in zip(table.columns, table.data, strict=True)
+    ]
     return _csv_text(table, cells)
 
 
-def csv_by(table: Table, column: str) -> dict[Any, bytes]:
+def csv_by(table: Table, column: str, *, spreadsheet: bool = False) -> dict[Any, bytes]:
     """One CSV file per value of `column` (an indicator's rows), the cells converted once."""
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+    cells = [
+        _text_column(c.type, v, spreadsheet) for c, v in zip(table.columns, table.data, strict=True)
+    ]
     at = [c.name for c in table.columns].index(column)
     groups: dict[Any, list[int]] = {}
     for index, value in enumerate(table.data[at]):
@@ -578,6 +587,13 @@ def to_parquet(table: Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
 def datapackage(tables: Sequence[Table], plan_number: str) -> dict[str, Any]:
     """A Frictionless Data Package describing the CSV files, one Table Schema per resource."""
     return {
@@ -585,6 +601,8 @@ def datapackage(tables: Sequence[Table], plan_number: str) -> dict[str, Any]:
         # The plan is named by its catalogue: any province's repository publishes its own.
         "title": f"Kế hoạch {plan_number} — indicators, targets and reported figures",
         "profile": "tabular-data-package",
+        # Public-sector information, open for any use with attribution (docs: the open data).
+        "licenses": [LICENCE],
         "resources": [
             {
                 "name": table.name,

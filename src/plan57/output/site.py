@@ -35,6 +35,7 @@ from plan57.output.report import (
     report_view,
     revision_view,
     score_repository,
+    worded_revisions,
 )
 from plan57.periods import PROVINCE_TIME
 from plan57.progress import Phases, no_phases
@@ -196,9 +197,11 @@ class _Site:
             tables, data, opendata.FORMATS, plan_number=self.catalogue.plan.number
         )
         self.downloads = [str(p) for p in written]
-        per_indicator = opendata.csv_by(tables[0], "indicator")
+        # An indicator's download is for a spreadsheet: its text is formula-safe, unlike the
+        # data package's files beside it, which hold the data as the Parquet and JSON do.
+        per_indicator = opendata.csv_by(tables[0], "indicator", spreadsheet=True)
         for ind in self.catalogue.indicators:
-            empty = opendata.to_csv(tables[0].where("indicator", ind.id))
+            empty = opendata.to_csv(tables[0].where("indicator", ind.id), spreadsheet=True)
             (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
         assets = folder / "assets"
         assets.mkdir()
@@ -358,6 +361,11 @@ class _Site:
         ind = self.catalogue.indicator(ident)
         assert ind is not None
         known = target_revisions(self.revisions)
+        # The day each target was set or last revised, in the page's language (not a hash).
+        days = {
+            revision.commit: fmt.day(datetime.fromisoformat(revision.date).date(), lang)
+            for revision in self.revisions or []
+        }
         out = []
         for target in ind.targets:
             commit = known.get((ident, target.year)) or known.get((ident, -1)) or ""
@@ -366,6 +374,7 @@ class _Site:
                     "year": str(target.year),
                     "text": fmt.target(target, ind.unit, lang),
                     "commit": commit[:12],
+                    "since": days.get(commit, ""),
                 }
             )
         return out
@@ -378,7 +387,11 @@ class _Site:
                     out.append(
                         {
                             **revision_view(revision, lang),
-                            "change": fmt.change_line(change, lang),
+                            "change": fmt.change_words(
+                                change,
+                                lang,
+                                lambda unit: self.catalogue.entry_name(unit, lang),
+                            ),
                         }
                     )
         return out
@@ -482,7 +495,28 @@ class _Site:
             "rate": _percent(entry.rate) if entry else "—",
             "notes": _status_notes(self.status, catalogue, lang),
             "assigned": [item(i.id) for i in catalogue.indicators_for(rid)],
+            "narratives": self._narratives(lang, rid),
         }
+
+    def _narratives(self, lang: Lang, rid: str) -> list[dict[str, Any]]:
+        """The unit's own words for the site's period (and the shorter periods within it)."""
+        from plan57.output.narratives import of_period
+        from plan57.submissions.narratives import PARTS
+
+        mine = [n for n in self.scored.narratives if n.reporter == rid]
+        return [
+            {
+                "period": str(narrative.period),
+                "parts": [
+                    {
+                        "title": text(f"narrative.{part}", lang),
+                        "paragraphs": narrative.parts.get(part, []),
+                    }
+                    for part in PARTS
+                ],
+            }
+            for narrative in of_period(mine, self.scored.period)
+        ]
 
     def _methodology(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "methodology.html", text("site.methodology", lang))
@@ -526,7 +560,8 @@ class _Site:
                 ),
             ],
             "provenance": view["provenance"],
-            "revisions": view["revisions"],
+            # Each change in words, its units named: the site's readers are not reading a diff.
+            "revisions": worded_revisions(self.origin[lang], self.catalogue, lang),
             "revisions_title": view["revisions_title"],
             "revisions_note": view["revisions_note"],
             "downloads": [
@@ -562,6 +597,7 @@ def _site_labels(lang: Lang) -> dict[str, str]:
         "used", "not-used", "none",
     )  # fmt: skip
     labels = {key.replace("-", "_"): text(f"site.{key}", lang) for key in keys}
+    labels["narrative"] = text("narrative.unit", lang)
     # Filled in by site.js as the filter changes.
     labels["shown"] = text("site.shown", lang, shown="{shown}", total="{total}")
     return labels

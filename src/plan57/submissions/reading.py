@@ -28,6 +28,7 @@ from plan57.messages import Message
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS, list_files, relative
+from plan57.submissions import narratives
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,7 @@ OPTIONAL = ("period", "numerator", "denominator", "note", "source")
 HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
 COLUMNS = ("file", "line", *CELLS)
-_FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
+_FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.(csv|md)")
 # Spreadsheets people save where a CSV belongs; `plan57 import` turns a workbook into one.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # A submission has one row per indicator it owes (55 at most today), notes may span lines: a
@@ -66,6 +67,15 @@ class SubmissionFile:
     period_text: str
 
 
+@dataclass(frozen=True)
+class NarrativeFile:
+    """A unit's narrative (`<reporter>/<period>.md`), decoded; `check` parses it once the file
+    passes the rules every submission file meets (reporter, period)."""
+
+    file: SubmissionFile
+    text: str
+
+
 @dataclass
 class Submissions:
     """All rows of all files as text, and what was wrong with the files themselves.
@@ -78,6 +88,7 @@ class Submissions:
     files: list[SubmissionFile]
     columns: dict[str, list[Any]]
     findings: list[Finding] = field(default_factory=list)
+    narratives: list[NarrativeFile] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.columns["file"])
@@ -131,7 +142,12 @@ def read_submissions(
         progress(done, len(files), str(path).removeprefix(prefix))
         reader.read(path)
     progress(len(files), len(files), "")
-    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
+    return Submissions(
+        files=reader.files,
+        columns=reader.columns,
+        findings=reader.findings,
+        narratives=reader.narratives,
+    )
 
 
 @dataclass(frozen=True)
@@ -154,7 +170,12 @@ def read_stored(root: Path, stored: Sequence[Stored]) -> Submissions:
             reader.finding(file.refused or "link-refused", file.path, **file.params)
         else:
             reader.read_bytes(root / file.path, file.path, file.raw)
-    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
+    return Submissions(
+        files=reader.files,
+        columns=reader.columns,
+        findings=reader.findings,
+        narratives=reader.narratives,
+    )
 
 
 class _Reader:
@@ -163,6 +184,7 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: list[SubmissionFile] = []
+        self.narratives: list[NarrativeFile] = []
         self.findings: list[Finding] = []
         self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
         self._prefix = str(root) + os.sep
@@ -180,8 +202,9 @@ class _Reader:
         described = self._describe(path, name)
         if described is None:
             return
+        narrative = name.endswith(narratives.SUFFIX)
         try:
-            raw = read_regular(path, MAX_BYTES)
+            raw = read_regular(path, narratives.MAX_BYTES if narrative else MAX_BYTES)
         except Unreadable as refused:
             self.finding(refused.code, name, **refused.params)
             return
@@ -196,6 +219,12 @@ class _Reader:
     def _add(self, described: SubmissionFile, raw: bytes, name: str) -> None:
         text = self._decode(raw, name)
         if text is None:
+            return
+        if name.endswith(narratives.SUFFIX):
+            if not text.strip():
+                self.finding("empty-file", name, line=1)
+            else:
+                self.narratives.append(NarrativeFile(described, text))
             return
         self.files.append(described)
         self._parse(text, name)

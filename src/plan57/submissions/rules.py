@@ -35,6 +35,7 @@ from plan57.messages import Message, suggestion
 from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.submissions.narratives import Narrative, parse_narrative
 from plan57.submissions.reading import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Validation:
 
     report: CheckReport
     build_observations: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    # The units' narratives that passed (`<reporter>/<period>.md`), in the order read.
+    narratives: list[Narrative] = field(default_factory=list)
 
     @cached_property
     def observations(self) -> pd.DataFrame:
@@ -142,9 +145,29 @@ def validate(
     findings += file_findings
     rules = _RowRules(catalogue, submissions, good_files)
     findings += rules.run(across_files=across_files)
+    told, passed = _narratives(catalogue, submissions, as_of)
+    findings += told
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
-    return Validation(CheckReport.from_findings(findings), rules.observations)
+    return Validation(CheckReport.from_findings(findings), rules.observations, passed)
+
+
+def _narratives(
+    catalogue: Catalogue, submissions: Submissions, as_of: date
+) -> tuple[list[Finding], list[Narrative]]:
+    """The narratives' findings (the file rules of every submission, then their own), and the
+    narratives without errors."""
+    good, findings = _check_files(catalogue, [n.file for n in submissions.narratives], as_of)
+    passed = []
+    for told in submissions.narratives:
+        file = told.file
+        if file.path not in good or file.reporter is None or file.period is None:
+            continue
+        narrative, problems = parse_narrative(told.text, file.path, file.reporter, file.period)
+        findings += problems
+        if not any(problem.severity == "error" for problem in problems):
+            passed.append(narrative)
+    return findings, passed
 
 
 def _check_files(

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
+from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Worded
 from plan57.errors import UsageError
 from plan57.escaping import markdown
@@ -217,9 +218,9 @@ def notes(report: StatusReport, catalogue: Catalogue, lang: Lang) -> list[str]:
         text(
             "label.status-deadline",
             lang,
-            deadline=report.deadline.isoformat(),
+            deadline=fmt.day(report.deadline, lang),
             days=catalogue.submission.deadline_days,
-            as_of=report.as_of.isoformat(),
+            as_of=fmt.day(report.as_of, lang),
         )
     ]
     if report.timeliness_reason is not None:

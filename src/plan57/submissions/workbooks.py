@@ -40,6 +40,7 @@ from plan57.progress import Progress, silent
 from plan57.repository import first_link, relative, submission_path
 from plan57.spreadsheet import CsvWriter, WorkbookTooLarge, check_unpacked, sheet_rows
 from plan57.submissions.forms import Form, FormRow, form_rows
+from plan57.submissions.narratives import HEADINGS, PARTS, SUFFIX
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -51,6 +52,8 @@ META_FORMAT = "plan57-workbook/1"
 # header with the contract's column names, then one row per indicator.
 TITLE_ROW, INSTRUCTIONS_ROW, LABEL_ROW, HEADER_ROW = 1, 2, 3, 4
 FIRST_ROW = HEADER_ROW + 1
+# The narrative sheet's first part; the parts follow in the order of `narratives.PARTS`.
+NARRATIVE_ROW = 4
 WORKBOOK_COLUMNS: tuple[str, ...] = (
     "indicator",
     "name",
@@ -130,7 +133,9 @@ def build_workbook(
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    _metadata(book.create_sheet(META_SHEET), reporter, period, revision)
+    story = book.create_sheet(text("label.workbook-narrative-sheet", lang))
+    _narrative_sheet(story, catalogue.entry_name(reporter, lang), period, lang)
+    _metadata(book.create_sheet(META_SHEET), reporter, period, revision, story.title)
     buffer = io.BytesIO()
     book.save(buffer)
     indicators = tuple(row.indicator for row in rows)
@@ -215,13 +220,40 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
         sheet.add_data_validation(rule)
 
 
-def _metadata(sheet: Worksheet, reporter: str, period: Period, revision: str) -> None:
+def _narrative_sheet(sheet: Worksheet, name: str, period: Period, lang: Lang) -> None:
+    """The unit's report in words: one cell to fill per part, under its fixed heading."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    title = text("label.workbook-narrative-title", lang, name=name, period=str(period))
+    _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
+    _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-narrative-instructions", lang))
+    fill = PatternFill("solid", start_color=_INPUT_FILL, end_color=_INPUT_FILL)
+    for offset, part in enumerate(PARTS):
+        line = NARRATIVE_ROW + offset
+        _put(sheet, line, 1, HEADINGS[part]).font = Font(bold=True)
+        sheet.cell(row=line, column=1).alignment = Alignment(vertical="top", wrap_text=True)
+        cell = sheet.cell(row=line, column=2)
+        cell.protection = Protection(locked=False)
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.row_dimensions[line].height = 150
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 100
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _metadata(
+    sheet: Worksheet, reporter: str, period: Period, revision: str, narrative: str
+) -> None:
     for row, (key, value) in enumerate(
         (
             ("format", META_FORMAT),
             ("reporter", reporter),
             ("period", str(period)),
             ("catalogue", revision),
+            ("narrative", narrative),
         ),
         start=1,
     ):
@@ -276,6 +308,8 @@ class ImportResult:
     period: str | None = None
     output: str | None = None
     rows: int = 0
+    # The unit's narrative written beside the CSV (`<period>.md`), when the workbook had one.
+    narrative: str | None = None
     left_out: list[str] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
 
@@ -346,7 +380,7 @@ def _import_one(
         # a broken workbook is that workbook's problem, and the rest of a batch goes on.
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return refuse("import-unreadable", reason=shown(reason or type(exc).__name__))
-    recorded, table = read
+    recorded, table, narrative = read
     reporter, period = _target(recorded, options, refuse)
     if reporter is None or period is None:
         return result
@@ -377,9 +411,19 @@ def _import_one(
         return refuse("import-same-target", path=result.output, other=written[result.output])
     if (output.exists() or output.is_symlink()) and not options.force:
         return refuse("import-exists", path=result.output)
+    story = output.with_suffix(SUFFIX)
+    if narrative:
+        if story.is_symlink() and options.out is None:
+            result.problems.append(make_finding("link-refused", file=_display(root, story)))
+            return result
+        if (story.exists() or story.is_symlink()) and not options.force:
+            return refuse("import-exists", path=_display(root, story))
     write_atomic(output, _csv(rows))
     written[result.output] = name
     result.rows = len(rows)
+    if narrative:
+        write_atomic(story, narrative.encode("utf-8"))
+        result.narrative = _display(root, story)
     return result
 
 
@@ -390,8 +434,9 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
-    """What the workbook records, and its table of figures (None: no header row found).
+def _read(path: Path) -> tuple[dict[str, str], _Table | None, str]:
+    """What the workbook records, its table of figures (None: no header row found) and the
+    unit's narrative as the `<period>.md` it becomes ("" when none was written).
 
     The workbook is read twice only when a sheet holds a formula: once for the values
     saved with it, once for the formulas (whose cells have no value when none was saved).
@@ -409,7 +454,8 @@ def _read(path: Path) -> tuple[dict[str, str], _Table | None]:
             load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         )
         try:
-            return _recorded(values), _find_table(values, formulas)
+            recorded = _recorded(values)
+            return recorded, _find_table(values, formulas), _narrative(values, recorded)
         finally:
             values.close()
             if formulas is not None:
@@ -440,6 +486,41 @@ def _recorded(values: Any) -> dict[str, str]:
         if len(row) == 2 and isinstance(row[0], str) and row[1] is not None:
             found[row[0]] = str(row[1]).strip()
     return found if found.get("format") == META_FORMAT else {}
+
+
+def _narrative(values: Any, recorded: dict[str, str]) -> str:
+    """The narrative sheet's parts as a `<period>.md` (`submissions.narratives`), each under
+    its heading; "" when every part is empty. A part left empty says so ("Không có")."""
+    title = recorded.get("narrative")
+    if not title or title not in values.sheetnames:
+        return ""
+    sheet = values[title]
+    rows = sheet.iter_rows(
+        min_row=NARRATIVE_ROW, max_row=NARRATIVE_ROW + len(PARTS) - 1, max_col=2, values_only=True
+    )
+    texts = [_plain_text(row[1] if len(row) > 1 else None).strip() for row in rows]
+    texts += [""] * (len(PARTS) - len(texts))
+    if not any(texts):
+        return ""
+    parts = [
+        f"## {HEADINGS[part]}\n{_points(body) or _NOTHING}\n"
+        for part, body in zip(PARTS, texts, strict=True)
+    ]
+    return "\n".join(parts)
+
+
+def _points(body: str) -> str:
+    """A cell's lines as the file's list items (one point a line), a single line as it is."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return "\n".join(lines)
+    return "\n".join(
+        line if line.startswith(("-", "*", "+", "•")) else f"- {line}" for line in lines
+    )
+
+
+# What an empty part of a workbook's narrative says in its file, so that `check` finds all three.
+_NOTHING = "Không có."
 
 
 def _target(
