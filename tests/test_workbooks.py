@@ -192,11 +192,11 @@ def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> 
     _fill(
         form,
         {
-            ("CT06", "value"): "1,500",  # thousands or decimals: never guessed
+            ("CT06", "value"): "1,500",  # a share of GRDP: only 1.5 is possible
             ("CT13", "value"): "=2+3",  # a formula nobody calculated
             ("CT14", "value"): "twelve",
             ("CT04", "value"): "maybe",
-            ("CT16", "value"): 3,
+            ("CT16", "value"): "1,000",  # a count: a thousand or one, never guessed
         },
     )
     rows = _rows(form)
@@ -208,7 +208,7 @@ def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> 
     )
     found = {(p.code, p.column, p.line) for p in imported.problems}
     assert found == {
-        ("import-ambiguous", f"Data!E{rows['CT06']}", rows["CT06"]),
+        ("import-ambiguous", f"Data!E{rows['CT16']}", rows["CT16"]),
         ("import-formula", f"Data!E{rows['CT13']}", rows["CT13"]),
         ("import-not-a-number", f"Data!E{rows['CT14']}", rows["CT14"]),
         ("import-not-yes-no", f"Data!E{rows['CT04']}", rows["CT04"]),
@@ -314,8 +314,11 @@ def test_files_that_are_not_xlsx_workbooks(repo: DataRepo) -> None:
         ("1,2%", "percent_grdp", "1.2", None),
         ("85%", "count", None, "import-not-a-number"),
         ("\u00a012\u00a0", "count", "12", None),
-        ("1,500", "count", None, "import-ambiguous"),
-        ("1.500", "count", None, "import-ambiguous"),
+        ("1,500", "count", "1500", None),
+        ("1.500", "count", "1500", None),
+        ("1,000", "count", None, "import-ambiguous"),
+        ("1.500", "per_10k", None, "import-ambiguous"),
+        ("61,725", "percent", "61.725", None),
         ("1.500,5", "count", "1500.5", None),
         ("abc", "count", None, "import-not-a-number"),
         ("1e3", "count", None, "import-not-a-number"),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
+from plan57.formatting import Words
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
@@ -29,6 +30,7 @@ from plan57.grammar import (
     PERCENT_UNITS,
     RATIO_SCALE,
     YES,
+    convert_number,
 )
 from plan57.messages import Message, suggestion
 from plan57.periods import Period
@@ -479,7 +481,11 @@ class _RowRules:
             & self._per_value(column, lambda cell: bool(ambiguous_number.fullmatch(cell)), "bool")
         )
         other = present & ~plain & ~ambiguous
-        self._flag(ambiguous, "ambiguous-number", column, value=f"@{column}")
+        for at in np.flatnonzero(ambiguous).tolist():
+            cell = self.columns[column][at]
+            unit = self._value("unit", at) if column == "value" else None
+            reading = reading_hint(cell, unit, Message("label.reading-none"))
+            self._flag_one(at, "ambiguous-number", column, value=shown(cell), reading=reading)
         self._flag(other, "not-a-number", column, value=f"@{column}")
         parsed = self._per_value(
             column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
@@ -500,6 +506,8 @@ class _RowRules:
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: Floats) -> None:
+        import numpy as np
+
         # Every percent unit has the same scale (100), an index its own (1).
         percent = self._unit_in(*PERCENT_UNITS)
         top = RATIO_SCALE["percent"]
@@ -514,9 +522,11 @@ class _RowRules:
         others = self._unit_in("count", "per_10k")
         self._flag(others & (value < 0), "negative-value", "value", value="@value")
         count = self._unit_in("count")
-        self._flag(
-            count & (value >= 0) & (value % 1 != 0), "fractional-count", "value", value="@value"
-        )
+        for at in np.flatnonzero(count & (value >= 0) & (value % 1 != 0)).tolist():
+            # "1.400" on a count can only be one thousand four hundred: the grammar says so.
+            cell = self.columns["value"][at]
+            reading = reading_hint(cell, "count", Message("label.reading-whole"))
+            self._flag_one(at, "fractional-count", "value", value=shown(cell), reading=reading)
 
     def _ratios(self, value: Floats) -> None:
         import numpy as np
@@ -862,6 +872,20 @@ def _first_overlap(
         if other_file != file and other.overlaps(period):
             return other, other_file
     return None
+
+
+def reading_hint(cell: str, unit: str | None, otherwise: Message) -> Message:
+    """What a cell written with separators means, by the grammar `fix` and `import` use: the
+    one reading the unit leaves, or both readings in words; `otherwise` when neither helps."""
+    number = convert_number(cell, unit)
+    if number.ambiguous:
+        first, second = number.readings
+        words = {"first_words": Words(first), "second_words": Words(second)}
+        return Message("label.reading-two", {"first": first, "second": second, **words})
+    if number.canonical != cell and NUMBER.fullmatch(number.canonical):
+        spelled = number.canonical
+        return Message("label.reading-one", {"spelled": spelled, "words": Words(spelled)})
+    return otherwise
 
 
 def guess_indicator(raw: str, ids: list[str]) -> str | None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.models import Catalogue
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
+from plan57.formatting import Words
 from plan57.grammar import (
     BOUNDED_UNITS,
     NO,
@@ -594,7 +595,15 @@ def _cell_text(
         return reading.canonical
     assert reading.problem is not None
     first, second = reading.readings
-    refuse(reading.problem, cell=address, value=shown(typed), first=first, second=second)
+    refuse(
+        reading.problem,
+        cell=address,
+        value=shown(typed),
+        first=first,
+        second=second,
+        first_words=Words(first),
+        second_words=Words(second),
+    )
     return ""
 
 
