@@ -255,6 +255,12 @@ CASES: dict[str, list[Expect]] = {
     ],
     "value-jump": [E("value-jump", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="median 155")],
     "stock-fell": [E("stock-fell", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="200")],
+    # 0.255 beside the 20.9 of 2024, 0.12 beside the 2030 target of 30%: fractions; 0.5 with
+    # its numerator and denominator is a true small share.
+    "percent-as-fraction": [
+        E("percent-as-fraction", "so-tc/2025.csv", 2, "value", "CT49", says="write 25.5"),
+        E("percent-as-fraction", "so-tc/2025.csv", 3, "value", "CT31", says="write 12"),
+    ],
     "catalogue-overlap": [E("catalogue-overlap", CAT, 34, None, "CT27", says="CT13")],
     # CT01's "≥ 60%" → "100%" rises; CT02's "≥ 80" (2035) → "50-60" (2040) falls.
     "catalogue-target-down": [E("catalogue-target-down", CAT, 35, None, "CT02", says="50-60")],

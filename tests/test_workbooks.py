@@ -123,7 +123,10 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     rows = _rows(path)
     value = lambda indicator: f"E{rows[indicator]}"  # noqa: E731
     assert rules[value("CT04")].type == "list" and "có" in str(rules[value("CT04")].formula1)
-    assert (rules[value("CT06")].type, rules[value("CT06")].formula2) == ("decimal", "100")
+    # CT06 (≥ 1,0% of GRDP): 0 to 100, and a fraction below 0.1 only with its counts.
+    assert rules[value("CT06")].type == "custom"
+    assert f"{value('CT06')}<=100" in rules[value("CT06")].formula1
+    assert f"{value('CT06')}>=0.1" in rules[value("CT06")].formula1
     assert rules[value("CT16")].type == "whole"
     assert rules[value("CT39")].formula2 == "1"
     numerator = rules[f"F{rows['CT12']}"]
@@ -139,6 +142,31 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     }
     assert record["reporter"] == "so-khcn" and record["period"] == "2025"
     assert record["catalogue"] == catalogue_revision(repo.catalogue.read_bytes())
+
+
+def test_the_form_refuses_a_percentage_typed_as_a_fraction_as_check_does(
+    repo: DataRepo, catalogue: Catalogue
+) -> None:
+    from plan57.grammar import fraction_floor, likely_fraction
+    from plan57.submissions.forms import catalogue_reference
+
+    path = _form(repo, "so-tc", "2025")
+    sheet = load_workbook(path).worksheets[0]
+    rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
+    for indicator, row in _rows(path).items():
+        found = catalogue.indicator(indicator)
+        assert found is not None
+        reference, _ = catalogue_reference(found, 2025)
+        if found.unit not in ("percent", "percent_grdp") or reference is None:
+            continue
+        rule = rules[f"E{row}"]
+        floor = fraction_floor(reference)
+        # The rule's bound is the grammar's: just below it check refuses, at it accepts.
+        assert f"E{row}>={floor:g}" in rule.formula1, indicator
+        assert f"AND(ISNUMBER(F{row}),ISNUMBER(G{row}))" in rule.formula1
+        assert "0.255" in rule.prompt and "tử số và mẫu số" in rule.prompt
+        assert not likely_fraction(min(floor, 1.0) + 1e-9, found.unit, reference) or floor > 1
+        assert likely_fraction(min(floor, 1.0) * 0.99, found.unit, reference)
 
 
 def test_the_form_speaks_english_on_request(repo: DataRepo) -> None:

@@ -165,6 +165,28 @@ PERCENT_UNITS = frozenset({"percent", "percent_grdp"})
 # its numerator never exceeds its denominator.
 BOUNDED_UNITS = frozenset({*PERCENT_UNITS, "index"})
 
+# A percentage at most 1 whose reference figure (the reporter's previous one, the baseline, the
+# target) is more than this many times larger reads as a fraction typed for a percentage: a
+# hundred times the value is nearer the reference than the value itself (0.255 beside 20.9).
+FRACTION_FACTOR = 10.0
+
+
+def likely_fraction(value: float, unit: str | None, reference: float | None) -> bool:
+    """Whether a percentage's `value` is most likely a fraction (0.255 typed for 25.5%)."""
+    return (
+        unit in PERCENT_UNITS
+        and reference is not None
+        and 0 < value <= 1
+        and reference > FRACTION_FACTOR * value
+    )
+
+
+def fraction_floor(reference: float) -> float:
+    """The smallest value above 0 that `likely_fraction` lets through beside `reference`
+    (the workbook's input rule says the same: 0, or at least this, or more than 1)."""
+    return reference / FRACTION_FACTOR
+
+
 _INTEGER = re.compile(r"[-+]?\d+")
 _COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")
 _POINT_DECIMAL = re.compile(r"([-+]?)(\d+)\.(\d+)")

@@ -63,6 +63,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # plausibility
     "value-jump": "warning",
     "stock-fell": "warning",
+    # numbers as Vietnamese write them (issue 22)
+    "percent-as-fraction": "error",
     # the catalogue, for the secretariat
     "catalogue-overlap": "warning",
     "catalogue-target-down": "warning",
@@ -1077,6 +1079,16 @@ VI: dict[str, str] = {
     "label.reading-whole": "Nhập số nguyên, ví dụ 12",
     "label.reading-one": "Theo đơn vị của chỉ tiêu, ô này chỉ có thể là {words}: ghi {spelled}",
     "label.reading-two": "Ô này có thể là {first_words} hoặc {second_words}: ghi {first} nếu là {first_words}, hoặc {second} nếu là {second_words}",
+    "percent-as-fraction": "«{value}» trông như {percent_shown} viết dạng phân số ({reference}), nên chưa được dùng để đánh giá.",
+    "percent-as-fraction.hint": "Nếu đúng là {percent_shown}, hãy ghi {percent}. Nếu giá trị thật sự chỉ là {small}, ghi thêm tử số và mẫu số (cột numerator, denominator) để xác nhận.",
+    "label.fraction-previous": "kỳ {period} đơn vị báo {value}",
+    "label.fraction-baseline": "giá trị cơ sở {value}",
+    "label.fraction-target": "chỉ tiêu năm {year}: {target}",
+    "label.workbook-fraction": "25,5% ghi 25.5, không ghi 0.255; số trên 0 và dưới {limit} phải kèm tử số và mẫu số (ghi hai cột đó trước).",
+    "label.workbook-fraction-one": "25,5% ghi 25.5, không ghi 0.255; số trên 0 và không quá 1 phải kèm tử số và mẫu số (ghi hai cột đó trước).",
+    "explain.percent-as-fraction.why": "Excel hiển thị 25,5% nhưng lưu 0,255; chép số lưu sang tệp CSV làm chỉ tiêu bị chấm trên 0,255% thay vì 25,5%. Giá trị từ 0 đến 1 bị từ chối khi kỳ trước của đơn vị (hoặc giá trị cơ sở, chỉ tiêu trong danh mục) lớn hơn nó trên 10 lần.",
+    "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
+    "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(giá trị thật sự nhỏ: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
 }
 
 EN: dict[str, str] = {
@@ -2048,6 +2060,16 @@ EN: dict[str, str] = {
     "label.reading-whole": "Enter a whole number, e.g. 12",
     "label.reading-one": "For this indicator's unit the cell can only be {words}: write {spelled}",
     "label.reading-two": "The cell may be {first_words} or {second_words}: write {first} for {first_words}, or {second} for {second_words}",
+    "percent-as-fraction": "“{value}” looks like {percent_shown} written as a fraction ({reference}), so it is not scored.",
+    "percent-as-fraction.hint": "If it is {percent_shown}, write {percent}. If the value really is only {small}, add the numerator and denominator (columns numerator, denominator) to confirm it.",
+    "label.fraction-previous": "{period} reported {value}",
+    "label.fraction-baseline": "baseline {value}",
+    "label.fraction-target": "the {year} target: {target}",
+    "label.workbook-fraction": "25.5% is written 25.5, not 0.255; a value above 0 and below {limit} needs its numerator and denominator (fill those first).",
+    "label.workbook-fraction-one": "25.5% is written 25.5, not 0.255; a value above 0 and at most 1 needs its numerator and denominator (fill those first).",
+    "explain.percent-as-fraction.why": "Excel shows 25.5% but stores 0.255; copying the stored number into the CSV scores the indicator on 0.255% instead of 25.5%. A value from 0 to 1 is refused when the reporter's previous figure (or the catalogue's baseline or target) is more than 10 times larger.",
+    "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
+    "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(a true small value: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

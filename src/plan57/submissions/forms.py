@@ -19,7 +19,7 @@ from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
 from plan57.submissions.obligations import owed
 
-__all__ = ["COLUMNS", "Form", "build_form", "next_target", "owed"]
+__all__ = ["COLUMNS", "Form", "build_form", "catalogue_reference", "next_target", "owed"]
 
 COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -55,6 +55,16 @@ def next_target(indicator: Indicator, year: int) -> Target | None:
     """The target of the first milestone at or after `year` that has one."""
     upcoming = sorted((t for t in indicator.targets if t.year >= year), key=lambda t: t.year)
     return upcoming[0] if upcoming else None
+
+
+def catalogue_reference(indicator: Indicator, year: int) -> tuple[float | None, Target | None]:
+    """The catalogue's figure a value for `year` is read beside: the baseline, else the next
+    target's threshold (a percentage typed as a fraction stands out against either), and the
+    target when it is the one."""
+    if indicator.baseline is not None:
+        return indicator.baseline, None
+    target = next_target(indicator, year)
+    return (target.threshold, target) if target is not None else (None, None)
 
 
 def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: Lang) -> Form:

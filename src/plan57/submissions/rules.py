@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.formatting import Words
+from plan57.formatting import Quantity, TargetShown, Words
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
@@ -31,11 +32,13 @@ from plan57.grammar import (
     RATIO_SCALE,
     YES,
     convert_number,
+    likely_fraction,
 )
 from plan57.messages import Message, suggestion
 from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.submissions.forms import catalogue_reference
 from plan57.submissions.reading import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
@@ -354,6 +357,7 @@ class _RowRules:
             self._yes_no()
             self._ranges(value)
             self._ratios(value)
+            self._fractions(value)
             self._duplicates()
             self._flow_overlaps()
             self._plausibility()
@@ -583,6 +587,92 @@ class _RowRules:
                 denominator=shown(self.columns["denominator"][at]),
                 expected=f"{expected[at]:.{max(int(decimals[at]), 2)}f}",
             )
+
+    def _fractions(self, value: Floats) -> None:
+        """A percentage typed as a fraction (0.255 for 25.5%) never reaches a verdict.
+
+        Read beside the reporter's previous figure, else the catalogue's baseline or target
+        (`grammar.likely_fraction`). A numerator and a denominator confirm a true small share:
+        `ratio-mismatch` holds the value to them.
+        """
+        import numpy as np
+
+        confirmed = ~self._empty("numerator") & ~self._empty("denominator")
+        small = (value > 0) & (value <= 1) & self._unit_in(*PERCENT_UNITS)
+        candidates = np.flatnonzero(small & ~confirmed & ~self.failed & self.has_reporter)
+        if not len(candidates):
+            return
+        previous = self._previous_figures(candidates.tolist())
+        for at in candidates.tolist():
+            indicator = self.catalogue.indicator(self.columns["indicator"][at])
+            period = self.good_files[self.columns["file"][at]].period
+            assert indicator is not None and period is not None
+            unit = indicator.unit
+            found = previous.get(at)
+            if found is not None:
+                reference: float | None = found[0]
+                said = Message(
+                    "label.fraction-previous",
+                    {"value": Quantity(found[0], unit), "period": found[1]},
+                )
+            else:
+                reference, target = catalogue_reference(indicator, period.year)
+                said = (
+                    Message("label.fraction-baseline", {"value": Quantity(reference, unit)})
+                    if target is None
+                    else Message(
+                        "label.fraction-target",
+                        {"target": TargetShown(target, unit), "year": target.year},
+                    )
+                )
+            if not likely_fraction(float(value[at]), unit, reference):
+                continue
+            cell = self.columns["value"][at]
+            percent = format(Decimal(cell) * 100, "f")
+            percent = percent.rstrip("0").rstrip(".") if "." in percent else percent
+            self._flag_one(
+                at,
+                "percent-as-fraction",
+                "value",
+                value=shown(cell),
+                percent=percent,
+                percent_shown=Quantity(float(percent), unit, int(_decimals(percent))),
+                small=Quantity(float(cell), unit, int(_decimals(cell))),
+                reference=said,
+            )
+
+    def _previous_figures(self, rows: list[int]) -> dict[int, tuple[float, str]]:
+        """For each of `rows`, its reporter's latest earlier figure of the same indicator that
+        passed the rules so far, with its period; rows without one are left out."""
+        import numpy as np
+
+        value, indicators = self.numbers["value"], self.columns["indicator"]
+
+        def pair(at: int) -> tuple[Any, str]:
+            return self._value("reporter", at), indicators[at]
+
+        def period(at: int) -> Period:
+            found = self.good_files[self.columns["file"][at]].period
+            assert found is not None
+            return found
+
+        wanted = {pair(at) for at in rows}
+        ids = {indicator for _, indicator in wanted}
+        usable = ~self.failed & self.has_reporter & ~np.isnan(value)
+        runs: dict[tuple[Any, str], list[tuple[date, float, str]]] = {}
+        chosen = usable & self._per_value("indicator", ids.__contains__, "bool")
+        for other in np.flatnonzero(chosen).tolist():
+            if (key := pair(other)) in wanted:
+                its = period(other)
+                runs.setdefault(key, []).append((its.end, float(value[other]), str(its)))
+        found: dict[int, tuple[float, str]] = {}
+        for at in rows:
+            before = period(at).end
+            earlier = [run for run in runs.get(pair(at), []) if run[0] < before]
+            if earlier:
+                _, figure, name = max(earlier)
+                found[at] = (figure, name)
+        return found
 
     def _duplicates(self) -> None:
         import numpy as np

@@ -33,13 +33,14 @@ from plan57.grammar import (
     RATIO_SCALE,
     YES,
     convert_number,
+    fraction_floor,
 )
 from plan57.messages import Lang, Message, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
-from plan57.submissions.forms import Form, FormRow, form_rows
+from plan57.submissions.forms import Form, FormRow, catalogue_reference, form_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -124,7 +125,7 @@ def build_workbook(
             if column in INPUT_COLUMNS:
                 cell.protection = unlocked
                 cell.fill = fill
-        _rules(sheet, line, row, lang)
+        _rules(sheet, line, row, period, lang)
     sheet.freeze_panes = f"{get_column_letter(WORKBOOK_COLUMNS.index('value') + 1)}{FIRST_ROW}"
     # Locked cells stay locked and the rest may be filled; formatting columns stays allowed.
     sheet.protection.sheet = True
@@ -151,7 +152,7 @@ def _xml_safe(value: str) -> str:
     return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
-def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
+def _rules(sheet: Worksheet, line: int, row: FormRow, period: Period, lang: Lang) -> None:
     """The input rules and messages of one indicator's cells to fill."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -159,13 +160,17 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
     unit = row.indicator.unit
     letters = {column: get_column_letter(at) for at, column in enumerate(WORKBOOK_COLUMNS, start=1)}
     value, numerator, denominator = (f"{letters[c]}{line}" for c in NUMBER_COLUMNS)
-    prompt = text(
-        "label.workbook-prompt",
-        lang,
-        unit=row.unit,
-        target=row.target or "—",
-        hint=text(f"label.workbook-hint-{unit}", lang),
-    )
+    hint = text(f"label.workbook-hint-{unit}", lang)
+    # A percentage typed as a fraction (0.255 for 25.5%) is refused as `check` refuses it,
+    # beside the catalogue's baseline or target; a numerator and denominator confirm it.
+    reference, _ = catalogue_reference(row.indicator, period.year)
+    floor = fraction_floor(reference) if unit in PERCENT_UNITS and reference else None
+    if floor is not None and floor > 1:
+        hint += " " + text("label.workbook-fraction-one", lang)
+    elif floor is not None:
+        limit = f"{floor:g}".replace(".", "," if lang == "vi" else ".")
+        hint += " " + text("label.workbook-fraction", lang, limit=limit)
+    prompt = text("label.workbook-prompt", lang, unit=row.unit, target=row.target or "—", hint=hint)
     rules: list[tuple[str, DataValidation]] = []
     if unit == "yes_no":
         answers = ",".join(text(f"label.workbook-{w}", lang) for w in ("yes", "no"))
@@ -178,6 +183,11 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
         rules.append(
             (value, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))
         )
+    elif floor is not None:
+        confirmed = f"AND(ISNUMBER({numerator}),ISNUMBER({denominator}))"
+        small = f"OR({value}=0,{value}>1,{value}>={floor:g},{confirmed})"
+        formula = f"AND(ISNUMBER({value}),{value}>=0,{value}<=100,{small})"
+        rules.append((value, DataValidation(type="custom", formula1=formula)))
     else:
         high = f"{RATIO_SCALE[unit]:g}"
         rules.append(
