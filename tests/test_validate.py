@@ -33,6 +33,7 @@ WARNINGS = {
     "not-reported",
     "value-jump",
     "stock-fell",
+    "peer-outlier",
     "catalogue-overlap",
     "catalogue-target-down",
     "catalogue-no-monitor",
@@ -257,6 +258,13 @@ CASES: dict[str, list[Expect]] = {
     "stock-fell": [E("stock-fell", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="200")],
     # 0.255 beside the 20.9 of 2024, 0.12 beside the 2030 target of 30%: fractions; 0.5 with
     # its numerator and denominator is a true small share.
+    # Thirteen communes and wards, one far from the rest; one the same as none of twelve others
+    # (MAD = 0); the ward far above them all has a note, which confirms it.
+    "peer-outlier": [
+        E("peer-outlier", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="median 63.5%"),
+        E("stock-fell", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="61.5"),
+        E("peer-outlier", "xa-ea-pal/2025Q4.csv", 3, "value", "CT09", says="median 100.0%"),
+    ],
     "percent-as-fraction": [
         E("percent-as-fraction", "so-tc/2025.csv", 2, "value", "CT49", says="write 25.5"),
         E("percent-as-fraction", "so-tc/2025.csv", 3, "value", "CT31", says="write 12"),

@@ -65,6 +65,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "stock-fell": "warning",
     # numbers as Vietnamese write them (issue 22)
     "percent-as-fraction": "error",
+    "peer-outlier": "warning",
     # the catalogue, for the secretariat
     "catalogue-overlap": "warning",
     "catalogue-target-down": "warning",
@@ -1089,6 +1090,13 @@ VI: dict[str, str] = {
     "explain.percent-as-fraction.why": "Excel hiển thị 25,5% nhưng lưu 0,255; chép số lưu sang tệp CSV làm chỉ tiêu bị chấm trên 0,255% thay vì 25,5%. Giá trị từ 0 đến 1 bị từ chối khi kỳ trước của đơn vị (hoặc giá trị cơ sở, chỉ tiêu trong danh mục) lớn hơn nó trên 10 lần.",
     "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
     "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(giá trị thật sự nhỏ: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
+    "peer-outlier": "Giá trị {value} khác xa giá trị của các đơn vị cùng cấp kỳ {period} (trung vị {median} của {peers} đơn vị); {previous}.",
+    "peer-outlier.hint": "Kiểm tra lại đơn vị tính và số liệu; nếu đúng là đơn vị khác hẳn các nơi khác, ghi lý do vào cột note để xác nhận (cảnh báo không hiện nữa).",
+    "label.peer-previous": "kỳ {period} đơn vị báo {value}",
+    "label.peer-no-previous": "đơn vị chưa có số liệu kỳ trước",
+    "explain.peer-outlier.why": "So với các đơn vị cùng cấp (các xã, phường với nhau) báo cùng chỉ tiêu, cùng kỳ, theo điểm z hiệu chỉnh như DHIS2: 0,6745·|x − trung vị| / MAD trên 3,5 (MAD là trung vị độ lệch tuyệt đối; khi MAD = 0 dùng độ lệch tuyệt đối trung bình nhân 1,253314), khi có ít nhất 10 đơn vị. Số khác xa thường do nhầm đơn vị tính (người/nghìn người, % / số lẻ) hoặc gõ thừa một chữ số.",
+    "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 xã, phường khác: 55 đến 75)",
+    "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nhoặc, nếu đúng là 6,2: CT07,6.2,Xã mới sáp nhập; hệ thống một cửa chạy từ tháng 11",
 }
 
 EN: dict[str, str] = {
@@ -2070,6 +2078,13 @@ EN: dict[str, str] = {
     "explain.percent-as-fraction.why": "Excel shows 25.5% but stores 0.255; copying the stored number into the CSV scores the indicator on 0.255% instead of 25.5%. A value from 0 to 1 is refused when the reporter's previous figure (or the catalogue's baseline or target) is more than 10 times larger.",
     "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
     "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(a true small value: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
+    "peer-outlier": "The value {value} is far from its peers' for {period} (median {median} of {peers} reporters); {previous}.",
+    "peer-outlier.hint": "Check the unit and the figure; if this reporter really differs from the others, give the reason in the note column to confirm it (the warning is then not given).",
+    "label.peer-previous": "this reporter reported {value} for {period}",
+    "label.peer-no-previous": "this reporter has no earlier figure",
+    "explain.peer-outlier.why": "Compared with reporters of the same level (communes and wards together) for the same indicator and period, by DHIS2's modified z-score: 0.6745·|x − median| / MAD above 3.5 (MAD the median absolute deviation; where MAD = 0, the mean absolute deviation times 1.253314), among at least 10 reporters. A figure far from all others is most often a unit mistaken (people/thousands, % / fraction) or a digit too many.",
+    "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 other communes and wards: 55 to 75)",
+    "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nor, if 6.2 is right: CT07,6.2,Commune merged in 2025; one-stop system running since November",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

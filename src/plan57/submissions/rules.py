@@ -56,6 +56,14 @@ JUMP_FACTOR = 3.0
 JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
 
 
+# A figure whose modified z-score among its peers is above this is far from them (DHIS2's
+# default, after Iglewicz and Hoaglin), among at least so many peers.
+PEER_Z = 3.5
+MIN_PEERS = 10
+# Reporters compared with each other: communes and wards are one level of government.
+_LEVELS = {"commune": "local", "ward": "local"}
+
+
 @dataclass(frozen=True)
 class Validation:
     """The report, and the rows that passed (typed for scoring), built when first asked for.
@@ -361,6 +369,7 @@ class _RowRules:
             self._duplicates()
             self._flow_overlaps()
             self._plausibility()
+            self._peers()
         return self.findings
 
     def _indicators(self) -> None:
@@ -826,6 +835,73 @@ class _RowRules:
     @property
     def _jump_floor(self) -> dict[str, float]:
         return {i.id: JUMP_FLOOR[i.unit] for i in self.catalogue.indicators if i.unit in JUMP_FLOOR}
+
+    def _peers(self) -> None:
+        """A figure far from its peers' for the same indicator and period: DHIS2's modified
+        z-score, 0.6745·|x − median| / MAD above `PEER_Z` (docs/catalogue.md).
+
+        Peers are reporters of one level (communes and wards; departments; enterprises …),
+        at least `MIN_PEERS` of them. Where more than half the peers report the same figure
+        (MAD = 0), the mean absolute deviation stands in, scaled by 1.253314 as DHIS2 does;
+        where every figure is the same, nothing stands out. A note on the row confirms it.
+        """
+        import numpy as np
+
+        value = self.numbers["value"]
+        levels = {e.id: _LEVELS.get(e.kind, e.kind) for e in self.catalogue.registry}
+        self._derive("level", "reporter", levels.get)
+        usable = ~self.failed & self.has_reporter & ~np.isnan(value) & ~self._unit_in("yes_no")
+        noted = ~self._empty("note")
+        chosen = np.flatnonzero(usable)
+        if len(chosen) < MIN_PEERS:
+            return
+        keys = np.column_stack(
+            [self._codes(name)[0][chosen] for name in ("indicator", "period_name", "level")]
+        )
+        _, group = np.unique(keys, axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        order = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        outliers: list[tuple[int, float, int]] = []
+        for members in np.split(order, bounds):
+            if len(members) < MIN_PEERS:
+                continue
+            rows = chosen[members]
+            figures = value[rows]
+            median = float(np.median(figures))
+            deviation = np.abs(figures - median)
+            mad = float(np.median(deviation))
+            if mad > 0:
+                score = 0.6745 * deviation / mad
+            else:
+                mean = float(deviation.mean())
+                if mean == 0:
+                    continue
+                score = deviation / (1.253314 * mean)
+            for at in rows[(score > PEER_Z) & ~noted[rows]].tolist():
+                outliers.append((at, median, len(rows)))
+        if not outliers:
+            return
+        previous = self._previous_figures([at for at, _, _ in outliers])
+        for at, median, peers in outliers:
+            unit = self._units[self.columns["indicator"][at]]
+            found = previous.get(at)
+            last = (
+                Message(
+                    "label.peer-previous",
+                    {"value": Quantity(found[0], unit), "period": found[1]},
+                )
+                if found
+                else Message("label.peer-no-previous")
+            )
+            self._warn_one(
+                at,
+                "peer-outlier",
+                median=Quantity(median, unit),
+                peers=peers,
+                period=self._value("period_name", at),
+                previous=last,
+            )
 
     def _warn_one(self, at: Any, code: str, **params: Any) -> None:
         columns = self.columns
