@@ -493,7 +493,7 @@ VI: dict[str, str] = {
     "template-too-early": "Kỳ {period} trước năm gốc {baseline}.",
     "template-too-early.hint": "Chọn kỳ từ năm {baseline} trở đi.",
     "template-nothing-owed": "{reporter} không có chỉ tiêu nào phải báo cáo cho kỳ {period}; đơn vị này báo cáo {granularities}.",
-    "template-nothing-owed.hint": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
+    "template-nothing-owed.hint": "{choice}",
     "output-exists": "{path} đã có; plan57 không ghi đè.",
     "output-exists.hint": "Thêm --force để ghi đè, hoặc chọn tên khác bằng --out.",
     "label.template-per-month": "theo tháng",
@@ -1097,6 +1097,13 @@ VI: dict[str, str] = {
     "explain.peer-outlier.why": "So với các đơn vị cùng cấp (các xã, phường với nhau) báo cùng chỉ tiêu, cùng kỳ, theo điểm z hiệu chỉnh như DHIS2: 0,6745·|x − trung vị| / MAD trên 3,5 (MAD là trung vị độ lệch tuyệt đối; khi MAD = 0 dùng độ lệch tuyệt đối trung bình nhân 1,253314), khi có ít nhất 10 đơn vị. Số khác xa thường do nhầm đơn vị tính (người/nghìn người, % / số lẻ) hoặc gõ thừa một chữ số.",
     "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 xã, phường khác: 55 đến 75)",
     "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nhoặc, nếu đúng là 6,2: CT07,6.2,Xã mới sáp nhập; hệ thống một cửa chạy từ tháng 11",
+    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    "label.template-due": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, {count} trong tệp này; cùng hạn còn phải nộp {files}.",
+    "label.template-due-alone": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, tất cả trong tệp này.",
+    "label.template-due-file": "{path} ({count} chỉ tiêu: {ids}; mẫu: plan57 template --reporter {reporter} --period {period})",
+    "label.template-due-period": "{period} ({count} chỉ tiêu)",
+    "label.template-nothing-day": "Cùng ngày kết thúc, đơn vị nộp kỳ {periods}: chạy lại với --period đó.",
+    "label.template-nothing-choose": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
 }
 
 EN: dict[str, str] = {
@@ -1481,7 +1488,7 @@ EN: dict[str, str] = {
     "template-too-early": "Period {period} is before the baseline year {baseline}.",
     "template-too-early.hint": "Choose a period from {baseline} on.",
     "template-nothing-owed": "{reporter} owes no indicator for period {period}; it reports {granularities}.",
-    "template-nothing-owed.hint": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
+    "template-nothing-owed.hint": "{choice}",
     "output-exists": "{path} already exists; plan57 does not overwrite it.",
     "output-exists.hint": "Add --force to overwrite it, or choose another name with --out.",
     "label.template-per-month": "monthly",
@@ -2085,6 +2092,13 @@ EN: dict[str, str] = {
     "explain.peer-outlier.why": "Compared with reporters of the same level (communes and wards together) for the same indicator and period, by DHIS2's modified z-score: 0.6745·|x − median| / MAD above 3.5 (MAD the median absolute deviation; where MAD = 0, the mean absolute deviation times 1.253314), among at least 10 reporters. A figure far from all others is most often a unit mistaken (people/thousands, % / fraction) or a digit too many.",
     "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 other communes and wards: 55 to 75)",
     "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nor, if 6.2 is right: CT07,6.2,Commune merged in 2025; one-stop system running since November",
+    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    "label.template-due": "Due {deadline}: {reporter} owes {total} indicators, {count} in this file; due the same day: {files}.",
+    "label.template-due-alone": "Due {deadline}: {reporter} owes {total} {total:indicator|indicators}, all in this file.",
+    "label.template-due-file": "{path} ({count} {count:indicator|indicators}: {ids}; its form: plan57 template --reporter {reporter} --period {period})",
+    "label.template-due-period": "{period} ({count} {count:indicator|indicators})",
+    "label.template-nothing-day": "On the same closing day it owes the period {periods}: run again with that --period.",
+    "label.template-nothing-choose": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

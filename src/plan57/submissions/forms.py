@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import UsageError
-from plan57.messages import Lang, suggestion, text
+from plan57.formatting import Few, day
+from plan57.messages import Lang, Message, suggestion, text
 from plan57.periods import Period, parse_period
 from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
-from plan57.submissions.obligations import owed
+from plan57.submissions.obligations import DueFile, deadline, files_due, owed
 
 __all__ = ["COLUMNS", "Form", "build_form", "catalogue_reference", "next_target", "owed"]
 
@@ -44,11 +47,53 @@ class Form:
     period: Period
     indicators: tuple[Indicator, ...]
     data: bytes
+    # Every file the reporter owes by the same deadline, this one among them (`files_due`).
+    due: tuple[DueFile, ...] = ()
+    deadline: date | None = None
 
     @property
     def submission_path(self) -> str:
         """Where the filled-in form is committed, relative to the repository root."""
         return submission_path(self.reporter, self.period)
+
+    @property
+    def others(self) -> tuple[DueFile, ...]:
+        """The other files owed on this form's day."""
+        return tuple(file for file in self.due if file.period != self.period)
+
+    def owed_that_day(self, lang: Lang) -> str:
+        """Everything owed by this form's deadline, said once: this file, and the others."""
+        files = [
+            text(
+                "label.template-due-file",
+                lang,
+                path=submission_path(self.reporter, file.period),
+                count=len(file.indicators),
+                ids=", ".join(file.indicators),
+                reporter=self.reporter,
+                period=str(file.period),
+            )
+            for file in self.others
+        ]
+        total = sum(len(file.indicators) for file in self.due)
+        said = text(
+            "label.template-due" if files else "label.template-due-alone",
+            lang,
+            deadline=day(self.deadline, lang) if self.deadline else "—",
+            reporter=self.reporter,
+            count=len(self.indicators),
+            total=total,
+            files="; ".join(files),
+        )
+        return said
+
+
+def day_due(catalogue: Catalogue, reporter: str, period: Period) -> dict[str, Any]:
+    """The files owed by `reporter` on `period`'s day and their deadline, for a `Form`."""
+    return {
+        "due": tuple(files_due(catalogue, reporter, period.end)),
+        "deadline": deadline(catalogue, period.end),
+    }
 
 
 def next_target(indicator: Indicator, year: int) -> Target | None:
@@ -84,7 +129,13 @@ def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: L
         writer.writerow([neutralise(cells.get(column, "")) for column in COLUMNS])
     data = (BOM + buffer.getvalue()).encode("utf-8")
     indicators = tuple(row.indicator for row in rows)
-    return Form(reporter=reporter, period=period, indicators=indicators, data=data)
+    return Form(
+        reporter=reporter,
+        period=period,
+        indicators=indicators,
+        data=data,
+        **day_due(catalogue, reporter, period),
+    )
 
 
 @dataclass(frozen=True)
@@ -111,11 +162,23 @@ def form_rows(
     _require_reporter(catalogue, reporter, lang)
     indicators = owed(catalogue, reporter, period)
     if not indicators:
+        others = [
+            Message(
+                "label.template-due-period", {"period": str(f.period), "count": len(f.indicators)}
+            )
+            for f in files_due(catalogue, reporter, period.end)
+        ]
+        choice = (
+            Message("label.template-nothing-day", {"periods": Few(tuple(others))})
+            if others
+            else Message("label.template-nothing-choose")
+        )
         raise UsageError(
             "template-nothing-owed",
             reporter=reporter,
             period=str(period),
             granularities=_granularities(catalogue, reporter, lang),
+            choice=choice,
         )
     rows = [
         FormRow(

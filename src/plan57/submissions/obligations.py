@@ -59,9 +59,35 @@ def periods_ending(end: date) -> list[Period]:
     return out
 
 
+@dataclass(frozen=True)
+class DueFile:
+    """One file a reporter owes on a day: a reporting period and the indicators it holds."""
+
+    period: Period
+    indicators: tuple[str, ...]
+
+
+def files_due(catalogue: Catalogue, reporter: str, end: date) -> list[DueFile]:
+    """Every file `reporter` owes for the periods ending on `end`, longest period first.
+
+    The same obligations `status` counts (`due_at`), grouped by file: at 31/12/2025 so-tc owes
+    its annual file 2025 and its quarterly file 2025Q4 by the same deadline.
+    """
+    by_period: dict[Period, list[str]] = {}
+    for item in due_at(catalogue, end):
+        if item.reporter == reporter:
+            by_period.setdefault(item.period, []).append(item.indicator)
+    ordered = sorted(by_period.items(), key=lambda entry: -entry[0].months)
+    return [DueFile(period, tuple(ids)) for period, ids in ordered]
+
+
 def owed(catalogue: Catalogue, reporter: str, period: Period) -> list[Indicator]:
     """The indicators `reporter` reports for exactly `period` (the rows of its form)."""
-    return [i for i in catalogue.indicators_for(reporter) if i.frequency == period.granularity]
+    ids = next(
+        (f.indicators for f in files_due(catalogue, reporter, period.end) if f.period == period), ()
+    )
+    found = (catalogue.indicator(indicator) for indicator in ids)
+    return [indicator for indicator in found if indicator is not None]
 
 
 def due_at(catalogue: Catalogue, end: date) -> list[Obligation]:

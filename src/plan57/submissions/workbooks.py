@@ -40,7 +40,7 @@ from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
-from plan57.submissions.forms import Form, FormRow, catalogue_reference, form_rows
+from plan57.submissions.forms import Form, FormRow, catalogue_reference, day_due, form_rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -135,7 +135,9 @@ def build_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     indicators = tuple(row.indicator for row in rows)
-    return Form(reporter, period, indicators, buffer.getvalue())
+    return Form(
+        reporter, period, indicators, buffer.getvalue(), **day_due(catalogue, reporter, period)
+    )
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
