@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from plan57.catalogue.models import Target, Unit
+from plan57.catalogue.models import Catalogue, Target, Unit
 from plan57.messages import TABLES, Lang, rendered, text
 
 if TYPE_CHECKING:
@@ -498,3 +498,23 @@ class Words:
 
     def render(self, lang: Lang) -> str:
         return in_words(self.spelled, lang)
+
+
+def reporters_named(catalogue: Catalogue, ids: list[str]) -> Few:
+    """Registry entries for a sentence: a group by its name, its id and how many it has
+    ("Các địa phương (nhóm cac-dia-phuong, 102 đơn vị)"), never its hundred ids."""
+    from plan57.messages import Message
+
+    items: list[Any] = []
+    for entry_id in ids:
+        entry = catalogue.entry(entry_id)
+        if entry is not None and entry.kind == "group":
+            params = {
+                "name": Name(entry.name_vi, entry.name_en),
+                "id": entry.id,
+                "count": len(catalogue.expand([entry.id])),
+            }
+            items.append(Message("label.group-count", params))
+        else:
+            items.append(entry_id)
+    return Few(tuple(items))

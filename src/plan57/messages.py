@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -120,7 +121,7 @@ VI: dict[str, str] = {
     "unknown-reporter": "Thư mục «{reporter}» không phải mã của đơn vị báo cáo nào trong danh mục.",
     "unknown-reporter.hint": "Đặt tệp vào thư mục mang mã đơn vị của mình; xem các mã bằng lệnh plan57 catalogue --registry.{suggestion}",
     "bad-period": "«{period}» không phải kỳ báo cáo hợp lệ.",
-    "bad-period.hint": "Kỳ viết là 2025 (năm), 2025S1 (6 tháng), 2025Q1 (quý) hoặc 2025M01 (tháng).",
+    "bad-period.hint": "Kỳ viết là 2025 (năm), 2025S1 (6 tháng), 2025Q1 (quý) hoặc 2025M01 (tháng).{suggestion}",
     "period-not-over": "Kỳ {period} chưa kết thúc: kỳ kết thúc ngày {end}, hôm nay là {as_of}.",
     "period-not-over.hint": "Chỉ nộp số liệu của kỳ đã kết thúc; kiểm tra lại tên tệp.",
     "period-too-early": "Kỳ {period} trước năm gốc {baseline}.",
@@ -214,7 +215,7 @@ VI: dict[str, str] = {
     "bad-date": "«{value}» không phải ngày hợp lệ.",
     "bad-date.hint": "Viết ngày theo dạng YYYY-MM-DD, ví dụ 2026-01-15.",
     "bad-period-option": "«{value}» không phải kỳ báo cáo hợp lệ.",
-    "bad-period-option.hint": "Kỳ viết là 2025, 2025S1, 2025Q1 hoặc 2025M01.",
+    "bad-period-option.hint": "Kỳ viết là 2025, 2025S1, 2025Q1 hoặc 2025M01.{suggestion}",
     "write-failed": "Không ghi được {path}: {reason}.",
     "write-failed.hint": "Kiểm tra quyền ghi và dung lượng đĩa.",
     "output-failed": "Không ghi được kết quả ra đầu ra chuẩn: {reason}.",
@@ -446,7 +447,7 @@ VI: dict[str, str] = {
     "git-no-commit-before": "Không có commit nào trong kho vào hoặc trước ngày {date}.",
     "git-no-commit-before.hint": "Chọn ngày muộn hơn; commit đầu tiên của kho là ngày {first}.",
     "bad-indicator-option": "«{value}» không phải mã chỉ tiêu.",
-    "bad-indicator-option.hint": "Mã chỉ tiêu có dạng CT01 … CT55.",
+    "bad-indicator-option.hint": "Mã chỉ tiêu có dạng CT01 … CT55.{suggestion}",
     "label.working-tree": "thư mục làm việc",
     "label.diff-title": "Thay đổi danh mục chỉ tiêu: {old} → {new}",
     "label.diff-none": "Không có thay đổi.",
@@ -489,7 +490,7 @@ VI: dict[str, str] = {
     "template-unknown-reporter": "«{reporter}» không phải mã đơn vị báo cáo trong danh mục.",
     "template-unknown-reporter.hint": "Xem các mã bằng lệnh plan57 catalogue --registry.{suggestion}",
     "template-group": "«{reporter}» là một nhóm đơn vị, không phải đơn vị báo cáo.",
-    "template-group.hint": "Tạo mẫu cho từng đơn vị thành viên: {members}.",
+    "template-group.hint": "Tạo mẫu cho từng đơn vị thành viên của {members}, ví dụ plan57 template --reporter {example}; xem các mã bằng plan57 catalogue --registry.",
     "template-too-early": "Kỳ {period} trước năm gốc {baseline}.",
     "template-too-early.hint": "Chọn kỳ từ năm {baseline} trở đi.",
     "template-nothing-owed": "{reporter} không có chỉ tiêu nào phải báo cáo cho kỳ {period}; đơn vị này báo cáo {granularities}.",
@@ -1104,6 +1105,8 @@ VI: dict[str, str] = {
     "label.template-due-period": "{period} ({count} chỉ tiêu)",
     "label.template-nothing-day": "Cùng ngày kết thúc, đơn vị nộp kỳ {periods}: chạy lại với --period đó.",
     "label.template-nothing-choose": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
+    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    "label.group-count": "{name} (nhóm {id}, {count} đơn vị)",
 }
 
 EN: dict[str, str] = {
@@ -1115,7 +1118,7 @@ EN: dict[str, str] = {
     "unknown-reporter": "The folder “{reporter}” is not the id of any reporting unit in the catalogue.",
     "unknown-reporter.hint": "Put the file in the folder named after your reporter id; list the ids with plan57 catalogue --registry.{suggestion}",
     "bad-period": "“{period}” is not a valid reporting period.",
-    "bad-period.hint": "A period is written 2025 (year), 2025S1 (half), 2025Q1 (quarter) or 2025M01 (month).",
+    "bad-period.hint": "A period is written 2025 (year), 2025S1 (half), 2025Q1 (quarter) or 2025M01 (month).{suggestion}",
     "period-not-over": "Period {period} is not over yet: it ends on {end} and today is {as_of}.",
     "period-not-over.hint": "Submit figures only for periods that have ended; check the file name.",
     "period-too-early": "Period {period} is before the baseline year {baseline}.",
@@ -1209,7 +1212,7 @@ EN: dict[str, str] = {
     "bad-date": "“{value}” is not a valid date.",
     "bad-date.hint": "Write the date as YYYY-MM-DD, e.g. 2026-01-15.",
     "bad-period-option": "“{value}” is not a valid reporting period.",
-    "bad-period-option.hint": "A period is written 2025, 2025S1, 2025Q1 or 2025M01.",
+    "bad-period-option.hint": "A period is written 2025, 2025S1, 2025Q1 or 2025M01.{suggestion}",
     "write-failed": "Could not write {path}: {reason}.",
     "write-failed.hint": "Check write permissions and free disk space.",
     "output-failed": "Could not write to standard output: {reason}.",
@@ -1441,7 +1444,7 @@ EN: dict[str, str] = {
     "git-no-commit-before": "No commit in the repository is on or before {date}.",
     "git-no-commit-before.hint": "Pick a later date; the repository's first commit is from {first}.",
     "bad-indicator-option": "“{value}” is not an indicator id.",
-    "bad-indicator-option.hint": "Indicator ids are CT01 … CT55.",
+    "bad-indicator-option.hint": "Indicator ids are CT01 … CT55.{suggestion}",
     "label.working-tree": "working tree",
     "label.diff-title": "Catalogue changes: {old} → {new}",
     "label.diff-none": "No changes.",
@@ -1484,7 +1487,7 @@ EN: dict[str, str] = {
     "template-unknown-reporter": "“{reporter}” is not the id of a reporting unit in the catalogue.",
     "template-unknown-reporter.hint": "List the ids with plan57 catalogue --registry.{suggestion}",
     "template-group": "“{reporter}” is a group of units, not a reporting unit.",
-    "template-group.hint": "Make a form for each member unit: {members}.",
+    "template-group.hint": "Make a form for each member of {members}, e.g. plan57 template --reporter {example}; list the ids with plan57 catalogue --registry.",
     "template-too-early": "Period {period} is before the baseline year {baseline}.",
     "template-too-early.hint": "Choose a period from {baseline} on.",
     "template-nothing-owed": "{reporter} owes no indicator for period {period}; it reports {granularities}.",
@@ -2099,6 +2102,8 @@ EN: dict[str, str] = {
     "label.template-due-period": "{period} ({count} {count:indicator|indicators})",
     "label.template-nothing-day": "On the same closing day it owes the period {periods}: run again with that --period.",
     "label.template-nothing-choose": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
+    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    "label.group-count": "{name} (group {id}, {count} {count:unit|units})",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
@@ -2195,16 +2200,30 @@ def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> 
     return close.render(lang) if isinstance(close, Message) else ""
 
 
-def suggestion(value: str, known: list[str] | tuple[str, ...]) -> Message | str:
+def suggestion(
+    value: str,
+    known: list[str] | tuple[str, ...],
+    *,
+    first: Iterable[str] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> Message | str:
     """A suggestion for a mistyped id, kept for later as a `Message`; "" when nothing is close.
 
-    Case does not count: ids are lower case (so-tc) or upper case (CT05), people type either.
+    The guess is `plan57.suggest.closest`'s (case, O/0 and l/1 typos, names, what the user
+    owes first): the one mechanism every command uses.
     """
-    import difflib
+    from plan57.suggest import closest
 
-    by_case = {item.casefold(): item for item in known}
-    close = difflib.get_close_matches(value.strip().casefold(), list(by_case), n=1)
-    return Message("label.did-you-mean", {"value": by_case[close[0]]}) if close else ""
+    found = closest(value, known, first=first, aliases=aliases)
+    return Message("label.did-you-mean", {"value": found}) if found else ""
+
+
+def period_suggestion(value: str) -> Message | str:
+    """A suggestion for a misspelt period ("2025-Q4" → 2025Q4); "" when none is likely."""
+    from plan57.suggest import closest_period
+
+    found = closest_period(value)
+    return Message("label.did-you-mean", {"value": found}) if found else ""
 
 
 def pattern(key: str, lang: Lang) -> str:

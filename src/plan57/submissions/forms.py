@@ -15,8 +15,8 @@ from typing import Any
 
 from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import UsageError
-from plan57.formatting import Few, day
-from plan57.messages import Lang, Message, suggestion, text
+from plan57.formatting import Few, day, reporters_named
+from plan57.messages import Lang, Message, period_suggestion, suggestion, text
 from plan57.periods import Period, parse_period
 from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
@@ -154,7 +154,9 @@ def form_rows(
     """The period and the rows of the form; bad input raises `UsageError`."""
     period = parse_period(period_text.strip())
     if period is None:
-        raise UsageError("bad-period-option", value=period_text)
+        raise UsageError(
+            "bad-period-option", value=period_text, suggestion=period_suggestion(period_text)
+        )
     if period.year < catalogue.plan.baseline_year:
         raise UsageError(
             "template-too-early", period=str(period), baseline=catalogue.plan.baseline_year
@@ -207,9 +209,14 @@ def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:
         return
     entry = catalogue.entry(reporter)
     if entry is not None and entry.kind == "group":
-        members = ", ".join(catalogue.expand([reporter])) or "—"
-        raise UsageError("template-group", reporter=reporter, members=members)
-    close = suggestion(reporter, catalogue.reporter_ids())
+        members = catalogue.expand([reporter])
+        raise UsageError(
+            "template-group",
+            reporter=reporter,
+            members=reporters_named(catalogue, [reporter]),
+            example=members[0] if members else "—",
+        )
+    close = suggestion(reporter, catalogue.reporter_ids(), aliases=catalogue.name_aliases())
     raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=close)
 
 

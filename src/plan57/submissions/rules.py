@@ -8,7 +8,6 @@ for the rows that fail. `check` never imports pandas: only the frame of observat
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.formatting import Quantity, TargetShown, Words
+from plan57.formatting import Quantity, TargetShown, Words, reporters_named
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
@@ -34,7 +33,7 @@ from plan57.grammar import (
     convert_number,
     likely_fraction,
 )
-from plan57.messages import Message, suggestion
+from plan57.messages import Message, period_suggestion, suggestion
 from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
@@ -172,12 +171,21 @@ def _check_files(
                     "unknown-reporter",
                     file=file.path,
                     reporter=file.reporter,
-                    suggestion=suggestion(file.reporter or "", reporters),
+                    suggestion=suggestion(
+                        file.reporter or "", reporters, aliases=catalogue.name_aliases()
+                    ),
                 )
             )
         period = file.period
         if period is None:
-            problems.append(make_finding("bad-period", file=file.path, period=file.period_text))
+            problems.append(
+                make_finding(
+                    "bad-period",
+                    file=file.path,
+                    period=file.period_text,
+                    suggestion=period_suggestion(file.period_text),
+                )
+            )
         elif period.end > as_of:
             problems.append(
                 make_finding(
@@ -399,8 +407,13 @@ class _RowRules:
                 "not-assigned",
                 "indicator",
                 reporter=self._value("reporter", at),
-                reporters=", ".join(sorted(ids[indicator])) or "—",
+                reporters=self._assigned(indicator),
             )
+
+    def _assigned(self, indicator: str) -> Any:
+        """Who reports `indicator`, as the catalogue assigns it: groups named and counted."""
+        found = self.catalogue.indicator(indicator)
+        return reporters_named(self.catalogue, found.reporters) if found else "—"
 
     def _control_characters(self) -> None:
         """Free text with a control character: it would rewrite a terminal or a log.
@@ -429,8 +442,10 @@ class _RowRules:
 
     def _unknown_indicator(self, at: int) -> None:
         raw = str(self.columns["indicator"][at])
-        guess = guess_indicator(raw, list(self._ids))
-        close = Message("label.did-you-mean", {"value": guess}) if guess else ""
+        # What this reporter owes comes first: CT09 for a commune's "CTO9", not CT49.
+        reporter = self._value("reporter", at)
+        owes = [i.id for i in self.catalogue.indicators_for(reporter)] if reporter else []
+        close = suggestion(raw, list(self._ids), first=owes)
         self._flag_one(at, "unknown-indicator", "indicator", value=shown(raw), suggestion=close)
 
     def _periods(self) -> None:
@@ -1052,13 +1067,3 @@ def reading_hint(cell: str, unit: str | None, otherwise: Message) -> Message:
         spelled = number.canonical
         return Message("label.reading-one", {"spelled": spelled, "words": Words(spelled)})
     return otherwise
-
-
-def guess_indicator(raw: str, ids: list[str]) -> str | None:
-    """The id a mistyped indicator most likely meant: "ct5", "CT 05", "5" all mean CT05."""
-    digits = re.fullmatch(r"\s*(?:ct)?\s*0*(\d{1,2})\s*", raw, flags=re.IGNORECASE)
-    if digits:
-        candidate = f"CT{int(digits.group(1)):02d}"
-        return candidate if candidate in ids else None
-    close = difflib.get_close_matches(raw.upper(), ids, n=1)
-    return close[0] if close else None

@@ -23,7 +23,7 @@ from plan57.errors import UsageError
 from plan57.escaping import markdown
 from plan57.formatting import Name
 from plan57.grammar import Refused
-from plan57.messages import Lang, default_lang, text
+from plan57.messages import Lang, default_lang, period_suggestion, text
 from plan57.periods import Period, parse_period, province_day
 from plan57.repository import submission_path
 from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
@@ -81,7 +81,7 @@ class StatusReport(BaseModel):
 def parse_status_period(value: str) -> Period:
     period = parse_period(value.strip())
     if period is None:
-        raise UsageError("bad-period-option", value=value)
+        raise UsageError("bad-period-option", value=value, suggestion=period_suggestion(value))
     return period
 
 

@@ -35,7 +35,7 @@ from plan57.grammar import (
     convert_number,
     fraction_floor,
 )
-from plan57.messages import Lang, Message, text
+from plan57.messages import Lang, suggestion, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import submission_path
@@ -355,11 +355,8 @@ def _import_one(
     if reporter is None or period is None:
         return result
     if not catalogue.is_reporter(reporter):
-        import difflib
-
-        close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
-        suggestion = Message("label.did-you-mean", {"value": close[0]}) if close else ""
-        return refuse("import-unknown-reporter", reporter=reporter, suggestion=suggestion)
+        close = suggestion(reporter, catalogue.reporter_ids(), aliases=catalogue.name_aliases())
+        return refuse("import-unknown-reporter", reporter=reporter, suggestion=close)
     result.reporter, result.period = reporter, str(period)
     if table is None:
         return refuse("import-no-header")
