@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -191,7 +193,7 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
             ("CT14", "value"): "  7 ",  # typed as text, with spaces
             ("CT16", "value"): 4.0,
             ("CT18", "value"): "85%",  # a percent typed with its sign
-            ("CT20", "note"): "chưa có số liệu",  # a blank value with a note: left out
+            ("CT20", "note"): "chưa có số liệu",  # a blank value with a note: an explained gap
             ("CT39", "value"): 0.55,
         },
         save_as=repo.root / "filled.xlsx",
@@ -200,9 +202,13 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert result.exit_code == 0, result.output
     written = repo.root / "data" / "submissions" / "so-khcn" / "2025.csv"
     assert "data/submissions/so-khcn/2025.csv" in result.output
-    assert "left out 10 rows without a value: CT20, CT23" in result.output
+    assert "kept 1 row with no figure but a note (an explained gap, not a figure): CT20" in (
+        result.output
+    )
+    assert "left out 9 rows without a value: CT23" in result.output
     rows = {r["indicator"]: r for r in _csv(written)}
-    assert list(rows) == ["CT04", "CT06", "CT12", "CT13", "CT14", "CT16", "CT18", "CT39"]
+    assert list(rows) == ["CT04", "CT06", "CT12", "CT13", "CT14", "CT16", "CT18", "CT20", "CT39"]
+    assert (rows["CT20"]["value"], rows["CT20"]["note"]) == ("", "chưa có số liệu")
     assert rows["CT04"]["value"] == "có"
     assert rows["CT06"]["value"] == "1.5"
     assert rows["CT06"]["note"] == "'@quyết toán 2025"
@@ -212,7 +218,8 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert rows["CT39"]["value"] == "0.55"
     report = check_repository(repo.root, as_of=CHECK_DATE).report
     assert report.ok, report.problems
-    assert [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"] == []
+    mine = [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"]
+    assert [(p.code, p.indicator) for p in mine] == [("not-reported", "CT20")]
 
 
 def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> None:
@@ -319,6 +326,73 @@ def test_a_workbook_of_ones_own_needs_reporter_and_period(repo: DataRepo) -> Non
     rows = _csv(repo.root / "data" / "submissions" / "xa-hoa-phu" / "2025Q3.csv")
     assert [(r["indicator"], r["value"]) for r in rows] == [("CT07", "75"), ("CT09", "62.5")]
     assert rows[1]["denominator"] == "8"
+
+
+def test_an_explained_gap_reaches_status_the_report_and_the_site(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    note = "Chưa có số liệu, sẽ bổ sung quý sau"
+    form = _form(repo, "so-khcn", "2025")
+    _fill(form, {("CT16", "value"): 4, ("CT06", "note"): note})
+    assert invoke(repo.root, "import", str(form)).exit_code == 0
+    status = invoke(
+        repo.root, "status", "--period", "2025", "--as-of", "2026-06-30", "--format", "json"
+    )
+    [mine] = [r for r in json.loads(status.stdout)["reporters"] if r["id"] == "so-khcn"]
+    assert "CT06" in mine["missing"] and mine["explained"] == {"CT06": note}
+    table = invoke(
+        repo.root, "status", "--period", "2025", "--as-of", "2026-06-30", "--format", "md"
+    )
+    assert f"CT06 (chưa có số: {note})" in table.stdout
+    report = invoke(
+        repo.root, "report", "--period", "2025", "--as-of", "2026-06-30", "--format", "md"
+    )
+    assert report.exit_code == 0, report.output
+    assert f"CT06 (chưa có số: {note})" in report.stdout
+    site = tmp_path / "site"
+    built = invoke(
+        repo.root, "site", "--period", "2025Q4", "--as-of", "2026-06-30", "--out", str(site)
+    )
+    assert built.exit_code == 0, built.output
+    page = (site / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert note in page and "chưa có số, đơn vị ghi" in page
+
+
+def test_a_csv_file_or_a_missing_file_is_told_what_to_do(repo: DataRepo) -> None:
+    repo.write("x.csv", "indicator,value\nCT16,4\n")
+    result = invoke(repo.root, "import", str(repo.root / "x.csv"), "--lang", "en")
+    assert result.exit_code == 1 and "import-csv" in result.output
+    assert "plan57 fix x.csv" in result.output and "openpyxl" not in result.output
+    missing = invoke(repo.root, "import", str(repo.root / "nowhere.xlsx"), "--lang", "en")
+    assert missing.exit_code == 1 and "import-missing" in missing.output
+    assert (
+        "nowhere.xlsx does not exist" in missing.output
+        and "import-unreadable" not in missing.output
+    )
+
+
+def test_after_out_outside_the_repository_the_next_step_runs(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    form = _form(repo, "so-khcn", "2025")
+    _fill(form, {("CT16", "value"): 4})
+    outside = tmp_path / "elsewhere" / "so-khcn-2025.csv"
+    outside.parent.mkdir()
+    result = invoke(repo.root, "import", str(form), "--out", str(outside), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"plan57 check {outside}" not in result.output
+    assert "copy it to data/submissions/so-khcn/2025.csv" in result.output
+    # The step it names runs: the file copied where it belongs passes check.
+    (repo.root / "data" / "submissions" / "so-khcn").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(outside, repo.root / "data" / "submissions" / "so-khcn" / "2025.csv")
+    checked = invoke(
+        repo.root,
+        "check",
+        str(repo.root / "data/submissions/so-khcn/2025.csv"),
+        "--as-of",
+        "2026-06-30",
+    )
+    assert checked.exit_code == 0, checked.output
 
 
 def test_files_that_are_not_xlsx_workbooks(repo: DataRepo) -> None:

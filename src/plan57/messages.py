@@ -99,6 +99,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "workbook": "error",
     "import-unreadable": "error",
     "import-format": "error",
+    "import-csv": "error",
+    "import-missing": "error",
     "import-no-header": "error",
     "import-no-reporter": "error",
     "import-unknown-reporter": "error",
@@ -1107,6 +1109,21 @@ VI: dict[str, str] = {
     "label.template-nothing-choose": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
     # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
     "label.group-count": "{name} (nhóm {id}, {count} đơn vị)",
+    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    "label.gap": "{indicator} (chưa có số: {note})",
+    "site.gap": "chưa có số, đơn vị ghi",
+    "import-csv": "{file} là tệp CSV; plan57 import chỉ đọc bảng tính .xlsx.",
+    "import-csv.hint": "Tệp CSV không cần import: đặt tệp vào data/submissions/<mã đơn vị>/<kỳ>.csv, chạy plan57 fix {file} để chuẩn hóa (mã hóa, dấu phân cách, dấu thập phân), rồi plan57 check.",
+    "import-missing": "Không tìm thấy tệp {file}.",
+    "import-missing.hint": "Kiểm tra tên và thư mục của tệp (gõ đúng đuôi .xlsx), hoặc tạo bảng tính bằng plan57 template --format xlsx.",
+    "explain.import-csv.why": "plan57 import đọc bảng tính Excel; một tệp CSV đã là dạng tệp nộp, chỉ cần chuẩn hóa.",
+    "explain.import-csv.wrong": "plan57 import so-tc-2025Q4.csv",
+    "explain.import-csv.right": "plan57 fix data/submissions/so-tc/2025Q4.csv\nplan57 check data/submissions/so-tc/2025Q4.csv",
+    "explain.import-missing.why": "Tệp không có ở đường dẫn đã gõ, nên không có gì để đọc.",
+    "explain.import-missing.wrong": "plan57 import so-tc-2025Q4.xls",
+    "explain.import-missing.right": "plan57 import so-tc-2025Q4.xlsx",
+    "label.import-next-outside": "{path} nằm ngoài kho dữ liệu: chép tệp vào {destination} trong kho, rồi chạy plan57 check {destination}",
+    "label.import-gaps": "  giữ {count} dòng chưa có số nhưng có ghi chú (khoảng trống có giải thích, không tính là số liệu): {indicators}",
 }
 
 EN: dict[str, str] = {
@@ -2104,6 +2121,21 @@ EN: dict[str, str] = {
     "label.template-nothing-choose": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
     # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
     "label.group-count": "{name} (group {id}, {count} {count:unit|units})",
+    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    "label.gap": "{indicator} (no figure: {note})",
+    "site.gap": "no figure; the reporter notes",
+    "import-csv": "{file} is a CSV file; plan57 import reads .xlsx workbooks only.",
+    "import-csv.hint": "A CSV file needs no import: put it at data/submissions/<reporter id>/<period>.csv, run plan57 fix {file} to make it canonical (encoding, delimiter, decimal marks), then plan57 check.",
+    "import-missing": "The file {file} does not exist.",
+    "import-missing.hint": "Check the file's name and folder (the .xlsx ending too), or make a workbook with plan57 template --format xlsx.",
+    "explain.import-csv.why": "plan57 import reads Excel workbooks; a CSV file already has the submission's form and only needs making canonical.",
+    "explain.import-csv.wrong": "plan57 import so-tc-2025Q4.csv",
+    "explain.import-csv.right": "plan57 fix data/submissions/so-tc/2025Q4.csv\nplan57 check data/submissions/so-tc/2025Q4.csv",
+    "explain.import-missing.why": "There is no file at the path typed, so there is nothing to read.",
+    "explain.import-missing.wrong": "plan57 import so-tc-2025Q4.xls",
+    "explain.import-missing.right": "plan57 import so-tc-2025Q4.xlsx",
+    "label.import-next-outside": "{path} lies outside the data repository: copy it to {destination} in the repository, then run plan57 check {destination}",
+    "label.import-gaps": "  kept {count} {count:row|rows} with no figure but a note (an explained gap, not a figure): {indicators}",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

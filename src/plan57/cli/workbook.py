@@ -66,6 +66,15 @@ def import_(
                     period=result.period,
                 )
             )
+            if result.gaps:
+                lines.append(
+                    text(
+                        "label.import-gaps",
+                        language,
+                        count=len(result.gaps),
+                        indicators=", ".join(result.gaps),
+                    )
+                )
             if result.left_out:
                 lines.append(
                     text(
@@ -86,7 +95,19 @@ def import_(
     failed = sum(1 for r in results if not r.ok)
     lines.append("")
     lines.append(text("label.import-summary", language, written=len(written), failed=failed))
-    if written:
-        lines.append(text("label.import-next", language, paths=" ".join(written)))
+    inside = [r.output for r in results if r.ok and r.output and r.outside is None]
+    if inside:
+        lines.append(text("label.import-next", language, paths=" ".join(inside)))
+    for result in results:
+        # `check` reads only the repository: the file must be put where it belongs first.
+        if result.ok and result.outside is not None:
+            lines.append(
+                text(
+                    "label.import-next-outside",
+                    language,
+                    path=result.output,
+                    destination=result.outside,
+                )
+            )
     emit("\n".join(lines))
     raise typer.Exit(1 if failed else 0)

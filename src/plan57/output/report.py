@@ -29,6 +29,7 @@ from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
 from plan57.scoring.judging import Scoring, mark_revised, revised_indicators, score
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
+from plan57.submissions.obligations import Gap, gap_notes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,6 +56,8 @@ class Scored:
     # The observations prepared for scoring: the history, and a site's or an export's other
     # scores, reuse the preparation.
     scoring: Scoring
+    # Rows with no figure but a note: shown beside the missing figure, never scored.
+    gaps: tuple[Gap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,16 @@ def score_repository(
         _mark_revised(root, report, observations, as_of)
     parsed = parse_period(report.period)
     assert parsed is not None  # score() has parsed it already
-    return Scored(catalogue, observations, report, validation.report, targets, parsed, scoring)
+    return Scored(
+        catalogue,
+        observations,
+        report,
+        validation.report,
+        targets,
+        parsed,
+        scoring,
+        validation.gaps,
+    )
 
 
 def _mark_revised(root: Path, report: ScoreReport, observations: pd.DataFrame, as_of: date) -> None:
@@ -225,7 +237,7 @@ def report_view(
         "by": text(f"report.by.{by}", lang),
         "sections": _sections(catalogue, rows, by, lang),
         "details": [rows[item.id] for item in report.indicators],
-        "missing": _missing(catalogue, report, lang),
+        "missing": _missing(catalogue, report, gap_notes(scored.gaps, period.end), lang),
         "provisional": (
             text("report.provisional", lang, due=fmt.day(report.deadline, lang))
             if report.provisional and report.deadline is not None
@@ -488,15 +500,23 @@ def _sections(
     return sections
 
 
-def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, str]]:
+def _missing(
+    catalogue: Catalogue, report: ScoreReport, gaps: dict[tuple[str, str], str], lang: Lang
+) -> list[dict[str, str]]:
     out = []
     for item in report.missing:
         due = fmt.day(item.due, lang)
+        indicators = [
+            text("label.gap", lang, indicator=i, note=gaps[(item.reporter, i)])
+            if (item.reporter, i) in gaps
+            else i
+            for i in item.indicators
+        ]
         out.append(
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(item.indicators),
+                "indicators": ", ".join(indicators),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }

@@ -15,6 +15,7 @@ report count what is missing with `outstanding`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -101,6 +102,23 @@ def due_at(catalogue: Catalogue, end: date) -> list[Obligation]:
         for reporter in catalogue.expand(ind.reporters):
             out.append(Obligation(reporter, ind.id, period))
     return sorted(out, key=lambda o: (order.get(o.reporter, 1 << 30), o.reporter))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An explained gap: a row with no figure but a note saying why ("Chưa có số liệu, sẽ bổ
+    sung quý sau"). It is no figure (the indicator stays missing); `status`, the report and
+    the site show the note beside the missing figure."""
+
+    reporter: str
+    indicator: str
+    end: date
+    note: str
+
+
+def gap_notes(gaps: Iterable[Gap], end: date) -> dict[tuple[str, str], str]:
+    """(reporter, indicator) → the note of each explained gap of a period ending on `end`."""
+    return {(gap.reporter, gap.indicator): gap.note for gap in gaps if gap.end == end}
 
 
 def deadline(catalogue: Catalogue, end: date) -> date:

@@ -38,6 +38,7 @@ from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
 from plan57.submissions.forms import catalogue_reference
+from plan57.submissions.obligations import Gap
 from plan57.submissions.reading import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class Validation:
 
     report: CheckReport
     build_observations: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    # Rows with no figure but a note: explained gaps, never figures.
+    gaps: tuple[Gap, ...] = ()
 
     @cached_property
     def observations(self) -> pd.DataFrame:
@@ -152,7 +155,7 @@ def validate(
     findings += rules.run()
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
-    return Validation(CheckReport.from_findings(findings), rules.observations)
+    return Validation(CheckReport.from_findings(findings), rules.observations, tuple(rules.gaps))
 
 
 def _check_files(
@@ -246,6 +249,7 @@ class _RowRules:
         self._derive("unit", "indicator", units.get)
         self.has_reporter: Mask = self._codes("reporter")[0] >= 0
         self.numbers: dict[str, Floats] = {}
+        self.gaps: list[Gap] = []
 
     # --- looking things up once per distinct value, not once per row ---
 
@@ -485,6 +489,11 @@ class _RowRules:
         for at in np.flatnonzero(fresh).tolist():
             note = columns["note"][at]
             indicator = columns["indicator"][at]
+            reporter = self._value("reporter", at)
+            if note and reporter is not None and indicator in self._ids:
+                period = self.good_files[columns["file"][at]].period
+                assert period is not None
+                self.gaps.append(Gap(reporter, indicator, period.end, " ".join(note.split())))
             self.findings.append(
                 make_finding(
                     "not-reported",

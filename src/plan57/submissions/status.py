@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from plan57.catalogue.models import Catalogue, Worded
 from plan57.errors import UsageError
@@ -26,7 +26,13 @@ from plan57.grammar import Refused
 from plan57.messages import Lang, default_lang, period_suggestion, text
 from plan57.periods import Period, parse_period, province_day
 from plan57.repository import submission_path
-from plan57.submissions.obligations import deadline, due_at, periods_ending, submitted
+from plan57.submissions.obligations import (
+    deadline,
+    due_at,
+    gap_notes,
+    periods_ending,
+    submitted,
+)
 from plan57.submissions.repair import read_table
 
 Timeliness = Literal["known", "unknown"]
@@ -48,6 +54,8 @@ class ReporterStatus(Worded):
     late: list[str] | None  # None when timeliness is unknown
     rate: float | None
     submitted_at: dict[str, datetime]
+    # A missing indicator's explained gap: the note of a row with no figure (no figure itself).
+    explained: dict[str, str] = Field(default_factory=dict)
 
     def name(self, lang: Lang | None = None) -> str:
         return self.name_vi if (lang or default_lang()) == "vi" else self.name_en
@@ -123,7 +131,7 @@ def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: dat
         reporter: {p for p in candidates if _on_disk(root, root / submission_path(reporter, p))}
         for reporter in reporters
     }
-    valid = _valid(root, catalogue, period, as_of)
+    valid, gaps = _valid(root, catalogue, period, as_of)
     if reason is not None:
         found = _from_disk(root, files_by)
     elif _has_commits(root):
@@ -151,6 +159,11 @@ def build_status(root: Path, catalogue: Catalogue, period: Period, *, as_of: dat
                 late=late,
                 rate=_rate(len(submitted_ids), len(expected)),
                 submitted_at=stamps,
+                explained={
+                    i: gaps[(reporter, i)]
+                    for i in expected
+                    if i not in times and (reporter, i) in gaps
+                },
             )
         )
     return StatusReport(
@@ -194,12 +207,15 @@ def _overall(statuses: list[ReporterStatus], *, known: bool) -> OverallStatus:
     )
 
 
-def _valid(root: Path, catalogue: Catalogue, period: Period, as_of: date) -> set[tuple[str, str]]:
-    """(reporter, indicator) pairs whose figure for the period's end passes `check`."""
+def _valid(
+    root: Path, catalogue: Catalogue, period: Period, as_of: date
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], str]]:
+    """(reporter, indicator) pairs whose figure for the period's end passes `check`, and the
+    notes of the explained gaps of that end."""
     from plan57.submissions.rules import check_repository
 
     validation = check_repository(root, as_of=as_of, catalogue=catalogue)
-    return submitted(validation.observations, period.end)
+    return submitted(validation.observations, period.end), gap_notes(validation.gaps, period.end)
 
 
 def _on_disk(root: Path, path: Path) -> bool:
@@ -278,7 +294,7 @@ def table_rows(report: StatusReport, lang: Lang) -> list[list[str]]:
                 f"{status.name(lang)} ({status.id})",
                 str(len(status.expected)),
                 str(len(status.submitted)),
-                ", ".join(status.missing),
+                _missing_cell(status, lang),
                 _late_cell(status.late, lang),
                 _percent(status.rate),
             ]
@@ -335,6 +351,16 @@ def render_markdown(report: StatusReport, catalogue: Catalogue, lang: Lang) -> s
             cells = [f"**{cell}**" if cell else cell for cell in cells]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _missing_cell(status: ReporterStatus, lang: Lang) -> str:
+    """The missing indicators, an explained gap's note beside its indicator."""
+    return ", ".join(
+        text("label.gap", lang, indicator=i, note=status.explained[i])
+        if i in status.explained
+        else i
+        for i in status.missing
+    )
 
 
 def _late_cell(late: list[str] | None, lang: Lang) -> str:

@@ -289,6 +289,10 @@ class ImportResult:
     output: str | None = None
     rows: int = 0
     left_out: list[str] = field(default_factory=list)
+    # Rows kept with no figure but a note: explained gaps (`obligations.Gap`).
+    gaps: list[str] = field(default_factory=list)
+    # Where the submission belongs, when `output` lies outside the repository (--out).
+    outside: str | None = None
     problems: list[Finding] = field(default_factory=list)
 
     @property
@@ -341,8 +345,12 @@ def _import_one(
         return result
 
     suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return refuse("import-csv")
     if suffix in (".xls", ".ods"):
         return refuse("import-format", kind=suffix)
+    if not (path.is_file() or path.is_symlink()):
+        return refuse("import-missing")
     try:
         read = _read(path)
     except Exception as exc:
@@ -367,6 +375,8 @@ def _import_one(
         return refuse("import-empty")
     output = options.out or root / submission_path(reporter, period)
     result.output = _display(root, output)
+    if result.output == str(output) and output.is_absolute():
+        result.outside = submission_path(reporter, period)
     # Nothing is written through a link (as nothing is read through one).
     if options.out is None and any(p.is_symlink() for p in (output, output.parent)):
         result.problems.append(make_finding("link-refused", file=result.output))
@@ -555,7 +565,11 @@ def _rows(
         if not any(cells.values()):
             continue
         if not any(cells[c] for c in NUMBER_COLUMNS):
-            if indicator:
+            # "Chưa có số liệu, sẽ bổ sung quý sau": the reason reaches status and the report.
+            if indicator and cells.get("note"):
+                result.gaps.append(indicator)
+                kept.append(cells)
+            elif indicator:
                 result.left_out.append(indicator)
             continue
         kept.append(cells)
