@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,8 +71,14 @@ SUBMISSION_COLUMNS = ("indicator", "value", "numerator", "denominator", "note", 
 # Excel refuses a file whose input-message title is longer than this (a repair prompt).
 _TITLE_LIMIT = 32
 _PROMPT_LIMIT = 255
-_WIDTHS = {"indicator": 10, "name": 60, "unit": 22, "target": 18, "note": 30, "source": 24}
+_WIDTHS = {"indicator": 10, "name": 60, "unit": 26, "target": 18, "note": 30, "source": 24}
 _INPUT_FILL = "FFF2CC"
+# Columns whose text wraps, and how a row's height follows it: a line of 11-point text per
+# column width less a margin (Vietnamese letters with their marks run wider than "0").
+_WRAPPED = ("name", "unit", "target")
+_WIDTH_MARGIN = 0
+_LINE_POINTS = 15.0
+_ROW_PADDING = 2.0
 
 
 def catalogue_revision(raw: bytes) -> str:
@@ -106,7 +113,9 @@ def build_workbook(
     _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
     _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-instructions", lang))
     for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
-        _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang)).font = Font(bold=True)
+        label = _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang))
+        label.font = Font(bold=True)
+        label.alignment = Alignment(wrap_text=True, vertical="top")
         _put(sheet, HEADER_ROW, at, column).font = Font(italic=True, color="808080")
         sheet.column_dimensions[get_column_letter(at)].width = _WIDTHS.get(column, 14)
     fill = PatternFill("solid", start_color=_INPUT_FILL, end_color=_INPUT_FILL)
@@ -121,12 +130,15 @@ def build_workbook(
         }
         for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
             cell = _put(sheet, line, at, cells.get(column, ""))
-            cell.alignment = Alignment(wrap_text=column == "name", vertical="top")
+            cell.alignment = Alignment(wrap_text=column in _WRAPPED, vertical="top")
             if column in INPUT_COLUMNS:
                 cell.protection = unlocked
                 cell.fill = fill
+        sheet.row_dimensions[line].height = _row_height(cells)
         _rules(sheet, line, row, period, lang)
+    sheet.row_dimensions[LABEL_ROW].height = 2 * _LINE_POINTS + _ROW_PADDING
     sheet.freeze_panes = f"{get_column_letter(WORKBOOK_COLUMNS.index('value') + 1)}{FIRST_ROW}"
+    _print_setup(sheet)
     # Locked cells stay locked and the rest may be filled; formatting columns stays allowed.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -147,6 +159,35 @@ def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
     if isinstance(cell.value, str) and cell.value.startswith("="):
         cell.data_type = "s"
     return cell
+
+
+def _row_height(cells: dict[str, str]) -> float:
+    """A row's height in points, tall enough for its wrapped names.
+
+    Set explicitly: Excel grows a row to fit wrapped text when it opens the file, but
+    LibreOffice keeps the default 15 pt on its first save, and the long names then overlap
+    the rows below.
+    """
+    lines = max(
+        math.ceil(len(cells.get(column, "")) / max(_WIDTHS[column] - _WIDTH_MARGIN, 1)) or 1
+        for column in _WRAPPED
+    )
+    return _LINE_POINTS * lines + _ROW_PADDING
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, every column on one page's width, the column labels on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{LABEL_ROW}:{HEADER_ROW}"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
 
 
 def _xml_safe(value: str) -> str:
