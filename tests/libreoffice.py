@@ -27,10 +27,17 @@ needs_poppler = pytest.mark.skipif(
 )
 
 
-def convert(source: Path, to: str, out: Path) -> Path:
-    """`source` converted by LibreOffice to the format `to` ("pdf", "xlsx") in folder `out`."""
+# LibreOffice's CSV filter options: fields separated by "," (44), text quoted with '"' (34),
+# in UTF-8 (76), starting at line 1: what the department guide tells LibreOffice users to pick.
+CSV_UTF8 = "44,34,76,1"
+
+
+def convert(source: Path, to: str, out: Path, *, infilter: str | None = None) -> Path:
+    """`source` converted by LibreOffice to the format `to` ("pdf", "xlsx", or "csv:…" with
+    filter options) in folder `out`; `infilter` says how to read a CSV source."""
     assert SOFFICE is not None
     out.mkdir(parents=True, exist_ok=True)
+    reading = [f"--infilter={infilter}"] if infilter else []
     with tempfile.TemporaryDirectory(prefix="plan57-lo-profile-") as profile:
         subprocess.run(
             [
@@ -38,6 +45,7 @@ def convert(source: Path, to: str, out: Path) -> Path:
                 f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--headless",
                 "--norestore",
+                *reading,
                 "--convert-to",
                 to,
                 "--outdir",

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from clirun import invoke
 from conftest import REAL_CATALOGUE, DataRepo
 from libreoffice import (
+    CSV_UTF8,
     convert,
     needs_poppler,
     needs_soffice,
@@ -136,3 +137,41 @@ def test_a_filled_workbook_saved_by_libreoffice_imports_and_passes_check(
     }
     report = check_repository(repo.root, as_of=date(2026, 3, 1)).report
     assert report.ok, report.problems
+
+
+def test_a_csv_form_saved_by_libreoffice_as_utf8_passes_fix_and_check(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    # The guide's advice for LibreOffice: save the CSV form in UTF-8 with commas. Its
+    # windows-1258 export writes "ý" as "ỳ", which nothing can detect afterwards.
+    form = tmp_path / "form.csv"
+    result = invoke(
+        repo.root,
+        *("template", "--reporter", "xa-hoa-phu", "--period", "2025Q4", "--out", str(form)),
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(form.read_text("utf-8-sig"))))
+    header = rows[0]
+    at = {name: header.index(name) for name in ("value", "numerator", "denominator", "note")}
+    for row in rows[1:]:
+        row[at["value"]], row[at["numerator"]], row[at["denominator"]] = "50", "5", "10"
+    note = "Theo ý kiến của Ủy ban nhân dân xã"
+    rows[1][at["note"]] = note
+    typed = tmp_path / "typed" / "2025Q4.csv"
+    typed.parent.mkdir()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    typed.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+    saved = convert(
+        typed,
+        f"csv:Text - txt - csv (StarCalc):{CSV_UTF8}",
+        tmp_path / "saved",
+        infilter=f"CSV:{CSV_UTF8}",
+    )
+    target = repo.root / "data" / "submissions" / "xa-hoa-phu" / "2025Q4.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(saved.read_bytes())
+    assert note in target.read_text("utf-8")
+    assert invoke(repo.root, "fix", "--check", str(target)).exit_code == 0
+    checked = invoke(repo.root, "check", str(target), "--as-of", "2026-03-01", "--lang", "en")
+    assert checked.exit_code == 0, checked.output

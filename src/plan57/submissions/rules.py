@@ -1074,5 +1074,6 @@ def reading_hint(cell: str, unit: str | None, otherwise: Message) -> Message:
         return Message("label.reading-two", {"first": first, "second": second, **words})
     if number.canonical != cell and NUMBER.fullmatch(number.canonical):
         spelled = number.canonical
-        return Message("label.reading-one", {"spelled": spelled, "words": Words(spelled)})
+        key = "label.reading-one" if number.settled_by_unit else "label.reading-certain"
+        return Message(key, {"spelled": spelled, "words": Words(spelled)})
     return otherwise
