@@ -216,3 +216,21 @@ def test_fix_through_the_cli_uses_the_catalogue_units(tmp_path: Path) -> None:
     path = repo.submit("so-tc", "2025", 'indicator,value\nct08,"84,2%"\nCT30,3\n')
     assert invoke(repo.root, "fix", "--lang", "en").exit_code == 0
     assert path.read_bytes() == b"indicator,value\nCT08,84.2\nCT30,3\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "reference", "fraction"),
+    [
+        (0.255, "percent", 20.9, True),  # last year's 20,9%: 25,5% was meant
+        (0.12, "percent", 30.0, True),  # the 2030 target of 30%
+        (0.72, "percent_grdp", 8.0, False),  # 72% of GRDP is no more likely than 0,72%
+        (0.3, "percent", 2.0, False),  # beside 2%, 0,3% is plausible: 30% is not
+        (0.5, "percent", None, False),  # nothing to read it beside
+        (0.0, "percent", 60.0, False),  # nought is nought
+        (0.5, "count", 60.0, False),
+    ],
+)
+def test_a_percentage_typed_as_a_fraction(
+    value: float, unit: str, reference: float | None, fraction: bool
+) -> None:
+    assert grammar.likely_fraction(value, unit, reference) is fraction

@@ -515,3 +515,19 @@ def test_nothing_under_data_is_modified(tmp_path: Path) -> None:
     check_repository(repo.root, as_of=AS_OF)
     after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_departments_are_not_one_anothers_peers(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    departments = ["so-khcn", "so-tc", "so-nv", "so-xd", "so-yt", "so-gddt", "so-ct", "so-nnmt"]
+    departments += ["so-vhttdl", "so-tp", "so-dttg", "so-ngv"]
+    for at, reporter in enumerate(departments):
+        value = 6.2 if at == 0 else 60 + at
+        numerator = round(value * 10)
+        repo.submit(
+            reporter,
+            "2025Q4",
+            f"indicator,value,numerator,denominator\nCT09,{value},{numerator},1000\n",
+        )
+    report = check_repository(repo.root, as_of=AS_OF).report
+    assert [p for p in report.problems if p.code == "peer-outlier"] == []

@@ -125,10 +125,11 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     rows = _rows(path)
     value = lambda indicator: f"E{rows[indicator]}"  # noqa: E731
     assert rules[value("CT04")].type == "list" and "có" in str(rules[value("CT04")].formula1)
-    # CT06 (≥ 1,0% of GRDP): 0 to 100, and a fraction below 0.1 only with its counts.
+    # CT06 (≥ 1,0% of GRDP): 0 to 100, and a fraction (0.002 to 0.05) only with its counts.
     assert rules[value("CT06")].type == "custom"
     assert f"{value('CT06')}<=100" in rules[value("CT06")].formula1
-    assert f"{value('CT06')}>=0.1" in rules[value("CT06")].formula1
+    assert f"{value('CT06')}<0.002" in rules[value("CT06")].formula1
+    assert f"{value('CT06')}>0.05" in rules[value("CT06")].formula1
     assert rules[value("CT16")].type == "whole"
     assert rules[value("CT39")].formula2 == "1"
     numerator = rules[f"F{rows['CT12']}"]
@@ -149,7 +150,7 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
 def test_the_form_refuses_a_percentage_typed_as_a_fraction_as_check_does(
     repo: DataRepo, catalogue: Catalogue
 ) -> None:
-    from plan57.grammar import fraction_floor, likely_fraction
+    from plan57.grammar import fraction_band, likely_fraction
     from plan57.submissions.forms import catalogue_reference
 
     path = _form(repo, "so-tc", "2025")
@@ -161,14 +162,19 @@ def test_the_form_refuses_a_percentage_typed_as_a_fraction_as_check_does(
         reference, _ = catalogue_reference(found, 2025)
         if found.unit not in ("percent", "percent_grdp") or reference is None:
             continue
+        band = fraction_band(reference)
+        if band is None:
+            continue
         rule = rules[f"E{row}"]
-        floor = fraction_floor(reference)
-        # The rule's bound is the grammar's: just below it check refuses, at it accepts.
-        assert f"E{row}>={floor:g}" in rule.formula1, indicator
+        low, high = band
+        # The rule's band is the grammar's: inside it check refuses, outside it accepts.
+        assert f"E{row}<{low:.6g}" in rule.formula1 and f"E{row}>{high:.6g}" in rule.formula1
         assert f"AND(ISNUMBER(F{row}),ISNUMBER(G{row}))" in rule.formula1
         assert "0.255" in rule.prompt and "tử số và mẫu số" in rule.prompt
-        assert not likely_fraction(min(floor, 1.0) + 1e-9, found.unit, reference) or floor > 1
-        assert likely_fraction(min(floor, 1.0) * 0.99, found.unit, reference)
+        assert likely_fraction(low, found.unit, reference)
+        assert likely_fraction(high, found.unit, reference)
+        assert not likely_fraction(low * 0.99, found.unit, reference)
+        assert not likely_fraction(high * 1.01, found.unit, reference)
 
 
 def test_the_form_speaks_english_on_request(repo: DataRepo) -> None:

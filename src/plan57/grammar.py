@@ -165,26 +165,29 @@ PERCENT_UNITS = frozenset({"percent", "percent_grdp"})
 # its numerator never exceeds its denominator.
 BOUNDED_UNITS = frozenset({*PERCENT_UNITS, "index"})
 
-# A percentage at most 1 whose reference figure (the reporter's previous one, the baseline, the
-# target) is more than this many times larger reads as a fraction typed for a percentage: a
-# hundred times the value is nearer the reference than the value itself (0.255 beside 20.9).
+# A percentage's value from 0 to 1 reads as a fraction typed for a percentage (0.255 for 25.5%)
+# when, beside a reference figure (the reporter's previous one, the baseline, the target), the
+# value is far too small (the reference more than FRACTION_FACTOR times larger) and a hundred
+# times it is plausible (within FRACTION_SPAN times the reference, either way): 0.255 beside
+# 20.9 is 25.5; 0.72 beside a target of 8% GRDP is no 72% either, and is left alone.
 FRACTION_FACTOR = 10.0
+FRACTION_SPAN = 5.0
+
+
+def fraction_band(reference: float | None) -> tuple[float, float] | None:
+    """The values that read as a fraction beside `reference`, from the first to the second;
+    None when none does. The workbook's input rule refuses the same band."""
+    if reference is None or not reference > 0:
+        return None
+    low = reference / (100 * FRACTION_SPAN)
+    high = min(reference * FRACTION_SPAN / 100, reference / FRACTION_FACTOR, 1.0)
+    return (low, high) if low <= high else None
 
 
 def likely_fraction(value: float, unit: str | None, reference: float | None) -> bool:
     """Whether a percentage's `value` is most likely a fraction (0.255 typed for 25.5%)."""
-    return (
-        unit in PERCENT_UNITS
-        and reference is not None
-        and 0 < value <= 1
-        and reference > FRACTION_FACTOR * value
-    )
-
-
-def fraction_floor(reference: float) -> float:
-    """The smallest value above 0 that `likely_fraction` lets through beside `reference`
-    (the workbook's input rule says the same: 0, or at least this, or more than 1)."""
-    return reference / FRACTION_FACTOR
+    band = fraction_band(reference)
+    return unit in PERCENT_UNITS and band is not None and value > 0 and band[0] <= value <= band[1]
 
 
 _INTEGER = re.compile(r"[-+]?\d+")

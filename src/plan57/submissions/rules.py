@@ -60,7 +60,9 @@ JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0
 # default, after Iglewicz and Hoaglin), among at least so many peers.
 PEER_Z = 3.5
 MIN_PEERS = 10
-# Reporters compared with each other: communes and wards are one level of government.
+# Reporters compared with each other: the communes and wards, one level of government doing
+# the same work for populations alike. Departments, enterprises and institutes each measure a
+# scope of their own (a department's own procedures), so none is another's peer.
 _LEVELS = {"commune": "local", "ward": "local"}
 
 
@@ -864,26 +866,26 @@ class _RowRules:
         """A figure far from its peers' for the same indicator and period: DHIS2's modified
         z-score, 0.6745·|x − median| / MAD above `PEER_Z` (docs/catalogue.md).
 
-        Peers are reporters of one level (communes and wards; departments; enterprises …),
-        at least `MIN_PEERS` of them. Where more than half the peers report the same figure
+        Peers are the communes and wards (`_LEVELS`), at least `MIN_PEERS` of them. Where more than half the peers report the same figure
         (MAD = 0), the mean absolute deviation stands in, scaled by 1.253314 as DHIS2 does;
         where every figure is the same, nothing stands out. A note on the row confirms it.
         """
         import numpy as np
 
         value = self.numbers["value"]
-        levels = {e.id: _LEVELS.get(e.kind, e.kind) for e in self.catalogue.registry}
+        levels = {e.id: _LEVELS[e.kind] for e in self.catalogue.registry if e.kind in _LEVELS}
         self._derive("level", "reporter", levels.get)
-        usable = ~self.failed & self.has_reporter & ~np.isnan(value) & ~self._unit_in("yes_no")
+        usable = ~self.failed & (self._codes("level")[0] >= 0) & ~np.isnan(value)
+        usable &= ~self._unit_in("yes_no")
         noted = ~self._empty("note")
         chosen = np.flatnonzero(usable)
         if len(chosen) < MIN_PEERS:
             return
-        keys = np.column_stack(
-            [self._codes(name)[0][chosen] for name in ("indicator", "period_name", "level")]
-        )
-        _, group = np.unique(keys, axis=0, return_inverse=True)
-        group = group.reshape(-1)
+        # Each (indicator, period, level) as one integer, so that numpy sorts and groups it.
+        group = np.zeros(len(chosen), dtype=np.int64)
+        for name in ("indicator", "period_name", "level"):
+            codes, uniques = self._codes(name)
+            group = group * (len(uniques) + 1) + codes[chosen]
         order = np.argsort(group, kind="stable")
         bounds = np.flatnonzero(np.diff(group[order])) + 1
         outliers: list[tuple[int, float, int]] = []

@@ -34,7 +34,7 @@ from plan57.grammar import (
     RATIO_SCALE,
     YES,
     convert_number,
-    fraction_floor,
+    fraction_band,
 )
 from plan57.messages import Lang, suggestion, text
 from plan57.periods import Period, parse_period
@@ -207,12 +207,10 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, period: Period, lang: Lang
     # A percentage typed as a fraction (0.255 for 25.5%) is refused as `check` refuses it,
     # beside the catalogue's baseline or target; a numerator and denominator confirm it.
     reference, _ = catalogue_reference(row.indicator, period.year)
-    floor = fraction_floor(reference) if unit in PERCENT_UNITS and reference else None
-    if floor is not None and floor > 1:
-        hint += " " + text("label.workbook-fraction-one", lang)
-    elif floor is not None:
-        limit = f"{floor:g}".replace(".", "," if lang == "vi" else ".")
-        hint += " " + text("label.workbook-fraction", lang, limit=limit)
+    band = fraction_band(reference) if unit in PERCENT_UNITS else None
+    if band is not None:
+        low, high = (f"{bound:.3g}".replace(".", "," if lang == "vi" else ".") for bound in band)
+        hint += " " + text("label.workbook-fraction", lang, low=low, high=high)
     prompt = text("label.workbook-prompt", lang, unit=row.unit, target=row.target or "—", hint=hint)
     rules: list[tuple[str, DataValidation]] = []
     if unit == "yes_no":
@@ -226,9 +224,10 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, period: Period, lang: Lang
         rules.append(
             (value, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))
         )
-    elif floor is not None:
+    elif band is not None:
         confirmed = f"AND(ISNUMBER({numerator}),ISNUMBER({denominator}))"
-        small = f"OR({value}=0,{value}>1,{value}>={floor:g},{confirmed})"
+        low, high = (f"{bound:.6g}" for bound in band)
+        small = f"OR({value}=0,{value}<{low},{value}>{high},{confirmed})"
         formula = f"AND(ISNUMBER({value}),{value}>=0,{value}<=100,{small})"
         rules.append((value, DataValidation(type="custom", formula1=formula)))
     else:
