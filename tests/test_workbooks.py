@@ -283,6 +283,18 @@ def test_a_batch_reports_each_workbook_and_fails_if_one_fails(repo: DataRepo) ->
     assert not (base / "xa-ea-kar").exists()
 
 
+def test_a_large_batch_is_checked_as_the_folder_not_file_by_file(repo: DataRepo) -> None:
+    communes = ["xa-hoa-phu", "phuong-buon-ma-thuot", "xa-ea-kar", "xa-ea-knop", "xa-ea-pal"]
+    forms = [str(_fill(_form(repo, commune, "2025Q3"), RATIO)) for commune in communes]
+    result = invoke(repo.root, "import", *forms, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Check, then submit: plan57 check data/submissions/\n" in result.output
+    few = invoke(repo.root, "import", "--force", *forms[:2], "--lang", "en")
+    assert "plan57 check data/submissions/xa-hoa-phu/2025Q3.csv data/submissions/phuong" in (
+        few.output
+    )
+
+
 def test_existing_files_flags_and_overrides(repo: DataRepo) -> None:
     form = _fill(_form(repo, "xa-hoa-phu", "2025Q3"), RATIO)
     assert invoke(repo.root, "import", str(form)).exit_code == 0

@@ -10,6 +10,9 @@ from plan57.cli._app import app, lang_option, root_of
 from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
+# Up to this many files written, the closing line names each; more, and it names the folder.
+_NAMED = 4
+
 
 @app.command("import")
 def import_(
@@ -97,7 +100,9 @@ def import_(
     lines.append(text("label.import-summary", language, written=len(written), failed=failed))
     inside = [r.output for r in results if r.ok and r.output and r.outside is None]
     if inside:
-        lines.append(text("label.import-next", language, paths=" ".join(inside)))
+        # A batch of 102 communes is checked as the folder, not named file by file.
+        paths = " ".join(inside) if len(inside) <= _NAMED else "data/submissions/"
+        lines.append(text("label.import-next", language, paths=paths))
     for result in results:
         # `check` reads only the repository: the file must be put where it belongs first.
         if result.ok and result.outside is not None:
