@@ -234,3 +234,26 @@ def test_a_percentage_typed_as_a_fraction(
     value: float, unit: str, reference: float | None, fraction: bool
 ) -> None:
     assert grammar.likely_fraction(value, unit, reference) is fraction
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell", "written"),
+    [
+        ([["CT08", "87,5"], ["CT30", "1,000"]], "1,000", "1.000"),  # the file's decimal comma
+        ([["CT08", "87.5"], ["CT30", "1,000"]], "1,000", "1000"),  # its decimal point
+        ([["CT30", "1.400"]], "1.400", "1400"),  # a count is whole
+        ([["CT08", "61,725"]], "61,725", "61.725"),  # a share is at most 100
+    ],
+)
+def test_what_check_says_a_cell_means_is_what_fix_writes(
+    tmp_path: Path, rows: list[list[str]], cell: str, written: str
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    path = repo.submit("so-tc", "2025", _csv([["indicator", "value"], *rows]))
+    report = check_repository(repo.root, as_of=AS_OF).report
+    hints = [p.hint("en") for p in report.problems if p.file and p.file.endswith("2025.csv")]
+    assert any(f"write {written}" in hint for hint in hints), hints
+    repair = repair_bytes(path.read_bytes(), file="x.csv", units=CATALOGUE_UNITS)
+    assert repair.data is not None
+    fixed = dict(csv.reader(io.StringIO(repair.data.decode("utf-8"))))
+    assert fixed[next(i for i, value in rows if value == cell)] == written

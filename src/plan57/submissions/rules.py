@@ -30,6 +30,8 @@ from plan57.grammar import (
     PERCENT_UNITS,
     RATIO_SCALE,
     YES,
+    Convention,
+    convention_of,
     convert_number,
     likely_fraction,
 )
@@ -520,10 +522,13 @@ class _RowRules:
             & self._per_value(column, lambda cell: bool(ambiguous_number.fullmatch(cell)), "bool")
         )
         other = present & ~plain & ~ambiguous
-        for at in np.flatnonzero(ambiguous).tolist():
+        flagged = np.flatnonzero(ambiguous).tolist()
+        conventions = self._conventions(flagged)
+        for at in flagged:
             cell = self.columns[column][at]
             unit = self._value("unit", at) if column == "value" else None
-            reading = reading_hint(cell, unit, Message("label.reading-none"))
+            convention = conventions[self.columns["file"][at]]
+            reading = reading_hint(cell, unit, Message("label.reading-none"), convention)
             self._flag_one(at, "ambiguous-number", column, value=shown(cell), reading=reading)
         self._flag(other, "not-a-number", column, value=f"@{column}")
         parsed = self._per_value(
@@ -534,6 +539,22 @@ class _RowRules:
         self._flag(too_large, "value-too-large", column, value=f"@{column}", limit="10¹²")
         result: Floats = np.where(skip | too_large, np.nan, parsed)
         return result
+
+    def _conventions(self, rows: list[int]) -> dict[str, Convention | None]:
+        """How each file of `rows` writes decimals (`grammar.convention_of`), as `fix` reads
+        it: a file that writes "87,5" groups thousands with points."""
+        import numpy as np
+
+        files = {self.columns["file"][at] for at in rows}
+        if not files:
+            return {}
+        codes, uniques = self._codes("file")
+        wanted = np.isin(codes, [i for i, name in enumerate(uniques) if name in files])
+        cells: dict[str, list[str]] = {name: [] for name in files}
+        for at in np.flatnonzero(wanted).tolist():
+            mine = cells[self.columns["file"][at]]
+            mine += [self.columns[c][at] for c in ("value", "numerator", "denominator")]
+        return {name: convention_of(found) for name, found in cells.items()}
 
     def _yes_no(self) -> None:
         yes_no = self._unit_in("yes_no")
@@ -1066,16 +1087,23 @@ def _first_overlap(
     return None
 
 
-def reading_hint(cell: str, unit: str | None, otherwise: Message) -> Message:
+def reading_hint(
+    cell: str, unit: str | None, otherwise: Message, convention: Convention | None = None
+) -> Message:
     """What a cell written with separators means, by the grammar `fix` and `import` use: the
-    one reading the unit leaves, or both readings in words; `otherwise` when neither helps."""
-    number = convert_number(cell, unit)
+    one reading the unit or the file's `convention` leaves, or both readings in words;
+    `otherwise` when neither helps."""
+    number = convert_number(cell, unit, convention)
     if number.ambiguous:
         first, second = number.readings
         words = {"first_words": Words(first), "second_words": Words(second)}
         return Message("label.reading-two", {"first": first, "second": second, **words})
     if number.canonical != cell and NUMBER.fullmatch(number.canonical):
         spelled = number.canonical
-        key = "label.reading-one" if number.settled_by_unit else "label.reading-certain"
+        key = "label.reading-certain"
+        if number.settled_by_unit:
+            key = "label.reading-one"
+        elif number.readings != ("", "") and convention in ("comma", "point"):
+            key = f"label.reading-{convention}"
         return Message(key, {"spelled": spelled, "words": Words(spelled)})
     return otherwise
