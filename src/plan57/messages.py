@@ -879,7 +879,7 @@ VI: dict[str, str] = {
     "label.problems-hint": "Cách sửa",
     # --- workbooks and unfilled rows (issue 12) ---
     "not-reported": "Chỉ tiêu {indicator} chưa có số liệu kỳ này{note}.",
-    "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên: chỉ tiêu được tính là còn thiếu trong plan57 status và plan57 score.",
+    "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên và ghi lý do vào cột note: chỉ tiêu được tính là còn thiếu, lời giải thích hiện bên cạnh trong plan57 status, báo cáo và trang tiến độ.",
     "workbook": "{file} là bảng tính, không phải tệp CSV: plan57 chỉ đọc tệp CSV trong data/submissions.",
     "workbook.hint": "Chuyển bảng tính thành tệp nộp bằng lệnh: {command} — rồi xóa bảng tính khỏi data/submissions (git rm).",
     "import-unreadable": "Không mở được {file} như một bảng tính Excel (.xlsx): {reason}.",
@@ -1893,7 +1893,7 @@ EN: dict[str, str] = {
     "label.problems-hint": "How to fix",
     # --- workbooks and unfilled rows (issue 12) ---
     "not-reported": "Indicator {indicator} has no figure for this period{note}.",
-    "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay: the indicator counts as missing in plan57 status and plan57 score.",
+    "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay, with the reason in the note column: the indicator counts as missing, and the note is shown beside it by plan57 status, the report and the site.",
     "workbook": "{file} is a spreadsheet, not a CSV file: plan57 reads only CSV files under data/submissions.",
     "workbook.hint": "Turn the workbook into a submission with: {command} — then remove the workbook from data/submissions (git rm).",
     "import-unreadable": "{file} cannot be opened as an Excel workbook (.xlsx): {reason}.",
