@@ -40,7 +40,7 @@ FILLED: dict[tuple[str, str], Any] = {
 }
 # The part of the page the table takes, in pixels at RESOLUTION dots per inch.
 RESOLUTION = 110
-CROP = {"x": 40, "y": 44, "W": 1210, "H": 296}
+CROP = {"x": 40, "y": 44, "W": 1210, "H": 306}
 
 
 def fill(path: Path, out: Path) -> Path:

@@ -177,6 +177,14 @@ def test_the_form_refuses_a_percentage_typed_as_a_fraction_as_check_does(
         assert not likely_fraction(high * 1.01, found.unit, reference)
 
 
+def test_the_workbook_itself_says_what_else_is_owed_that_day(repo: DataRepo) -> None:
+    sheet = load_workbook(_form(repo, "so-tc", "2025")).worksheets[0]
+    said = str(sheet.cell(row=2, column=1).value)
+    assert "Hạn nộp 15/01/2026: so-tc nộp 23 chỉ tiêu, 12 trong tệp này" in said
+    assert "data/submissions/so-tc/2025Q4.csv (11 chỉ tiêu" in said
+    assert "A2:I2" in {str(merged) for merged in sheet.merged_cells.ranges}
+
+
 def test_the_form_speaks_english_on_request(repo: DataRepo) -> None:
     sheet = load_workbook(_form(repo, "so-khcn", "2025", "en")).worksheets[0]
     assert sheet.title == "Data"

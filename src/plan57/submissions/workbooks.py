@@ -111,7 +111,24 @@ def build_workbook(
         period=str(period),
     )
     _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
-    _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-instructions", lang))
+    # What to do, and everything owed by the same deadline (this file and the others), said in
+    # the workbook itself for whoever receives it without running plan57.
+    indicators = tuple(row.indicator for row in rows)
+    due = day_due(catalogue, reporter, period)
+    owed = Form(reporter, period, indicators, b"", **due).owed_that_day(lang)
+    instructions = f"{text('label.workbook-instructions', lang)}\n{owed}"
+    _put(sheet, INSTRUCTIONS_ROW, 1, instructions).alignment = Alignment(
+        wrap_text=True, vertical="top"
+    )
+    sheet.merge_cells(
+        start_row=INSTRUCTIONS_ROW,
+        start_column=1,
+        end_row=INSTRUCTIONS_ROW,
+        end_column=len(WORKBOOK_COLUMNS),
+    )
+    width = sum(_WIDTHS.get(column, 14) for column in WORKBOOK_COLUMNS)
+    lines = sum(math.ceil(len(part) / width) or 1 for part in instructions.split("\n"))
+    sheet.row_dimensions[INSTRUCTIONS_ROW].height = _LINE_POINTS * lines + _ROW_PADDING
     for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
         label = _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang))
         label.font = Font(bold=True)
@@ -146,10 +163,7 @@ def build_workbook(
     _metadata(book.create_sheet(META_SHEET), reporter, period, revision)
     buffer = io.BytesIO()
     book.save(buffer)
-    indicators = tuple(row.indicator for row in rows)
-    return Form(
-        reporter, period, indicators, buffer.getvalue(), **day_due(catalogue, reporter, period)
-    )
+    return Form(reporter, period, indicators, buffer.getvalue(), **due)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
