@@ -33,6 +33,7 @@ WARNINGS = {
     "not-reported",
     "value-jump",
     "stock-fell",
+    "peer-outlier",
     "catalogue-overlap",
     "catalogue-target-down",
     "catalogue-no-monitor",
@@ -272,6 +273,19 @@ CASES: dict[str, list[Expect]] = {
     ],
     "value-jump": [E("value-jump", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="median 155")],
     "stock-fell": [E("stock-fell", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="200")],
+    # 0.255 beside the 20.9 of 2024, 0.12 beside the 2030 target of 30%: fractions; 0.5 with
+    # its numerator and denominator is a true small share.
+    # Thirteen communes and wards, one far from the rest; one the same as none of twelve others
+    # (MAD = 0); the ward far above them all has a note, which confirms it.
+    "peer-outlier": [
+        E("peer-outlier", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="median 63.5%"),
+        E("stock-fell", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="61.5"),
+        E("peer-outlier", "xa-ea-pal/2025Q4.csv", 3, "value", "CT09", says="median 100.0%"),
+    ],
+    "percent-as-fraction": [
+        E("percent-as-fraction", "so-tc/2025.csv", 2, "value", "CT49", says="write 25.5"),
+        E("percent-as-fraction", "so-tc/2025.csv", 3, "value", "CT31", says="write 12"),
+    ],
     "catalogue-overlap": [E("catalogue-overlap", CAT, 34, None, "CT27", says="CT13")],
     # CT01's "≥ 60%" → "100%" rises; CT02's "≥ 80" (2035) → "50-60" (2040) falls.
     "catalogue-target-down": [E("catalogue-target-down", CAT, 35, None, "CT02", says="50-60")],
@@ -533,3 +547,19 @@ def test_nothing_under_data_is_modified(tmp_path: Path) -> None:
     check_repository(repo.root, as_of=AS_OF)
     after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_departments_are_not_one_anothers_peers(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    departments = ["so-khcn", "so-tc", "so-nv", "so-xd", "so-yt", "so-gddt", "so-ct", "so-nnmt"]
+    departments += ["so-vhttdl", "so-tp", "so-dttg", "so-ngv"]
+    for at, reporter in enumerate(departments):
+        value = 6.2 if at == 0 else 60 + at
+        numerator = round(value * 10)
+        repo.submit(
+            reporter,
+            "2025Q4",
+            f"indicator,value,numerator,denominator\nCT09,{value},{numerator},1000\n",
+        )
+    report = check_repository(repo.root, as_of=AS_OF).report
+    assert [p for p in report.problems if p.code == "peer-outlier"] == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from plan57.catalogue.models import Target, Unit
+from plan57.catalogue.models import Catalogue, Target, Unit
 from plan57.messages import TABLES, Lang, rendered, text
 
 if TYPE_CHECKING:
@@ -428,3 +428,133 @@ class Amended:
 
     def render(self, lang: Lang) -> str:
         return rendered(self.base, lang)[:-1] + f"; {rendered(self.more, lang)}."
+
+
+# --- numbers in words: the two readings of "1,500" said so that neither can be misread ------
+
+_VI_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_VI_SCALES = ("", "nghìn", "triệu", "tỷ", "nghìn tỷ")
+_EN_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_EN_TEENS = (
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+)  # fmt: skip
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_SCALES = ("", "thousand", "million", "billion", "trillion")
+
+
+def in_words(spelled: str, lang: Lang) -> str:
+    """A number spelled as the contract writes it ("1500", "1.5") in words: vi "một nghìn năm
+    trăm", "một phẩy năm"; en "one thousand five hundred", "one point five". The decimals are
+    read digit by digit, as one reads them aloud."""
+    whole, _, fraction = spelled.lstrip("+-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > 3 * len(_VI_SCALES):
+        return spelled
+    names = _VI_DIGITS if lang == "vi" else _EN_DIGITS
+    words = _vi_whole(int(whole)) if lang == "vi" else _en_whole(int(whole))
+    if fraction:
+        point = "phẩy" if lang == "vi" else "point"
+        words += [point, *(names[int(d)] for d in fraction)]
+    if spelled.startswith("-"):
+        words.insert(0, "âm" if lang == "vi" else "minus")
+    return " ".join(words)
+
+
+def _groups(value: int) -> list[int]:
+    """`value` in groups of three digits, the highest first."""
+    groups: list[int] = []
+    while True:
+        value, group = divmod(value, 1000)
+        groups.insert(0, group)
+        if not value:
+            return groups
+
+
+def _vi_whole(value: int) -> list[str]:
+    if value == 0:
+        return [_VI_DIGITS[0]]
+    groups = _groups(value)
+    words: list[str] = []
+    for index, group in enumerate(groups):
+        if group:
+            words += _vi_hundreds(group, full=index > 0)
+            scale = _VI_SCALES[len(groups) - 1 - index]
+            words += [scale] if scale else []
+    return words
+
+
+def _vi_hundreds(value: int, *, full: bool) -> list[str]:
+    """Below a thousand; `full` inside a larger number ("một nghìn không trăm linh năm")."""
+    hundreds, rest = divmod(value, 100)
+    tens, units = divmod(rest, 10)
+    words = [_VI_DIGITS[hundreds], "trăm"] if hundreds or full else []
+    if tens == 0:
+        if units:
+            words += ["linh", _VI_DIGITS[units]] if words else [_VI_DIGITS[units]]
+        return words
+    words += ["mười"] if tens == 1 else [_VI_DIGITS[tens], "mươi"]
+    if units == 5:
+        words.append("lăm")
+    elif units == 1 and tens > 1:
+        words.append("mốt")
+    elif units:
+        words.append(_VI_DIGITS[units])
+    return words
+
+
+def _en_whole(value: int) -> list[str]:
+    if value == 0:
+        return [_EN_DIGITS[0]]
+    groups = _groups(value)
+    words: list[str] = []
+    for index, group in enumerate(groups):
+        if group:
+            words += _en_hundreds(group)
+            scale = _EN_SCALES[len(groups) - 1 - index]
+            words += [scale] if scale else []
+    return words
+
+
+def _en_hundreds(value: int) -> list[str]:
+    hundreds, rest = divmod(value, 100)
+    words = [_EN_DIGITS[hundreds], "hundred"] if hundreds else []
+    if rest >= 20:
+        tens, units = divmod(rest, 10)
+        words.append(_EN_TENS[tens] + (f"-{_EN_DIGITS[units]}" if units else ""))
+    elif rest >= 10:
+        words.append(_EN_TEENS[rest - 10])
+    elif rest:
+        words.append(_EN_DIGITS[rest])
+    return words
+
+
+@dataclass(frozen=True)
+class Words:
+    """`in_words`: a number spelled in the contract's form, said in words."""
+
+    spelled: str
+    kind: Literal["words"] = "words"
+
+    def render(self, lang: Lang) -> str:
+        return in_words(self.spelled, lang)
+
+
+def reporters_named(catalogue: Catalogue, ids: list[str]) -> Few:
+    """Registry entries for a sentence: a group by its name, its id and how many it has
+    ("Các địa phương (nhóm cac-dia-phuong, 102 đơn vị)"), never its hundred ids."""
+    from plan57.messages import Message
+
+    items: list[Any] = []
+    for entry_id in ids:
+        entry = catalogue.entry(entry_id)
+        if entry is not None and entry.kind == "group":
+            params = {
+                "name": Name(entry.name_vi, entry.name_en),
+                "id": entry.id,
+                "count": len(catalogue.expand([entry.id])),
+            }
+            items.append(Message("label.group-count", params))
+        else:
+            items.append(entry_id)
+    return Few(tuple(items))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -63,6 +64,9 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # plausibility
     "value-jump": "warning",
     "stock-fell": "warning",
+    # numbers as Vietnamese write them (issue 22)
+    "percent-as-fraction": "error",
+    "peer-outlier": "warning",
     # the catalogue, for the secretariat
     "catalogue-overlap": "warning",
     "catalogue-target-down": "warning",
@@ -95,6 +99,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "workbook": "error",
     "import-unreadable": "error",
     "import-format": "error",
+    "import-csv": "error",
+    "import-missing": "error",
     "import-no-header": "error",
     "import-no-reporter": "error",
     "import-unknown-reporter": "error",
@@ -127,7 +133,7 @@ VI: dict[str, str] = {
     "unknown-reporter": "Thư mục «{reporter}» không phải mã của đơn vị báo cáo nào trong danh mục.",
     "unknown-reporter.hint": "Đặt tệp vào thư mục mang mã đơn vị của mình; xem các mã bằng lệnh plan57 catalogue --registry.{suggestion}",
     "bad-period": "«{period}» không phải kỳ báo cáo hợp lệ.",
-    "bad-period.hint": "Kỳ viết là 2025 (năm), 2025S1 (6 tháng), 2025Q1 (quý) hoặc 2025M01 (tháng).",
+    "bad-period.hint": "Kỳ viết là 2025 (năm), 2025S1 (6 tháng), 2025Q1 (quý) hoặc 2025M01 (tháng).{suggestion}",
     "period-not-over": "Kỳ {period} chưa kết thúc: kỳ kết thúc ngày {end}, hôm nay là {as_of}.",
     "period-not-over.hint": "Chỉ nộp số liệu của kỳ đã kết thúc; kiểm tra lại tên tệp.",
     "period-too-early": "Kỳ {period} trước năm gốc {baseline}.",
@@ -165,8 +171,8 @@ VI: dict[str, str] = {
     "missing-value.hint": "Điền giá trị (tính từ tử số và mẫu số); nếu chưa có số liệu thì để trống cả tử số và mẫu số.",
     "not-a-number": "«{value}» không phải là một số.",
     "not-a-number.hint": "Viết số bằng chữ số, dấu chấm thập phân, không kèm đơn vị hay dấu %, ví dụ 12.5.",
-    "ambiguous-number": "«{value}» có dấu phân cách hàng nghìn hoặc dấu phẩy thập phân nên không rõ nghĩa.",
-    "ambiguous-number.hint": "Viết không có dấu phân cách hàng nghìn và dùng dấu chấm thập phân (1500 hoặc 1.5); «plan57 fix» tự đổi khi nghĩa là chắc chắn.",
+    "ambiguous-number": "«{value}» có dấu phân cách hàng nghìn hoặc dấu phẩy thập phân; tệp nộp chỉ dùng dấu chấm thập phân, không có dấu phân cách hàng nghìn.",
+    "ambiguous-number.hint": "{reading}; «plan57 fix» tự đổi khi nghĩa là chắc chắn.",
     "percent-out-of-range": "Tỷ lệ {value} nằm ngoài khoảng 0–100.",
     "percent-out-of-range.hint": "Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85.5 (không phải 0.855).",
     "index-out-of-range": "Chỉ số {value} nằm ngoài khoảng 0–1.",
@@ -174,7 +180,7 @@ VI: dict[str, str] = {
     "negative-value": "Giá trị {value} là số âm.",
     "negative-value.hint": "Số lượng và tỷ lệ không thể âm; kiểm tra lại số liệu.",
     "fractional-count": "Số lượng {value} không phải số nguyên.",
-    "fractional-count.hint": "Nhập số nguyên, ví dụ 12.",
+    "fractional-count.hint": "{reading}.",
     "not-yes-no": "Chỉ tiêu này cần câu trả lời có/không, nhưng ô ghi «{value}».",
     "not-yes-no.hint": "Ghi yes hoặc no (cũng nhận có hoặc không).",
     "numerator-above-denominator": "Tử số {numerator} lớn hơn mẫu số {denominator}.",
@@ -221,7 +227,7 @@ VI: dict[str, str] = {
     "bad-date": "«{value}» không phải ngày hợp lệ.",
     "bad-date.hint": "Viết ngày theo dạng YYYY-MM-DD, ví dụ 2026-01-15.",
     "bad-period-option": "«{value}» không phải kỳ báo cáo hợp lệ.",
-    "bad-period-option.hint": "Kỳ viết là 2025, 2025S1, 2025Q1 hoặc 2025M01.",
+    "bad-period-option.hint": "Kỳ viết là 2025, 2025S1, 2025Q1 hoặc 2025M01.{suggestion}",
     "write-failed": "Không ghi được {path}: {reason}.",
     "write-failed.hint": "Kiểm tra quyền ghi và dung lượng đĩa.",
     "output-failed": "Không ghi được kết quả ra đầu ra chuẩn: {reason}.",
@@ -453,7 +459,7 @@ VI: dict[str, str] = {
     "git-no-commit-before": "Không có commit nào trong kho vào hoặc trước ngày {date}.",
     "git-no-commit-before.hint": "Chọn ngày muộn hơn; commit đầu tiên của kho là ngày {first}.",
     "bad-indicator-option": "«{value}» không phải mã chỉ tiêu.",
-    "bad-indicator-option.hint": "Mã chỉ tiêu có dạng CT01 … CT55.",
+    "bad-indicator-option.hint": "Mã chỉ tiêu có dạng CT01 … CT55.{suggestion}",
     "label.working-tree": "thư mục làm việc",
     "label.diff-title": "Thay đổi danh mục chỉ tiêu: {old} → {new}",
     "label.diff-none": "Không có thay đổi.",
@@ -485,8 +491,8 @@ VI: dict[str, str] = {
     "fix-no-header.hint": "Dòng đầu tiên phải là tiêu đề, ví dụ indicator,value,note; lệnh plan57 template tạo sẵn tệp mẫu.",
     "fix-unreadable": "Từ dòng {line}, dấu ngoặc kép không khép đúng nên không tách được các dòng; tệp không được sửa.",
     "fix-unreadable.hint": 'Kiểm tra ô có dấu ngoặc kép ở dòng này (dấu " trong ô phải viết thành ""), hoặc xuất lại tệp từ Excel.',
-    "fix-ambiguous": "«{value}» có thể là {first} hoặc {second}; plan57 fix không đoán nên không sửa tệp này.",
-    "fix-ambiguous.hint": "Sửa ô thành {first} hoặc {second} (dấu chấm thập phân, không có dấu phân cách hàng nghìn), rồi chạy lại plan57 fix.",
+    "fix-ambiguous": "«{value}» có thể là {first_words} hoặc {second_words}; plan57 fix không đoán nên không sửa tệp này.",
+    "fix-ambiguous.hint": "Sửa ô thành {first} nếu là {first_words}, hoặc {second} nếu là {second_words} (dấu chấm thập phân, không có dấu phân cách hàng nghìn), rồi chạy lại plan57 fix.",
     "mixed-reporters": "Thay đổi này sửa thư mục của {reporter} cùng với thư mục của {others}; số liệu của {reporter} phải nộp trong một pull request riêng.",
     "mixed-reporters.hint": "Tách thành các pull request riêng cho từng đơn vị. Nếu các đơn vị được phép nộp chung, Văn phòng Tỉnh ủy ghi shared_pull_requests: true cho các đơn vị đó trong data/targets.yaml.",
     "codeowners-stale": "CODEOWNERS không còn khớp với danh mục đơn vị: {pattern} phải thuộc {expected}, nhưng tệp ghi {found}.",
@@ -496,11 +502,11 @@ VI: dict[str, str] = {
     "template-unknown-reporter": "«{reporter}» không phải mã đơn vị báo cáo trong danh mục.",
     "template-unknown-reporter.hint": "Xem các mã bằng lệnh plan57 catalogue --registry.{suggestion}",
     "template-group": "«{reporter}» là một nhóm đơn vị, không phải đơn vị báo cáo.",
-    "template-group.hint": "Tạo mẫu cho từng đơn vị thành viên: {members}.",
+    "template-group.hint": "Tạo mẫu cho từng đơn vị thành viên của {members}, ví dụ plan57 template --reporter {example}; xem các mã bằng plan57 catalogue --registry.",
     "template-too-early": "Kỳ {period} trước năm gốc {baseline}.",
     "template-too-early.hint": "Chọn kỳ từ năm {baseline} trở đi.",
     "template-nothing-owed": "{reporter} không có chỉ tiêu nào phải báo cáo cho kỳ {period}; đơn vị này báo cáo {granularities}.",
-    "template-nothing-owed.hint": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
+    "template-nothing-owed.hint": "{choice}",
     "output-exists": "{path} đã có; plan57 không ghi đè.",
     "output-exists.hint": "Thêm --force để ghi đè, hoặc chọn tên khác bằng --out.",
     "label.template-per-month": "theo tháng",
@@ -883,7 +889,7 @@ VI: dict[str, str] = {
     "label.problems-hint": "Cách sửa",
     # --- workbooks and unfilled rows (issue 12) ---
     "not-reported": "Chỉ tiêu {indicator} chưa có số liệu kỳ này{note}.",
-    "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên: chỉ tiêu được tính là còn thiếu trong plan57 status và plan57 score.",
+    "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên và ghi lý do vào cột note: chỉ tiêu được tính là còn thiếu, lời giải thích hiện bên cạnh trong plan57 status, báo cáo và trang tiến độ.",
     "workbook": "{file} là bảng tính, không phải tệp CSV: plan57 chỉ đọc tệp CSV trong data/submissions.",
     "workbook.hint": "Chuyển bảng tính thành tệp nộp bằng lệnh: {command} — rồi xóa bảng tính khỏi data/submissions (git rm).",
     "import-unreadable": "Không mở được {file} như một bảng tính Excel (.xlsx): {reason}.",
@@ -906,8 +912,8 @@ VI: dict[str, str] = {
     "import-empty.hint": "Điền cột giá trị (value) của các chỉ tiêu đã có số liệu, lưu bảng tính rồi chạy lại.",
     "import-formula": "Ô {cell} có công thức {formula} nhưng không có kết quả đã lưu.",
     "import-formula.hint": "Mở bảng tính bằng Excel hoặc LibreOffice và lưu lại (để lưu kết quả công thức), hoặc nhập số trực tiếp vào ô.",
-    "import-ambiguous": "Ô {cell}: «{value}» có thể là {first} hoặc {second}.",
-    "import-ambiguous.hint": "Nhập lại số trong ô: không dùng dấu phân cách hàng nghìn, dùng dấu chấm thập phân (1500 hoặc 1.5).",
+    "import-ambiguous": "Ô {cell}: «{value}» có thể là {first_words} hoặc {second_words}.",
+    "import-ambiguous.hint": "Nhập lại số trong ô: {first} nếu là {first_words}, hoặc {second} nếu là {second_words} (không dùng dấu phân cách hàng nghìn, dùng dấu chấm thập phân).",
     "import-not-a-number": "Ô {cell}: «{value}» không phải là số.",
     "import-not-a-number.hint": "Nhập một số (ví dụ 12 hoặc 12.5); ghi giải thích vào cột ghi chú (note).",
     "import-not-yes-no": "Ô {cell}: «{value}» không phải là có hoặc không.",
@@ -923,7 +929,7 @@ VI: dict[str, str] = {
     "label.template-xlsx-next": "Điền các ô màu vàng bằng Excel, lưu lại, rồi chạy: plan57 import {path} (tạo tệp nộp {destination}).",
     "label.workbook-sheet": "Số liệu",
     "label.workbook-title": "Kế hoạch {plan}: số liệu của {name} ({reporter}), kỳ {period}",
-    "label.workbook-instructions": "Điền các ô màu vàng; dòng chưa có số liệu thì để trống. Khi xong, lưu tệp rồi chạy: plan57 import <tệp>",
+    "label.workbook-instructions": "Điền các ô màu vàng; dòng chưa có số liệu thì để trống giá trị và ghi lý do vào cột Ghi chú. Khi xong, lưu tệp rồi chạy: plan57 import <tệp>",
     "label.workbook-indicator": "Mã chỉ tiêu",
     "label.workbook-name": "Tên chỉ tiêu",
     "label.workbook-unit": "Đơn vị tính",
@@ -1267,6 +1273,54 @@ VI: dict[str, str] = {
     "change.field.scoring": "Cách đánh giá",
     "change.field.submission": "Hạn nộp số liệu",
     "change.field.report": "Đầu và nơi nhận của báo cáo Word",
+    # --- numbers: what a separator means, by the unit and the file (issue 22) ---
+    "label.reading-none": "Viết không có dấu phân cách hàng nghìn và dùng dấu chấm thập phân (1500 hoặc 1.5)",
+    "label.reading-whole": "Nhập số nguyên, ví dụ 12",
+    "label.reading-one": "Theo đơn vị của chỉ tiêu, ô này chỉ có thể là {words}: ghi {spelled}",
+    "label.reading-certain": "Ô này là {words}: ghi {spelled}",
+    "label.reading-comma": "Tệp này viết số thập phân bằng dấu phẩy (như 87,5), nên ô này là {words}: ghi {spelled}",
+    "label.reading-point": "Tệp này viết số thập phân bằng dấu chấm (như 87.5), nên ô này là {words}: ghi {spelled}",
+    "label.reading-two": "Ô này có thể là {first_words} hoặc {second_words}: ghi {first} nếu là {first_words}, hoặc {second} nếu là {second_words}",
+    "percent-as-fraction": "«{value}» trông như {percent_shown} viết dạng phân số ({reference}), nên chưa được dùng để đánh giá.",
+    "percent-as-fraction.hint": "Nếu đúng là {percent_shown}, hãy ghi {percent}. Nếu giá trị thật sự chỉ là {small}, ghi thêm tử số và mẫu số (cột numerator, denominator) để xác nhận.",
+    "label.fraction-previous": "kỳ {period} đơn vị báo {value}",
+    "label.fraction-baseline": "giá trị cơ sở {value}",
+    "label.fraction-target": "chỉ tiêu năm {year}: {target}",
+    "label.workbook-fraction": "25,5% ghi 25.5, không ghi 0.255; số từ {low} đến {high} trông như phân số nên phải kèm tử số và mẫu số (ghi hai cột đó trước).",
+    "explain.percent-as-fraction.why": "Excel hiển thị 25,5% nhưng lưu 0,255; chép số lưu sang tệp CSV làm chỉ tiêu bị chấm trên 0,255% thay vì 25,5%. Giá trị từ 0 đến 1 bị từ chối khi kỳ trước của đơn vị (hoặc giá trị cơ sở, chỉ tiêu trong danh mục) lớn hơn nó trên 10 lần và gấp 100 lần giá trị thì gần với số đó (trong khoảng 5 lần).",
+    "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
+    "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(giá trị thật sự nhỏ: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
+    "peer-outlier": "Giá trị {value} khác xa giá trị của các xã, phường khác kỳ {period} (trung vị {median} của {peers} đơn vị); {previous}.",
+    "peer-outlier.hint": "Kiểm tra lại đơn vị tính và số liệu; nếu đúng là đơn vị khác hẳn các nơi khác, ghi lý do vào cột note để xác nhận (cảnh báo không hiện nữa).",
+    "label.peer-previous": "kỳ {period} đơn vị báo {value}",
+    "label.peer-no-previous": "đơn vị chưa có số liệu kỳ trước",
+    "explain.peer-outlier.why": "So với các xã, phường khác báo cùng chỉ tiêu, cùng kỳ (các sở, doanh nghiệp, viện trường không so với nhau vì mỗi nơi đo phạm vi riêng), theo điểm z hiệu chỉnh như DHIS2: 0,6745·|x − trung vị| / MAD trên 3,5 (MAD là trung vị độ lệch tuyệt đối; khi MAD = 0 dùng độ lệch tuyệt đối trung bình nhân 1,253314), khi có ít nhất 10 đơn vị. Số khác xa thường do nhầm đơn vị tính (người/nghìn người, % / số lẻ) hoặc gõ thừa một chữ số.",
+    "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 xã, phường khác: 55 đến 75)",
+    "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nhoặc, nếu đúng là 6,2: CT07,6.2,Xã mới sáp nhập; hệ thống một cửa chạy từ tháng 11",
+    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    "label.template-due": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, {count} trong tệp này; cùng hạn còn phải nộp {files}.",
+    "label.template-due-alone": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, tất cả trong tệp này.",
+    "label.template-due-file": "{path} ({count} chỉ tiêu: {ids}; mẫu: plan57 template --reporter {reporter} --period {period})",
+    "label.template-due-period": "{period} ({count} chỉ tiêu)",
+    "label.template-nothing-day": "Cùng ngày kết thúc, đơn vị nộp kỳ {periods}: chạy lại với --period đó.",
+    "label.template-nothing-choose": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
+    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    "label.group-count": "{name} (nhóm {id}, {count} đơn vị)",
+    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    "label.gap": "{indicator} (chưa có số: {note})",
+    "site.gap": "chưa có số, đơn vị ghi",
+    "import-csv": "{file} là tệp CSV; plan57 import chỉ đọc bảng tính .xlsx.",
+    "import-csv.hint": "Tệp CSV không cần import: đặt tệp vào data/submissions/<mã đơn vị>/<kỳ>.csv, chạy plan57 fix {file} để chuẩn hóa (mã hóa, dấu phân cách, dấu thập phân), rồi plan57 check.",
+    "import-missing": "Không tìm thấy tệp {file}.",
+    "import-missing.hint": "Kiểm tra tên và thư mục của tệp (gõ đúng đuôi .xlsx), hoặc tạo bảng tính bằng plan57 template --format xlsx.",
+    "explain.import-csv.why": "plan57 import đọc bảng tính Excel; một tệp CSV đã là dạng tệp nộp, chỉ cần chuẩn hóa.",
+    "explain.import-csv.wrong": "plan57 import so-tc-2025Q4.csv",
+    "explain.import-csv.right": "plan57 fix data/submissions/so-tc/2025Q4.csv\nplan57 check data/submissions/so-tc/2025Q4.csv",
+    "explain.import-missing.why": "Tệp không có ở đường dẫn đã gõ, nên không có gì để đọc.",
+    "explain.import-missing.wrong": "plan57 import so-tc-2025Q4.xls",
+    "explain.import-missing.right": "plan57 import so-tc-2025Q4.xlsx",
+    "label.import-next-outside": "{path} nằm ngoài kho dữ liệu: chép tệp vào {destination} trong kho, rồi chạy plan57 check {destination}",
+    "label.import-gaps": "  giữ {count} dòng chưa có số nhưng có ghi chú (khoảng trống có giải thích, không tính là số liệu): {indicators}",
 }
 
 EN: dict[str, str] = {
@@ -1278,7 +1332,7 @@ EN: dict[str, str] = {
     "unknown-reporter": "The folder “{reporter}” is not the id of any reporting unit in the catalogue.",
     "unknown-reporter.hint": "Put the file in the folder named after your reporter id; list the ids with plan57 catalogue --registry.{suggestion}",
     "bad-period": "“{period}” is not a valid reporting period.",
-    "bad-period.hint": "A period is written 2025 (year), 2025S1 (half), 2025Q1 (quarter) or 2025M01 (month).",
+    "bad-period.hint": "A period is written 2025 (year), 2025S1 (half), 2025Q1 (quarter) or 2025M01 (month).{suggestion}",
     "period-not-over": "Period {period} is not over yet: it ends on {end} and today is {as_of}.",
     "period-not-over.hint": "Submit figures only for periods that have ended; check the file name.",
     "period-too-early": "Period {period} is before the baseline year {baseline}.",
@@ -1316,8 +1370,8 @@ EN: dict[str, str] = {
     "missing-value.hint": "Fill in the value (the numerator over the denominator); if there is no figure yet, leave the numerator and denominator empty too.",
     "not-a-number": "“{value}” is not a number.",
     "not-a-number.hint": "Write digits with a decimal point and no unit or % sign, e.g. 12.5.",
-    "ambiguous-number": "“{value}” has a thousands separator or a decimal comma, so its meaning is ambiguous.",
-    "ambiguous-number.hint": "Write it without thousands separators and with a decimal point (1500 or 1.5); “plan57 fix” converts it where the meaning is certain.",
+    "ambiguous-number": "“{value}” has a thousands separator or a decimal comma; a submission writes a decimal point and no thousands separator.",
+    "ambiguous-number.hint": "{reading}; “plan57 fix” converts it where the meaning is certain.",
     "percent-out-of-range": "The percentage {value} is outside 0–100.",
     "percent-out-of-range.hint": "Enter a percentage from 0 to 100, e.g. 85.5 (not 0.855).",
     "index-out-of-range": "The index {value} is outside 0–1.",
@@ -1325,7 +1379,7 @@ EN: dict[str, str] = {
     "negative-value": "The value {value} is negative.",
     "negative-value.hint": "Counts and rates cannot be negative; check the figure.",
     "fractional-count": "The count {value} is not a whole number.",
-    "fractional-count.hint": "Enter a whole number, e.g. 12.",
+    "fractional-count.hint": "{reading}.",
     "not-yes-no": "This indicator needs a yes/no answer, but the cell says “{value}”.",
     "not-yes-no.hint": "Write yes or no (có or không are accepted too).",
     "numerator-above-denominator": "The numerator {numerator} is larger than the denominator {denominator}.",
@@ -1372,7 +1426,7 @@ EN: dict[str, str] = {
     "bad-date": "“{value}” is not a valid date.",
     "bad-date.hint": "Write the date as YYYY-MM-DD, e.g. 2026-01-15.",
     "bad-period-option": "“{value}” is not a valid reporting period.",
-    "bad-period-option.hint": "A period is written 2025, 2025S1, 2025Q1 or 2025M01.",
+    "bad-period-option.hint": "A period is written 2025, 2025S1, 2025Q1 or 2025M01.{suggestion}",
     "write-failed": "Could not write {path}: {reason}.",
     "write-failed.hint": "Check write permissions and free disk space.",
     "output-failed": "Could not write to standard output: {reason}.",
@@ -1604,7 +1658,7 @@ EN: dict[str, str] = {
     "git-no-commit-before": "No commit in the repository is on or before {date}.",
     "git-no-commit-before.hint": "Pick a later date; the repository's first commit is from {first}.",
     "bad-indicator-option": "“{value}” is not an indicator id.",
-    "bad-indicator-option.hint": "Indicator ids are CT01 … CT55.",
+    "bad-indicator-option.hint": "Indicator ids are CT01 … CT55.{suggestion}",
     "label.working-tree": "working tree",
     "label.diff-title": "Catalogue changes: {old} → {new}",
     "label.diff-none": "No changes.",
@@ -1636,8 +1690,8 @@ EN: dict[str, str] = {
     "fix-no-header.hint": "The first line must be the header, e.g. indicator,value,note; plan57 template writes a ready file.",
     "fix-unreadable": "From line {line} on, a double quote is not closed properly, so the rows cannot be told apart; the file is left unchanged.",
     "fix-unreadable.hint": 'Look at the quoted cell on this line (a " inside a cell is written ""), or export the file from Excel again.',
-    "fix-ambiguous": "“{value}” could be {first} or {second}; plan57 fix does not guess, so it leaves this file unchanged.",
-    "fix-ambiguous.hint": "Change the cell to {first} or {second} (decimal point, no thousands separator), then run plan57 fix again.",
+    "fix-ambiguous": "“{value}” could be {first_words} or {second_words}; plan57 fix does not guess, so it leaves this file unchanged.",
+    "fix-ambiguous.hint": "Change the cell to {first} for {first_words}, or to {second} for {second_words} (decimal point, no thousands separator), then run plan57 fix again.",
     "mixed-reporters": "This change touches {reporter}'s folder together with the folders of {others}; {reporter}'s figures must come in a pull request of their own.",
     "mixed-reporters.hint": "Split it into one pull request per reporter. If these units may submit together, the secretariat sets shared_pull_requests: true for them in data/targets.yaml.",
     "codeowners-stale": "CODEOWNERS no longer matches the registry: {pattern} should belong to {expected}, but the file says {found}.",
@@ -1647,11 +1701,11 @@ EN: dict[str, str] = {
     "template-unknown-reporter": "“{reporter}” is not the id of a reporting unit in the catalogue.",
     "template-unknown-reporter.hint": "List the ids with plan57 catalogue --registry.{suggestion}",
     "template-group": "“{reporter}” is a group of units, not a reporting unit.",
-    "template-group.hint": "Make a form for each member unit: {members}.",
+    "template-group.hint": "Make a form for each member of {members}, e.g. plan57 template --reporter {example}; list the ids with plan57 catalogue --registry.",
     "template-too-early": "Period {period} is before the baseline year {baseline}.",
     "template-too-early.hint": "Choose a period from {baseline} on.",
     "template-nothing-owed": "{reporter} owes no indicator for period {period}; it reports {granularities}.",
-    "template-nothing-owed.hint": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
+    "template-nothing-owed.hint": "{choice}",
     "output-exists": "{path} already exists; plan57 does not overwrite it.",
     "output-exists.hint": "Add --force to overwrite it, or choose another name with --out.",
     "label.template-per-month": "monthly",
@@ -2034,7 +2088,7 @@ EN: dict[str, str] = {
     "label.problems-hint": "How to fix",
     # --- workbooks and unfilled rows (issue 12) ---
     "not-reported": "Indicator {indicator} has no figure for this period{note}.",
-    "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay: the indicator counts as missing in plan57 status and plan57 score.",
+    "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay, with the reason in the note column: the indicator counts as missing, and the note is shown beside it by plan57 status, the report and the site.",
     "workbook": "{file} is a spreadsheet, not a CSV file: plan57 reads only CSV files under data/submissions.",
     "workbook.hint": "Turn the workbook into a submission with: {command} — then remove the workbook from data/submissions (git rm).",
     "import-unreadable": "{file} cannot be opened as an Excel workbook (.xlsx): {reason}.",
@@ -2057,8 +2111,8 @@ EN: dict[str, str] = {
     "import-empty.hint": "Fill in the value column of the indicators you have figures for, save the workbook and run again.",
     "import-formula": "Cell {cell} holds the formula {formula} but no saved result.",
     "import-formula.hint": "Open the workbook in Excel or LibreOffice and save it (which stores the formulas' results), or type the number into the cell.",
-    "import-ambiguous": "Cell {cell}: “{value}” may be {first} or {second}.",
-    "import-ambiguous.hint": "Type the number again without thousands separators and with a decimal point (1500 or 1.5).",
+    "import-ambiguous": "Cell {cell}: “{value}” may be {first_words} or {second_words}.",
+    "import-ambiguous.hint": "Type the number again: {first} for {first_words}, or {second} for {second_words} (no thousands separator, a decimal point).",
     "import-not-a-number": "Cell {cell}: “{value}” is not a number.",
     "import-not-a-number.hint": "Type a number (such as 12 or 12.5); put explanations in the note column.",
     "import-not-yes-no": "Cell {cell}: “{value}” is not yes or no.",
@@ -2074,7 +2128,7 @@ EN: dict[str, str] = {
     "label.template-xlsx-next": "Fill in the yellow cells in Excel, save, then run: plan57 import {path} (it writes the submission {destination}).",
     "label.workbook-sheet": "Data",
     "label.workbook-title": "Plan {plan}: figures of {name} ({reporter}), period {period}",
-    "label.workbook-instructions": "Fill in the yellow cells; leave a row blank when there is no figure yet. When done, save the file and run: plan57 import <file>",
+    "label.workbook-instructions": "Fill in the yellow cells; where there is no figure yet, leave the value blank and give the reason in the Note column. When done, save the file and run: plan57 import <file>",
     "label.workbook-indicator": "Indicator",
     "label.workbook-name": "Name",
     "label.workbook-unit": "Unit",
@@ -2418,6 +2472,54 @@ EN: dict[str, str] = {
     "change.field.scoring": "How indicators are judged",
     "change.field.submission": "Reporting deadline",
     "change.field.report": "The Word report's heading and recipients",
+    # --- numbers: what a separator means, by the unit and the file (issue 22) ---
+    "label.reading-none": "Write it without thousands separators and with a decimal point (1500 or 1.5)",
+    "label.reading-whole": "Enter a whole number, e.g. 12",
+    "label.reading-one": "For this indicator's unit the cell can only be {words}: write {spelled}",
+    "label.reading-certain": "The cell is {words}: write {spelled}",
+    "label.reading-comma": "This file writes decimals with a comma (as in 87,5), so the cell is {words}: write {spelled}",
+    "label.reading-point": "This file writes decimals with a point (as in 87.5), so the cell is {words}: write {spelled}",
+    "label.reading-two": "The cell may be {first_words} or {second_words}: write {first} for {first_words}, or {second} for {second_words}",
+    "percent-as-fraction": "“{value}” looks like {percent_shown} written as a fraction ({reference}), so it is not scored.",
+    "percent-as-fraction.hint": "If it is {percent_shown}, write {percent}. If the value really is only {small}, add the numerator and denominator (columns numerator, denominator) to confirm it.",
+    "label.fraction-previous": "{period} reported {value}",
+    "label.fraction-baseline": "baseline {value}",
+    "label.fraction-target": "the {year} target: {target}",
+    "label.workbook-fraction": "25.5% is written 25.5, not 0.255; a value from {low} to {high} looks like a fraction and needs its numerator and denominator (fill those first).",
+    "explain.percent-as-fraction.why": "Excel shows 25.5% but stores 0.255; copying the stored number into the CSV scores the indicator on 0.255% instead of 25.5%. A value from 0 to 1 is refused when the reporter's previous figure (or the catalogue's baseline or target) is more than 10 times larger and 100 times the value is near it (within 5 times).",
+    "explain.percent-as-fraction.wrong": "indicator,value\nCT49,0.255",
+    "explain.percent-as-fraction.right": "indicator,value\nCT49,25.5\n\n(a true small value: indicator,value,numerator,denominator\nCT49,0.255,3,1176)",
+    "peer-outlier": "The value {value} is far from the other communes' and wards' for {period} (median {median} of {peers} reporters); {previous}.",
+    "peer-outlier.hint": "Check the unit and the figure; if this reporter really differs from the others, give the reason in the note column to confirm it (the warning is then not given).",
+    "label.peer-previous": "this reporter reported {value} for {period}",
+    "label.peer-no-previous": "this reporter has no earlier figure",
+    "explain.peer-outlier.why": "Compared with the other communes and wards giving the same indicator for the same period (departments, enterprises and institutes are not compared: each measures a scope of its own), by DHIS2's modified z-score: 0.6745·|x − median| / MAD above 3.5 (MAD the median absolute deviation; where MAD = 0, the mean absolute deviation times 1.253314), among at least 10 reporters. A figure far from all others is most often a unit mistaken (people/thousands, % / fraction) or a digit too many.",
+    "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 other communes and wards: 55 to 75)",
+    "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nor, if 6.2 is right: CT07,6.2,Commune merged in 2025; one-stop system running since November",
+    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    "label.template-due": "Due {deadline}: {reporter} owes {total} indicators, {count} in this file; due the same day: {files}.",
+    "label.template-due-alone": "Due {deadline}: {reporter} owes {total} {total:indicator|indicators}, all in this file.",
+    "label.template-due-file": "{path} ({count} {count:indicator|indicators}: {ids}; its form: plan57 template --reporter {reporter} --period {period})",
+    "label.template-due-period": "{period} ({count} {count:indicator|indicators})",
+    "label.template-nothing-day": "On the same closing day it owes the period {periods}: run again with that --period.",
+    "label.template-nothing-choose": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
+    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    "label.group-count": "{name} (group {id}, {count} {count:unit|units})",
+    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    "label.gap": "{indicator} (no figure: {note})",
+    "site.gap": "no figure; the reporter notes",
+    "import-csv": "{file} is a CSV file; plan57 import reads .xlsx workbooks only.",
+    "import-csv.hint": "A CSV file needs no import: put it at data/submissions/<reporter id>/<period>.csv, run plan57 fix {file} to make it canonical (encoding, delimiter, decimal marks), then plan57 check.",
+    "import-missing": "The file {file} does not exist.",
+    "import-missing.hint": "Check the file's name and folder (the .xlsx ending too), or make a workbook with plan57 template --format xlsx.",
+    "explain.import-csv.why": "plan57 import reads Excel workbooks; a CSV file already has the submission's form and only needs making canonical.",
+    "explain.import-csv.wrong": "plan57 import so-tc-2025Q4.csv",
+    "explain.import-csv.right": "plan57 fix data/submissions/so-tc/2025Q4.csv\nplan57 check data/submissions/so-tc/2025Q4.csv",
+    "explain.import-missing.why": "There is no file at the path typed, so there is nothing to read.",
+    "explain.import-missing.wrong": "plan57 import so-tc-2025Q4.xls",
+    "explain.import-missing.right": "plan57 import so-tc-2025Q4.xlsx",
+    "label.import-next-outside": "{path} lies outside the data repository: copy it to {destination} in the repository, then run plan57 check {destination}",
+    "label.import-gaps": "  kept {count} {count:row|rows} with no figure but a note (an explained gap, not a figure): {indicators}",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}
@@ -2522,16 +2624,30 @@ def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> 
     return close.render(lang) if isinstance(close, Message) else ""
 
 
-def suggestion(value: str, known: list[str] | tuple[str, ...]) -> Message | str:
+def suggestion(
+    value: str,
+    known: list[str] | tuple[str, ...],
+    *,
+    first: Iterable[str] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> Message | str:
     """A suggestion for a mistyped id, kept for later as a `Message`; "" when nothing is close.
 
-    Case does not count: ids are lower case (so-tc) or upper case (CT05), people type either.
+    The guess is `plan57.suggest.closest`'s (case, O/0 and l/1 typos, names, what the user
+    owes first): the one mechanism every command uses.
     """
-    import difflib
+    from plan57.suggest import closest
 
-    by_case = {item.casefold(): item for item in known}
-    close = difflib.get_close_matches(value.strip().casefold(), list(by_case), n=1)
-    return Message("label.did-you-mean", {"value": by_case[close[0]]}) if close else ""
+    found = closest(value, known, first=first, aliases=aliases)
+    return Message("label.did-you-mean", {"value": found}) if found else ""
+
+
+def period_suggestion(value: str) -> Message | str:
+    """A suggestion for a misspelt period ("2025-Q4" → 2025Q4); "" when none is likely."""
+    from plan57.suggest import closest_period
+
+    found = closest_period(value)
+    return Message("label.did-you-mean", {"value": found}) if found else ""
 
 
 def pattern(key: str, lang: Lang) -> str:

@@ -346,6 +346,15 @@ class Catalogue(BaseModel):
         """Every unit that may submit, in registry order."""
         return [e.id for e in self.registry if e.kind not in ("group", "body")]
 
+    def name_aliases(self) -> dict[str, str]:
+        """Each reporter's names (vi and en) → its id, for suggesting "so-tc" for "so-tai-chinh"."""
+        return {
+            name: entry.id
+            for entry in self.registry
+            if entry.kind != "group"
+            for name in (entry.name_vi, entry.name_en)
+        }
+
     def indicators_for(self, reporter: str) -> list[Indicator]:
         return [i for i in self.indicators if reporter in self.assignments[i.id]]
 

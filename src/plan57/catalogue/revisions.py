@@ -426,7 +426,10 @@ def _json(value: Any) -> Any:
 
 def check_indicator(value: str) -> str:
     if not _INDICATOR_ID.match(value):
-        raise UsageError("bad-indicator-option", value=value)
+        from plan57.messages import suggestion
+
+        ids = [f"CT{number:02d}" for number in range(1, 100)]
+        raise UsageError("bad-indicator-option", value=value, suggestion=suggestion(value, ids))
     return value
 
 

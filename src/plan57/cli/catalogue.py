@@ -54,11 +54,10 @@ def _find(catalogue: Catalogue, wanted: str, lang: Lang) -> Indicator:
 
     found = catalogue.indicator(wanted.strip().upper())
     if found is None:
-        from plan57.submissions.rules import guess_indicator
+        from plan57.messages import suggestion
 
-        guess = guess_indicator(wanted, [i.id for i in catalogue.indicators])
-        suggestion = text("label.did-you-mean", lang, value=guess) if guess else ""
-        raise UsageError("catalogue-unknown-indicator", value=wanted, suggestion=suggestion)
+        close = suggestion(wanted, [i.id for i in catalogue.indicators])
+        raise UsageError("catalogue-unknown-indicator", value=wanted, suggestion=close)
     return found
 
 

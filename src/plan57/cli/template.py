@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
-from plan57.cli._output import emit, format_for
+from plan57.cli._output import emit, format_for, tell
 from plan57.messages import Lang, text
 
 
@@ -75,6 +75,8 @@ def template(
         if out is None:
             sys.stdout.buffer.write(form.data)
             sys.stdout.buffer.flush()
+            if not quiet():
+                tell(form.owed_that_day(language))
             return
         next_step = text("label.template-next", language, destination=form.submission_path)
     if (out.exists() or out.is_symlink()) and not force:
@@ -91,4 +93,5 @@ def template(
         period=str(form.period),
     )
     emit(message)
+    emit(form.owed_that_day(language))
     emit(next_step)

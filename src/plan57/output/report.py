@@ -44,6 +44,7 @@ from plan57.scoring.judging import Scoring
 from plan57.scoring.standing import as_it_stood, mark_revised, only, revised_fields
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 from plan57.submissions.evidence import describe
+from plan57.submissions.obligations import Gap, gap_notes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,6 +80,8 @@ class Scored:
     judging: Judging
     # The units' narratives that passed `check` (every period; the reports choose theirs).
     narratives: list[Narrative] = field(default_factory=list)
+    # Rows with no figure but a note: shown beside the missing figure, never scored.
+    gaps: tuple[Gap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def score_repository(
         judging.scoring(parsed),
         judging,
         evidence.validation.narratives,
+        evidence.validation.gaps,
     )
 
 
@@ -375,7 +379,7 @@ def report_view(
             for part, groups in compiled(catalogue, scored.narratives, period, lang).items()
         ],
         "details": [rows[item.id] for item in report.indicators],
-        "missing": _missing(catalogue, report, lang),
+        "missing": _missing(catalogue, report, gap_notes(scored.gaps, period.end), lang),
         "provisional": (
             text("report.provisional", lang, due=fmt.day(report.deadline, lang))
             if report.provisional and report.deadline is not None
@@ -666,15 +670,23 @@ def action_sections(
     return grouped
 
 
-def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, str]]:
+def _missing(
+    catalogue: Catalogue, report: ScoreReport, gaps: dict[tuple[str, str], str], lang: Lang
+) -> list[dict[str, str]]:
     out = []
     for item in report.missing:
         due = fmt.day(item.due, lang)
+        indicators = [
+            text("label.gap", lang, indicator=i, note=gaps[(item.reporter, i)])
+            if (item.reporter, i) in gaps
+            else i
+            for i in item.indicators
+        ]
         out.append(
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(item.indicators),
+                "indicators": ", ".join(indicators),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }

@@ -481,6 +481,8 @@ class _Site:
                 "name": ind.name(lang) if ind else ident,
                 "href": f"../indicators/{ident}.html",
                 "when": fmt.moment(stamp.astimezone(PROVINCE_TIME), lang) if stamp else "",
+                # An explained gap's note, beside the missing figure (no figure itself).
+                "gap": entry.explained.get(ident, "") if entry else "",
             }
 
         return {
@@ -594,7 +596,7 @@ def _site_labels(lang: Lang) -> dict[str, str]:
         "notes-none", "download", "flags", "verdict", "previous", "next", "owed",
         "submitted", "not-submitted", "late", "rate", "submitted-at", "owes-nothing", "assigned",
         "downloads", "plan", "summary-method", "full-method", "overall", "late-unknown",
-        "used", "not-used", "none",
+        "used", "not-used", "none", "gap",
     )  # fmt: skip
     labels = {key.replace("-", "_"): text(f"site.{key}", lang) for key in keys}
     labels["narrative"] = text("narrative.unit", lang)

@@ -21,12 +21,14 @@ from pathlib import Path
 
 from plan57.files import Unreadable, read_regular, write_atomic
 from plan57.findings import Finding, make_finding, shown
+from plan57.formatting import Words
 from plan57.grammar import (
     DELIMITERS,
     ENCODING_NAMES,
     Encoding,
     Refused,
     canonical_indicator,
+    convention_of,
     convert_number,
     decode,
 )
@@ -273,20 +275,26 @@ def _numbers(
     """Convert what the grammar finds certain in place; find what is uncertain."""
     at = rows[0].index("indicator") if "indicator" in rows[0] else None
 
-    def unit(row: list[str]) -> str | None:
-        return units.get(row[at]) if at is not None and at < len(row) else None
+    def unit(row: list[str], column: int) -> str | None:
+        # The unit bounds the value; a numerator or a denominator is a count of its own.
+        if at is None or at >= len(row) or rows[0][column] != "value":
+            return None
+        return units.get(row[at])
 
-    cells = [
-        (r, c, convert_number(rows[r][c], unit(rows[r])))
+    filled = [
+        (r, c)
         for r in range(1, len(rows))
         for c in sorted(numeric)
         if c < len(rows[r]) and rows[r][c]
     ]
-    comma_style = any(number.comma_style for _, _, number in cells)
+    convention = convention_of(rows[r][c] for r, c in filled)
+    cells = [(r, c, convert_number(rows[r][c], unit(rows[r], c), convention)) for r, c in filled]
     problems: list[Finding] = []
     counts: dict[str, int] = {}
     for r, c, number in cells:
-        if number.ambiguous or (number.three_decimals and comma_style):
+        # "1.234" beside "87,5" and "87.5" alike: the file itself is of two minds.
+        if number.ambiguous or (number.three_decimals and convention == "mixed"):
+            first, second = number.readings
             problems.append(
                 make_finding(
                     "fix-ambiguous",
@@ -294,8 +302,10 @@ def _numbers(
                     line=lines[r],
                     column=rows[0][c],
                     value=rows[r][c],
-                    first=number.readings[0],
-                    second=number.readings[1],
+                    first=first,
+                    second=second,
+                    first_words=Words(first),
+                    second_words=Words(second),
                 )
             )
         elif number.changes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.models import Catalogue
 from plan57.errors import UsageError
 from plan57.findings import Finding, make_finding, shown
+from plan57.formatting import Words
 from plan57.grammar import (
     BOUNDED_UNITS,
     MAX_VALUE,
@@ -33,13 +35,14 @@ from plan57.grammar import (
     RATIO_SCALE,
     YES,
     convert_number,
+    fraction_band,
 )
-from plan57.messages import Lang, Message, text
+from plan57.messages import Lang, Message, suggestion, text
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import first_link, relative, submission_path
 from plan57.spreadsheet import CsvWriter, WorkbookTooLarge, check_unpacked, sheet_rows
-from plan57.submissions.forms import Form, FormRow, form_rows
+from plan57.submissions.forms import Form, FormRow, catalogue_reference, day_due, form_rows
 from plan57.submissions.narratives import HEADINGS, PARTS, SUFFIX
 
 if TYPE_CHECKING:
@@ -72,8 +75,14 @@ SUBMISSION_COLUMNS = ("indicator", "value", "numerator", "denominator", "note", 
 # Excel refuses a file whose input-message title is longer than this (a repair prompt).
 _TITLE_LIMIT = 32
 _PROMPT_LIMIT = 255
-_WIDTHS = {"indicator": 10, "name": 60, "unit": 22, "target": 18, "note": 30, "source": 24}
+_WIDTHS = {"indicator": 10, "name": 60, "unit": 26, "target": 18, "note": 30, "source": 24}
 _INPUT_FILL = "FFF2CC"
+# Columns whose text wraps, and how a row's height follows it: a line of 11-point text per
+# column width less a margin (Vietnamese letters with their marks run wider than "0").
+_WRAPPED = ("name", "unit", "target")
+_WIDTH_MARGIN = 0
+_LINE_POINTS = 15.0
+_ROW_PADDING = 2.0
 
 
 def catalogue_revision(raw: bytes) -> str:
@@ -106,9 +115,28 @@ def build_workbook(
         period=str(period),
     )
     _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
-    _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-instructions", lang))
+    # What to do, and everything owed by the same deadline (this file and the others), said in
+    # the workbook itself for whoever receives it without running plan57.
+    indicators = tuple(row.indicator for row in rows)
+    due = day_due(catalogue, reporter, period)
+    owed = Form(reporter, period, indicators, b"", **due).owed_that_day(lang)
+    instructions = f"{text('label.workbook-instructions', lang)}\n{owed}"
+    _put(sheet, INSTRUCTIONS_ROW, 1, instructions).alignment = Alignment(
+        wrap_text=True, vertical="top"
+    )
+    sheet.merge_cells(
+        start_row=INSTRUCTIONS_ROW,
+        start_column=1,
+        end_row=INSTRUCTIONS_ROW,
+        end_column=len(WORKBOOK_COLUMNS),
+    )
+    width = sum(_WIDTHS.get(column, 14) for column in WORKBOOK_COLUMNS)
+    lines = sum(math.ceil(len(part) / width) or 1 for part in instructions.split("\n"))
+    sheet.row_dimensions[INSTRUCTIONS_ROW].height = _LINE_POINTS * lines + _ROW_PADDING
     for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
-        _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang)).font = Font(bold=True)
+        label = _put(sheet, LABEL_ROW, at, text(f"label.workbook-{column}", lang))
+        label.font = Font(bold=True)
+        label.alignment = Alignment(wrap_text=True, vertical="top")
         _put(sheet, HEADER_ROW, at, column).font = Font(italic=True, color="808080")
         sheet.column_dimensions[get_column_letter(at)].width = _WIDTHS.get(column, 14)
     fill = PatternFill("solid", start_color=_INPUT_FILL, end_color=_INPUT_FILL)
@@ -123,12 +151,15 @@ def build_workbook(
         }
         for at, column in enumerate(WORKBOOK_COLUMNS, start=1):
             cell = _put(sheet, line, at, cells.get(column, ""))
-            cell.alignment = Alignment(wrap_text=column == "name", vertical="top")
+            cell.alignment = Alignment(wrap_text=column in _WRAPPED, vertical="top")
             if column in INPUT_COLUMNS:
                 cell.protection = unlocked
                 cell.fill = fill
-        _rules(sheet, line, row, lang)
+        sheet.row_dimensions[line].height = _row_height(cells)
+        _rules(sheet, line, row, period, lang)
+    sheet.row_dimensions[LABEL_ROW].height = 2 * _LINE_POINTS + _ROW_PADDING
     sheet.freeze_panes = f"{get_column_letter(WORKBOOK_COLUMNS.index('value') + 1)}{FIRST_ROW}"
+    _print_setup(sheet)
     # Locked cells stay locked and the rest may be filled; formatting columns stays allowed.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -138,8 +169,7 @@ def build_workbook(
     _metadata(book.create_sheet(META_SHEET), reporter, period, revision, story.title)
     buffer = io.BytesIO()
     book.save(buffer)
-    indicators = tuple(row.indicator for row in rows)
-    return Form(reporter, period, indicators, buffer.getvalue())
+    return Form(reporter, period, indicators, buffer.getvalue(), **due)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
@@ -151,12 +181,41 @@ def _put(sheet: Worksheet, row: int, column: int, value: str) -> Any:
     return cell
 
 
+def _row_height(cells: dict[str, str]) -> float:
+    """A row's height in points, tall enough for its wrapped names.
+
+    Set explicitly: Excel grows a row to fit wrapped text when it opens the file, but
+    LibreOffice keeps the default 15 pt on its first save, and the long names then overlap
+    the rows below.
+    """
+    lines = max(
+        math.ceil(len(cells.get(column, "")) / max(_WIDTHS[column] - _WIDTH_MARGIN, 1)) or 1
+        for column in _WRAPPED
+    )
+    return _LINE_POINTS * lines + _ROW_PADDING
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, every column on one page's width, the column labels on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{LABEL_ROW}:{HEADER_ROW}"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+
+
 def _xml_safe(value: str) -> str:
     """Text without the control characters XML cannot hold (openpyxl refuses them)."""
     return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
-def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
+def _rules(sheet: Worksheet, line: int, row: FormRow, period: Period, lang: Lang) -> None:
     """The input rules and messages of one indicator's cells to fill."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -164,13 +223,15 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
     unit = row.indicator.unit
     letters = {column: get_column_letter(at) for at, column in enumerate(WORKBOOK_COLUMNS, start=1)}
     value, numerator, denominator = (f"{letters[c]}{line}" for c in NUMBER_COLUMNS)
-    prompt = text(
-        "label.workbook-prompt",
-        lang,
-        unit=row.unit,
-        target=row.target or "—",
-        hint=text(f"label.workbook-hint-{unit}", lang),
-    )
+    hint = text(f"label.workbook-hint-{unit}", lang)
+    # A percentage typed as a fraction (0.255 for 25.5%) is refused as `check` refuses it,
+    # beside the catalogue's baseline or target; a numerator and denominator confirm it.
+    reference, _ = catalogue_reference(row.indicator, period.year)
+    band = fraction_band(reference) if unit in PERCENT_UNITS else None
+    if band is not None:
+        low, high = (f"{bound:.3g}".replace(".", "," if lang == "vi" else ".") for bound in band)
+        hint += " " + text("label.workbook-fraction", lang, low=low, high=high)
+    prompt = text("label.workbook-prompt", lang, unit=row.unit, target=row.target or "—", hint=hint)
     rules: list[tuple[str, DataValidation]] = []
     if unit == "yes_no":
         answers = ",".join(text(f"label.workbook-{w}", lang) for w in ("yes", "no"))
@@ -183,6 +244,12 @@ def _rules(sheet: Worksheet, line: int, row: FormRow, lang: Lang) -> None:
         rules.append(
             (value, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))
         )
+    elif band is not None:
+        confirmed = f"AND(ISNUMBER({numerator}),ISNUMBER({denominator}))"
+        low, high = (f"{bound:.6g}" for bound in band)
+        small = f"OR({value}=0,{value}<{low},{value}>{high},{confirmed})"
+        formula = f"AND(ISNUMBER({value}),{value}>=0,{value}<=100,{small})"
+        rules.append((value, DataValidation(type="custom", formula1=formula)))
     else:
         high = f"{RATIO_SCALE[unit]:g}"
         rules.append(
@@ -311,6 +378,10 @@ class ImportResult:
     # The unit's narrative written beside the CSV (`<period>.md`), when the workbook had one.
     narrative: str | None = None
     left_out: list[str] = field(default_factory=list)
+    # Rows kept with no figure but a note: explained gaps (`obligations.Gap`).
+    gaps: list[str] = field(default_factory=list)
+    # Where the submission belongs, when `output` lies outside the repository (--out).
+    outside: str | None = None
     problems: list[Finding] = field(default_factory=list)
 
     @property
@@ -369,8 +440,12 @@ def _import_one(
         return result
 
     suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return refuse("import-csv")
     if suffix in (".xls", ".ods"):
         return refuse("import-format", kind=suffix)
+    if not (path.is_file() or path.is_symlink()):
+        return refuse("import-missing")
     try:
         read = _read(path)
     except WorkbookTooLarge as exc:
@@ -385,11 +460,8 @@ def _import_one(
     if reporter is None or period is None:
         return result
     if not catalogue.is_reporter(reporter):
-        import difflib
-
-        close = difflib.get_close_matches(reporter, catalogue.reporter_ids(), n=1)
-        suggestion = Message("label.did-you-mean", {"value": close[0]}) if close else ""
-        return refuse("import-unknown-reporter", reporter=reporter, suggestion=suggestion)
+        close = suggestion(reporter, catalogue.reporter_ids(), aliases=catalogue.name_aliases())
+        return refuse("import-unknown-reporter", reporter=reporter, suggestion=close)
     result.reporter, result.period = reporter, str(period)
     if table is None:
         return refuse("import-no-header")
@@ -400,6 +472,8 @@ def _import_one(
         return refuse("import-empty")
     output = options.out or root / submission_path(reporter, period)
     result.output = _display(root, output)
+    if result.output == str(output) and output.is_absolute():
+        result.outside = submission_path(reporter, period)
     # Nothing is written through a link anywhere on the way (a linked data/submissions, or
     # reporter folder), as nothing is read through one: the walk's own rule.
     link = first_link(root, output) if options.out is None else None
@@ -420,7 +494,7 @@ def _import_one(
             return refuse("import-exists", path=_display(root, story))
     write_atomic(output, _csv(rows))
     written[result.output] = name
-    result.rows = len(rows)
+    result.rows = len(rows) - len(result.gaps)  # figures; the explained gaps are said apart
     if narrative:
         write_atomic(story, narrative.encode("utf-8"))
         result.narrative = _display(root, story)
@@ -642,7 +716,11 @@ def _rows(
         if not any(cells.values()):
             continue
         if not any(cells[c] for c in NUMBER_COLUMNS):
-            if indicator:
+            # "Chưa có số liệu, sẽ bổ sung quý sau": the reason reaches status and the report.
+            if indicator and cells.get("note"):
+                result.gaps.append(indicator)
+                kept.append(cells)
+            elif indicator:
                 result.left_out.append(indicator)
             continue
         kept.append(cells)
@@ -694,7 +772,15 @@ def _cell_text(
         return reading.canonical
     assert reading.problem is not None
     first, second = reading.readings
-    refuse(reading.problem, cell=address, value=shown(typed), first=first, second=second)
+    refuse(
+        reading.problem,
+        cell=address,
+        value=shown(typed),
+        first=first,
+        second=second,
+        first_words=Words(first),
+        second_words=Words(second),
+    )
     return ""
 
 
