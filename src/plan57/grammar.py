@@ -13,6 +13,8 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 # --- bounds ------------------------------------------------------------------------------------
@@ -163,6 +165,24 @@ PERCENT_UNITS = frozenset({"percent", "percent_grdp"})
 # A share or an index is a part of its whole: its value lies between 0 and its RATIO_SCALE, and
 # its numerator never exceeds its denominator.
 BOUNDED_UNITS = frozenset({*PERCENT_UNITS, "index"})
+
+
+def bounds(unit: str) -> tuple[float, float]:
+    """The values `check` lets a figure of `unit` take: never below zero, a share or an index
+    no more than its scale, anything else up to MAX_VALUE."""
+    return 0.0, RATIO_SCALE[unit] if unit in BOUNDED_UNITS else MAX_VALUE
+
+
+def exact(value: float) -> Fraction:
+    """A figure as written: the shortest decimal that reads back as `value`, exactly.
+
+    A cell's text becomes a float once (`read_cell`); for any text of up to 15 significant
+    digits, the shortest decimal that reads back as that float is the text itself, so
+    comparisons made on `exact` are made on the values as written (0.95 is 0.95, not
+    0.9499999999999999556), and arithmetic on them (sums, ratios, paths) is exact.
+    """
+    return Fraction(Decimal(repr(float(value))))
+
 
 _INTEGER = re.compile(r"[-+]?\d+")
 _COMMA_DECIMAL = re.compile(r"([-+]?)(\d+),(\d+)")

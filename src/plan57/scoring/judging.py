@@ -26,7 +26,8 @@ indicator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -34,20 +35,32 @@ import pandas as pd
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
-from plan57.grammar import RATIO_SCALE  # as `check` verifies it
+from plan57.grammar import RATIO_SCALE, exact  # as `check` verifies it
 from plan57.messages import Message, Renderable
 from plan57.periods import Period, parse_period
-from plan57.scoring.figures import Baseline, Frame, _records, indicator_figures, months_between
+from plan57.scoring.figures import (
+    Baseline,
+    Frame,
+    Span,
+    _records,
+    exact_value,
+    indicator_figures,
+    months_between,
+    reach,
+)
 from plan57.scoring.verdicts import (
     STATUSES,
+    Awaited,
     CarriedFigure,
     IndicatorScore,
     MissingReport,
     Point,
+    Reach,
     ReporterFigure,
     ScoreReport,
     Status,
     TargetRevision,
+    kept,
     rounded,
 )
 from plan57.submissions.obligations import (
@@ -380,13 +393,27 @@ class _Judge:
         if like is not None:
             result["baseline"] = rounded(like.value)
             baseline = like
+        judged = self._exact(ind, used, value)
         if ind.unit == "yes_no":
-            return self._yes_no(result, value >= 0.5, applicable, periods, at_deadline, evidence)
+            return self._yes_no(ind, result, judged, applicable, periods, at_deadline, evidence)
         if ind.flow:
-            return self._flow(ind, result, value, baseline, applicable, targets, evidence)
+            return self._flow(ind, result, judged, baseline, applicable, targets, evidence)
         return self._stock(
-            ind, result, value, baseline, applicable, targets, periods, at_deadline, evidence
+            ind, result, judged, baseline, applicable, targets, periods, at_deadline, evidence
         )
+
+    def _exact(self, ind: Indicator, used: list[ReporterFigure], value: float) -> Fraction:
+        """The value as written and combined exactly; the frame's float where they part (data
+        the exact twin does not cover, such as a ratio's rows without their parts)."""
+        found = exact_value(self._rule(ind), used, RATIO_SCALE.get(ind.unit, 1.0))
+        if found is None or abs(float(found) - value) > 1e-9 * max(1.0, abs(value)):
+            return exact(value)
+        return found
+
+    @staticmethod
+    def _rule(ind: Indicator) -> str:
+        """The combine rule as the frame applies it (several yes/no reports: yes when any is)."""
+        return "max" if ind.unit == "yes_no" and ind.combine != "single" else ind.combine
 
     # -- evidence --------------------------------------------------------------------------
 
@@ -519,7 +546,7 @@ class _Judge:
         return Baseline(float(num / den * scale), "reported", baseline.year, covered)
 
     @staticmethod
-    def _at_start(baseline: Baseline, start: tuple[date, float] | None, when: date) -> bool:
+    def _at_start(baseline: Baseline, start: tuple[date, Fraction] | None, when: date) -> bool:
         """Whether the value's date is the path's start and that start is the baseline."""
         if start is None or baseline.value is None:
             return False
@@ -532,36 +559,110 @@ class _Judge:
 
     # -- the three kinds of indicator ------------------------------------------------------
 
-    def _verdict_unmet(
-        self, result: dict[str, Any], evidence: _Evidence, year: int
+    def _at_milestone(
+        self,
+        ind: Indicator,
+        result: dict[str, Any],
+        evidence: _Evidence,
+        value: Fraction,
+        threshold: Fraction,
+        at_most: bool,
     ) -> tuple[Status, Message]:
-        """Unmet at the deadline: missed on complete evidence after the deadline, else at-risk."""
-        due_day = deadline(self.catalogue, self.period.end)
-        if self.as_of <= due_day:
+        """Met or missed at a milestone, concluded only when no awaited figure could change it
+        (principle 3); after the books close, decided on what came or no-data (principle 4)."""
+        met = value <= threshold if at_most else value >= threshold
+        awaited = self._awaited(ind, evidence)
+        used = [f for f in result["reporters"] if f.used]
+        span = reach(
+            self._rule(ind), used, {a.reporter: len(a.periods) for a in awaited}, ind.unit, ind.flow
+        )
+        could_meet, could_miss = (
+            span.could_meet(threshold, at_most),
+            span.could_miss(threshold, at_most),
+        )
+        decided = not (could_meet and could_miss)
+        due = deadline(self.catalogue, self.period.end)
+        books = due + timedelta(days=self.catalogue.scoring.awaited_days)
+        result.update(reach=_reach(span), decided=decided, awaited=awaited, books_close=books)
+        flags = result["flags"]
+        names = self._awaited_names(awaited)
+        if self.as_of <= due:
+            if met and not could_miss:
+                return "on-track", Message("score.met")
             # Figures may still come or be corrected until the deadline: nothing is final.
-            if "provisional" not in result["flags"]:
-                result["flags"].append("provisional")
-            return "at-risk", Message("score.not-met-pending")
-        if evidence.complete:
+            if "provisional" not in flags:
+                flags.append("provisional")
+            return "at-risk", Message("score.met-pending" if met else "score.not-met-pending")
+        if decided:
+            if met:
+                return "on-track", Message("score.met")
+            if awaited:
+                return "missed", Message("score.missed-whatever", {"reporters": names})
             return "missed", Message("score.not-met")
-        lacking = [r for r in evidence.owing if r not in evidence.current]
-        reporters = fmt.Few(tuple(self._name(r) for r in lacking)) if lacking else "–"
-        return "at-risk", Message("score.not-met-unproven", {"year": year, "reporters": reporters})
+        if self.as_of <= books:
+            flags.append("awaited")
+            key = "score.undecided-met" if met else "score.undecided"
+            return "at-risk", Message(key, {"reporters": names, "close": fmt.Day(books)})
+        flags.append("books-closed")
+        share = Fraction(len(evidence.owing) - len(awaited), max(len(evidence.owing), 1))
+        needed = exact(self.catalogue.scoring.coverage_threshold)
+        params = {"reporters": names, "close": fmt.Day(books)}
+        if share >= needed:
+            if met:
+                return "on-track", Message("score.decided-met", params)
+            return "missed", Message("score.decided-missed", params)
+        params |= {"coverage": fmt.Ratio(float(share)), "threshold": fmt.Ratio(float(needed))}
+        return "no-data", Message("score.insufficient-coverage", params)
+
+    def _awaited(self, ind: Indicator, evidence: _Evidence) -> list[Awaited]:
+        """The reporters owing a figure for the milestone that has not come, with how late."""
+        out = []
+        if ind.flow:
+            owed = {r: ps for r, ps in evidence.gaps.items() if r in evidence.owing}
+        else:
+            period = evidence.owed_period
+            owed = {r: [period] for r in evidence.owing if r not in evidence.current and period}
+        for reporter, periods in owed.items():
+            due = deadline(self.catalogue, min(p.end for p in periods))
+            out.append(
+                Awaited(
+                    reporter=reporter,
+                    periods=[str(p) for p in periods],
+                    due=due,
+                    days_late=max((self.as_of - due).days, 0),
+                )
+            )
+        return out
+
+    def _awaited_names(self, awaited: list[Awaited]) -> Any:
+        if not awaited:
+            return "–"
+        items: list[Renderable] = []
+        for item in awaited:
+            if item.days_late:
+                params = {"name": self._name(item.reporter), "days": item.days_late}
+                params["periods"] = ", ".join(item.periods)
+                items.append(Message("score.awaited-late", params))
+            else:
+                items.append(fmt.Labelled(self._name(item.reporter), ", ".join(item.periods)))
+        return fmt.Few(tuple(items))
 
     def _yes_no(
         self,
+        ind: Indicator,
         result: dict[str, Any],
-        answer: bool,
+        value: Fraction,
         applicable: Target,
         periods: list[str],
         at_deadline: bool,
         evidence: _Evidence,
     ) -> IndicatorScore:
+        answer = value >= Fraction(1, 2)
         status: Status
-        if answer:
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, Fraction(1), False)
+        elif answer:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline:
-            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
         else:
             status, verdict = "at-risk", Message("score.not-yet")
         shown = self._value_text(fmt.Answer(answer), periods)
@@ -584,7 +685,7 @@ class _Judge:
         self,
         ind: Indicator,
         result: dict[str, Any],
-        value: float,
+        value: Fraction,
         baseline: Baseline,
         applicable: Target,
         targets: list[Target],
@@ -593,29 +694,30 @@ class _Judge:
         evidence: _Evidence,
     ) -> IndicatorScore:
         unit = ind.unit
-        threshold = float(applicable.threshold)  # type: ignore[arg-type]
+        threshold = exact(applicable.threshold)  # type: ignore[arg-type]
         at_most = applicable.at_most
         deadline_day = date(applicable.year, 12, 31)
         previous = [t for t in targets if t.year < applicable.year]
-        start: tuple[date, float] | None
+        start: tuple[date, Fraction] | None
         if previous:
-            start = (date(previous[-1].year, 12, 31), float(previous[-1].threshold))  # type: ignore[arg-type]
+            start = (date(previous[-1].year, 12, 31), exact(previous[-1].threshold))  # type: ignore[arg-type]
         elif baseline.value is not None:
-            start = (date(baseline.year, 12, 31), baseline.value)
+            start = (date(baseline.year, 12, 31), exact(baseline.value))
         else:
             start = None
         # Between milestones a figure is held against the path at its own date.
         when = min(evidence.value_date or self.period.end, self.period.end)
-        expected = progress = None
+        expected: Fraction | None = None
+        progress: Fraction | None = None
         if start is not None and start[0] < deadline_day:
             total = max(months_between(start[0], deadline_day), 1)
             elapsed = min(max(months_between(start[0], when), 0), total)
-            expected = along(ind.path, start[1], threshold, elapsed / total)
+            expected = along(ind.path, start[1], threshold, Fraction(elapsed, total))
             needed = expected - start[1]
             if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
             result["start_year"] = start[0].year
-            result["start_value"] = rounded(start[1])
+            result["start_value"] = kept(start[1])
             result["expected_date"] = when
         met = value <= threshold if at_most else value >= threshold
         flags = result["flags"]
@@ -625,7 +727,7 @@ class _Judge:
             reason = Message(
                 "score.no-data-since-baseline",
                 {
-                    "value": fmt.Quantity(value, unit),
+                    "value": fmt.Quantity(float(value), unit),
                     "period": ", ".join(periods),
                     "target": fmt.TargetShown(applicable, unit),
                     "year": applicable.year,
@@ -634,20 +736,24 @@ class _Judge:
             return self._done(result, "no-data", reason, None)
         status: Status
         verdict: Message
-        if met:
+        shown_value, shown_path, decimals = self._shown(ind, result, value, expected, applicable)
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, threshold, at_most)
+        elif met:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline:
-            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
         elif expected is None:
             status = "at-risk"
             verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
             on_path = value <= expected if at_most else value >= expected
-            ahead = progress >= self.tolerance if progress is not None else on_path
+            ahead = progress >= exact(self.tolerance) if progress is not None else on_path
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit, when)
-        shown = self._value_text(fmt.Against(value, threshold, unit, at_most), periods)
+            verdict = self._path_verdict(ahead, shown_path, progress, decimals, unit, when, at_most)
+        shown = self._value_text(
+            fmt.Against(shown_value, unit, _bounds(applicable), _paths(shown_path), at_most),
+            periods,
+        )
         against = Message(
             "score.against",
             {"target": fmt.TargetShown(applicable, unit), "year": applicable.year},
@@ -655,19 +761,39 @@ class _Judge:
         return IndicatorScore(
             **result,
             status=status,
-            value=rounded(value),
-            expected=rounded(expected),
-            progress=rounded(progress, 4),
+            value=shown_value,
+            expected=shown_path,
+            progress=kept(progress, exact(self.tolerance), digits=4),
+            decimals=decimals,
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
         )
 
+    def _shown(
+        self,
+        ind: Indicator,
+        result: dict[str, Any],
+        value: Fraction,
+        expected: Fraction | None,
+        applicable: Target,
+    ) -> tuple[float, float | None, int]:
+        """The value and the path as the JSON keeps them (rounded only where that changes no
+        comparison), and the decimals every output shows them with."""
+        bounds = tuple(exact(b) for b in _bounds(applicable))
+        shown_value = kept(value, *bounds, expected)
+        assert shown_value is not None
+        shown_path = kept(expected, exact(shown_value)) if expected is not None else None
+        decimals = fmt.decimals_beside(
+            shown_value, ind.unit, _bounds(applicable), _paths(shown_path), None, applicable.at_most
+        )
+        return shown_value, shown_path, decimals
+
     def _flow(
         self,
         ind: Indicator,
         result: dict[str, Any],
-        value: float,
+        value: Fraction,
         baseline: Baseline,
         applicable: Target,
         targets: list[Target],
@@ -678,25 +804,27 @@ class _Judge:
         year = end.year
         year_target = target_for_year(targets, year, baseline.value, baseline.year, ind.path)
         at_most = applicable.at_most
-        expected = progress = None
+        expected: Fraction | None = None
+        progress: Fraction | None = None
         if year_target is not None:
-            expected = year_target * end.month / 12
+            expected = year_target * Fraction(end.month, 12)
             result["expected_date"] = end
             if expected > 0 and not at_most:
                 progress = value / expected
-        aim = year_target if year_target is not None else float(applicable.threshold)  # type: ignore[arg-type]
+        aim = year_target if year_target is not None else exact(applicable.threshold)  # type: ignore[arg-type]
         at_deadline = self._at_deadline(ind, applicable, targets)
         # An at-most flow is met only once its year is over; until then it is on the way.
         met = (value <= aim and at_deadline) if at_most else value >= aim
         flags = result["flags"]
         if applicable.year == year:
             self._range_flag(applicable, value, flags)
+        shown_value, shown_path, decimals = self._shown(ind, result, value, expected, applicable)
         status: Status
         verdict: Message
-        if met:
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, aim, at_most)
+        elif met:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline and not evidence.gaps:
-            status, verdict = self._verdict_unmet(result, evidence, year)
         elif evidence.gaps:
             status, verdict = "at-risk", Message("score.not-yet")
         elif at_most:
@@ -708,11 +836,16 @@ class _Judge:
             verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
-            ahead = progress >= self.tolerance if progress is not None else value >= expected
+            ahead = progress >= exact(self.tolerance) if progress is not None else value >= expected
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit, end)
+            verdict = self._path_verdict(ahead, shown_path, progress, decimals, unit, end, at_most)
+        aim_shown = float(aim)
         shown = Message(
-            "score.value-ytd", {"value": fmt.Against(value, aim, unit, at_most), "year": year}
+            "score.value-ytd",
+            {
+                "value": fmt.Against(shown_value, unit, (aim_shown,), _paths(shown_path), at_most),
+                "year": year,
+            },
         )
         target_text = fmt.TargetShown(applicable, unit)
         if applicable.year == year or year_target is None:
@@ -723,7 +856,7 @@ class _Judge:
             against = Message(
                 "score.against-flow-path",
                 {
-                    "year_target": fmt.Quantity(year_target, unit),
+                    "year_target": fmt.Need(float(year_target), unit, decimals, at_most),
                     "year": year,
                     "target": target_text,
                     "milestone": applicable.year,
@@ -732,10 +865,11 @@ class _Judge:
         return IndicatorScore(
             **result,
             status=status,
-            value=rounded(value),
-            expected=rounded(expected),
-            progress=rounded(progress, 4),
-            year_target=rounded(year_target),
+            value=shown_value,
+            expected=shown_path,
+            progress=kept(progress, exact(self.tolerance), digits=4),
+            year_target=kept(year_target, value),
+            decimals=decimals,
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
@@ -758,11 +892,19 @@ class _Judge:
         )
 
     def _path_verdict(
-        self, ahead: bool, expected: float, progress: float | None, unit: Unit, when: date
+        self,
+        ahead: bool,
+        expected: float | None,
+        progress: Fraction | None,
+        decimals: int,
+        unit: Unit,
+        when: date,
+        at_most: bool,
     ) -> Message:
+        assert expected is not None
         params = {
-            "expected": fmt.Quantity(expected, unit),
-            "progress": fmt.ProgressShown(progress, self.tolerance),
+            "expected": fmt.Need(expected, unit, decimals, at_most),
+            "progress": fmt.ProgressShown(kept(progress, exact(self.tolerance)), self.tolerance),
             "date": fmt.Day(when),
         }
         suffix = "" if when == self.period.end else "-at"
@@ -772,8 +914,9 @@ class _Judge:
         return Message(("score.ahead" if ahead else "score.behind") + suffix, params)
 
     @staticmethod
-    def _range_flag(applicable: Target, value: float, flags: list[str]) -> None:
-        if applicable.kind == "range" and applicable.high is not None and value > applicable.high:
+    def _range_flag(applicable: Target, value: Fraction, flags: list[str]) -> None:
+        high = applicable.high
+        if applicable.kind == "range" and high is not None and value > exact(high):
             flags.append("above-range")
 
     def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[Message]:
@@ -787,7 +930,7 @@ class _Judge:
         if "provisional" in flags:
             due = fmt.Day(deadline(self.catalogue, self.period.end))
             out.append(Message("score.provisional", {"due": due}))
-        if result["missing_periods"]:
+        if result["missing_periods"] and not result.get("awaited"):
             items = tuple(
                 fmt.Labelled(self._name(reporter), ", ".join(periods))
                 for reporter, periods in result["missing_periods"].items()
@@ -798,7 +941,8 @@ class _Judge:
                 fmt.Labelled(self._name(c.reporter), c.period) for c in result["carried_forward"]
             )
             out.append(Message("score.carried-forward", {"figures": fmt.Few(items)}))
-        out += self._coverage_words
+        if "books-closed" not in flags:  # the verdict has said who is in and who is not
+            out += self._coverage_words
         if "baseline-fallback" in flags:
             out.append(
                 Message(
@@ -829,14 +973,14 @@ class _Judge:
         return Message("score.no-data", {"end": fmt.Day(self.period.end)})
 
 
-def along(shape: PathShape, start: float, end: float, fraction: float) -> float:
+def along(shape: PathShape, start: Fraction, end: Fraction, fraction: Fraction) -> Fraction:
     """The point `fraction` of the way from `start` to `end` on a path of the given shape.
 
-    A compound path grows by the same factor each month; it needs two positive ends, and is
-    a straight line otherwise (from zero nothing multiplies).
+    A straight path is exact. A compound path grows by the same factor each month; it needs
+    two positive ends, and is a straight line otherwise (from zero nothing multiplies).
     """
     if shape == "compound" and start > 0 and end > 0:
-        return float(start * (end / start) ** fraction)
+        return exact(float(start) * (float(end) / float(start)) ** float(fraction))
     return start + (end - start) * fraction
 
 
@@ -846,9 +990,9 @@ def target_for_year(
     baseline: float | None,
     baseline_year: int,
     shape: PathShape = "linear",
-) -> float | None:
+) -> Fraction | None:
     """A flow's target for one year: the milestone's own, or on the path between them."""
-    points = [(t.year, float(t.threshold)) for t in targets if t.threshold is not None]
+    points = [(t.year, exact(t.threshold)) for t in targets if t.threshold is not None]
     for milestone, value in points:
         if milestone == year:
             return value
@@ -856,11 +1000,31 @@ def target_for_year(
     after = [p for p in points if p[0] > year]
     if not after:
         return before[-1][1] if before else None
+    low: tuple[int, Fraction]
     if before:
         low = before[-1]
     elif baseline is not None and baseline_year < year:
-        low = (baseline_year, baseline)
+        low = (baseline_year, exact(baseline))
     else:
         return None
     high = after[0]
-    return along(shape, low[1], high[1], (year - low[0]) / (high[0] - low[0]))
+    return along(shape, low[1], high[1], Fraction(year - low[0], high[0] - low[0]))
+
+
+def _bounds(target: Target) -> tuple[float, ...]:
+    """The numbers of a target a value is compared with (a range: both its ends)."""
+    ends = (target.threshold, target.high if target.kind == "range" else None)
+    return tuple(float(e) for e in ends if e is not None)
+
+
+def _paths(expected: float | None) -> tuple[float, ...]:
+    return () if expected is None else (expected,)
+
+
+def _reach(span: Span) -> Reach:
+    return Reach(
+        low=float(span.low),
+        high=float(span.high),
+        low_reached=span.low_reached,
+        high_reached=span.high_reached,
+    )
