@@ -2061,7 +2061,7 @@ EN: dict[str, str] = {
     "label.init-next": "Next: cd {path} && plan57 check",
     # --- verdicts: the standard of proof at a milestone, and the books closing ---
     "score.met-pending": ": met on the figures in so far, but the figures still owed could change it; not final",
-    "score.missed-whatever": ": not met, whatever {reporters} send",
+    "score.missed-whatever": ": not met, whatever figures {reporters} may still send",
     "score.undecided": ": not met on the figures in; neither met nor missed is concluded, as the figures awaited from {reporters} could change it (awaited until {close})",
     "score.undecided-met": ": met on the figures in; not concluded, as the figures awaited from {reporters} could change it (awaited until {close})",
     "score.decided-met": ": met, decided on the figures in when the books closed ({close}); no figures from {reporters}",

@@ -1,0 +1,86 @@
+"""docs/methodology.md cannot drift: every worked example of its principles is computed here and
+must appear on the page word for word, and the bundled data's counts are those plan57 gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from plan57.scoring.verdicts import IndicatorScore
+from test_scoring_principles import AFTER, CLOSED, settings_changed
+from test_scoring_rules import changed, obs, one
+
+PAGE = (Path(__file__).parent.parent / "docs" / "methodology.md").read_text("utf-8")
+
+
+def examples() -> dict[str, IndicatorScore]:
+    """The page's worked examples, on the frozen test catalogue (tests/data/scoring/)."""
+    hundred = changed("CT01", targets={2025: "100%"})
+    half = settings_changed(coverage_threshold=0.5)
+    two = changed("CT03", targets={2025: "≥ 2,0%"})
+    return {
+        "ratio-missed": one(
+            "CT01",
+            obs(("xa-a", "2025Q4", "CT01", 50.0, 50, 100)),
+            "2025Q4",
+            AFTER,
+            catalogue=hundred,
+        ),
+        "ratio-undecided": one(
+            "CT01", obs(("xa-a", "2025Q4", "CT01", 70.0, 70, 100)), "2025Q4", AFTER
+        ),
+        "sum-met": one(
+            "CT02",
+            obs(*[("so-a", f"2025Q{q}", "CT02", 5.0) for q in (1, 2, 3, 4)]),
+            "2025Q4",
+            AFTER,
+        ),
+        "closed-no-data": one(
+            "CT01", obs(("xa-a", "2025Q4", "CT01", 70.0, 70, 100)), "2025Q4", CLOSED
+        ),
+        "closed-decided": one(
+            "CT01",
+            obs(("xa-a", "2025Q4", "CT01", 50.0, 50, 100)),
+            "2025Q4",
+            CLOSED,
+            catalogue=half,
+        ),
+        "exact-tolerance": one(
+            "CT03",
+            obs(("so-a", "2024", "CT03", 0.0), ("so-a", "2025S1", "CT03", 0.95)),
+            "2025S1",
+            catalogue=two,
+        ),
+        "just-under": one(
+            "CT01",
+            obs(
+                ("xa-a", "2025Q4", "CT01", 99.92, 9992, 10000),
+                ("xa-b", "2025Q4", "CT01", 100.0, 10000, 10000),
+            ),
+            "2025Q4",
+            catalogue=hundred,
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_every_worked_example_is_on_the_page_as_plan57_words_it(name: str) -> None:
+    item = examples()[name]
+    for lang in ("en", "vi"):
+        assert f"**{item.status}**: “{item.reason(lang)}”" in PAGE, (name, lang, item.reason(lang))
+
+
+def test_the_bundled_data_counts_are_those_plan57_gives() -> None:
+    from plan57 import api
+
+    root = Path(__file__).parent.parent
+    for as_of in (date(2026, 1, 5), date(2026, 1, 20)):
+        report = api.score(period="2025Q4", as_of=as_of, root=root)
+        counts = " | ".join(
+            str(report.summary[s]) for s in ("on-track", "at-risk", "missed", "no-data")
+        )
+        assert f"| {as_of.isoformat()} " in PAGE
+        line = next(row for row in PAGE.splitlines() if row.startswith(f"| {as_of.isoformat()} "))
+        assert f"| {counts} |" in line, (line, counts)
