@@ -264,3 +264,19 @@ def test_the_new_flags_are_explained() -> None:
         for lang in ("vi", "en"):
             found = explain(flag, lang)  # type: ignore[arg-type]
             assert found.kind == "flag" and found.meaning and found.fix
+
+
+# -- 8. conflicts are findings, never silent ------------------------------------------------
+
+
+def test_8_a_single_indicator_is_not_unlike_its_baseline_when_both_are_the_authoritys() -> None:
+    catalogue = changed("CT03", reporters=["so-a", "so-b"], authority="so-a")
+    data = obs(
+        ("so-a", "2024", "CT03", 0.6),
+        ("so-b", "2024", "CT03", 0.7),
+        ("so-a", "2025S1", "CT03", 0.8),
+        ("so-b", "2025S1", "CT03", 0.9),
+    )
+    item = one("CT03", data, "2025S1", catalogue=catalogue)
+    assert item.baseline == 0.6 and "partial-coverage" not in item.flags
+    assert "không cùng các đơn vị báo cáo" not in item.reason("vi")

@@ -326,6 +326,13 @@ class _Judge:
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
         periods = sorted({p for f in figures if f.used for p in f.periods})
         evidence = self._evidence(ind, figures)
+        if ind.combine == "single" and baseline.source == "reported":
+            # A `single` value is the authority's alone, and so is its baseline: the other
+            # reporters' baseline rows never made it (principle 8).
+            owing = frozenset(evidence.owing)
+            baseline = Baseline(
+                baseline.value, baseline.source, baseline.year, baseline.reporters & owing
+            )
         flags: list[str] = ["unweighted"] if unweighted else []
         if evidence.pending:
             flags.append("provisional")
