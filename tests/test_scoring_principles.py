@@ -280,3 +280,16 @@ def test_8_a_single_indicator_is_not_unlike_its_baseline_when_both_are_the_autho
     item = one("CT03", data, "2025S1", catalogue=catalogue)
     assert item.baseline == 0.6 and "partial-coverage" not in item.flags
     assert "không cùng các đơn vị báo cáo" not in item.reason("vi")
+
+
+def test_4_whoever_blocks_a_verdict_is_among_the_overdue_with_the_gap_it_blocks() -> None:
+    rows = [("so-a", f"2025Q{q}", "CT02", 2.0) for q in (1, 3, 4)]
+    rows += [("so-b", f"2025Q{q}", "CT02", 2.0) for q in (1, 2, 3, 4)]
+    report = score(CATALOGUE, obs(*rows), "2025Q4", AFTER)
+    so_a = next(m for m in report.missing if m.reporter == "so-a")
+    assert so_a.blocking == {"CT02": ["2025Q2"]}
+    assert so_a.overdue and "CT02" not in so_a.indicators
+    from plan57.output.report import _missing
+
+    shown = next(m for m in _missing(CATALOGUE, report, "vi") if m["id"] == "so-a")
+    assert "CT02 (còn thiếu 2025Q2, chưa kết luận được)" in shown["indicators"]

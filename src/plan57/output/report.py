@@ -493,7 +493,15 @@ def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(item.indicators),
+                "indicators": ", ".join(
+                    [
+                        *item.indicators,
+                        *(
+                            text("report.blocking", lang, indicator=ind, periods=", ".join(ps))
+                            for ind, ps in item.blocking.items()
+                        ),
+                    ]
+                ),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }

@@ -147,7 +147,9 @@ def _score(frame: Frame, period: Period | str, as_of: date) -> ScoreReport:
         as_of=as_of,
         indicators=scores,
         summary=summary,
-        missing=missing_reports(catalogue, observations, target_period, as_of),
+        missing=_with_blocking(
+            missing_reports(catalogue, observations, target_period, as_of), scores, end, as_of
+        ),
         provisional=as_of <= due,
         deadline=due,
     )
@@ -240,6 +242,32 @@ def missing_reports(
         MissingReport(reporter=reporter, indicators=ids, due=due, overdue=as_of > due)
         for reporter, ids in owed.items()
     ]
+
+
+def _with_blocking(
+    missing: list[MissingReport], scores: list[IndicatorScore], end: date, as_of: date
+) -> list[MissingReport]:
+    """`missing` with, for each reporter, the earlier periods it has not sent that leave a
+    milestone's verdict undecided (a flow's missing quarter), so that whoever blocks a verdict
+    is among the overdue with the gap it blocks (principle 4)."""
+    gaps: dict[str, dict[str, list[str]]] = {}
+    dues: dict[str, date] = {}
+    for item in scores:
+        for awaited in item.awaited:
+            earlier = [p for p in awaited.periods if (q := parse_period(p)) and q.end < end]
+            if earlier:
+                gaps.setdefault(awaited.reporter, {})[item.id] = earlier
+                dues[awaited.reporter] = min(dues.get(awaited.reporter, awaited.due), awaited.due)
+    for entry in missing:
+        entry.blocking = gaps.pop(entry.reporter, {})
+    for reporter, blocking in gaps.items():
+        due = dues[reporter]
+        missing.append(
+            MissingReport(
+                reporter=reporter, indicators=[], due=due, overdue=as_of > due, blocking=blocking
+            )
+        )
+    return missing
 
 
 def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:

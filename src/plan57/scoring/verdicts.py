@@ -218,9 +218,13 @@ class MissingReport(BaseModel):
     """A reporter without a usable figure for indicators due for the period."""
 
     reporter: str
+    # What it owes for the period's end (the same as `plan57 status` lists).
     indicators: list[str]
     due: date
     overdue: bool
+    # Earlier periods it has not sent, by indicator, that leave a milestone's verdict
+    # undecided (a flow's missing quarter); `due` is then the earliest of their deadlines.
+    blocking: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ScoreReport(BaseModel):
