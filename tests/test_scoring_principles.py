@@ -293,3 +293,22 @@ def test_4_whoever_blocks_a_verdict_is_among_the_overdue_with_the_gap_it_blocks(
 
     shown = next(m for m in _missing(CATALOGUE, report, "vi") if m["id"] == "so-a")
     assert "CT02 (còn thiếu 2025Q2, chưa kết luận được)" in shown["indicators"]
+
+
+# -- 6. evidence from its own period --------------------------------------------------------
+
+
+def test_6_a_milestone_value_uses_only_figures_of_the_milestones_year() -> None:
+    catalogue = changed("CT01", combine="max")
+    data = obs(
+        ("xa-a", "2024Q4", "CT01", 65.0, 65, 100),
+        ("xa-b", "2025Q4", "CT01", 55.0, 55, 100),
+    )
+    item = one("CT01", data, "2025Q4", AFTER, catalogue=catalogue)
+    assert item.value == 55 and item.status == "at-risk" and "đã đạt" not in item.reason("vi")
+    assert [a.reporter for a in item.awaited] == ["xa-a"]
+    assert "không tính số liệu trước năm 2025 vào giá trị của mốc: Xã A (2024Q4)" in item.reason(
+        "vi"
+    )
+    # Between milestones the same figure still stands, for what it says about the path.
+    assert one("CT01", data, "2025Q3", AFTER, catalogue=catalogue).value == 65

@@ -489,14 +489,17 @@ def test_8_the_chart_draws_a_compound_path_and_a_fallback_baseline_where_they_ar
 def test_6_a_value_never_reads_as_meeting_a_target_it_misses(
     value: float, threshold: float, unit: str, at_most: bool
 ) -> None:
-    from plan57 import formatting as fmt
+    from decimal import Decimal
+    from fractions import Fraction
 
-    shown = fmt.against(value, threshold, unit, "en", at_most)  # type: ignore[arg-type]
-    number = float(shown.rstrip("%").replace(",", ""))
-    met = value <= threshold if at_most else value >= threshold
-    assert (number <= threshold if at_most else number >= threshold) == met or abs(
-        value - threshold
-    ) < 1e-6
+    from plan57 import formatting as fmt
+    from plan57.grammar import exact
+
+    shown = fmt.beside(value, unit, "en", (threshold,), (), at_most)  # type: ignore[arg-type]
+    number = Fraction(Decimal(shown.rstrip("%").replace(",", "")))
+    # Exactly, on the values as written: no float slack (principle 5).
+    met = exact(value) <= exact(threshold) if at_most else exact(value) >= exact(threshold)
+    assert (number <= exact(threshold) if at_most else number >= exact(threshold)) == met
 
 
 @settings(max_examples=examples(200), deadline=None)

@@ -332,8 +332,10 @@ class _Judge:
         self.frame = frame
         self.tolerance = catalogue.scoring.tolerance
         self.baseline_year = catalogue.plan.baseline_year
-        # What the coverage of the indicator being judged means, in words (set per indicator).
+        # What the coverage of the indicator being judged means, in words, and the figures
+        # left out of its value for being from before the milestone's year (set per indicator).
         self._coverage_words: list[Message] = []
+        self._earlier: list[CarriedFigure] = []
 
     def indicator(
         self,
@@ -352,6 +354,7 @@ class _Judge:
         applicable = applicable_target(ind, self.period.end)
         contributed = {f.id for f in figures}
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
+        earlier = self._earlier_years(ind, applicable, targets, figures)
         periods = sorted({p for f in figures if f.used for p in f.periods})
         evidence = self._evidence(ind, figures)
         if ind.combine == "single" and baseline.source == "reported":
@@ -411,6 +414,7 @@ class _Judge:
             "carried_forward": evidence.carried,
             "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
         }
+        self._earlier = earlier
         if applicable is None:
             return self._done(result, "no-data", Message("score.no-target"), None)
         if value is None:
@@ -428,7 +432,7 @@ class _Judge:
         if like is not None:
             result["baseline"] = rounded(like.value)
             baseline = like
-        judged = self._exact(ind, used, value)
+        judged = self._exact(ind, used, value, recombined=bool(earlier))
         if ind.unit == "yes_no":
             return self._yes_no(ind, result, judged, applicable, periods, at_deadline, evidence)
         if ind.flow:
@@ -437,13 +441,43 @@ class _Judge:
             ind, result, judged, baseline, applicable, targets, periods, at_deadline, evidence
         )
 
-    def _exact(self, ind: Indicator, used: list[ReporterFigure], value: float) -> Fraction:
+    def _exact(
+        self, ind: Indicator, used: list[ReporterFigure], value: float, recombined: bool
+    ) -> Fraction:
         """The value as written and combined exactly; the frame's float where they part (data
-        the exact twin does not cover, such as a ratio's rows without their parts)."""
+        the exact twin does not cover, such as a ratio's rows without their parts), unless
+        figures were left out of it (`recombined`)."""
         found = exact_value(self._rule(ind), used, RATIO_SCALE.get(ind.unit, 1.0))
-        if found is None or abs(float(found) - value) > 1e-9 * max(1.0, abs(value)):
+        if found is None:
+            return exact(value)
+        if not recombined and abs(float(found) - value) > 1e-9 * max(1.0, abs(value)):
             return exact(value)
         return found
+
+    def _earlier_years(
+        self,
+        ind: Indicator,
+        applicable: Target | None,
+        targets: list[Target],
+        figures: list[ReporterFigure],
+    ) -> list[CarriedFigure]:
+        """At a milestone, the figures from before its year, taken out of the value when
+        another reporter has one of the year (principle 6: evidence from its own period; with
+        none of the year, the value is stale instead)."""
+        if ind.flow or applicable is None or not self._at_deadline(ind, applicable, targets):
+            return []
+        year = self.period.end.year
+
+        def years(figure: ReporterFigure) -> list[int]:
+            return [p.year for t in figure.periods if (p := parse_period(t)) is not None]
+
+        used = [f for f in figures if f.used]
+        old = [f for f in used if years(f) and max(years(f)) < year]
+        if not old or len(old) == len(used):
+            return []
+        for figure in old:
+            figure.used = False
+        return [CarriedFigure(reporter=f.id, period=", ".join(f.periods)) for f in old]
 
     @staticmethod
     def _rule(ind: Indicator) -> str:
@@ -971,6 +1005,13 @@ class _Judge:
                 for reporter, periods in result["missing_periods"].items()
             )
             out.append(Message("score.incomplete", {"periods": fmt.Few(items)}))
+        if self._earlier:
+            items = tuple(fmt.Labelled(self._name(c.reporter), c.period) for c in self._earlier)
+            out.append(
+                Message(
+                    "score.earlier-year", {"figures": fmt.Few(items), "year": self.period.end.year}
+                )
+            )
         if result["carried_forward"]:
             items = tuple(
                 fmt.Labelled(self._name(c.reporter), c.period) for c in result["carried_forward"]
