@@ -53,6 +53,24 @@ def examples() -> dict[str, IndicatorScore]:
             "2025S1",
             catalogue=two,
         ),
+        "earlier-year": one(
+            "CT01",
+            obs(
+                ("xa-a", "2024Q4", "CT01", 65.0, 65, 100), ("xa-b", "2025Q4", "CT01", 55.0, 55, 100)
+            ),
+            "2025Q4",
+            AFTER,
+            catalogue=changed("CT01", combine="max"),
+        ),
+        "after-last": one(
+            "CT03", obs(("so-a", "2030", "CT03", 1.6), ("so-a", "2031S1", "CT03", 1.2)), "2031Q2"
+        ),
+        "yes-no-early": one(
+            "CT04",
+            obs(("so-a", "2025", "CT04", False)),
+            "2025Q4",
+            catalogue=changed("CT04", targets={2035: "Có"}),
+        ),
         "just-under": one(
             "CT01",
             obs(

@@ -312,3 +312,38 @@ def test_6_a_milestone_value_uses_only_figures_of_the_milestones_year() -> None:
     )
     # Between milestones the same figure still stands, for what it says about the path.
     assert one("CT01", data, "2025Q3", AFTER, catalogue=catalogue).value == 65
+
+
+# -- 7. no phantom deadlines ----------------------------------------------------------------
+
+
+def test_7_after_the_last_filled_milestone_no_period_is_another_deadline() -> None:
+    # CT03: ≥ 1,5% by 2030 and nothing after; 1,2% in 2031 is behind the target that still
+    # stands, not missed again every quarter, and no reason speaks of a "milestone 2031".
+    data = obs(("so-a", "2030", "CT03", 1.6), ("so-a", "2031S1", "CT03", 1.2))
+    item = one("CT03", data, "2031Q2")
+    assert item.status == "at-risk" and item.milestone == 2030
+    assert "mốc 2031" not in item.reason("vi") and item.awaited == []
+    later = one("CT03", obs(("so-a", "2035", "CT03", 1.6)), "2036Q4")
+    assert later.status == "on-track" and "mốc 2036" not in later.reason("vi")
+    # The milestone itself is still a deadline.
+    assert one("CT03", obs(("so-a", "2030", "CT03", 1.2)), "2030Q4").status == "missed"
+
+
+def test_7_a_yes_no_is_not_at_risk_years_before_its_only_milestone() -> None:
+    catalogue = changed("CT04", targets={2035: "Có"})
+    early = one("CT04", obs(("so-a", "2025", "CT04", False)), "2025Q4", catalogue=catalogue)
+    assert early.status == "on-track" and "còn thời hạn đến hết năm 2035" in early.reason("vi")
+    final = one("CT04", obs(("so-a", "2035S1", "CT04", False)), "2035Q2", catalogue=catalogue)
+    assert final.status == "at-risk"
+
+
+def test_7_a_small_yearly_count_is_not_at_risk_in_the_first_quarter_by_pro_rating() -> None:
+    catalogue = changed("CT08", targets={2025: "≥ 1", 2030: "≥ 1"})
+    item = one("CT08", obs(("so-a", "2025Q1", "CT08", 0.0)), "2025Q1", catalogue=catalogue)
+    assert item.status == "on-track" and item.expected == 0
+    # A whole unit due is a need: 16 a year needs 4 by the end of March.
+    flow = one(
+        "CT02", obs(("so-a", "2025Q1", "CT02", 1.0), ("so-b", "2025Q1", "CT02", 1.0)), "2025Q1"
+    )
+    assert flow.status == "at-risk" and flow.expected == 4

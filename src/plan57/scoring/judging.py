@@ -541,10 +541,15 @@ class _Judge:
         return not any(t.year < applicable.year for t in targets)
 
     def _at_deadline(self, ind: Indicator, applicable: Target, targets: list[Target]) -> bool:
-        """Whether the period closes the milestone judged (for flows: a whole year is in)."""
+        """Whether the period closes the milestone judged (for flows: a whole year is in).
+
+        A stock's milestone is closed once, at its own 31 December: after the last filled
+        milestone its target still stands as the path's end, but no later period is another
+        deadline (principle 7: no phantom deadlines, no "milestone 2046").
+        """
         end = self.period.end
         if not ind.flow:
-            return end >= date(applicable.year, 12, 31)
+            return end == date(applicable.year, 12, 31)
         if (end.month, end.day) != (12, 31):
             return False  # a flow's year is judged on its pace until the year is over
         return end.year == applicable.year or end.year > targets[-1].year
@@ -728,10 +733,16 @@ class _Judge:
     ) -> IndicatorScore:
         answer = value >= Fraction(1, 2)
         status: Status
+        verdict: Message
         if at_deadline:
             status, verdict = self._at_milestone(ind, result, evidence, value, Fraction(1), False)
         elif answer:
             status, verdict = "on-track", Message("score.met")
+        elif self.period.end.year < applicable.year:
+            # A yes/no has no path: a "no" years before its milestone is not behind anything
+            # (principle 7); it is at risk in the milestone's own year.
+            status = "on-track"
+            verdict = Message("score.not-yet-due", {"year": applicable.year})
         else:
             status, verdict = "at-risk", Message("score.not-yet")
         shown = self._value_text(fmt.Answer(answer), periods)
@@ -877,6 +888,10 @@ class _Judge:
         progress: Fraction | None = None
         if year_target is not None:
             expected = year_target * Fraction(end.month, 12)
+            if unit == "count" and expected < 1 and end.month < 12:
+                # A count moves in whole units: a pro-rated share of one (a quarter of "≥ 1
+                # award a year") is no need yet (principle 7).
+                expected = Fraction(0)
             result["expected_date"] = end
             if expected > 0 and not at_most:
                 progress = value / expected
