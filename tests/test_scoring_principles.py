@@ -347,3 +347,16 @@ def test_7_a_small_yearly_count_is_not_at_risk_in_the_first_quarter_by_pro_ratin
         "CT02", obs(("so-a", "2025Q1", "CT02", 1.0), ("so-b", "2025Q1", "CT02", 1.0)), "2025Q1"
     )
     assert flow.status == "at-risk" and flow.expected == 4
+
+
+def test_a_compound_path_is_named_as_such_in_both_languages() -> None:
+    data = obs(("so-a", "2030", "CT05", 15.0), ("so-a", "2031", "CT05", 30.0))
+    item = one("CT05", data, "2031Q4")
+    assert "lộ trình tăng theo cấp số nhân" in item.reason("vi")
+    assert "the compound path (steady growth)" in item.reason("en")
+    straight = one(
+        "CT03", obs(("so-a", "2024", "CT03", 0.6), ("so-a", "2025S1", "CT03", 0.8)), "2025Q3"
+    )
+    assert "the straight path" in straight.reason("en") and "cấp số nhân" not in straight.reason(
+        "vi"
+    )

@@ -829,7 +829,13 @@ class _Judge:
             on_path = value <= expected if at_most else value >= expected
             ahead = progress >= exact(self.tolerance) if progress is not None else on_path
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, shown_path, progress, decimals, unit, when, at_most)
+            # Named for what it is: compound only where it grows by a factor (two positive ends).
+            shape: PathShape = "linear"
+            if ind.path == "compound" and start is not None and start[1] > 0 and threshold > 0:
+                shape = "compound"
+            verdict = self._path_verdict(
+                ahead, shown_path, progress, decimals, unit, when, at_most, shape
+            )
         shown = self._value_text(
             fmt.Against(shown_value, unit, _bounds(applicable), _paths(shown_path), at_most),
             periods,
@@ -922,7 +928,10 @@ class _Judge:
         else:
             ahead = progress >= exact(self.tolerance) if progress is not None else value >= expected
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, shown_path, progress, decimals, unit, end, at_most)
+            # Within a year a flow's target is pro-rated by month: a straight path.
+            verdict = self._path_verdict(
+                ahead, shown_path, progress, decimals, unit, end, at_most, "linear"
+            )
         aim_shown = float(aim)
         shown = Message(
             "score.value-ytd",
@@ -984,9 +993,11 @@ class _Judge:
         unit: Unit,
         when: date,
         at_most: bool,
+        shape: PathShape,
     ) -> Message:
         assert expected is not None
         params = {
+            "path": Message(f"path.{shape}"),
             "expected": fmt.Need(expected, unit, decimals, at_most),
             "progress": fmt.ProgressShown(kept(progress, exact(self.tolerance)), self.tolerance),
             "date": fmt.Day(when),
