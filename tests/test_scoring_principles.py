@@ -360,3 +360,23 @@ def test_a_compound_path_is_named_as_such_in_both_languages() -> None:
     assert "the straight path" in straight.reason("en") and "cấp số nhân" not in straight.reason(
         "vi"
     )
+
+
+def test_vietnamese_reasons_never_use_an_iso_date_or_a_decimal_point() -> None:
+    import re
+    from pathlib import Path
+
+    from plan57 import api
+    from plan57.formatting import change_value
+
+    root = Path(__file__).parent.parent
+    iso, point = re.compile(r"\d{4}-\d{2}-\d{2}"), re.compile(r"\d\.\d{1,2}(?!\d)")
+    for period, as_of in (
+        ("2025Q2", "2025-07-20"),
+        ("2025Q4", "2026-01-20"),
+        ("2025Q4", "2026-06-01"),
+    ):
+        for item in api.score(root, period=period, as_of=as_of).indicators:
+            reason = item.reason("vi")
+            assert not iso.search(reason) and not point.search(reason), (item.id, reason)
+    assert change_value(48.25, "vi") == "48,25" and change_value(48.25, "en") == "48.25"

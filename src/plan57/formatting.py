@@ -275,6 +275,9 @@ def change_value(value: Any, lang: Lang) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        # A tolerance or a baseline in the language's notation: never "48.25" in Vietnamese.
+        return number(value, lang, _places(exact(value)))
     return str(value)
 
 

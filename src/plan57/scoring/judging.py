@@ -285,8 +285,8 @@ def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:
         raise UsageError(
             "score-period-not-over",
             period=str(parsed),
-            end=parsed.end.isoformat(),
-            as_of=as_of.isoformat(),
+            end=fmt.Day(parsed.end),
+            as_of=fmt.Day(as_of),
         )
     return parsed
 
