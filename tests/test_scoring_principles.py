@@ -380,3 +380,12 @@ def test_vietnamese_reasons_never_use_an_iso_date_or_a_decimal_point() -> None:
             reason = item.reason("vi")
             assert not iso.search(reason) and not point.search(reason), (item.id, reason)
     assert change_value(48.25, "vi") == "48,25" and change_value(48.25, "en") == "48.25"
+
+
+def test_7_an_annual_figure_stands_through_the_next_years_quarters() -> None:
+    data = obs(("so-a", "2024", "CT03", 0.6), ("so-a", "2025", "CT03", 1.1))
+    for period in ("2026Q1", "2026Q2", "2026Q3"):
+        item = one("CT03", data, period)
+        assert item.status == "on-track" and item.flags == [], (period, item.flags)
+    # Once the 2026 report is owed, the 2025 figure is carried forward, and named so.
+    assert "carried-forward" in one("CT03", data, "2026Q4").flags

@@ -67,6 +67,7 @@ from plan57.submissions.obligations import (
     deadline,
     outstanding,
     reporting_period,
+    reporting_periods,
 )
 
 
@@ -496,6 +497,12 @@ class _Judge:
         carried: list[CarriedFigure] = []
         ends: list[date] = []
         current: list[str] = []
+        # A figure is carried forward only when a later one is owed by now: an annual figure
+        # stands through the next year's quarters (principle 7).
+        owed_by_now = reporting_periods(ind, end.year, end) or reporting_periods(
+            ind, end.year - 1, end
+        )
+        last_owed = owed_by_now[-1].end if owed_by_now else end
         for reporter in covered:
             for text_period in used[reporter].periods:
                 parsed = parse_period(text_period)
@@ -504,7 +511,7 @@ class _Judge:
                 ends.append(parsed.end)
                 if parsed.end == end:
                     current.append(reporter)
-                elif not ind.flow:
+                elif not ind.flow and parsed.end < last_owed:
                     carried.append(CarriedFigure(reporter=reporter, period=text_period))
         if ind.flow:
             gaps = self.frame.gaps(ind, owing, end.year, end)
