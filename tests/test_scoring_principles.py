@@ -389,3 +389,12 @@ def test_7_an_annual_figure_stands_through_the_next_years_quarters() -> None:
         assert item.status == "on-track" and item.flags == [], (period, item.flags)
     # Once the 2026 report is owed, the 2025 figure is carried forward, and named so.
     assert "carried-forward" in one("CT03", data, "2026Q4").flags
+
+
+def test_8_an_annual_flow_figure_after_q1_to_q3_stands_for_the_year() -> None:
+    # What check now lets through (flow-annual-conflict warns only on a contradiction).
+    rows = [("so-a", f"2025Q{q}", "CT08", 5.0) for q in (1, 2, 3)] + [
+        ("so-a", "2025", "CT08", 19.0)
+    ]
+    item = one("CT08", obs(*rows), "2025Q4", catalogue=changed("CT08", targets={2025: "≥ 16"}))
+    assert item.value == 19 and item.status == "on-track" and item.missing_periods == {}

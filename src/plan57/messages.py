@@ -63,6 +63,9 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # plausibility
     "value-jump": "warning",
     "stock-fell": "warning",
+    # conflicting figures: a finding, never a silent choice (docs/methodology.md, principle 8)
+    "stock-conflict": "warning",
+    "flow-annual-conflict": "warning",
     # the catalogue, for the secretariat
     "catalogue-overlap": "warning",
     "catalogue-target-down": "warning",
@@ -1098,6 +1101,17 @@ VI: dict[str, str] = {
     "explain.books-closed.wrong": "data/submissions/so-a/: thiếu 2025Q4 đến tháng 5/2026",
     "explain.books-closed.right": "data/submissions/so-a/2025Q4.csv nộp trước khi hết hạn chờ",
     "explain.books-closed.fix": "Đơn vị còn thiếu nộp số liệu; kết quả được tính lại khi số liệu vào kho.",
+    # --- verdicts: conflicting figures are findings (principle 8) ---
+    "stock-conflict": "Giá trị {value} (kỳ {period}) khác với {other} (kỳ {other_period}) kết thúc cùng ngày; giá trị của kỳ dài hơn ({other_period}) được dùng.",
+    "stock-conflict.hint": "Sửa một trong hai số liệu cho khớp; nếu cả hai đều đúng (đo theo cách khác nhau), ghi lý do vào cột note.",
+    "flow-annual-conflict": "Số liệu cả năm {period} là {value}, mâu thuẫn với tổng {total} của các kỳ {periods} đã báo cáo trong năm; số liệu cả năm được dùng.",
+    "flow-annual-conflict.hint": "Sửa số liệu cả năm hoặc số liệu các kỳ cho khớp (cả năm không thể nhỏ hơn tổng các kỳ của nó).",
+    "explain.stock-conflict.why": "Hai số liệu khác nhau cho cùng một thời điểm thì chỉ một số đúng; chọn ngầm một số là giấu mâu thuẫn khỏi người đọc báo cáo.",
+    "explain.stock-conflict.wrong": "2025Q4.csv: CT16,85\n2025.csv: CT16,70",
+    "explain.stock-conflict.right": "2025Q4.csv: CT16,70\n2025.csv: CT16,70",
+    "explain.flow-annual-conflict.why": "Số liệu cả năm thay cho các kỳ trong năm; nếu nhỏ hơn tổng các kỳ đã báo cáo thì một trong hai bị sai.",
+    "explain.flow-annual-conflict.wrong": "2025Q1.csv, 2025Q2.csv, 2025Q3.csv: CT15,5\n2025.csv: CT15,12",
+    "explain.flow-annual-conflict.right": "2025Q1.csv, 2025Q2.csv, 2025Q3.csv: CT15,5\n2025.csv: CT15,19",
 }
 
 EN: dict[str, str] = {
@@ -2090,6 +2104,17 @@ EN: dict[str, str] = {
     "explain.books-closed.wrong": "data/submissions/so-a/: 2025Q4 still missing in May 2026",
     "explain.books-closed.right": "data/submissions/so-a/2025Q4.csv sent before the books close",
     "explain.books-closed.fix": "The missing reporters send their figures; the verdict is worked out again when they reach the repository.",
+    # --- verdicts: conflicting figures are findings (principle 8) ---
+    "stock-conflict": "The value {value} (period {period}) differs from {other} (period {other_period}), which ends the same day; the longer period's value ({other_period}) is used.",
+    "stock-conflict.hint": "Correct one of the two figures so that they agree; if both are right (measured differently), give the reason in the note column.",
+    "flow-annual-conflict": "The annual figure {value} for {period} contradicts the total {total} of the periods {periods} reported in the year; the annual figure is used.",
+    "flow-annual-conflict.hint": "Correct the annual figure or the periods' figures so that they agree (a year cannot be less than the sum of its periods).",
+    "explain.stock-conflict.why": "Two different figures for the same moment cannot both be right; choosing one silently hides the contradiction from the report's reader.",
+    "explain.stock-conflict.wrong": "2025Q4.csv: CT16,85\n2025.csv: CT16,70",
+    "explain.stock-conflict.right": "2025Q4.csv: CT16,70\n2025.csv: CT16,70",
+    "explain.flow-annual-conflict.why": "The annual figure stands for the year's periods; less than what they already add up to, one of them is wrong.",
+    "explain.flow-annual-conflict.wrong": "2025Q1.csv, 2025Q2.csv, 2025Q3.csv: CT15,5\n2025.csv: CT15,12",
+    "explain.flow-annual-conflict.right": "2025Q1.csv, 2025Q2.csv, 2025Q3.csv: CT15,5\n2025.csv: CT15,19",
 }
 
 TABLES: dict[Lang, dict[str, str]] = {"vi": VI, "en": EN}

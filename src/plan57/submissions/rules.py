@@ -631,6 +631,47 @@ class _RowRules:
                         other_period=str(clash[0]),
                         other_file=clash[1],
                     )
+            self._annual_conflicts(entries)
+
+    def _annual_conflicts(self, entries: list[tuple[Period, str, Any]]) -> None:
+        """Warn where a flow's annual figure contradicts the shorter periods of its year.
+
+        The annual report stands for its reporter's year (docs/methodology.md, principle 8),
+        so beside Q1–Q3 it is no overlap; it is a contradiction when it is less than what the
+        year's periods already add up to, or differs from their sum once they cover the year.
+        """
+        import math
+        from fractions import Fraction
+
+        from plan57.grammar import exact
+
+        value = self.numbers["value"]
+
+        def usable(at: Any) -> bool:
+            return not self.failed[at] and not math.isnan(value[at])
+
+        for period, file, at in entries:
+            if period.months != 12 or not usable(at):
+                continue
+            parts = [
+                (p, a)
+                for p, f, a in entries
+                if f != file and p.months < 12 and p.year == period.year and usable(a)
+            ]
+            if not parts:
+                continue
+            total = sum((exact(value[a]) for _, a in parts), Fraction(0))
+            months = sorted(m for p, _ in parts for m in range(p.first_month, p.last_month + 1))
+            whole = months == list(range(1, 13))
+            annual = exact(value[at])
+            if annual < total or (whole and annual != total):
+                self._warn_one(
+                    at,
+                    "flow-annual-conflict",
+                    period=str(period),
+                    total=_number_text(float(total)),
+                    periods=", ".join(str(p) for p, _ in parts),
+                )
 
     def _may_overlap(self, flows: set[str]) -> Mask:
         """Rows of the (reporter, indicator) pairs in which two files' periods overlap.
@@ -698,8 +739,20 @@ class _RowRules:
         # Flows are compared per month so that a year and a quarter can be compared.
         rate = np.where(flow, number / months, number)
         previous = _shift_within(number, pairs, 1)
+        same_end = end == _shift_within(end, pairs, 1)
+        # Two figures of a level for periods ending the same day (2025Q4 and 2025): the longer
+        # period's counts (it sorts first here, as in scoring), and the other is told so.
+        conflict = ~flow & ~np.isnan(previous) & same_end & (number != previous)
+        for position in np.flatnonzero(conflict).tolist():
+            self._warn_one(
+                chosen[position],
+                "stock-conflict",
+                other=_number_text(previous[position]),
+                other_period=self._value("period_name", chosen[position - 1]),
+                period=self._value("period_name", chosen[position]),
+            )
         fell = ~flow & ~np.isnan(previous) & (number < previous)
-        fell &= end != _shift_within(end, pairs, 1)
+        fell &= ~same_end
         for position in np.flatnonzero(fell).tolist():
             self._warn_one(
                 chosen[position],
@@ -859,9 +912,15 @@ def _first_overlap(
     for other, other_file, _ in entries:
         if other.start > period.end:
             return None
-        if other_file != file and other.overlaps(period):
+        if other_file != file and other.overlaps(period) and not _year_and_part(other, period):
             return other, other_file
     return None
+
+
+def _year_and_part(a: Period, b: Period) -> bool:
+    """An annual report beside a shorter period of its own year: no overlap, since the year
+    stands for its periods (`_annual_conflicts` checks that they agree)."""
+    return (a.months == 12) != (b.months == 12) and a.year == b.year
 
 
 def guess_indicator(raw: str, ids: list[str]) -> str | None:
