@@ -25,7 +25,7 @@ indicator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from plan57 import formatting as fmt
-from plan57.catalogue.models import Catalogue, Indicator, PathShape, Target, Unit
+from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
 from plan57.grammar import RATIO_SCALE, exact  # as `check` verifies it
 from plan57.messages import Message, Renderable
@@ -51,6 +51,7 @@ from plan57.scoring.figures import (
 from plan57.scoring.verdicts import (
     STATUSES,
     Awaited,
+    BaselineSource,
     CarriedFigure,
     IndicatorScore,
     MissingReport,
@@ -323,6 +324,46 @@ class _Evidence:
         return set(self.owing) <= set(self.current) and bool(self.owing)
 
 
+@dataclass
+class _Working:
+    """An indicator's working as the judging builds it: everything of its `IndicatorScore`
+    but the verdict (status, value, path, reason), which `scored` adds."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    group: str
+    unit: Unit
+    flow: bool
+    milestone: int | None
+    target: Target | None
+    reporters: list[ReporterFigure]
+    periods: list[str]
+    missing: list[str]
+    baseline: float | None
+    baseline_source: BaselineSource | None
+    baseline_year: int | None
+    flags: list[str]
+    tolerance: float
+    rule: Combine
+    path: PathShape
+    numerator: float | None
+    denominator: float | None
+    coverage: float | None
+    carried_forward: list[CarriedFigure]
+    missing_periods: dict[str, list[str]]
+    start_year: int | None = None
+    start_value: float | None = None
+    expected_date: date | None = None
+    reach: Reach | None = None
+    decided: bool | None = None
+    awaited: list[Awaited] = field(default_factory=list)
+    books_close: date | None = None
+
+    def scored(self, **verdict: Any) -> IndicatorScore:
+        return IndicatorScore(**{f.name: getattr(self, f.name) for f in fields(self)}, **verdict)
+
+
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
@@ -390,31 +431,31 @@ class _Judge:
             dens = [f.denominator for f in used if f.denominator is not None]
             numerator = rounded(sum(nums)) if nums else None
             denominator = rounded(sum(dens)) if dens else None
-        result: dict[str, Any] = {
-            "id": ind.id,
-            "name_vi": ind.name_vi,
-            "name_en": ind.name_en,
-            "group": ind.group,
-            "unit": ind.unit,
-            "flow": ind.flow,
-            "milestone": applicable.year if applicable else None,
-            "target": applicable,
-            "reporters": figures,
-            "periods": periods,
-            "missing": missing,
-            "baseline": rounded(baseline.value),
-            "baseline_source": baseline.source,
-            "baseline_year": baseline.year if baseline.value is not None else None,
-            "flags": flags,
-            "tolerance": self.tolerance,
-            "rule": ind.combine,
-            "path": ind.path,
-            "numerator": numerator,
-            "denominator": denominator,
-            "coverage": rounded(coverage, 4),
-            "carried_forward": evidence.carried,
-            "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
-        }
+        result = _Working(
+            id=ind.id,
+            name_vi=ind.name_vi,
+            name_en=ind.name_en,
+            group=ind.group,
+            unit=ind.unit,
+            flow=ind.flow,
+            milestone=applicable.year if applicable else None,
+            target=applicable,
+            reporters=figures,
+            periods=periods,
+            missing=missing,
+            baseline=rounded(baseline.value),
+            baseline_source=baseline.source,
+            baseline_year=baseline.year if baseline.value is not None else None,
+            flags=flags,
+            tolerance=self.tolerance,
+            rule=ind.combine,
+            path=ind.path,
+            numerator=numerator,
+            denominator=denominator,
+            coverage=rounded(coverage, 4),
+            carried_forward=evidence.carried,
+            missing_periods={r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
+        )
         self._earlier = earlier
         if applicable is None:
             return self._done(result, "no-data", Message("score.no-target"), None)
@@ -431,7 +472,7 @@ class _Judge:
         like = self._like_with_like(ind, baseline, base_rows, evidence)
         self._coverage_words = self._coverage_texts(ind, flags, coverage, baseline, like, evidence)
         if like is not None:
-            result["baseline"] = rounded(like.value)
+            result.baseline = rounded(like.value)
             baseline = like
         judged = self._exact(ind, used, value, recombined=bool(earlier))
         if ind.unit == "yes_no":
@@ -634,16 +675,16 @@ class _Judge:
         return start[0] == date(baseline.year, 12, 31) and when <= start[0]
 
     def _done(
-        self, result: dict[str, Any], status: Status, reason: Message, expected: float | None
+        self, result: _Working, status: Status, reason: Message, expected: float | None
     ) -> IndicatorScore:
-        return IndicatorScore(**result, status=status, value=None, expected=expected, why=reason)
+        return result.scored(status=status, value=None, expected=expected, why=reason)
 
     # -- the three kinds of indicator ------------------------------------------------------
 
     def _at_milestone(
         self,
         ind: Indicator,
-        result: dict[str, Any],
+        result: _Working,
         evidence: _Evidence,
         value: Fraction,
         threshold: Fraction,
@@ -653,7 +694,7 @@ class _Judge:
         (principle 3); after the books close, decided on what came or no-data (principle 4)."""
         met = value <= threshold if at_most else value >= threshold
         awaited = self._awaited(ind, evidence)
-        used = [f for f in result["reporters"] if f.used]
+        used = [f for f in result.reporters if f.used]
         span = reach(
             self._rule(ind), used, {a.reporter: len(a.periods) for a in awaited}, ind.unit, ind.flow
         )
@@ -664,8 +705,9 @@ class _Judge:
         decided = not (could_meet and could_miss)
         due = deadline(self.catalogue, self.period.end)
         books = due + timedelta(days=self.catalogue.scoring.awaited_days)
-        result.update(reach=_reach(span), decided=decided, awaited=awaited, books_close=books)
-        flags = result["flags"]
+        result.reach, result.decided = _reach(span), decided
+        result.awaited, result.books_close = awaited, books
+        flags = result.flags
         names = self._awaited_names(awaited)
         if self.as_of <= due:
             if met and not could_miss:
@@ -731,7 +773,7 @@ class _Judge:
     def _yes_no(
         self,
         ind: Indicator,
-        result: dict[str, Any],
+        result: _Working,
         value: Fraction,
         applicable: Target,
         periods: list[str],
@@ -757,8 +799,7 @@ class _Judge:
             "score.against-yes-no",
             {"target": fmt.Qualitative(applicable.text), "year": applicable.year},
         )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
             value=None,
             answer=answer,
@@ -771,7 +812,7 @@ class _Judge:
     def _stock(
         self,
         ind: Indicator,
-        result: dict[str, Any],
+        result: _Working,
         value: Fraction,
         baseline: Baseline,
         applicable: Target,
@@ -803,11 +844,11 @@ class _Judge:
             needed = expected - start[1]
             if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
-            result["start_year"] = start[0].year
-            result["start_value"] = kept(start[1])
-            result["expected_date"] = when
+            result.start_year = start[0].year
+            result.start_value = kept(start[1])
+            result.expected_date = when
         met = value <= threshold if at_most else value >= threshold
-        flags = result["flags"]
+        flags = result.flags
         self._range_flag(applicable, value, flags)
         if not met and not at_deadline and not previous and self._at_start(baseline, start, when):
             # The only figure is the baseline itself: nothing yet shows progress either way.
@@ -851,8 +892,7 @@ class _Judge:
             "score.against",
             {"target": fmt.TargetShown(applicable, unit), "year": applicable.year},
         )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
             value=shown_value,
             expected=shown_path,
@@ -866,7 +906,7 @@ class _Judge:
     def _shown(
         self,
         ind: Indicator,
-        result: dict[str, Any],
+        result: _Working,
         value: Fraction,
         expected: Fraction | None,
         applicable: Target,
@@ -885,7 +925,7 @@ class _Judge:
     def _flow(
         self,
         ind: Indicator,
-        result: dict[str, Any],
+        result: _Working,
         value: Fraction,
         baseline: Baseline,
         applicable: Target,
@@ -905,14 +945,14 @@ class _Judge:
                 # A count moves in whole units: a pro-rated share of one (a quarter of "≥ 1
                 # award a year") is no need yet (principle 7).
                 expected = Fraction(0)
-            result["expected_date"] = end
+            result.expected_date = end
             if expected > 0 and not at_most:
                 progress = value / expected
         aim = year_target if year_target is not None else exact(applicable.threshold)  # type: ignore[arg-type]
         at_deadline = self._at_deadline(ind, applicable, targets)
         # An at-most flow is met only once its year is over; until then it is on the way.
         met = (value <= aim and at_deadline) if at_most else value >= aim
-        flags = result["flags"]
+        flags = result.flags
         if applicable.year == year:
             self._range_flag(applicable, value, flags)
         shown_value, shown_path, decimals = self._shown(ind, result, value, expected, applicable)
@@ -962,8 +1002,7 @@ class _Judge:
                     "milestone": applicable.year,
                 },
             )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
             value=shown_value,
             expected=shown_path,
@@ -1021,9 +1060,9 @@ class _Judge:
         if applicable.kind == "range" and high is not None and value > exact(high):
             flags.append("above-range")
 
-    def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[Message]:
+    def _flag_texts(self, result: _Working, applicable: Target, unit: Unit) -> list[Message]:
         """The flags' particulars in words, after the verdict."""
-        flags = result["flags"]
+        flags = result.flags
         out = []
         if "above-range" in flags:
             out.append(Message("score.above-range", {"target": fmt.TargetShown(applicable, unit)}))
@@ -1032,10 +1071,10 @@ class _Judge:
         if "provisional" in flags:
             due = fmt.Day(deadline(self.catalogue, self.period.end))
             out.append(Message("score.provisional", {"due": due}))
-        if result["missing_periods"] and not result.get("awaited"):
+        if result.missing_periods and not result.awaited:
             items = tuple(
                 fmt.Labelled(self._name(reporter), ", ".join(periods))
-                for reporter, periods in result["missing_periods"].items()
+                for reporter, periods in result.missing_periods.items()
             )
             out.append(Message("score.incomplete", {"periods": fmt.Few(items)}))
         if self._earlier:
@@ -1045,9 +1084,9 @@ class _Judge:
                     "score.earlier-year", {"figures": fmt.Few(items), "year": self.period.end.year}
                 )
             )
-        if result["carried_forward"]:
+        if result.carried_forward:
             items = tuple(
-                fmt.Labelled(self._name(c.reporter), c.period) for c in result["carried_forward"]
+                fmt.Labelled(self._name(c.reporter), c.period) for c in result.carried_forward
             )
             out.append(Message("score.carried-forward", {"figures": fmt.Few(items)}))
         if "books-closed" not in flags:  # the verdict has said who is in and who is not
@@ -1056,7 +1095,7 @@ class _Judge:
             out.append(
                 Message(
                     "score.baseline-fallback",
-                    {"baseline_year": self.baseline_year, "year": result["baseline_year"]},
+                    {"baseline_year": self.baseline_year, "year": result.baseline_year},
                 )
             )
         return out
