@@ -398,3 +398,17 @@ def test_8_an_annual_flow_figure_after_q1_to_q3_stands_for_the_year() -> None:
     ]
     item = one("CT08", obs(*rows), "2025Q4", catalogue=changed("CT08", targets={2025: "≥ 16"}))
     assert item.value == 19 and item.status == "on-track" and item.missing_periods == {}
+
+
+def test_6_figures_of_different_dates_are_each_held_against_the_path_at_their_own_date() -> None:
+    # From 0% (2024) to 60% by the end of 2025: 55% is due at 30/11, 45% at 30/09. Xã A sent
+    # its November figure and Xã B its third quarter's, each exactly on the path.
+    data = obs(
+        ("xa-a", "2024", "CT01", 0.0, 0, 100),
+        ("xa-b", "2024", "CT01", 0.0, 0, 100),
+        ("xa-a", "2025M11", "CT01", 55.0, 55, 100),
+        ("xa-b", "2025Q3", "CT01", 45.0, 45, 100),
+    )
+    item = one("CT01", data, "2025M11", date(2026, 1, 5))
+    assert item.value == 50 and item.expected == 50 and item.progress == 1
+    assert item.status == "on-track"

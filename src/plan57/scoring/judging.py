@@ -839,8 +839,16 @@ class _Judge:
         progress: Fraction | None = None
         if start is not None and start[0] < deadline_day:
             total = max(months_between(start[0], deadline_day), 1)
-            elapsed = min(max(months_between(start[0], when), 0), total)
-            expected = along(ind.path, start[1], threshold, Fraction(elapsed, total))
+
+            def path_at(day: date) -> Fraction:
+                assert start is not None
+                elapsed = min(max(months_between(start[0], min(day, when)), 0), total)
+                return along(ind.path, start[1], threshold, Fraction(elapsed, total))
+
+            # Figures of different dates are held against the path at their own dates, with
+            # the weights they have in the value (principle 6), not all at the newest one.
+            dates = self._dates(ind, result.reporters) or [(when, Fraction(1))]
+            expected = sum((weight * path_at(day) for day, weight in dates), Fraction(0))
             needed = expected - start[1]
             if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
@@ -902,6 +910,29 @@ class _Judge:
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
         )
+
+    def _dates(self, ind: Indicator, figures: list[ReporterFigure]) -> list[tuple[date, Fraction]]:
+        """The dates of the figures in a value, each with its weight in it: a ratio's by its
+        denominator, a sum's by its figure; a `max` or `single` value is one figure's."""
+        dated = []
+        for figure in figures:
+            ends = [p.end for t in figure.periods if (p := parse_period(t)) is not None]
+            value, _, denominator = figure.exact()
+            if figure.used and ends and value is not None:
+                dated.append((max(ends), value, denominator))
+        if not dated:
+            return []
+        if ind.combine in ("max", "single") or ind.unit == "yes_no":
+            day = max(dated, key=lambda d: d[1])[0]
+            return [(day, Fraction(1))]
+        if ind.combine == "ratio" and all(d[2] is not None for d in dated):
+            weights = [d[2] for d in dated]
+        else:
+            weights = [d[1] for d in dated]
+        total = sum((w for w in weights if w is not None), Fraction(0))
+        if total <= 0:
+            return [(d[0], Fraction(1, len(dated))) for d in dated]
+        return [(d[0], w / total) for d, w in zip(dated, weights, strict=True) if w is not None]
 
     def _shown(
         self,
