@@ -695,8 +695,16 @@ class _Judge:
         met = value <= threshold if at_most else value >= threshold
         awaited = self._awaited(ind, evidence)
         used = [f for f in result.reporters if f.used]
-        span = reach(
-            self._rule(ind), used, {a.reporter: len(a.periods) for a in awaited}, ind.unit, ind.flow
+        span = (
+            reach(
+                self._rule(ind),
+                used,
+                {a.reporter: len(a.periods) for a in awaited},
+                ind.unit,
+                ind.flow,
+            )
+            if awaited
+            else Span(value, value)  # every figure is in: the value is all it can be
         )
         could_meet, could_miss = (
             span.could_meet(threshold, at_most),
