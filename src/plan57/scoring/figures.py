@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from plan57.catalogue.models import Catalogue, Indicator
-from plan57.grammar import RATIO_SCALE, bounds, exact  # as `check` verifies it
+from plan57.grammar import RATIO_SCALE, bounds, exact, exact_sum  # as `check` verifies it
 from plan57.periods import Period
 from plan57.scoring.verdicts import BaselineSource, ReporterFigure, rounded
 from plan57.submissions.obligations import (
@@ -531,13 +531,13 @@ def exact_value(rule: str, used: list[ReporterFigure], scale: float) -> Fraction
         return None
     if rule == "ratio":
         if all(n is not None and d is not None for _, n, d in parts):
-            den = sum((d for _, _, d in parts if d is not None), Fraction(0))
+            den = exact_sum(d for _, _, d in parts if d is not None)
             if den > 0:
-                num = sum((n for _, n, _ in parts if n is not None), Fraction(0))
+                num = exact_sum(n for _, n, _ in parts if n is not None)
                 return num / den * exact(scale)
-        return sum(values, Fraction(0)) / len(values)
+        return exact_sum(values) / len(values)
     if rule == "sum":
-        return sum(values, Fraction(0))
+        return exact_sum(values)
     if rule == "max":
         return max(values)
     return values[0]
@@ -563,26 +563,26 @@ def reach(
     lo, hi = (Fraction(0), Fraction(1)) if unit == "yes_no" else (exact(b) for b in bounds(unit))
     known = {f.id: f.exact() for f in used}
     fixed = [known[r] for r in known if r not in awaited]
-    open_spans: list[tuple[Fraction, Fraction]] = []
-    for reporter, count in awaited.items():
-        partial = (known.get(reporter, (None, None, None))[0] or Fraction(0)) if flow else 0
-        open_spans.append((partial + count * lo, partial + count * hi))
     if rule == "ratio" and unit != "yes_no":
         return _ratio_reach(fixed, lo, hi, exact(RATIO_SCALE.get(unit, 1.0)))
+    # What each awaited reporter has sent of its year (a stock's figure is replaced whole).
+    partials = {
+        r: (known.get(r, (None, None, None))[0] or Fraction(0)) if flow else Fraction(0)
+        for r in awaited
+    }
     values = [v for v, _, _ in fixed if v is not None]
-    if rule == "max" or (unit == "yes_no" and rule != "single"):
-        lows = values + [a for a, _ in open_spans]
-        highs = values + [b for _, b in open_spans]
-        return Span(max(lows), max(highs))
     if rule == "single":
-        if open_spans:
-            return Span(*open_spans[0])
+        if awaited:
+            reporter, count = next(iter(awaited.items()))
+            return Span(partials[reporter] + count * lo, partials[reporter] + count * hi)
         return Span(values[0], values[0]) if values else Span(lo, hi)
-    base = sum(values, Fraction(0))
-    return Span(
-        base + sum((a for a, _ in open_spans), Fraction(0)),
-        base + sum((b for _, b in open_spans), Fraction(0)),
-    )
+    if rule == "max" or unit == "yes_no":
+        lows = values + [partials[r] + c * lo for r, c in awaited.items()]
+        highs = values + [partials[r] + c * hi for r, c in awaited.items()]
+        return Span(max(lows), max(highs))
+    base = exact_sum(values) + exact_sum(partials.values())
+    count = sum(awaited.values())
+    return Span(base + count * lo, base + count * hi)
 
 
 def _ratio_reach(
@@ -596,11 +596,11 @@ def _ratio_reach(
     bounds, never quite reaching a bound the present share is away from."""
     nums = [n for _, n, d in fixed if n is not None and d is not None]
     dens = [d for _, n, d in fixed if n is not None and d is not None]
-    total = sum(dens, Fraction(0))
+    total = exact_sum(dens)
     if total > 0:
-        present = sum(nums, Fraction(0)) / total * scale
+        present = exact_sum(nums) / total * scale
     elif values := [v for v, _, _ in fixed if v is not None]:
-        present = sum(values, Fraction(0)) / len(values)
+        present = exact_sum(values) / len(values)
     else:
         return Span(lo, hi)
     return Span(min(present, lo), max(present, hi), present <= lo, present >= hi)

@@ -35,7 +35,7 @@ import pandas as pd
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
-from plan57.grammar import RATIO_SCALE, exact  # as `check` verifies it
+from plan57.grammar import RATIO_SCALE, exact, exact_sum  # as `check` verifies it
 from plan57.messages import Message, Renderable
 from plan57.periods import Period, parse_period
 from plan57.scoring.figures import (
@@ -749,18 +749,23 @@ class _Judge:
         """The reporters owing a figure for the milestone that has not come, with how late."""
         out = []
         if ind.flow:
-            owed = {r: ps for r, ps in evidence.gaps.items() if r in evidence.owing}
+            owing = set(evidence.owing)
+            owed = {r: ps for r, ps in evidence.gaps.items() if r in owing}
         else:
-            period = evidence.owed_period
-            owed = {r: [period] for r in evidence.owing if r not in evidence.current and period}
+            period, current = evidence.owed_period, set(evidence.current)
+            owed = {r: [period] for r in evidence.owing if r not in current and period}
+        # A hundred communes owe the same period: its deadline and lateness once.
+        known: dict[tuple[Period, ...], tuple[list[str], date, int]] = {}
         for reporter, periods in owed.items():
-            due = deadline(self.catalogue, min(p.end for p in periods))
+            key = tuple(periods)
+            if key not in known:
+                due = deadline(self.catalogue, min(p.end for p in periods))
+                known[key] = ([str(p) for p in periods], due, max((self.as_of - due).days, 0))
+            texts, due, late = known[key]
+            # Built from values already typed: no validation to pay per reporter.
             out.append(
-                Awaited(
-                    reporter=reporter,
-                    periods=[str(p) for p in periods],
-                    due=due,
-                    days_late=max((self.as_of - due).days, 0),
+                Awaited.model_construct(
+                    reporter=reporter, periods=list(texts), due=due, days_late=late
                 )
             )
         return out
@@ -933,14 +938,19 @@ class _Judge:
         if ind.combine in ("max", "single") or ind.unit == "yes_no":
             day = max(dated, key=lambda d: d[1])[0]
             return [(day, Fraction(1))]
-        if ind.combine == "ratio" and all(d[2] is not None for d in dated):
-            weights = [d[2] for d in dated]
-        else:
-            weights = [d[1] for d in dated]
-        total = sum((w for w in weights if w is not None), Fraction(0))
+        if len({d[0] for d in dated}) == 1:
+            return [(dated[0][0], Fraction(1))]
+        ratio = ind.combine == "ratio" and all(d[2] is not None for d in dated)
+        by_day: dict[date, list[Fraction]] = {}
+        for day, value, denominator in dated:
+            weight = denominator if ratio else value
+            assert weight is not None
+            by_day.setdefault(day, []).append(weight)
+        sums = {day: exact_sum(weights) for day, weights in by_day.items()}
+        total = exact_sum(sums.values())
         if total <= 0:
             return [(d[0], Fraction(1, len(dated))) for d in dated]
-        return [(d[0], w / total) for d, w in zip(dated, weights, strict=True) if w is not None]
+        return [(day, weight / total) for day, weight in sums.items()]
 
     def _shown(
         self,
