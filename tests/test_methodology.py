@@ -13,6 +13,12 @@ from test_scoring_principles import AFTER, CLOSED, settings_changed
 from test_scoring_rules import changed, obs, one
 
 PAGE = (Path(__file__).parent.parent / "docs" / "methodology.md").read_text("utf-8")
+# The page as words, its lines joined: a sentence may wrap anywhere.
+FLAT = " ".join(PAGE.split())
+
+
+def on_page(text: str) -> bool:
+    return " ".join(text.split()) in FLAT
 
 
 def examples() -> dict[str, IndicatorScore]:
@@ -102,3 +108,30 @@ def test_the_bundled_data_counts_are_those_plan57_gives() -> None:
         assert f"| {as_of.isoformat()} " in PAGE
         line = next(row for row in PAGE.splitlines() if row.startswith(f"| {as_of.isoformat()} "))
         assert f"| {counts} |" in line, (line, counts)
+
+
+def test_the_live_catalogues_examples_are_as_plan57_computes_them() -> None:
+    """Sections 3 and 4 of the page, on data/targets.yaml (as tests/test_scoring.py is)."""
+    from plan57 import formatting as fmt
+    from test_scoring import frame
+    from test_scoring import one as live
+
+    behind = live(
+        "CT05", frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025S1", "CT05", 0.7)), "2025Q2"
+    )
+    assert behind.status == "at-risk"
+    assert on_page(f'**{behind.status}**: "{behind.reason("vi")[:-1]}"')
+    met = live(
+        "CT05", frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 1.2)), "2025Q4"
+    )
+    assert on_page(f'**{met.status}**, "{met.reason("vi")[:-1]}"')
+    short = live(
+        "CT05", frame(("so-tc", "2024", "CT05", 0.6), ("so-tc", "2025", "CT05", 0.8)), "2025Q4"
+    )
+    assert short.status == "missed" and on_page("With 0,8%: **missed**")
+    flow = live(
+        "CT15", frame(("so-khcn", "2027Q1", "CT15", 4), ("so-khcn", "2027Q2", "CT15", 6)), "2027Q2"
+    )
+    assert flow.year_target is not None and flow.expected is not None
+    assert on_page(f"= **{fmt.number(flow.year_target, 'vi', 1)}**")
+    assert on_page(f"half-way through 2027 the path needs {fmt.number(flow.expected, 'vi', 1)}")
