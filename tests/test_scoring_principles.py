@@ -219,7 +219,7 @@ def partial(draw: st.DrawFn) -> list[tuple[Any, ...]]:
 
 
 @settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=partial(), data=st.data(), as_of=st.sampled_from([AFTER, date(2026, 1, 10)]))
+@given(rows=partial(), data=st.data(), as_of=st.sampled_from([AFTER, CLOSED, date(2026, 1, 10)]))
 def test_3_a_concluded_verdict_is_stable_under_every_completion(
     rows: list[tuple[Any, ...]], data: st.DataObject, as_of: date
 ) -> None:

@@ -75,12 +75,15 @@ def need_rounding(at_most: bool) -> Rounding:
 
 
 def _places(value: Fraction) -> int:
-    """The decimals a finite decimal needs to be written exactly (`exact` values are)."""
-    places, scaled = 0, value
-    while scaled.denominator != 1 and places < _EXACT_DIGITS:
-        scaled *= 10
-        places += 1
-    return places
+    """The decimals a finite decimal needs to be written exactly (`exact` values are, down to
+    a float's smallest); a fraction that is no finite decimal gets `_EXACT_DIGITS`."""
+    denominator = value.denominator
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    return max(twos, fives) if rest == 1 else _EXACT_DIGITS
 
 
 def _sign(value: Fraction) -> int:
