@@ -412,3 +412,17 @@ def test_6_figures_of_different_dates_are_each_held_against_the_path_at_their_ow
     item = one("CT01", data, "2025M11", date(2026, 1, 5))
     assert item.value == 50 and item.expected == 50 and item.progress == 1
     assert item.status == "on-track"
+
+
+def test_a_warnings_figures_are_in_the_readers_notation() -> None:
+    from plan57.findings import make_finding
+    from plan57.formatting import Number
+
+    fell = make_finding(
+        "stock-fell",
+        value=Number(48.25),
+        previous=Number(1250.5),
+        previous_period="2025Q1",
+    )
+    assert fell.message("vi") == "Giá trị giảm từ 1.250,5 (kỳ 2025Q1) xuống 48,25."
+    assert fell.message("en") == "The value fell from 1,250.5 (period 2025Q1) to 48.25."

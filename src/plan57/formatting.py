@@ -324,6 +324,19 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A figure in a finding's sentence: every decimal it has, in the language's notation."""
+
+    value: float
+    kind: Literal["number"] = "number"
+
+    def render(self, lang: Lang) -> str:
+        if not math.isfinite(self.value):
+            return "–"
+        return number(self.value, lang, _places(exact(self.value)))
+
+
+@dataclass(frozen=True)
 class Against:
     """`beside`: a figure shown with the decimals that keep it on its side of the targets and
     the path it is judged against."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
+from plan57.formatting import Number
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
@@ -191,8 +192,9 @@ def _check_files(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _number_text(value: float) -> str:
-    return f"{value:.10g}"
+def _number_text(value: float) -> Number:
+    """A figure for a finding's sentence, in the reader's notation (vi 48,25, en 48.25)."""
+    return Number(float(f"{value:.10g}"))
 
 
 class _RowRules:
@@ -782,6 +784,7 @@ class _RowRules:
 
     def _warn_one(self, at: Any, code: str, **params: Any) -> None:
         columns = self.columns
+        number = float(self.numbers["value"][at])
         self.findings.append(
             make_finding(
                 code,
@@ -789,7 +792,8 @@ class _RowRules:
                 line=int(columns["line"][at]),
                 column="value",
                 indicator=columns["indicator"][at],
-                value=shown(columns["value"][at]),
+                # A warning's figures are told in the reader's notation, never "xuống 48.25".
+                value=shown(columns["value"][at]) if number != number else Number(number),
                 **params,
             )
         )
