@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import examples
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue
+from plan57.formatting import Few
 from plan57.output.report import _row
 from plan57.periods import parse_period
 from plan57.scoring.judging import score
@@ -426,3 +427,10 @@ def test_a_warnings_figures_are_in_the_readers_notation() -> None:
     )
     assert fell.message("vi") == "Giá trị giảm từ 1.250,5 (kỳ 2025Q1) xuống 48,25."
     assert fell.message("en") == "The value fell from 1,250.5 (period 2025Q1) to 48.25."
+
+
+def test_a_sentence_names_a_few_awaited_and_counts_the_rest_the_json_lists_them_all() -> None:
+    assert Few(("a", "b", "c"), more=7).render("en") == "a, b, c and 7 others"
+    rows = [("xa-a", "2025Q4", "CT01", 50.0, 50, 100)]
+    item = one("CT01", obs(*rows), "2025Q4", AFTER)
+    assert [a.reporter for a in item.awaited] == ["xa-b"] and "Xã B" in item.reason("vi")

@@ -465,18 +465,21 @@ FEW = 4
 @dataclass(frozen=True)
 class Few:
     """A list for a sentence: past a handful, the first few and how many more (the JSON has
-    them all; a committee reads the first few and the count)."""
+    them all, or, with `more`, the first few and how many others a field of its own lists;
+    a committee reads the first few and the count)."""
 
     items: tuple[Any, ...]
     sep: str = ", "
+    more: int = 0
     kind: Literal["list"] = "list"
 
     def render(self, lang: Lang) -> str:
         shown = [rendered(item, lang) for item in self.items]
-        if len(shown) <= FEW:
+        total = len(shown) + self.more
+        if total <= FEW:
             return self.sep.join(shown)
         return text(
-            "score.and-others", lang, items=self.sep.join(shown[: FEW - 1]), n=len(shown) - FEW + 1
+            "score.and-others", lang, items=self.sep.join(shown[: FEW - 1]), n=total - FEW + 1
         )
 
 

@@ -773,15 +773,16 @@ class _Judge:
     def _awaited_names(self, awaited: list[Awaited]) -> Any:
         if not awaited:
             return "–"
+        # The sentence names a few; `awaited` in the JSON has them all.
         items: list[Renderable] = []
-        for item in awaited:
+        for item in awaited if len(awaited) <= fmt.FEW else awaited[: fmt.FEW - 1]:
             if item.days_late:
                 params = {"name": self._name(item.reporter), "days": item.days_late}
                 params["periods"] = ", ".join(item.periods)
                 items.append(Message("score.awaited-late", params))
             else:
                 items.append(fmt.Labelled(self._name(item.reporter), ", ".join(item.periods)))
-        return fmt.Few(tuple(items))
+        return fmt.Few(tuple(items), more=len(awaited) - len(items))
 
     def _yes_no(
         self,
