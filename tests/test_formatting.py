@@ -21,7 +21,8 @@ def test_each_figure_renders_as_its_function(lang: Lang) -> None:
     pairs = [
         (fmt.Quantity(1234.5, "count"), fmt.quantity(1234.5, "count", lang)),
         (fmt.Quantity(7.25, "percent_grdp"), fmt.quantity(7.25, "percent_grdp", lang)),
-        (fmt.Against(59.96, 60, "percent"), fmt.against(59.96, 60, "percent", lang)),
+        (fmt.Against(59.96, "percent", (60,)), fmt.beside(59.96, "percent", lang, (60,))),
+        (fmt.Need(0.25, "count", 0), fmt.need(0.25, "count", lang, 0)),
         (fmt.TargetShown(TARGET, "percent"), fmt.target(TARGET, "percent", lang)),
         (fmt.Answer(True), fmt.answer(True, lang)),
         (fmt.Qualitative("Có"), fmt.qualitative("Có", lang)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import AS_OF, CATALOGUE, examples, make_repo
 from plan57 import grammar
 from plan57.catalogue.loading import load_catalogue
-from plan57.grammar import Reading, read_cell
+from plan57.grammar import MAX_VALUE, Reading, exact, exact_sum, read_cell
 from plan57.submissions.repair import repair_bytes
 from plan57.submissions.rules import check_repository
 
@@ -257,3 +259,23 @@ def test_what_check_says_a_cell_means_is_what_fix_writes(
     assert repair.data is not None
     fixed = dict(csv.reader(io.StringIO(repair.data.decode("utf-8"))))
     assert fixed[next(i for i, value in rows if value == cell)] == written
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.decimals(
+        min_value=-MAX_VALUE, max_value=MAX_VALUE, allow_nan=False, allow_infinity=False, places=6
+    )
+)
+def test_exact_is_the_value_as_written(written: Decimal) -> None:
+    # A cell of at most 15 significant digits reads back exactly as its text.
+    if len(written.normalize().as_tuple().digits) > 15:
+        return
+    assert exact(float(str(written))) == Fraction(written)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=10**9, places=4), max_size=30))
+def test_exact_sum_adds_exactly(values: list[Decimal]) -> None:
+    fractions = [Fraction(v) for v in values]
+    assert exact_sum(fractions) == sum(fractions, Fraction(0))

@@ -34,6 +34,8 @@ WARNINGS = {
     "value-jump",
     "stock-fell",
     "peer-outlier",
+    "stock-conflict",
+    "flow-annual-conflict",
     "catalogue-overlap",
     "catalogue-target-down",
     "catalogue-no-monitor",
@@ -285,6 +287,14 @@ CASES: dict[str, list[Expect]] = {
     "percent-as-fraction": [
         E("percent-as-fraction", "so-tc/2025.csv", 2, "value", "CT49", says="write 25.5"),
         E("percent-as-fraction", "so-tc/2025.csv", 3, "value", "CT31", says="write 12"),
+    ],
+    # 2025Q4 and 2025 both end on 31/12/2025: the annual 70 counts, the quarter's 85 is told.
+    "stock-conflict": [
+        E("stock-conflict", "so-khcn/2025Q4.csv", 2, "value", "CT16", says="differs from 70")
+    ],
+    # An annual 12 beside Q1–Q3 of 5 each: no overlap, a contradiction (12 < 15).
+    "flow-annual-conflict": [
+        E("flow-annual-conflict", "so-khcn/2025.csv", 2, "value", "CT15", says="total 15")
     ],
     "catalogue-overlap": [E("catalogue-overlap", CAT, 34, None, "CT27", says="CT13")],
     # CT01's "≥ 60%" → "100%" rises; CT02's "≥ 80" (2035) → "50-60" (2040) falls.
@@ -563,3 +573,18 @@ def test_departments_are_not_one_anothers_peers(tmp_path: Path) -> None:
         )
     report = check_repository(repo.root, as_of=AS_OF).report
     assert [p for p in report.problems if p.code == "peer-outlier"] == []
+
+
+def test_an_annual_flow_figure_that_agrees_with_its_year_is_no_finding(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FINDINGS / "flow-annual-conflict")
+    folder = repo.root / "data" / "submissions" / "so-khcn"
+    (folder / "2025.csv").write_text("indicator,value\nCT15,19\n", "utf-8")
+
+    def codes() -> list[str]:
+        found = check_repository(repo.root, as_of=AS_OF).report.problems
+        return [f.code for f in found if f.file != CAT]
+
+    assert codes() == []  # 19 ≥ 15 so far: no overlap, no contradiction
+    # With the whole year in, the year must be its periods' sum: 19 against 20.
+    (folder / "2025Q4.csv").write_text("indicator,value\nCT15,5\n", "utf-8")
+    assert codes() == ["flow-annual-conflict"]

@@ -48,7 +48,8 @@ class Finding(Worded):
     params: dict[str, Any] = Field(
         default_factory=dict,
         description="The parameters of the message and hint, by name: cells as quoted (cut "
-        "short, control characters made visible), numbers, and nested texts as "
+        "short, control characters made visible), numbers (a warning's figures as "
+        "{value, kind: number}, written in the reader's notation), and nested texts as "
         "{key, params} (a suggestion).",
     )
 

@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from plan57.catalogue.models import Catalogue, Target, Unit
+from plan57.grammar import exact
 from plan57.messages import TABLES, Lang, rendered, text
 
 if TYPE_CHECKING:
@@ -27,7 +30,9 @@ _DECIMALS: dict[str, int] = {
     "index": 2,
     "count": 0,
 }
-_MAX_DECIMALS = 6
+Rounding = Literal["half-up", "up", "down"]
+# A float's shortest decimal has at most 17 significant digits: enough places for any figure.
+_EXACT_DIGITS = 30
 # Progress at or beyond this ratio of the path is said in words rather than as "1.407%".
 _WELL_AHEAD = 2.0
 _MONTHS_EN = (
@@ -36,17 +41,110 @@ _MONTHS_EN = (
 _FIRST_NUMBER = re.compile(r"\d+(?:[.,](\d+))?")
 
 
-def number(value: float, lang: Lang, decimals: int = 0) -> str:
-    """`value` with thousands grouped and the decimal mark of `lang`."""
+def number(value: float, lang: Lang, decimals: int = 0, way: Rounding = "half-up") -> str:
+    """`value` with thousands grouped and the decimal mark of `lang`.
+
+    Rounded half up on the value as written (`grammar.exact`), so that 2,675 shows as 2,68
+    and what is shown is what `decimals_beside` decided on.
+    """
     if not math.isfinite(value):
         return "–"
-    rounded = round(value, decimals)
-    if rounded == 0:
-        rounded = 0.0  # never "-0"
-    shown = f"{rounded:,.{decimals}f}"
+    shown_value = _rounded(exact(value), decimals, way)
+    if shown_value == 0:
+        shown_value = Fraction(0)  # never "-0"
+    shown = f"{Decimal(shown_value.numerator) / Decimal(shown_value.denominator):,.{decimals}f}"
     if lang == "vi":
         shown = shown.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return shown
+
+
+def _rounded(value: Fraction, decimals: int, way: Rounding = "half-up") -> Fraction:
+    """`value` rounded to `decimals` places exactly: half up (away from zero), or up or down
+    (a need: what the path asks for is never shown as less than it asks)."""
+    scale = 10**decimals
+    if way == "up":
+        return Fraction(math.ceil(value * scale), scale)
+    if way == "down":
+        return Fraction(math.floor(value * scale), scale)
+    whole = math.floor(abs(value) * scale + Fraction(1, 2))
+    return Fraction(whole if value >= 0 else -whole, scale)
+
+
+def need_rounding(at_most: bool) -> Rounding:
+    """How a need is rounded: up for a minimum to reach, down for a maximum to stay under."""
+    return "down" if at_most else "up"
+
+
+def _places(value: Fraction) -> int:
+    """The decimals a finite decimal needs to be written exactly (`exact` values are, down to
+    a float's smallest); a fraction that is no finite decimal gets `_EXACT_DIGITS`."""
+    denominator = value.denominator
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    return max(twos, fives) if rest == 1 else _EXACT_DIGITS
+
+
+def _sign(value: Fraction) -> int:
+    return (value > 0) - (value < 0)
+
+
+def decimals_beside(
+    value: float,
+    unit: Unit,
+    targets: tuple[float, ...] = (),
+    paths: tuple[float, ...] = (),
+    decimals: int | None = None,
+    at_most: bool = False,
+) -> int:
+    """The decimals `value` needs so that, as shown, it compares with each of `targets` (shown
+    as the plan writes them) and each of `paths` (shown with the same decimals) exactly as it
+    compares with them: 99,96% beside ≥ 100% (never "100,0%"), 0,9999% beside ≥ 1,0%, 99,94%
+    beside a path of 99,95% (never both "99,9%"). A path is a need, rounded up (down for an
+    at-most target: `need_rounding`), so that 0,25 needed never reads "0,2".
+
+    The one decision of digits for a figure shown beside what it is judged against; every
+    output shows the value and its path with these decimals (`IndicatorScore.shown_value`).
+    """
+    mine = exact(value)
+    others = [exact(t) for t in targets] + [exact(p) for p in paths]
+    start = decimals_for(unit, value) if decimals is None else decimals
+    way = need_rounding(at_most)
+    # At the places the figures are written with, nothing is rounded and every order holds.
+    last = max([start, _places(mine), *(_places(o) for o in others)])
+    for places in range(start, last):
+        shown = _rounded(mine, places)
+        if all(_sign(shown - exact(t)) == _sign(mine - exact(t)) for t in targets) and all(
+            _sign(shown - _rounded(exact(p), places, way)) == _sign(mine - exact(p)) for p in paths
+        ):
+            return places
+    return last
+
+
+def beside(
+    value: float | None,
+    unit: Unit,
+    lang: Lang,
+    targets: tuple[float, ...] = (),
+    paths: tuple[float, ...] = (),
+    at_most: bool = False,
+) -> str:
+    """`value` with its unit and the decimals `decimals_beside` decides."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return quantity(value, unit, lang, decimals_beside(value, unit, targets, paths, None, at_most))
+
+
+def need(value: float | None, unit: Unit, lang: Lang, decimals: int, at_most: bool = False) -> str:
+    """What a path asks for, rounded up (down for an at-most target) to the decimals of the
+    value beside it (`decimals_beside`), or its own where it has more (10,8 needed beside
+    a count of 10): what it asks for is never shown as less."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    places = max(decimals, decimals_for(unit, value))
+    return quantity(value, unit, lang, places, need_rounding(at_most))
 
 
 def decimals_for(unit: Unit, value: float) -> int:
@@ -63,37 +161,30 @@ def decimals_for(unit: Unit, value: float) -> int:
     return decimals
 
 
-def bare(value: float, unit: Unit, lang: Lang, decimals: int | None = None) -> str:
+def bare(
+    value: float, unit: Unit, lang: Lang, decimals: int | None = None, way: Rounding = "half-up"
+) -> str:
     """The number alone, with the decimals its unit uses (or those given)."""
-    return number(value, lang, decimals_for(unit, value) if decimals is None else decimals)
+    return number(value, lang, decimals_for(unit, value) if decimals is None else decimals, way)
 
 
-def quantity(value: float | None, unit: Unit, lang: Lang, decimals: int | None = None) -> str:
+def quantity(
+    value: float | None,
+    unit: Unit,
+    lang: Lang,
+    decimals: int | None = None,
+    way: Rounding = "half-up",
+) -> str:
     """A figure with its unit: `1,2%`, `1,0% GRDP` (en `1.0% of GRDP`), `6,5`, `0,62`, `1.500`."""
     if value is None or not math.isfinite(value):
         return "–"
-    shown = bare(value, unit, lang, decimals)
+    shown = bare(value, unit, lang, decimals, way)
     if unit == "percent":
         return f"{shown}%"
     if unit == "percent_grdp":
         # "7.2% of GRDP" in English; Vietnamese writes "7,2% GRDP", as the plan does.
         return text("quantity.percent_grdp", lang, value=shown)
     return shown
-
-
-def against(value: float, threshold: float, unit: Unit, lang: Lang, at_most: bool = False) -> str:
-    """`value` with enough decimals that it never reads as meeting a target it misses.
-
-    59,96% is shown as "59,96%", not "60,0%", beside a target of ≥ 60% it does not meet.
-    """
-    met = value <= threshold if at_most else value >= threshold
-    decimals = decimals_for(unit, value)
-    while decimals < _MAX_DECIMALS:
-        shown = round(value, decimals)
-        if (shown <= threshold if at_most else shown >= threshold) == met:
-            break
-        decimals += 1
-    return quantity(value, unit, lang, decimals)
 
 
 def progress(value: float | None, tolerance: float, lang: Lang) -> str:
@@ -109,11 +200,8 @@ def progress(value: float | None, tolerance: float, lang: Lang) -> str:
         return text("progress.well-ahead", lang)
     if value < 0:
         return text("progress.behind-start", lang)
-    ahead = value >= tolerance
-    decimals = 0
-    while decimals < _MAX_DECIMALS and (round(value * 100, decimals) >= tolerance * 100) != ahead:
-        decimals += 1
-    return f"{number(value * 100, lang, decimals)}%"
+    percent, bar = float(exact(value) * 100), float(exact(tolerance) * 100)
+    return f"{number(percent, lang, decimals_beside(percent, 'count', (bar,), (), 0))}%"
 
 
 def answer(value: bool | None, lang: Lang) -> str:
@@ -191,6 +279,9 @@ def change_value(value: Any, lang: Lang) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        # A tolerance or a baseline in the language's notation: never "48.25" in Vietnamese.
+        return number(value, lang, _places(exact(value)))
     return str(value)
 
 
@@ -273,17 +364,46 @@ class Quantity:
 
 
 @dataclass(frozen=True)
-class Against:
-    """`against`: a figure shown with the decimals that keep it on its side of a threshold."""
+class Number:
+    """A figure in a finding's sentence: every decimal it has, in the language's notation."""
 
     value: float
-    threshold: float
+    kind: Literal["number"] = "number"
+
+    def render(self, lang: Lang) -> str:
+        if not math.isfinite(self.value):
+            return "–"
+        return number(self.value, lang, _places(exact(self.value)))
+
+
+@dataclass(frozen=True)
+class Against:
+    """`beside`: a figure shown with the decimals that keep it on its side of the targets and
+    the path it is judged against."""
+
+    value: float
     unit: Unit
+    targets: tuple[float, ...] = ()
+    paths: tuple[float, ...] = ()
     at_most: bool = False
     kind: Literal["against"] = "against"
 
     def render(self, lang: Lang) -> str:
-        return against(self.value, self.threshold, self.unit, lang, self.at_most)
+        return beside(self.value, self.unit, lang, self.targets, self.paths, self.at_most)
+
+
+@dataclass(frozen=True)
+class Need:
+    """`need`: what the path asks for, with the decimals of the value it is compared with."""
+
+    value: float
+    unit: Unit
+    decimals: int
+    at_most: bool = False
+    kind: Literal["need"] = "need"
+
+    def render(self, lang: Lang) -> str:
+        return need(self.value, self.unit, lang, self.decimals, self.at_most)
 
 
 @dataclass(frozen=True)
@@ -385,18 +505,21 @@ FEW = 4
 @dataclass(frozen=True)
 class Few:
     """A list for a sentence: past a handful, the first few and how many more (the JSON has
-    them all; a committee reads the first few and the count)."""
+    them all, or, with `more`, the first few and how many others a field of its own lists;
+    a committee reads the first few and the count)."""
 
     items: tuple[Any, ...]
     sep: str = ", "
+    more: int = 0
     kind: Literal["list"] = "list"
 
     def render(self, lang: Lang) -> str:
         shown = [rendered(item, lang) for item in self.items]
-        if len(shown) <= FEW:
+        total = len(shown) + self.more
+        if total <= FEW:
             return self.sep.join(shown)
         return text(
-            "score.and-others", lang, items=self.sep.join(shown[: FEW - 1]), n=len(shown) - FEW + 1
+            "score.and-others", lang, items=self.sep.join(shown[: FEW - 1]), n=total - FEW + 1
         )
 
 

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 # --- bounds ------------------------------------------------------------------------------------
@@ -215,6 +217,35 @@ def likely_fraction(value: float, unit: str | None, reference: float | None) -> 
     """Whether a percentage's `value` is most likely a fraction (0.255 typed for 25.5%)."""
     band = fraction_band(reference)
     return unit in PERCENT_UNITS and band is not None and value > 0 and band[0] <= value <= band[1]
+
+
+def bounds(unit: str) -> tuple[float, float]:
+    """The values `check` lets a figure of `unit` take: never below zero, a share or an index
+    no more than its scale, anything else up to MAX_VALUE."""
+    return 0.0, RATIO_SCALE[unit] if unit in BOUNDED_UNITS else MAX_VALUE
+
+
+def exact(value: float) -> Fraction:
+    """A figure as written: the shortest decimal that reads back as `value`, exactly.
+
+    A cell's text becomes a float once (`read_cell`); for any text of up to 15 significant
+    digits, the shortest decimal that reads back as that float is the text itself, so
+    comparisons made on `exact` are made on the values as written (0.95 is 0.95, not
+    0.9499999999999999556), and arithmetic on them (sums, ratios, paths) is exact.
+    """
+    return Fraction(Decimal(repr(float(value))))
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The sum of `exact` figures, in whole numbers over their common power of ten (as fast as
+    adding integers; the same as adding the fractions)."""
+    items = list(values)
+    if not items:
+        return Fraction(0)
+    scale = max(v.denominator for v in items)
+    if any(scale % v.denominator for v in items):
+        return sum(items, Fraction(0))
+    return Fraction(sum(v.numerator * (scale // v.denominator) for v in items), scale)
 
 
 _INTEGER = re.compile(r"[-+]?\d+")

@@ -154,6 +154,11 @@ class ScoringSettings(BaseModel):
 
     tolerance: float = Field(default=0.95, gt=0, le=1)
     stale_after_months: int = Field(default=12, ge=1, le=MAX_STALE_MONTHS)
+    # How long after the reporting deadline a milestone's outstanding figures are awaited
+    # before the books close, and the share of the reporters owing it whose figures must be
+    # in for the verdict to be decided on what came then (docs/methodology.md, principle 4).
+    awaited_days: int = Field(default=90, ge=0, le=MAX_DEADLINE_DAYS)
+    coverage_threshold: float = Field(default=0.8, gt=0, le=1)
 
 
 class SubmissionSettings(BaseModel):

@@ -88,8 +88,8 @@ def _flow_need(
     )
     if upcoming is None:
         return Need(gap, None, None, 0, None, "year")
-    periods = 12 // step
-    return Need(gap, upcoming, date(year + 1, 12, 31), periods, upcoming / periods, "next-year")
+    periods, aim_next = 12 // step, float(upcoming)
+    return Need(gap, aim_next, date(year + 1, 12, 31), periods, aim_next / periods, "next-year")
 
 
 def _left(end: date, by: date | None, step: int) -> int:
@@ -152,7 +152,8 @@ def _needed_text(
     elif needed.per_period is None or needed.aim is None or needed.by is None:
         parts.append(text("action.hold", lang))
     else:
-        amount = fmt.quantity(abs(needed.per_period), unit, lang)
+        # What each period needs is never shown as less than it is (rounded up, as `score`'s).
+        amount = fmt.need(abs(needed.per_period), unit, lang, item.decimals or 0)
         signed = f"{'+' if needed.per_period > 0 else '−'}{amount}"
         parts.append(
             text(

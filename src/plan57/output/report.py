@@ -481,10 +481,7 @@ def _row(
     lang: Lang,
 ) -> dict[str, Any]:
     unit = ind.unit
-    if unit == "yes_no":
-        value = fmt.answer(item.answer, lang)
-    else:
-        value = fmt.quantity(item.value, unit, lang)
+    value = item.shown_value(lang)
     baseline = fmt.quantity(item.baseline, unit, lang) if unit != "yes_no" else "–"
     if item.baseline_source == "catalogue":
         baseline = f"{baseline} ({text('report.baseline-catalogue', lang)})"
@@ -494,7 +491,7 @@ def _row(
         shown = (
             fmt.answer(figure.answer, lang)
             if unit == "yes_no"
-            else fmt.quantity(figure.value, unit, lang)
+            else item.shown_figure(figure.value, lang)
         )
         if figure.numerator is not None and figure.denominator is not None:
             shown += f" ({fmt.bare(figure.numerator, 'count', lang)}/"
@@ -591,7 +588,7 @@ def _expected(item: IndicatorScore, unit: Unit, lang: Lang) -> str:
     """The path's value and the date it is for (the date of the figure compared with it)."""
     if unit == "yes_no" or item.expected is None:
         return "–"
-    shown = fmt.quantity(item.expected, unit, lang)
+    shown = item.shown_expected(lang)
     if item.expected_date is None:
         return shown
     return f"{shown} ({fmt.day(item.expected_date, lang)})"
@@ -686,7 +683,15 @@ def _missing(
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(indicators),
+                "indicators": ", ".join(
+                    [
+                        *indicators,
+                        *(
+                            text("report.blocking", lang, indicator=ind, periods=", ".join(ps))
+                            for ind, ps in item.blocking.items()
+                        ),
+                    ]
+                ),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }

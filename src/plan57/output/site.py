@@ -26,7 +26,7 @@ from plan57.catalogue.models import Catalogue
 from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
 from plan57.errors import Plan57Error
 from plan57.messages import LANGS, Lang, render_error, text
-from plan57.output.charts import reporter_bars
+from plan57.output.charts import point_beside, reporter_bars
 from plan57.output.report import (
     Provenance,
     Scored,
@@ -349,7 +349,7 @@ class _Site:
             "targets": self._targets(lang, ind.id),
             "changes": self._changes(lang, ind.id),
             "changes_note": self.revisions_error.get(lang, ""),
-            "points": self._points(lang, ind.unit, self.points.get(ind.id, [])),
+            "points": self._points(lang, item, self.points.get(ind.id, [])),
             "bars": reporter_bars(ind, item, names, lang),
             "notes": self._notes(lang, ind.id),
             "csv": f"{base}data/indicators/{ind.id}.csv",
@@ -396,14 +396,17 @@ class _Site:
                     )
         return out
 
-    def _points(self, lang: Lang, unit: Any, points: list[Point]) -> list[dict[str, str]]:
+    def _points(
+        self, lang: Lang, item: IndicatorScore, points: list[Point]
+    ) -> list[dict[str, str]]:
+        unit = item.unit
         return [
             {
                 "end": fmt.day(p.end, lang),
                 "value": (
                     fmt.answer(p.value >= 0.5, lang)
                     if unit == "yes_no"
-                    else fmt.quantity(p.value, unit, lang)
+                    else point_beside(item, p.value, unit, lang)
                 ),
             }
             for p in points

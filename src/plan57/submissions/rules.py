@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
-from plan57.formatting import Quantity, TargetShown, Words, reporters_named
+from plan57.formatting import Number, Quantity, TargetShown, Words, reporters_named
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
@@ -248,8 +248,9 @@ def _check_files(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _number_text(value: float) -> str:
-    return f"{value:.10g}"
+def _number_text(value: float) -> Number:
+    """A figure for a finding's sentence, in the reader's notation (vi 48,25, en 48.25)."""
+    return Number(float(f"{value:.10g}"))
 
 
 class _RowRules:
@@ -817,6 +818,47 @@ class _RowRules:
                         other_period=str(clash[0]),
                         other_file=clash[1],
                     )
+            self._annual_conflicts(entries)
+
+    def _annual_conflicts(self, entries: list[tuple[Period, str, Any]]) -> None:
+        """Warn where a flow's annual figure contradicts the shorter periods of its year.
+
+        The annual report stands for its reporter's year (docs/methodology.md, principle 8),
+        so beside Q1–Q3 it is no overlap; it is a contradiction when it is less than what the
+        year's periods already add up to, or differs from their sum once they cover the year.
+        """
+        import math
+        from fractions import Fraction
+
+        from plan57.grammar import exact
+
+        value = self.numbers["value"]
+
+        def usable(at: Any) -> bool:
+            return not self.failed[at] and not math.isnan(value[at])
+
+        for period, file, at in entries:
+            if period.months != 12 or not usable(at):
+                continue
+            parts = [
+                (p, a)
+                for p, f, a in entries
+                if f != file and p.months < 12 and p.year == period.year and usable(a)
+            ]
+            if not parts:
+                continue
+            total = sum((exact(value[a]) for _, a in parts), Fraction(0))
+            months = sorted(m for p, _ in parts for m in range(p.first_month, p.last_month + 1))
+            whole = months == list(range(1, 13))
+            annual = exact(value[at])
+            if annual < total or (whole and annual != total):
+                self._warn_one(
+                    at,
+                    "flow-annual-conflict",
+                    period=str(period),
+                    total=_number_text(float(total)),
+                    periods=", ".join(str(p) for p, _ in parts),
+                )
 
     def _may_overlap(self, flows: set[str]) -> Mask:
         """Rows of the (reporter, indicator) pairs in which two files' periods overlap.
@@ -884,8 +926,20 @@ class _RowRules:
         # Flows are compared per month so that a year and a quarter can be compared.
         rate = np.where(flow, number / months, number)
         previous = _shift_within(number, pairs, 1)
+        same_end = end == _shift_within(end, pairs, 1)
+        # Two figures of a level for periods ending the same day (2025Q4 and 2025): the longer
+        # period's counts (it sorts first here, as in scoring), and the other is told so.
+        conflict = ~flow & ~np.isnan(previous) & same_end & (number != previous)
+        for position in np.flatnonzero(conflict).tolist():
+            self._warn_one(
+                chosen[position],
+                "stock-conflict",
+                other=_number_text(previous[position]),
+                other_period=self._value("period_name", chosen[position - 1]),
+                period=self._value("period_name", chosen[position]),
+            )
         fell = ~flow & ~np.isnan(previous) & (number < previous)
-        fell &= end != _shift_within(end, pairs, 1)
+        fell &= ~same_end
         for position in np.flatnonzero(fell).tolist():
             self._warn_one(
                 chosen[position],
@@ -982,6 +1036,7 @@ class _RowRules:
 
     def _warn_one(self, at: Any, code: str, **params: Any) -> None:
         columns = self.columns
+        number = float(self.numbers["value"][at])
         self.findings.append(
             make_finding(
                 code,
@@ -989,7 +1044,8 @@ class _RowRules:
                 line=int(columns["line"][at]),
                 column="value",
                 indicator=columns["indicator"][at],
-                value=shown(columns["value"][at]),
+                # A warning's figures are told in the reader's notation, never "xuống 48.25".
+                value=shown(columns["value"][at]) if number != number else Number(number),
                 **params,
             )
         )
@@ -1112,7 +1168,7 @@ def _first_overlap(
     for other, other_file, _ in entries:
         if other.start > period.end:
             return None
-        if other_file != file and other.overlaps(period):
+        if other_file != file and other.overlaps(period) and not _year_and_part(other, period):
             return other, other_file
     return None
 
@@ -1137,3 +1193,9 @@ def reading_hint(
             key = f"label.reading-{convention}"
         return Message(key, {"spelled": spelled, "words": Words(spelled)})
     return otherwise
+
+
+def _year_and_part(a: Period, b: Period) -> bool:
+    """An annual report beside a shorter period of its own year: no overlap, since the year
+    stands for its periods (`_annual_conflicts` checks that they agree)."""
+    return (a.months == 12) != (b.months == 12) and a.year == b.year
