@@ -26,10 +26,14 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if binary is None or shutil.which("pdfinfo") is None:
         pytest.skip("needs Chromium and poppler-utils: apt-get install chromium poppler-utils")
     folder = tmp_path_factory.mktemp("print")
+    # A plain copy of the bundled data, so that the files on disk are the evidence: the
+    # repository's own history holds them only since its data was committed.
+    root = folder / "repo"
+    shutil.copytree(PROJECT / "data", root / "data")
     page = folder / "report.html"
     page.write_text(
         build_report(
-            PROJECT,
+            root,
             period="2025Q4",
             as_of=date(2026, 2, 1),
             lang="vi",

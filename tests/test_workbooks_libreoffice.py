@@ -53,12 +53,16 @@ def _column(name: str) -> int:
 def test_the_form_prints_on_one_a4_landscape_page_wide(repo: DataRepo, tmp_path: Path) -> None:
     # Before its print setup, this form printed on 4 portrait pages, its columns split.
     pdf = convert(_form(repo, "so-tc", "2025Q4"), "pdf", tmp_path / "pdf")
-    assert pdf_pages(pdf) == 1
+    # The form on one page, then the "Báo cáo" sheet of the unit's narrative on one more.
+    assert pdf_pages(pdf) == 2
     width, height = pdf_page_size(pdf)
     assert (round(width), round(height)) == (round(A4_LANDSCAPE[0]), round(A4_LANDSCAPE[1]))
     page = pdf_page_text(pdf, 1)
     # Every column on the page, the last one included, and the long names whole.
     assert "Nguồn số liệu" in page and "CT48" in page
+    narrative = pdf_page_text(pdf, 2)
+    assert "Kết quả nổi bật" in narrative and "Kiến nghị, đề xuất" in narrative
+    assert "tệp số liệu" in narrative  # the instructions whole, not cut at the page's edge
 
 
 @needs_poppler
@@ -75,10 +79,11 @@ def test_a_long_form_repeats_its_column_labels_on_every_page(tmp_path: Path) -> 
     path.write_bytes(form.data)
     pdf = convert(path, "pdf", tmp_path / "pdf")
     pages = pdf_pages(pdf)
-    assert pages >= 2
-    for page in range(1, pages + 1):
+    assert pages >= 3  # the form on two pages or more, then the narrative's sheet
+    for page in range(1, pages):
         text = pdf_page_text(pdf, page)
         assert "Tên chỉ tiêu" in text and "numerator" in text, page
+    assert "Kết quả nổi bật" in pdf_page_text(pdf, pages)
     assert pdf_page_size(pdf)[0] > pdf_page_size(pdf)[1]  # landscape
 
 

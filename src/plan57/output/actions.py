@@ -116,7 +116,7 @@ def action_rows(
                 "name": item.name(lang),
                 "status": item.status,
                 "status_label": text(f"status.{item.status}", lang),
-                "value": _value(item, lang),
+                "value": item.shown_value(lang),  # the one display beside its target
                 "target": fmt.target(item.target, ind.unit, lang),
                 "milestone": str(item.milestone) if item.milestone is not None else "–",
                 "responsible_names": ", ".join(
@@ -131,12 +131,6 @@ def action_rows(
             }
         )
     return rows
-
-
-def _value(item: IndicatorScore, lang: Lang) -> str:
-    if item.unit == "yes_no":
-        return fmt.answer(item.answer, lang)
-    return fmt.quantity(item.value, item.unit, lang)
 
 
 def _needed_text(

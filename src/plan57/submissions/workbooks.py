@@ -195,8 +195,9 @@ def _row_height(cells: dict[str, str]) -> float:
     return _LINE_POINTS * lines + _ROW_PADDING
 
 
-def _print_setup(sheet: Worksheet) -> None:
-    """A4 landscape, every column on one page's width, the column labels on every page."""
+def _print_setup(sheet: Worksheet, *, labels: bool = True) -> None:
+    """A4 landscape, every column on one page's width, the column labels (`labels`) on every
+    page."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet.page_setup.orientation = "landscape"
@@ -204,8 +205,9 @@ def _print_setup(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{LABEL_ROW}:{HEADER_ROW}"
-    sheet.print_options.gridLines = True
+    if labels:
+        sheet.print_title_rows = f"{LABEL_ROW}:{HEADER_ROW}"
+    sheet.print_options.gridLines = labels
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
 
@@ -293,7 +295,15 @@ def _narrative_sheet(sheet: Worksheet, name: str, period: Period, lang: Lang) ->
 
     title = text("label.workbook-narrative-title", lang, name=name, period=str(period))
     _put(sheet, TITLE_ROW, 1, title).font = Font(bold=True, size=13)
-    _put(sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-narrative-instructions", lang))
+    # The instructions span both columns and wrap, so that the sheet prints one page wide.
+    instructions = _put(
+        sheet, INSTRUCTIONS_ROW, 1, text("label.workbook-narrative-instructions", lang)
+    )
+    instructions.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.merge_cells(
+        start_row=INSTRUCTIONS_ROW, start_column=1, end_row=INSTRUCTIONS_ROW, end_column=2
+    )
+    sheet.row_dimensions[INSTRUCTIONS_ROW].height = 32
     fill = PatternFill("solid", start_color=_INPUT_FILL, end_color=_INPUT_FILL)
     for offset, part in enumerate(PARTS):
         line = NARRATIVE_ROW + offset
@@ -306,6 +316,7 @@ def _narrative_sheet(sheet: Worksheet, name: str, period: Period, lang: Lang) ->
         sheet.row_dimensions[line].height = 150
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 100
+    _print_setup(sheet, labels=False)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
