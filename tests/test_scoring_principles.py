@@ -292,8 +292,14 @@ def test_4_whoever_blocks_a_verdict_is_among_the_overdue_with_the_gap_it_blocks(
     assert so_a.overdue and "CT02" not in so_a.indicators
     from plan57.output.report import _missing
 
+    from plan57.output.actions import overdue_groups
+
     shown = next(m for m in _missing(CATALOGUE, report, {}, "vi") if m["id"] == "so-a")
     assert "CT02 (còn thiếu 2025Q2, chưa kết luận được)" in shown["indicators"]
+    # Who must act (every report, the Word one too) names the same gap, never an empty list.
+    groups = overdue_groups(CATALOGUE, report, "vi")
+    assert any(g["indicators"] == shown["indicators"] for g in groups), groups
+    assert all(g["indicators"] for g in groups)
 
 
 # -- 6. evidence from its own period --------------------------------------------------------

@@ -16,7 +16,7 @@ from plan57.catalogue.models import Catalogue, Indicator
 from plan57.messages import Lang, text
 from plan57.periods import Period
 from plan57.scoring.judging import scored_targets, target_for_year
-from plan57.scoring.verdicts import IndicatorScore, ScoreReport
+from plan57.scoring.verdicts import IndicatorScore, MissingReport, ScoreReport
 
 # Missed first, then at risk: what `score` says needs someone to act.
 NEEDS_ACTION = ("missed", "at-risk")
@@ -170,6 +170,25 @@ def _needed_text(
     return "; ".join(parts)
 
 
+def owed_words(
+    item: MissingReport, lang: Lang, gaps: dict[tuple[str, str], str] | None = None
+) -> str:
+    """What a reporter still owes, as every report lists it: the indicators (an explained gap's
+    note beside its own), then the earlier periods it has not sent that keep a verdict open."""
+    notes = gaps or {}
+    owed = [
+        text("label.gap", lang, indicator=i, note=notes[(item.reporter, i)])
+        if (item.reporter, i) in notes
+        else i
+        for i in item.indicators
+    ]
+    owed += [
+        text("report.blocking", lang, indicator=indicator, periods=", ".join(periods))
+        for indicator, periods in item.blocking.items()
+    ]
+    return ", ".join(owed)
+
+
 def overdue_rows(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, Any]]:
     """The reporters whose figures for the period are overdue, most days late first."""
     late = [m for m in report.missing if m.overdue]
@@ -178,7 +197,7 @@ def overdue_rows(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[
         {
             "reporter": catalogue.entry_name(m.reporter, lang),
             "id": m.reporter,
-            "indicators": ", ".join(m.indicators),
+            "indicators": owed_words(m, lang),
             "due": fmt.day(m.due, lang),
             "days": (report.as_of - m.due).days,
             "late": text("action.days-late", lang, days=(report.as_of - m.due).days),

@@ -34,7 +34,7 @@ from plan57.catalogue.revisions import (
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
-from plan57.output.actions import action_rows, overdue_groups
+from plan57.output.actions import action_rows, overdue_groups, owed_words
 from plan57.output.charts import chart
 from plan57.output.narratives import compiled
 from plan57.periods import Period, parse_period
@@ -673,25 +673,11 @@ def _missing(
     out = []
     for item in report.missing:
         due = fmt.day(item.due, lang)
-        indicators = [
-            text("label.gap", lang, indicator=i, note=gaps[(item.reporter, i)])
-            if (item.reporter, i) in gaps
-            else i
-            for i in item.indicators
-        ]
         out.append(
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(
-                    [
-                        *indicators,
-                        *(
-                            text("report.blocking", lang, indicator=ind, periods=", ".join(ps))
-                            for ind, ps in item.blocking.items()
-                        ),
-                    ]
-                ),
+                "indicators": owed_words(item, lang, gaps),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }
