@@ -69,6 +69,9 @@ def test_every_command_suggests_the_same_way(repo: DataRepo) -> None:
         (["template", "--reporter", "so-tai-chinh", "--period", "2025Q4"], "so-tc"),
         (["template", "--reporter", "so-tc", "--period", "quy4-2025"], "2025Q4"),
         (["status", "--period", "2025-Q4"], "2025Q4"),
+        (["score", "--period", "2025-Q4"], "2025Q4"),
+        (["report", "--period", "Q4-2025"], "2025Q4"),
+        (["site", "--period", "2025q4", "--out", str(repo.root.parent / "site")], "2025Q4"),
     ):
         result = invoke(repo.root, *args, "--lang", "en")
         assert result.exit_code == 2, args
