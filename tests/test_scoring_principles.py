@@ -290,9 +290,8 @@ def test_4_whoever_blocks_a_verdict_is_among_the_overdue_with_the_gap_it_blocks(
     so_a = next(m for m in report.missing if m.reporter == "so-a")
     assert so_a.blocking == {"CT02": ["2025Q2"]}
     assert so_a.overdue and "CT02" not in so_a.indicators
-    from plan57.output.report import _missing
-
     from plan57.output.actions import overdue_groups
+    from plan57.output.report import _missing
 
     shown = next(m for m in _missing(CATALOGUE, report, {}, "vi") if m["id"] == "so-a")
     assert "CT02 (còn thiếu 2025Q2, chưa kết luận được)" in shown["indicators"]
