@@ -2,7 +2,8 @@
 
 A finding code `x` has its message under `x` and its hint under `x.hint`; an error code the
 same; interface labels live under `label.*`. Texts are `str.format` templates. The tests hold
-both tables to the same keys and the same placeholders.
+both tables to the same keys and the same placeholders, and every call that names a text to
+the parameters it needs; a text rendered without one raises `MissingPlaceholder`.
 
 Results keep texts for later as a `Message` (a key and its parameters, which may be other
 messages or `plan57.formatting`'s figures), rendered in a language only at the edges.
@@ -2616,7 +2617,7 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     itself `Renderable` (a `Message`, a figure of `plan57.formatting`) is rendered in `lang`.
     """
     template = TABLES[lang][key]
-    filled = _Params({name: _filled(value, lang) for name, value in params.items()})
+    filled = _Params(key, {name: _filled(value, lang) for name, value in params.items()})
     if "|" in template:
         return _PLURAL.vformat(template, (), filled)
     return template.format_map(filled)
@@ -2688,11 +2689,28 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-class _Params(dict[str, Any]):
-    """Fills a placeholder nobody supplied with an empty string rather than failing."""
+class MissingPlaceholder(LookupError):
+    """A text was rendered without one of its placeholders: a bug in plan57, not in the data.
 
-    def __missing__(self, key: str) -> str:
-        return ""
+    Raised rather than rendered as an empty string, so that a caller that forgets a parameter
+    (or a text that gains one) fails in the tests instead of printing half a sentence.
+    """
+
+    def __init__(self, key: str, name: str) -> None:
+        super().__init__(f"the text {key!r} needs the parameter {name!r}")
+        self.key = key
+        self.name = name
+
+
+class _Params(dict[str, Any]):
+    """A text's parameters; one the text names and nobody supplied raises."""
+
+    def __init__(self, key: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self.key = key
+
+    def __missing__(self, name: str) -> Any:
+        raise MissingPlaceholder(self.key, name)
 
 
 def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> str:

@@ -36,7 +36,7 @@ from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
 from plan57.grammar import RATIO_SCALE, exact, exact_sum  # as `check` verifies it
-from plan57.messages import Message, Renderable
+from plan57.messages import Message, Renderable, period_suggestion
 from plan57.periods import Period, parse_period
 from plan57.scoring.figures import (
     Baseline,
@@ -235,7 +235,9 @@ def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:
     else:
         parsed = parse_period(period.strip())
     if parsed is None:
-        raise UsageError("bad-period-option", value=str(period))
+        raise UsageError(
+            "bad-period-option", value=str(period), suggestion=period_suggestion(str(period))
+        )
     if parsed.year < catalogue.plan.baseline_year:
         raise UsageError(
             "score-period-too-early", period=str(parsed), baseline=catalogue.plan.baseline_year
