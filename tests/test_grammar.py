@@ -41,7 +41,7 @@ NUMERIC = ("not-a-number", "ambiguous-number", "value-too-large")
         ("１.５", "count", Reading("1.5", 1.5)),
         ("１２３", "count", Reading("123", 123.0)),
         ("1.234.567", "count", Reading("1234567", 1234567.0)),
-        # A count is whole: "1.234" and "1,500" can only be thousands (issue 22).
+        # A count is whole: "1.234" and "1,500" can only be thousands.
         ("1.234", "count", Reading("1234", 1234.0)),
         ("1.234", "per_10k", Reading("1.234", 1.234)),
         ("85%", "count", Reading("85%", None, "not-a-number")),
