@@ -2719,12 +2719,6 @@ class _Params(dict[str, Any]):
         raise MissingPlaceholder(self.key, name)
 
 
-def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> str:
-    """ " Did you mean so-tc?" for a mistyped id, or "" when nothing is close."""
-    close = suggestion(value, known)
-    return close.render(lang) if isinstance(close, Message) else ""
-
-
 def suggestion(
     value: str,
     known: list[str] | tuple[str, ...],
