@@ -90,7 +90,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "control-character": "error",
     "too-many-findings": "error",
     "value-too-large": "error",
-    # fix and codeowners: a file that cannot be repaired safely, CODEOWNERS drift
+    # fix, the pull request and codeowners: what cannot be repaired safely, a change mixing
+    # reporters, CODEOWNERS drift
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
     "fix-unreadable": "error",
@@ -488,7 +489,7 @@ VI: dict[str, str] = {
     "change.changed": "thay đổi",
     "change.added": "thêm mới",
     "change.removed": "bỏ",
-    # --- fix, template, status and codeowners: their errors, repairs and labels ---
+    # --- fix, template, status, the pull request and codeowners: errors, repairs, labels ---
     "fix-unknown-encoding": "Không xác định chắc chắn được bảng mã của tệp (windows-1258 hay windows-1252), nên tệp không được sửa.",
     "fix-unknown-encoding.hint": "Trong Excel chọn Lưu dưới dạng → CSV UTF-8 (Comma delimited), rồi chạy lại plan57 fix.",
     "fix-no-header": "Không thấy dòng tiêu đề có cột indicator (phân tách bằng dấu phẩy, chấm phẩy hoặc tab), nên tệp không được sửa.",
@@ -1727,7 +1728,7 @@ EN: dict[str, str] = {
     "change.changed": "changed",
     "change.added": "added",
     "change.removed": "removed",
-    # --- fix, template, status and codeowners: their errors, repairs and labels ---
+    # --- fix, template, status, the pull request and codeowners: errors, repairs, labels ---
     "fix-unknown-encoding": "The file's encoding cannot be told for certain (windows-1258 or windows-1252), so it is left unchanged.",
     "fix-unknown-encoding.hint": "In Excel use Save As → CSV UTF-8 (Comma delimited), then run plan57 fix again.",
     "fix-no-header": "No header row with an indicator column was found (separated by commas, semicolons or tabs), so the file is left unchanged.",
