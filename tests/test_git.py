@@ -32,7 +32,6 @@ def test_repository_probes(repo: Path, tmp_path: Path) -> None:
     assert not g.is_repository(tmp_path)
     assert not g.is_shallow(repo)
     assert g.prefix(repo / "data") == "data/"
-    assert g.toplevel(repo / "data").resolve() == repo.resolve()
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
@@ -104,17 +103,6 @@ def test_path_history_from_a_subfolder(repo: Path) -> None:
     changes = g.path_history(repo / "data", "targets.yaml")
     assert len(changes) == 4
     assert changes[0].new_path == "data/targets.yaml"
-
-
-def test_files_history_is_each_file_history_in_one_call(repo: Path) -> None:
-    """Renames are not followed: the file leaves its old path and arrives at its new one, as
-    `path_history(..., follow=False)` says of each path."""
-    history = g.files_history(repo / "data", ["t.yaml", "targets.yaml", "absent.yaml"])
-    assert sorted(history) == ["data/t.yaml", "data/targets.yaml"]
-    for path, changes in history.items():
-        assert changes == g.path_history(repo, path, follow=False)
-    assert [c.status for c in history["data/t.yaml"]] == ["D", "M", "A"]
-    assert [c.status for c in history["data/targets.yaml"]] == ["M", "A"]
 
 
 def test_blob_reader(repo: Path) -> None:

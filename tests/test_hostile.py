@@ -450,7 +450,7 @@ def test_markup_and_template_syntax_reach_the_report_as_text(tmp_path: Path) -> 
     assert "&lt;script&gt;alert(2)&lt;/script&gt; {{ 6*7 }}" in html
 
 
-# --- round two (issue 11): links in the path, things that are not files, depth, size ---
+# --- links in the path, things that are not files, depth, size ---
 
 EVERY_READER = {
     "check": ["check", "--as-of", "2026-06-30", "--format", "json"],

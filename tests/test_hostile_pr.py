@@ -1,4 +1,4 @@
-"""What a pull request can forge, hide or exhaust (the third adversarial pass, issue 21).
+"""What a pull request can forge, hide or exhaust.
 
 Each test is named after the promise of SECURITY.md it holds; SECURITY.md's table of
 promises names them.

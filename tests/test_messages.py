@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import string
 import unicodedata
 from pathlib import Path
 
@@ -16,18 +18,23 @@ from plan57.messages import (
     TABLES,
     VI,
     Message,
+    MissingPlaceholder,
     default_lang,
-    did_you_mean,
     error_hint,
     placeholders,
     render_error,
+    rendered,
     suggestion,
     text,
 )
 
+SRC = Path(__file__).resolve().parents[1] / "src" / "plan57"
+
 
 def test_both_tables_have_the_same_keys() -> None:
-    assert set(VI) == set(EN)
+    # Each way round, so that a failure names the keys one language lacks.
+    assert set(VI) - set(EN) == set()
+    assert set(EN) - set(VI) == set()
     assert set(TABLES) == {"vi", "en"}
 
 
@@ -39,8 +46,82 @@ def test_every_finding_code_has_message_and_hint_in_both_languages() -> None:
 
 
 def test_placeholders_match() -> None:
-    # One set comparison for the whole table: the keys whose placeholders differ.
-    assert {key for key in EN if placeholders(VI[key]) != placeholders(EN[key])} == set()
+    # One comparison for the whole table: the keys whose placeholders differ, with both sets.
+    differ = {
+        key: (placeholders(VI[key]), placeholders(EN[key]))
+        for key in EN.keys() & VI.keys()
+        if placeholders(VI[key]) != placeholders(EN[key])
+    }
+    assert differ == {}
+
+
+def test_placeholders_are_plain_names() -> None:
+    # A text fills a placeholder by name only: an attribute, an index or a conversion
+    # ("{x.y}", "{x[0]}", "{x!r}") would reach into a value the data may have shaped.
+    fields = [
+        (key, name, conversion)
+        for table in (VI, EN)
+        for key, template in table.items()
+        for _, name, _, conversion in string.Formatter().parse(template)
+        if name is not None
+    ]
+    assert [(key, name) for key, name, _ in fields if not name.isidentifier()] == []
+    assert [(key, name) for key, name, conversion in fields if conversion] == []
+
+
+# The calls that name a text by a literal key: errors, findings and refusals (the key and its
+# hint), and `Message`/`text` (the key alone). A finding's own file, indicator and line are
+# parameters of its texts too.
+_RAISERS = {"Refused", "make_finding"}
+_OWN = {"make_finding": {"file", "indicator", "line"}, "Refused": {"file", "indicator", "line"}}
+
+
+def _literal_calls() -> list[tuple[str, int, str, set[str]]]:
+    calls = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            key = first.value
+            if any(keyword.arg is None for keyword in node.keywords):
+                continue  # **params: not known until it runs
+            given = {keyword.arg for keyword in node.keywords if keyword.arg}
+            if name in _RAISERS or name.endswith("Error"):
+                keys = [key, f"{key}.hint"]
+                given |= _OWN.get(name, set())
+            elif name == "text":
+                keys = [key]
+            elif name == "Message":
+                params = node.args[1] if len(node.args) > 1 else ast.Dict(keys=[], values=[])
+                if not isinstance(params, ast.Dict) or not all(
+                    isinstance(k, ast.Constant) for k in params.keys
+                ):
+                    continue
+                given = {k.value for k in params.keys if isinstance(k, ast.Constant)}
+                keys = [key]
+            else:
+                continue
+            where = str(path.relative_to(SRC.parent))
+            calls += [(where, node.lineno, k, given) for k in keys if k in VI]
+    return calls
+
+
+def test_every_call_that_names_a_text_gives_its_placeholders() -> None:
+    # A text rendered without a parameter raises (MissingPlaceholder); this finds the call
+    # before a user does, for every call that names its key literally.
+    calls = _literal_calls()
+    assert len(calls) > 100  # the scan sees the calls, not nothing
+    lacking = [
+        f"{where}:{line}: {key} lacks {sorted(placeholders(VI[key]) - given)}"
+        for where, line, key, given in calls
+        if placeholders(VI[key]) - given
+    ]
+    assert lacking == []
 
 
 def test_vietnamese_is_nfc() -> None:
@@ -57,10 +138,22 @@ def test_vietnamese_texts_are_vietnamese() -> None:
         assert VI[code] != EN[code], code
 
 
-def test_text_fills_placeholders_and_tolerates_missing_ones() -> None:
+def test_text_fills_placeholders_and_refuses_missing_ones() -> None:
     assert text("missing-column", "en", name="value") == "The required column “value” is missing."
     assert text("missing-column", "vi", name="value") == "Thiếu cột bắt buộc «value»."
-    assert text("missing-column", "en") == "The required column “” is missing."
+    with pytest.raises(MissingPlaceholder, match="'missing-column' needs the parameter 'name'"):
+        text("missing-column", "en")
+    with pytest.raises(MissingPlaceholder, match="'count'"):
+        text("label.diff-count", "en")  # a plural's count too
+    with pytest.raises(MissingPlaceholder):
+        Message("bad-period-option.hint", {}).render("vi")
+
+
+def test_a_findings_line_fills_its_texts() -> None:
+    # "From line {line} on": the line is the finding's own field, not one of its params.
+    finding = make_finding("fix-unreadable", file="f.csv", line=3)
+    assert finding.message("en").startswith("From line 3 on,")
+    assert finding.message("vi").startswith("Từ dòng 3,")
 
 
 def test_make_finding_uses_the_tables() -> None:
@@ -88,7 +181,7 @@ def test_a_message_renders_nested_messages_in_the_language_asked_for() -> None:
         "unknown-reporter",
         "vi",
         reporter="so-tx",
-        suggestion=did_you_mean("so-tx", ["so-tc"], "vi"),
+        suggestion=" Có phải so-tc không?",
     )
     assert suggestion("xyz-qqq", ["so-tc"]) == ""
 
@@ -150,6 +243,8 @@ def test_grdp_reads_as_a_phrase() -> None:
 
 @pytest.mark.parametrize("typed", ["So-TC", "SO-TC", "so-tcc", " so-tc "])
 def test_suggestions_ignore_case(typed: str) -> None:
-    assert did_you_mean(typed, ["so-tc", "so-khcn", "ca-tinh"], "en") == " Did you mean so-tc?"
-    assert did_you_mean("CT5", ["CT05", "CT50"], "en") != ""
-    assert did_you_mean("xyz-qqq", ["so-tc"], "en") == ""
+    assert rendered(suggestion(typed, ["so-tc", "so-khcn", "ca-tinh"]), "en") == (
+        " Did you mean so-tc?"
+    )
+    assert suggestion("CT5", ["CT05", "CT50"]) != ""
+    assert suggestion("xyz-qqq", ["so-tc"]) == ""

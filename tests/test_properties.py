@@ -170,7 +170,7 @@ def test_any_text_as_a_note_is_accepted(note: str) -> None:
     with fresh_repo() as repo:
         repo.write(TARGET, csv_bytes([HEADER, row]))
         code, report = check_json(repo.root)
-    # Any text but control characters, which would rewrite a terminal (issue 11).
+    # Any text but control characters, which would rewrite a terminal.
     kept = note.strip()  # as check reads a cell: whitespace controls at the ends go
     controls = any((ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F for ch in kept)
     assert [p["code"] for p in file_problems(report)] == (["control-character"] if controls else [])

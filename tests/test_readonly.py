@@ -136,6 +136,6 @@ def test_read_only_command_writes_nothing(
 def test_every_read_only_command_is_listed() -> None:
     listed = {args[0] for args in READ_ONLY.values()}
     # The commands that write (template --out, fix, codeowners, report --out) are in
-    # test_files.py; these are the ones issue 7 names as read-only, and they all exist.
+    # test_files.py; these are the ones SECURITY.md names as read-only, and they all exist.
     assert {"check", "score", "report", "status", "diff", "history"} <= listed
     assert {"check", "score", "report", "status", "diff", "history"} <= registered()

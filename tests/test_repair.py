@@ -216,7 +216,7 @@ def test_1500_with_a_comma_is_refused(delimiter: str) -> None:
 
 
 def test_1234_with_a_point_is_a_thousand_in_a_file_that_writes_decimal_commas() -> None:
-    # Vietnamese Excel wrote "92,1": its points group thousands (issue 22).
+    # Vietnamese Excel wrote "92,1": its points group thousands.
     rows = [["indicator", "value"], ["CT08", "92,1"], ["CT30", "1.234"]]
     repair = fixed(export(rows, delimiter=";"))
     assert repair.data == canonical([["indicator", "value"], ["CT08", "92.1"], ["CT30", "1234"]])

@@ -75,7 +75,8 @@ class Finding(Worded):
         return {"message": self._said(self.code), "hint": self._said(f"{self.code}.hint")}
 
     def _said(self, key: str) -> Message:
-        return Message(key, {"indicator": self.indicator, "file": self.file, **self.params})
+        where = {"indicator": self.indicator, "file": self.file, "line": self.line}
+        return Message(key, {**where, **self.params})
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         return (

@@ -153,10 +153,6 @@ def is_shallow(root: Path) -> bool:
     return run_git(root, "rev-parse", "--is-shallow-repository") == "true"
 
 
-def toplevel(root: Path) -> Path:
-    return Path(run_git(root, "rev-parse", "--show-toplevel"))
-
-
 def prefix(root: Path) -> str:
     """`root` relative to the top of its work tree, '' or ending in '/' (git's pathspec prefix)."""
     return run_git(root, "rev-parse", "--show-prefix")
@@ -281,18 +277,6 @@ def path_history(
     relative to the top of the work tree, as git reports them.
     """
     return _changes(root, [path], revision, follow=follow)
-
-
-def files_history(
-    root: Path, paths: list[str], revision: str = "HEAD"
-) -> dict[str, list[PathChange]]:
-    """Every change to each of `paths` (relative to `root`), newest first, by the file's path
-    at the change (relative to the top of the work tree); renames are not followed, so a
-    renamed file arrives at its new path. One `git log` for all of them, however many."""
-    by_path: dict[str, list[PathChange]] = {}
-    for change in _changes(root, paths, revision, follow=False) if paths else []:
-        by_path.setdefault(change.new_path or change.old_path or "", []).append(change)
-    return by_path
 
 
 def main_line(root: Path, revision: str = "HEAD") -> list[Commit]:

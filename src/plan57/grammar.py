@@ -1,10 +1,14 @@
 """The submission contract's grammar: how a file's bytes become text and a cell's text a value.
 
-One module owns it so that the commands agree. `check` accepts exactly the numbers `NUMBER`
-reads and names a legacy encoding with `legacy_encoding`; `fix` reads files with `decode` and
-converts only what `convert_number` finds certain, so that whatever it writes `check` accepts;
-`status` reads files with the same sniffer; Excel's import (`read_cell`) reads one cell the way
-`check` reads it after `fix`. The bounds of every number (submissions and catalogue) are here.
+One module owns it so that the commands agree. `check` and `status` read files through
+`submissions.reading`, which names a legacy encoding with `legacy_encoding` and refuses what
+cannot be read safely (`Refused`); `fix` (and `init`, the appendix) decode with `decode`.
+`check` accepts exactly the numbers `NUMBER` reads and the words `YES` and `NO`, and reports a
+spelling `AMBIGUOUS` matches; `fix` and `import` (`submissions.workbooks.read_cell_text`)
+convert only what `convert_number` finds certain, by the indicator's unit and the file's own
+`convention_of`, so that whatever they write `check` accepts. A percent written as a fraction
+(`likely_fraction`), the bounds of every number (submissions and catalogue) and the exact
+arithmetic on figures as written (`exact`, `exact_sum`, which scoring uses) are here too.
 """
 
 from __future__ import annotations
@@ -228,7 +232,7 @@ def bounds(unit: str) -> tuple[float, float]:
 def exact(value: float) -> Fraction:
     """A figure as written: the shortest decimal that reads back as `value`, exactly.
 
-    A cell's text becomes a float once (`read_cell`); for any text of up to 15 significant
+    A cell's text becomes a float once (`check`, after `NUMBER` accepted it); for any text of up to 15 significant
     digits, the shortest decimal that reads back as that float is the text itself, so
     comparisons made on `exact` are made on the values as written (0.95 is 0.95, not
     0.9499999999999999556), and arithmetic on them (sums, ratios, paths) is exact.
@@ -414,43 +418,3 @@ def canonical_indicator(cell: str) -> str:
 
 
 # --- one cell, as the Excel import reads it ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One cell read for an indicator: the text `check` accepts and its value, or a problem.
-
-    `problem` is a finding code of `check` (`not-a-number`, `ambiguous-number`,
-    `value-too-large`, `not-yes-no`); then `text` is the cell as given and `value` None. An
-    empty cell reads as `text` "" and `value` None with no problem (whether a value is owed
-    is `check`'s business).
-    """
-
-    text: str
-    value: float | bool | None
-    problem: str | None = None
-
-
-def read_cell(cell: str, unit: str) -> Reading:
-    """Read one cell's text as a value of an indicator with `unit` (`Indicator.unit`).
-
-    The same grammar as `check` after `fix`: the conversions `fix` finds certain are made (a
-    decimal comma, full-width digits, "85%" for a percentage), nothing is guessed.
-    """
-    stripped = unicodedata.normalize("NFC", cell).strip(_SPACES)
-    if not stripped:
-        return Reading("", None)
-    if unit == "yes_no":
-        word = stripped.lower()
-        if word in YES or word in NO:
-            return Reading(stripped, word in YES)
-        return Reading(cell, None, "not-yes-no")
-    number = convert_number(stripped, unit)
-    if number.ambiguous:
-        return Reading(cell, None, "ambiguous-number")
-    if not NUMBER.fullmatch(number.canonical):
-        return Reading(cell, None, "not-a-number")
-    value = float(number.canonical)
-    if not abs(value) <= MAX_VALUE:
-        return Reading(cell, None, "value-too-large")
-    return Reading(number.canonical, value)

@@ -2,7 +2,8 @@
 
 A finding code `x` has its message under `x` and its hint under `x.hint`; an error code the
 same; interface labels live under `label.*`. Texts are `str.format` templates. The tests hold
-both tables to the same keys and the same placeholders.
+both tables to the same keys and the same placeholders, and every call that names a text to
+the parameters it needs; a text rendered without one raises `MissingPlaceholder`.
 
 Results keep texts for later as a `Message` (a key and its parameters, which may be other
 messages or `plan57.formatting`'s figures), rendered in a language only at the edges.
@@ -64,7 +65,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     # plausibility
     "value-jump": "warning",
     "stock-fell": "warning",
-    # numbers as Vietnamese write them (issue 22)
+    # numbers as Vietnamese write them, and a figure far from its peers
     "percent-as-fraction": "error",
     "peer-outlier": "warning",
     # conflicting figures: a finding, never a silent choice (docs/methodology.md, principle 8)
@@ -75,12 +76,12 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "catalogue-target-down": "warning",
     "catalogue-no-monitor": "warning",
     "catalogue-empty-group": "warning",
-    # a catalogue `plan57 init` wrote, until the secretariat settles it (issue 16)
+    # a catalogue `plan57 init` wrote, until the secretariat settles it
     "catalogue-decision": "warning",
-    # hostile input (issue 7)
+    # hostile input: a file cut short, or too long to read
     "truncated": "error",
     "too-many-rows": "error",
-    # hostile input, round two (issue 11)
+    # hostile input: what is not a plain, readable, bounded file or text
     "not-regular-file": "error",
     "unreadable": "error",
     "too-large": "error",
@@ -89,7 +90,8 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "control-character": "error",
     "too-many-findings": "error",
     "value-too-large": "error",
-    # templates, fix, status, codeowners (issue 5)
+    # fix, the pull request and codeowners: what cannot be repaired safely, a change mixing
+    # reporters, CODEOWNERS drift
     "fix-unknown-encoding": "error",
     "fix-no-header": "error",
     "fix-unreadable": "error",
@@ -97,7 +99,7 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "mixed-reporters": "error",
     "codeowners-stale": "warning",
     "codeowners-unmanaged": "warning",
-    # workbooks and unfilled rows (issue 12)
+    # workbooks: import, and a row left unfilled
     "not-reported": "warning",
     "workbook": "error",
     "import-unreadable": "error",
@@ -115,11 +117,11 @@ SEVERITY: dict[str, Literal["error", "warning"]] = {
     "import-ambiguous": "error",
     "import-not-a-number": "error",
     "import-not-yes-no": "error",
-    # hardening, round three: what a pull request can forge, hide or exhaust
+    # hostile input: what a pull request can forge, hide or exhaust
     "submodule-refused": "error",
     "import-same-target": "error",
     "unnamed-column": "error",
-    # the units' narratives (issue 23)
+    # the units' narratives
     "narrative-heading": "error",
     "narrative-missing": "error",
     "narrative-text-outside": "error",
@@ -264,12 +266,12 @@ VI: dict[str, str] = {
     "unit.per_10k": "trên 1 vạn dân",
     "unit.index": "chỉ số 0–1",
     "unit.yes_no": "có/không",
-    # --- hostile input (issue 7) ---
+    # --- findings: hostile input: a file cut short, or too long to read ---
     "truncated": "Tệp bị cắt cụt: kết thúc giữa chừng một ký tự UTF-8 (tải lên hoặc sao chép bị gián đoạn).",
     "truncated.hint": "Nộp lại tệp đầy đủ; mở tệp kiểm tra dòng cuối trước khi nộp.",
     "too-many-rows": "Tệp có {lines} dòng, quá giới hạn {limit} dòng của một tệp số liệu nên không được kiểm tra.",
     "too-many-rows.hint": "Mỗi tệp chỉ gồm một dòng cho mỗi chỉ tiêu của một kỳ; kiểm tra xem có nộp nhầm tệp không.",
-    # --- hostile input, round two (issue 11) ---
+    # --- findings: hostile input: not a plain file, unreadable, too large or deep, control characters ---
     "not-regular-file": "Đây không phải tệp thông thường ({kind}); plan57 không mở nó.",
     "not-regular-file.hint": "Thay nó bằng chính tệp CSV của đơn vị, hoặc xóa nó khỏi data/.",
     "unreadable": "Không đọc được: {reason}.",
@@ -286,7 +288,7 @@ VI: dict[str, str] = {
     "too-many-findings.hint": "Sửa các lỗi đã liệt kê rồi kiểm tra lại; nhiều lỗi cùng loại thường do nộp nhầm tệp.",
     "value-too-large": "«{value}» vượt quá giới hạn {limit} của một số liệu.",
     "value-too-large.hint": "Kiểm tra lại con số: có thể thừa chữ số, hoặc nhầm đơn vị tính.",
-    # --- scoring and reports (issue 3) ---
+    # --- scoring: verdicts, their reasons and flags; the period report ---
     "score-period-too-early": "Kỳ {period} trước năm gốc {baseline}: không có mục tiêu nào để đánh giá.",
     "score-period-too-early.hint": "Chọn một kỳ từ năm {baseline} trở đi, ví dụ 2025Q4.",
     "score-period-not-over": "Kỳ {period} chưa kết thúc: kỳ kết thúc ngày {end}, hôm nay là {as_of}.",
@@ -444,7 +446,7 @@ VI: dict[str, str] = {
     "report.method.evidence": "Chỉ kết luận «không đạt» khi đã quá hạn nộp số liệu và mọi đơn vị phải báo cáo đều có số liệu đến hết năm của mốc; trước hạn nộp, báo cáo là tạm tính. Số liệu cũ hơn năm của mốc thì chỉ tiêu là «chưa có số liệu». Năm thiếu kỳ báo cáo không bị kết luận «không đạt». Mỗi lưu ý (tạm tính, số liệu cũ, thiếu kỳ, dùng số liệu kỳ trước, chưa đủ đơn vị, số liệu gốc thay thế, mục tiêu đã sửa) được ghi bên cạnh kết quả.",
     "templates-missing": "Không tìm thấy các mẫu báo cáo (thư mục templates), kể cả ở {path}.",
     "templates-missing.hint": "Cài lại plan57, hoặc chỉ rõ thư mục mẫu bằng biến môi trường PLAN57_TEMPLATES.",
-    # --- revisions (issue 4) ---
+    # --- the catalogue in git: git's errors, diff and history ---
     "git-missing": "Không tìm thấy chương trình git.",
     "git-missing.hint": "Cài đặt git (https://git-scm.com) và bảo đảm lệnh git chạy được trong cửa sổ dòng lệnh.",
     "git-not-repository": "{path} không nằm trong một kho git.",
@@ -487,7 +489,7 @@ VI: dict[str, str] = {
     "change.changed": "thay đổi",
     "change.added": "thêm mới",
     "change.removed": "bỏ",
-    # --- templates, fix, status, codeowners (issue 5) ---
+    # --- fix, template, status, the pull request and codeowners: errors, repairs, labels ---
     "fix-unknown-encoding": "Không xác định chắc chắn được bảng mã của tệp (windows-1258 hay windows-1252), nên tệp không được sửa.",
     "fix-unknown-encoding.hint": "Trong Excel chọn Lưu dưới dạng → CSV UTF-8 (Comma delimited), rồi chạy lại plan57 fix.",
     "fix-no-header": "Không thấy dòng tiêu đề có cột indicator (phân tách bằng dấu phẩy, chấm phẩy hoặc tab), nên tệp không được sửa.",
@@ -558,7 +560,7 @@ VI: dict[str, str] = {
     "label.codeowners-written": "Đã ghi {path} từ danh mục đơn vị.",
     "label.codeowners-unchanged": "{path} đã khớp với danh mục đơn vị.",
     "label.codeowners-would": "{path} cần cập nhật: chạy plan57 codeowners.",
-    # --- one vocabulary, explain, progress (issue 15) ---
+    # --- shared words (registry, kinds of unit, combining), progress; explain and the check codes ---
     "label.format-deprecated": "--format {old} sẽ bị bỏ ở phiên bản sau; hãy dùng --format {new}.",
     "label.explain-more": "Xem thêm: plan57 explain {code}",
     "label.reading": "Đang đọc {what}",
@@ -773,7 +775,7 @@ VI: dict[str, str] = {
     "explain.trajectory-unknown.wrong": "data/submissions/so-khcn/ (không có 2024.csv)",
     "explain.trajectory-unknown.right": "data/submissions/so-khcn/2024.csv\nindicator,value\nCT15,2",
     "explain.trajectory-unknown.fix": "Nộp số liệu năm gốc (ví dụ data/submissions/<đơn vị>/2024.csv), hoặc Văn phòng thường trực ghi baseline cho chỉ tiêu trong data/targets.yaml.",
-    # --- explain: the codes and flags of the merged branches (issues 10, 11, 12) ---
+    # --- explain: the hostile-input and import codes, and the scoring flags ---
     "explain.findings.import": "Mã lỗi của plan57 import khi đọc bảng tính Excel ({count})",
     "explain.findings.fix": "Mã lỗi của plan57 fix ({count})",
     "explain.finding.import": "mã của plan57 import",
@@ -890,7 +892,7 @@ VI: dict[str, str] = {
     "label.problems-column": "Cột",
     "label.problems-message": "Nội dung",
     "label.problems-hint": "Cách sửa",
-    # --- workbooks and unfilled rows (issue 12) ---
+    # --- workbooks: the Excel template, import and its findings, a row left unfilled ---
     "not-reported": "Chỉ tiêu {indicator} chưa có số liệu kỳ này{note}.",
     "not-reported.hint": "Nếu đã có số liệu, điền cột value; nếu chưa, có thể để nguyên và ghi lý do vào cột note: chỉ tiêu được tính là còn thiếu, lời giải thích hiện bên cạnh trong plan57 status, báo cáo và trang tiến độ.",
     "workbook": "{file} là bảng tính, không phải tệp CSV: plan57 chỉ đọc tệp CSV trong data/submissions.",
@@ -953,7 +955,7 @@ VI: dict[str, str] = {
     "label.workbook-hint-index": "Nhập số từ 0 đến 1.",
     "label.workbook-hint-yes_no": "Chọn có hoặc không trong danh sách.",
     "label.workbook-hint-count-cell": "Nhập số không âm; tử số không lớn hơn mẫu số.",
-    # --- the published site and open data (issue 13) ---
+    # --- the published site and open data ---
     "site-out-data": "Không thể ghi trang web vào {path}: thư mục này nằm trong (hoặc chứa) thư mục data/ của kho.",
     "site-out-data.hint": "Chọn một thư mục khác bằng --out, ví dụ out/site.",
     "site-out-not-folder": "{path} là một tệp, không phải thư mục.",
@@ -1044,7 +1046,7 @@ VI: dict[str, str] = {
     "site.kind.ward": "phường",
     "site.kind.enterprise": "doanh nghiệp",
     "site.kind.institute": "viện, trường",
-    # plan57 init (issue 16)
+    # --- init: a data repository from the plan's appendix, and the decisions it leaves open ---
     "catalogue-decision": "{about}: chưa quyết định {field}; các lựa chọn: {choices}.",
     "catalogue-decision.hint": "Văn phòng thường trực ghi giá trị đã chọn vào trường {field} trong data/targets.yaml rồi xóa mục này khỏi decisions.",
     "explain.catalogue-decision.why": "plan57 init không đoán những gì phụ lục không nói rõ (ai nộp, cộng dồn hay không, tần suất, tên tiếng Anh); mỗi điều còn để ngỏ được ghi lại để văn phòng thường trực quyết định.",
@@ -1091,7 +1093,7 @@ VI: dict[str, str] = {
     "label.init-done": "Đã tạo kho dữ liệu {path} cho {province}: {indicators} chỉ tiêu, {groups} nhóm, {units} đơn vị; lần commit đầu {commit}.",
     "label.init-decisions": "Còn {decisions} điều chưa quyết định (decisions trong data/targets.yaml); plan57 check báo từng điều là cảnh báo catalogue-decision.",
     "label.init-next": "Tiếp theo: cd {path} && plan57 check",
-    # --- verdicts: the evidence known on a day, the catalogue in force (issue 20) ---
+    # --- verdicts: the evidence known on a day, the catalogue in force ---
     "evidence.main-line": "Số liệu: các dòng hợp lệ đã vào nhánh chính của kho (lịch sử first-parent) đến hết ngày {as_of}, bản tại commit {commit}; tệp chưa commit và nhánh chưa gộp không được tính.",
     "evidence.main-line-empty": "Số liệu: đến hết ngày {as_of} chưa có commit nào vào nhánh chính của kho, nên chưa có số liệu nào.",
     "evidence.disk-no-git": "Số liệu: các tệp hiện có trong thư mục. Thư mục không nằm trong kho git, nên không biết ngày nào đã có dòng nào: ngày đánh giá chỉ đổi hạn và kỳ, không bớt số liệu đến sau.",
@@ -1112,7 +1114,7 @@ VI: dict[str, str] = {
     "field.tolerance": "ngưỡng tiến độ",
     "field.stale_after_months": "thời hạn số liệu cũ",
     "report.targets-in-force": "Danh mục dùng để đánh giá: danh mục có hiệu lực vào cuối kỳ, bản sửa {commit} ngày {date}",
-    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    # --- hostile input: what a pull request can forge, hide or exhaust ---
     "codeowners-not-utf8": "Tệp {path} không phải văn bản UTF-8, nên plan57 không đọc hoặc ghi lại được mà không làm hỏng các dòng khác.",
     "codeowners-not-utf8.hint": "Lưu tệp CODEOWNERS ở dạng UTF-8 rồi chạy lại.",
     "catalogue-too-deep": "{path}, dòng {line}: giá trị lồng nhau sâu quá {limit} tầng; danh mục chỉ cần vài tầng.",
@@ -1141,7 +1143,7 @@ VI: dict[str, str] = {
     "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
     "explain.unnamed-column.right": "indicator,value\nCT30,1500",
     "label.encoding-mixed": "UTF-8 lẫn với một bảng mã khác",
-    # --- the Word report and who must act (issue 23) ---
+    # --- the Word report and who must act ---
     "action.every.month": "tháng",
     "action.every.quarter": "quý",
     "action.every.half": "6 tháng",
@@ -1193,6 +1195,7 @@ VI: dict[str, str] = {
     "docx.appendix-title": "KẾT QUẢ CÁC CHỈ TIÊU {period}",
     "docx.appendix-note": "(Kèm theo Báo cáo số      -{symbol})",
     "docx.page": "Trang",
+    # --- the Word report and the PDF: what stops them ---
     "report-settings-missing": "{path} chưa có mục report: (cơ quan ban hành, ký hiệu, nơi ký, người ký, nơi nhận), cần cho báo cáo Word.",
     "report-settings-missing.hint": "Thêm mục report: vào {path} theo docs/catalogue.md (mục «report»); plan57 init viết sẵn mục này cho tỉnh mới.",
     "docx-template-missing": "Không tìm thấy mẫu báo cáo Word {path}.",
@@ -1207,6 +1210,7 @@ VI: dict[str, str] = {
     "pdf-failed.hint": "Thử ghi báo cáo Word (--out bao-cao.docx) rồi mở bằng LibreOffice hoặc Word để xem lỗi.",
     "format-mismatch": "Không ghi được {path} dạng {format}: đuôi tên tệp là của định dạng khác.",
     "format-mismatch.hint": "Lệnh này ghi các đuôi {formats}; đặt tên tệp theo định dạng (--format docx với bao-cao.docx), hoặc bỏ --format để định dạng theo đuôi tệp.",
+    # --- the units' narratives (findings, explain, Word report, workbook, import); who is responsible ---
     "narrative-heading": "Đề mục «{heading}» không phải một trong ba đề mục của báo cáo đơn vị, hoặc đã có ở trên.",
     "narrative-heading.hint": "Báo cáo đơn vị có đúng ba đề mục, mỗi đề mục một lần, mỗi đề mục một dòng bắt đầu bằng ##: {headings}.{suggestion}",
     "narrative-missing": "Báo cáo đơn vị thiếu đề mục «{heading}».",
@@ -1251,6 +1255,7 @@ VI: dict[str, str] = {
     "label.workbook-narrative-title": "Báo cáo của {name}, kỳ {period}",
     "label.workbook-narrative-instructions": "Ghi vào các ô màu vàng, mỗi ý một dòng (Alt+Enter để xuống dòng); không có gì để báo cáo thì để trống. plan57 import ghi phần này thành tệp .md bên cạnh tệp số liệu.",
     "label.import-narrative": "  và báo cáo của đơn vị: {path}",
+    # --- catalogue changes, field by field (diff, history, the report's revisions) ---
     "change.indicator-added": "Chỉ tiêu được đưa vào danh mục",
     "change.indicator-removed": "Chỉ tiêu bị bỏ khỏi danh mục",
     "change.field.target": "Mục tiêu năm {year}",
@@ -1276,7 +1281,7 @@ VI: dict[str, str] = {
     "change.field.scoring": "Cách đánh giá",
     "change.field.submission": "Hạn nộp số liệu",
     "change.field.report": "Đầu và nơi nhận của báo cáo Word",
-    # --- numbers: what a separator means, by the unit and the file (issue 22) ---
+    # --- numbers: what a separator means; a percent written as a fraction; a figure far from its peers ---
     "label.reading-none": "Viết không có dấu phân cách hàng nghìn và dùng dấu chấm thập phân (1500 hoặc 1.5)",
     "label.reading-whole": "Nhập số nguyên, ví dụ 12",
     "label.reading-one": "Theo đơn vị của chỉ tiêu, ô này chỉ có thể là {words}: ghi {spelled}",
@@ -1300,16 +1305,16 @@ VI: dict[str, str] = {
     "explain.peer-outlier.why": "So với các xã, phường khác báo cùng chỉ tiêu, cùng kỳ (các sở, doanh nghiệp, viện trường không so với nhau vì mỗi nơi đo phạm vi riêng), theo điểm z hiệu chỉnh như DHIS2: 0,6745·|x − trung vị| / MAD trên 3,5 (MAD là trung vị độ lệch tuyệt đối; khi MAD = 0 dùng độ lệch tuyệt đối trung bình nhân 1,253314), khi có ít nhất 10 đơn vị. Số khác xa thường do nhầm đơn vị tính (người/nghìn người, % / số lẻ) hoặc gõ thừa một chữ số.",
     "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 xã, phường khác: 55 đến 75)",
     "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nhoặc, nếu đúng là 6,2: CT07,6.2,Xã mới sáp nhập; hệ thống một cửa chạy từ tháng 11",
-    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    # --- what is owed, said once: a form and the other files due the same day ---
     "label.template-due": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, {count} trong tệp này; cùng hạn còn phải nộp {files}.",
     "label.template-due-alone": "Hạn nộp {deadline}: {reporter} nộp {total} chỉ tiêu, tất cả trong tệp này.",
     "label.template-due-file": "{path} ({count} chỉ tiêu: {ids}; mẫu: plan57 template --reporter {reporter} --period {period})",
     "label.template-due-period": "{period} ({count} chỉ tiêu)",
     "label.template-nothing-day": "Cùng ngày kết thúc, đơn vị nộp kỳ {periods}: chạy lại với --period đó.",
     "label.template-nothing-choose": "Chọn kỳ đúng loại, ví dụ 2025Q4 (quý) hoặc 2025 (năm).",
-    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    # --- suggestions and names: a group named and counted, never its hundred ids ---
     "label.group-count": "{name} (nhóm {id}, {count} đơn vị)",
-    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    # --- import: a row with no figure but a note is an explained gap ---
     "label.gap": "{indicator} (chưa có số: {note})",
     "site.gap": "chưa có số, đơn vị ghi",
     "import-csv": "{file} là tệp CSV; plan57 import chỉ đọc bảng tính .xlsx.",
@@ -1350,7 +1355,7 @@ VI: dict[str, str] = {
     "explain.books-closed.wrong": "data/submissions/so-a/: thiếu 2025Q4 đến tháng 5/2026",
     "explain.books-closed.right": "data/submissions/so-a/2025Q4.csv nộp trước khi hết hạn chờ",
     "explain.books-closed.fix": "Đơn vị còn thiếu nộp số liệu; kết quả được tính lại khi số liệu vào kho.",
-    # --- verdicts: conflicting figures are findings (principle 8) ---
+    # --- verdicts: conflicting figures are findings (docs/methodology.md, principle 8) ---
     "stock-conflict": "Giá trị {value} (kỳ {period}) khác với {other} (kỳ {other_period}) kết thúc cùng ngày; giá trị của kỳ dài hơn ({other_period}) được dùng.",
     "stock-conflict.hint": "Sửa một trong hai số liệu cho khớp; nếu cả hai đều đúng (đo theo cách khác nhau), ghi lý do vào cột note.",
     "flow-annual-conflict": "Số liệu cả năm {period} là {value}, mâu thuẫn với tổng {total} của các kỳ {periods} đã báo cáo trong năm; số liệu cả năm được dùng.",
@@ -1500,12 +1505,12 @@ EN: dict[str, str] = {
     "unit.per_10k": "per 10,000 people",
     "unit.index": "index 0–1",
     "unit.yes_no": "yes/no",
-    # --- hostile input (issue 7) ---
+    # --- findings: hostile input: a file cut short, or too long to read ---
     "truncated": "The file is cut short: it ends in the middle of a UTF-8 character (an interrupted upload or copy).",
     "truncated.hint": "Submit the complete file again; open it and check its last line first.",
     "too-many-rows": "The file has {lines} lines, more than the {limit} a submission can need, so it was not checked.",
     "too-many-rows.hint": "A file holds one row per indicator for one period; check that the right file was committed.",
-    # --- hostile input, round two (issue 11) ---
+    # --- findings: hostile input: not a plain file, unreadable, too large or deep, control characters ---
     "not-regular-file": "This is not a regular file ({kind}); plan57 does not open it.",
     "not-regular-file.hint": "Replace it with the reporter's CSV file itself, or remove it from data/.",
     "unreadable": "Could not be read: {reason}.",
@@ -1522,7 +1527,7 @@ EN: dict[str, str] = {
     "too-many-findings.hint": "Fix the ones listed and check again; many problems of one kind usually mean the wrong file was committed.",
     "value-too-large": "“{value}” is beyond the {limit} a figure can be.",
     "value-too-large.hint": "Check the figure: a digit too many, or the wrong unit.",
-    # --- scoring and reports (issue 3) ---
+    # --- scoring: verdicts, their reasons and flags; the period report ---
     "score-period-too-early": "Period {period} is before the baseline year {baseline}: there is no target to score against.",
     "score-period-too-early.hint": "Choose a period from {baseline} on, e.g. 2025Q4.",
     "score-period-not-over": "Period {period} is not over: it ends on {end} and today is {as_of}.",
@@ -1680,7 +1685,7 @@ EN: dict[str, str] = {
     "report.method.evidence": "An indicator is called missed only after the reporting deadline and with a figure to the end of the milestone's year from every reporter that owes it; before the deadline the report is provisional. A figure from before the milestone's year gives no data. A year with periods missing is never called missed. Every flag (provisional, stale, incomplete, carried forward, partial coverage, baseline fallback, target revised) is shown beside the verdict.",
     "templates-missing": "The report templates (the templates folder) were not found, not even at {path}.",
     "templates-missing.hint": "Reinstall plan57, or name the templates folder with the PLAN57_TEMPLATES environment variable.",
-    # --- revisions (issue 4) ---
+    # --- the catalogue in git: git's errors, diff and history ---
     "git-missing": "Git is not installed (the git command was not found).",
     "git-missing.hint": "Install git (https://git-scm.com) and make sure the git command runs in a terminal.",
     "git-not-repository": "{path} is not inside a git repository.",
@@ -1723,7 +1728,7 @@ EN: dict[str, str] = {
     "change.changed": "changed",
     "change.added": "added",
     "change.removed": "removed",
-    # --- templates, fix, status, codeowners (issue 5) ---
+    # --- fix, template, status, the pull request and codeowners: errors, repairs, labels ---
     "fix-unknown-encoding": "The file's encoding cannot be told for certain (windows-1258 or windows-1252), so it is left unchanged.",
     "fix-unknown-encoding.hint": "In Excel use Save As → CSV UTF-8 (Comma delimited), then run plan57 fix again.",
     "fix-no-header": "No header row with an indicator column was found (separated by commas, semicolons or tabs), so the file is left unchanged.",
@@ -1794,7 +1799,7 @@ EN: dict[str, str] = {
     "label.codeowners-written": "Wrote {path} from the registry.",
     "label.codeowners-unchanged": "{path} already matches the registry.",
     "label.codeowners-would": "{path} needs updating: run plan57 codeowners.",
-    # --- one vocabulary, explain, progress (issue 15) ---
+    # --- shared words (registry, kinds of unit, combining), progress; explain and the check codes ---
     "label.format-deprecated": "--format {old} is deprecated and will be removed in a later release; use --format {new}.",
     "label.explain-more": "More: plan57 explain {code}",
     "label.reading": "Reading {what}",
@@ -2009,7 +2014,7 @@ EN: dict[str, str] = {
     "explain.trajectory-unknown.wrong": "data/submissions/so-khcn/ (no 2024.csv)",
     "explain.trajectory-unknown.right": "data/submissions/so-khcn/2024.csv\nindicator,value\nCT15,2",
     "explain.trajectory-unknown.fix": "Submit the baseline year's figures (e.g. data/submissions/<reporter>/2024.csv), or the secretariat sets a baseline for the indicator in data/targets.yaml.",
-    # --- explain: the codes and flags of the merged branches (issues 10, 11, 12) ---
+    # --- explain: the hostile-input and import codes, and the scoring flags ---
     "explain.findings.import": "Findings of plan57 import, on Excel workbooks ({count})",
     "explain.findings.fix": "Findings of plan57 fix ({count})",
     "explain.finding.import": "plan57 import finding",
@@ -2126,7 +2131,7 @@ EN: dict[str, str] = {
     "label.problems-column": "Column",
     "label.problems-message": "Problem",
     "label.problems-hint": "How to fix",
-    # --- workbooks and unfilled rows (issue 12) ---
+    # --- workbooks: the Excel template, import and its findings, a row left unfilled ---
     "not-reported": "Indicator {indicator} has no figure for this period{note}.",
     "not-reported.hint": "If the figure is known, fill in the value column; if not, the row may stay, with the reason in the note column: the indicator counts as missing, and the note is shown beside it by plan57 status, the report and the site.",
     "workbook": "{file} is a spreadsheet, not a CSV file: plan57 reads only CSV files under data/submissions.",
@@ -2189,7 +2194,7 @@ EN: dict[str, str] = {
     "label.workbook-hint-index": "A number from 0 to 1.",
     "label.workbook-hint-yes_no": "Choose yes or no from the list.",
     "label.workbook-hint-count-cell": "A number, 0 or more; the numerator may not exceed the denominator.",
-    # --- the published site and open data (issue 13) ---
+    # --- the published site and open data ---
     "site-out-data": "Cannot write the site to {path}: that folder is inside (or holds) the repository's data/ folder.",
     "site-out-data.hint": "Choose another folder with --out, e.g. out/site.",
     "site-out-not-folder": "{path} is a file, not a folder.",
@@ -2280,7 +2285,7 @@ EN: dict[str, str] = {
     "site.kind.ward": "wards",
     "site.kind.enterprise": "enterprises",
     "site.kind.institute": "institutes and universities",
-    # plan57 init (issue 16)
+    # --- init: a data repository from the plan's appendix, and the decisions it leaves open ---
     "catalogue-decision": "{about}: {field} is not decided yet; the choices: {choices}.",
     "catalogue-decision.hint": "The secretariat writes the chosen value into the field {field} in data/targets.yaml and deletes this entry from decisions.",
     "explain.catalogue-decision.why": "plan57 init guesses nothing the appendix leaves unsaid (who reports, whether values add up, how often, English names); each open choice is recorded for the secretariat to make.",
@@ -2327,7 +2332,7 @@ EN: dict[str, str] = {
     "label.init-done": "Created the data repository {path} for {province}: {indicators} indicators, {groups} groups, {units} units; first commit {commit}.",
     "label.init-decisions": "{decisions} choices are still open (decisions in data/targets.yaml); plan57 check reports each as a catalogue-decision warning.",
     "label.init-next": "Next: cd {path} && plan57 check",
-    # --- verdicts: the evidence known on a day, the catalogue in force (issue 20) ---
+    # --- verdicts: the evidence known on a day, the catalogue in force ---
     "evidence.main-line": "Figures: the valid rows on the repository's main line (its first-parent history) by the end of {as_of}, as at commit {commit}; uncommitted files and unmerged branches are not counted.",
     "evidence.main-line-empty": "Figures: nothing had reached the repository's main line by the end of {as_of}, so there are no figures yet.",
     "evidence.disk-no-git": "Figures: the files in the folder as they are now. The folder is not in a git repository, so which rows were there on an earlier day is unknown: the date judged changes deadlines and periods, not which figures count.",
@@ -2348,7 +2353,7 @@ EN: dict[str, str] = {
     "field.tolerance": "tolerance",
     "field.stale_after_months": "staleness",
     "report.targets-in-force": "Catalogue judged against: the one in force at the end of the period, revision {commit} of {date}",
-    # --- hardening, round three: what a pull request can forge, hide or exhaust ---
+    # --- hostile input: what a pull request can forge, hide or exhaust ---
     "codeowners-not-utf8": "The file {path} is not UTF-8 text, so plan57 cannot read or rewrite it without corrupting its other lines.",
     "codeowners-not-utf8.hint": "Save the CODEOWNERS file as UTF-8, then run again.",
     "catalogue-too-deep": "{path}, line {line}: a value nested more than {limit} levels deep; the catalogue needs only a few.",
@@ -2377,7 +2382,7 @@ EN: dict[str, str] = {
     "explain.unnamed-column.wrong": "indicator,value,\nCT30,1,500",
     "explain.unnamed-column.right": "indicator,value\nCT30,1500",
     "label.encoding-mixed": "UTF-8 mixed with another encoding",
-    # --- the Word report and who must act (issue 23) ---
+    # --- the Word report and who must act ---
     "action.every.month": "month",
     "action.every.quarter": "quarter",
     "action.every.half": "half-year",
@@ -2429,6 +2434,7 @@ EN: dict[str, str] = {
     "docx.appendix-title": "THE INDICATORS FOR {period}",
     "docx.appendix-note": "(Attached to Report No.      -{symbol})",
     "docx.page": "Page",
+    # --- the Word report and the PDF: what stops them ---
     "report-settings-missing": "{path} has no report: section (the issuing body, the number's symbol, the place, the signature and the recipients), which the Word report needs.",
     "report-settings-missing.hint": "Add a report: section to {path} as docs/catalogue.md describes (section “report”); plan57 init writes one for a new province.",
     "docx-template-missing": "The Word report template {path} was not found.",
@@ -2443,6 +2449,7 @@ EN: dict[str, str] = {
     "pdf-failed.hint": "Write the Word report (--out report.docx) and open it in LibreOffice or Word to see what is wrong.",
     "format-mismatch": "{path} cannot be written as {format}: its extension names another format.",
     "format-mismatch.hint": "This command writes {formats}; name the file for its format (--format docx with report.docx), or leave out --format to take the format from the extension.",
+    # --- the units' narratives (findings, explain, Word report, workbook, import); who is responsible ---
     "narrative-heading": "The heading “{heading}” is not one of the three headings of a unit's report, or came already.",
     "narrative-heading.hint": "A unit's report has exactly three headings, each once, each a line starting with ##: {headings}.{suggestion}",
     "narrative-missing": "The unit's report has no heading “{heading}”.",
@@ -2487,6 +2494,7 @@ EN: dict[str, str] = {
     "label.workbook-narrative-title": "The report of {name}, period {period}",
     "label.workbook-narrative-instructions": "Write in the yellow cells, one point a line (Alt+Enter for a new line); leave a cell empty when there is nothing to report. plan57 import writes this part to a .md file beside the figures.",
     "label.import-narrative": "  and the unit's report: {path}",
+    # --- catalogue changes, field by field (diff, history, the report's revisions) ---
     "change.indicator-added": "The indicator was added to the catalogue",
     "change.indicator-removed": "The indicator was removed from the catalogue",
     "change.field.target": "The {year} target",
@@ -2512,7 +2520,7 @@ EN: dict[str, str] = {
     "change.field.scoring": "How indicators are judged",
     "change.field.submission": "Reporting deadline",
     "change.field.report": "The Word report's heading and recipients",
-    # --- numbers: what a separator means, by the unit and the file (issue 22) ---
+    # --- numbers: what a separator means; a percent written as a fraction; a figure far from its peers ---
     "label.reading-none": "Write it without thousands separators and with a decimal point (1500 or 1.5)",
     "label.reading-whole": "Enter a whole number, e.g. 12",
     "label.reading-one": "For this indicator's unit the cell can only be {words}: write {spelled}",
@@ -2536,16 +2544,16 @@ EN: dict[str, str] = {
     "explain.peer-outlier.why": "Compared with the other communes and wards giving the same indicator for the same period (departments, enterprises and institutes are not compared: each measures a scope of its own), by DHIS2's modified z-score: 0.6745·|x − median| / MAD above 3.5 (MAD the median absolute deviation; where MAD = 0, the mean absolute deviation times 1.253314), among at least 10 reporters. A figure far from all others is most often a unit mistaken (people/thousands, % / fraction) or a digit too many.",
     "explain.peer-outlier.wrong": "xa-ea-kar/2025Q4.csv: CT07,6.2,\n(101 other communes and wards: 55 to 75)",
     "explain.peer-outlier.right": "xa-ea-kar/2025Q4.csv: CT07,62,\nor, if 6.2 is right: CT07,6.2,Commune merged in 2025; one-stop system running since November",
-    # --- what is owed, said once: a form and the other files due the same day (issue 22) ---
+    # --- what is owed, said once: a form and the other files due the same day ---
     "label.template-due": "Due {deadline}: {reporter} owes {total} indicators, {count} in this file; due the same day: {files}.",
     "label.template-due-alone": "Due {deadline}: {reporter} owes {total} {total:indicator|indicators}, all in this file.",
     "label.template-due-file": "{path} ({count} {count:indicator|indicators}: {ids}; its form: plan57 template --reporter {reporter} --period {period})",
     "label.template-due-period": "{period} ({count} {count:indicator|indicators})",
     "label.template-nothing-day": "On the same closing day it owes the period {periods}: run again with that --period.",
     "label.template-nothing-choose": "Choose a period of the right kind, e.g. 2025Q4 (quarter) or 2025 (year).",
-    # --- suggestions and names: a group named and counted, never its hundred ids (issue 22) ---
+    # --- suggestions and names: a group named and counted, never its hundred ids ---
     "label.group-count": "{name} (group {id}, {count} {count:unit|units})",
-    # --- import: a row with no figure but a note is an explained gap (issue 22) ---
+    # --- import: a row with no figure but a note is an explained gap ---
     "label.gap": "{indicator} (no figure: {note})",
     "site.gap": "no figure; the reporter notes",
     "import-csv": "{file} is a CSV file; plan57 import reads .xlsx workbooks only.",
@@ -2586,7 +2594,7 @@ EN: dict[str, str] = {
     "explain.books-closed.wrong": "data/submissions/so-a/: 2025Q4 still missing in May 2026",
     "explain.books-closed.right": "data/submissions/so-a/2025Q4.csv sent before the books close",
     "explain.books-closed.fix": "The missing reporters send their figures; the verdict is worked out again when they reach the repository.",
-    # --- verdicts: conflicting figures are findings (principle 8) ---
+    # --- verdicts: conflicting figures are findings (docs/methodology.md, principle 8) ---
     "stock-conflict": "The value {value} (period {period}) differs from {other} (period {other_period}), which ends the same day; the longer period's value ({other_period}) is used.",
     "stock-conflict.hint": "Correct one of the two figures so that they agree; if both are right (measured differently), give the reason in the note column.",
     "flow-annual-conflict": "The annual figure {value} for {period} contradicts the total {total} of the periods {periods} reported in the year; the annual figure is used.",
@@ -2616,7 +2624,7 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     itself `Renderable` (a `Message`, a figure of `plan57.formatting`) is rendered in `lang`.
     """
     template = TABLES[lang][key]
-    filled = _Params({name: _filled(value, lang) for name, value in params.items()})
+    filled = _Params(key, {name: _filled(value, lang) for name, value in params.items()})
     if "|" in template:
         return _PLURAL.vformat(template, (), filled)
     return template.format_map(filled)
@@ -2688,17 +2696,28 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+class MissingPlaceholder(LookupError):
+    """A text was rendered without one of its placeholders: a bug in plan57, not in the data.
+
+    Raised rather than rendered as an empty string, so that a caller that forgets a parameter
+    (or a text that gains one) fails in the tests instead of printing half a sentence.
+    """
+
+    def __init__(self, key: str, name: str) -> None:
+        super().__init__(f"the text {key!r} needs the parameter {name!r}")
+        self.key = key
+        self.name = name
+
+
 class _Params(dict[str, Any]):
-    """Fills a placeholder nobody supplied with an empty string rather than failing."""
+    """A text's parameters; one the text names and nobody supplied raises."""
 
-    def __missing__(self, key: str) -> str:
-        return ""
+    def __init__(self, key: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self.key = key
 
-
-def did_you_mean(value: str, known: list[str] | tuple[str, ...], lang: Lang) -> str:
-    """ " Did you mean so-tc?" for a mistyped id, or "" when nothing is close."""
-    close = suggestion(value, known)
-    return close.render(lang) if isinstance(close, Message) else ""
+    def __missing__(self, name: str) -> Any:
+        raise MissingPlaceholder(self.key, name)
 
 
 def suggestion(

@@ -76,9 +76,6 @@ class Period:
     def overlaps(self, other: Period) -> bool:
         return self.start <= other.end and other.start <= self.end
 
-    def contains(self, other: Period) -> bool:
-        return self.start <= other.start and other.end <= self.end
-
     def __str__(self) -> str:
         kind = self.granularity
         if kind == "year":

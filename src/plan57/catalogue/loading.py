@@ -15,8 +15,6 @@ from plan57.escaping import visible
 from plan57.files import Unreadable, read_regular
 from plan57.findings import Finding, make_finding
 
-CATALOGUE_PATH = Path("data") / "targets.yaml"
-
 # The C loader parses the catalogue about ten times faster; history parses thousands of them.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Blanks within the line only: `\s` would eat line breaks, and a run of blank lines would make

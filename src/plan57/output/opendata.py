@@ -78,10 +78,6 @@ class Table:
         data: list[Sequence[Any]] = [list(c) for c in zip(*listed, strict=True)]
         return cls(name, title, description, columns, primary_key, data or [[] for _ in columns])
 
-    @property
-    def length(self) -> int:
-        return len(self.data[0]) if self.data else 0
-
     def where(self, column: str, value: Any) -> Table:
         """The rows whose `column` holds `value`."""
         at = [c.name for c in self.columns].index(column)

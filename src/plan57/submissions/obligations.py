@@ -51,15 +51,6 @@ def reporting_periods(ind: Indicator, year: int, upto: date) -> list[Period]:
     return [p for p in periods_of(year, ind.frequency) if p.end <= upto]
 
 
-def periods_ending(end: date) -> list[Period]:
-    """Every reporting period (year, half, quarter, month) that ends on `end`, longest first."""
-    out = []
-    for months in (12, 6, 3, 1):
-        if end.month % months == 0 and end == _month_end(end):
-            out.append(Period(end.year, end.month - months + 1, months))
-    return out
-
-
 @dataclass(frozen=True)
 class DueFile:
     """One file a reporter owes on a day: a reporting period and the indicators it holds."""

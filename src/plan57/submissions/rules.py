@@ -364,10 +364,6 @@ class _RowRules:
         self.failed |= mask
         self._emit(mask, code, column, params)
 
-    def _warn(self, mask: Mask, code: str, column: str | None, **params: Any) -> None:
-        if mask.any():
-            self._emit(mask, code, column, params)
-
     def _emit(self, mask: Mask, code: str, column: str | None, params: dict[str, Any]) -> None:
         import numpy as np
 
