@@ -550,7 +550,8 @@ def budget_text(measure: Measure) -> str:
     if measure.budget is not None:
         parts.append(f"≤ {measure.budget:g} s")
     if measure.memory is not None:
-        parts.append(f"≤ {measure.memory / 1024:g} GB")
+        memory = measure.memory
+        parts.append(f"≤ {memory / 1024:g} GB" if memory >= 1024 else f"≤ {memory:g} MB")
     return ", ".join(parts) or "—"
 
 
@@ -629,7 +630,8 @@ def lifetime_growth(by_id: dict[str, Measure]) -> list[tuple[str, str, str, bool
         small, large = by_id.get(name), by_id.get(f"{name}-lifetime")
         if not (small and large):
             continue
-        label = f"growth province → lifetime ({work:.1f}× the rows), {small.label}"
+        shown = large.label.split(", lifetime (")[0]
+        label = f"growth province → lifetime ({work:.1f}× the rows): {shown}"
         if not (small.result and large.result):
             rows.append((label, "not available", "linear", None))
             continue

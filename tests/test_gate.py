@@ -112,6 +112,33 @@ def test_an_overlap_with_an_unchanged_file_of_the_same_reporter(repo: Path) -> N
     assert ("flow-overlap", "data/submissions/so-tc/2025Q3.csv") in problems(report)
 
 
+def test_the_gate_reads_only_the_reporters_a_change_touches(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plan57.submissions import rules
+
+    commit(repo, {"data/submissions/so-tc/2025.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025", DAY)
+    read: list[Path] = []
+    original = rules.read_submissions
+
+    def spy(root: Path, paths: list[Path] | None = None, **kwargs: object) -> object:
+        read.extend(paths or [root / "data/submissions"])
+        return original(root, paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "read_submissions", spy)
+    status, gated = check(repo, "--changed-since", "main")
+    assert sorted(p.relative_to(repo).as_posix() for p in read) == [
+        "data/submissions/so-tc/2025.csv",
+        "data/submissions/so-tc/2025Q3.csv",
+    ]
+    # What it reports on those files is what a check of the whole repository reports on them.
+    read.clear()
+    _, whole = check(repo)
+    files = {"data/submissions/so-tc/2025.csv", "data/submissions/so-tc/2025Q3.csv"}
+    assert gated["problems"] == [p for p in whole["problems"] if p["file"] in files]
+    assert status == 1 and gated["problems"]
+
+
 def test_two_reporters_in_one_change_are_refused(repo: Path) -> None:
     commit(
         repo,
