@@ -21,6 +21,7 @@ evidence and arrival is unknown (`reason` says why).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -103,7 +104,9 @@ class Evidence:
         if not self.from_git:
             return frame.assign(arrived=pd.Series(pd.NaT, index=frame.index, dtype=_TIME))
         arrivals = self.arrivals
-        times = [arrivals.get(key) for key in zip(frame["file"], frame["indicator"], strict=True)]
+        # Plain lists first: iterating an Arrow-backed column yields each cell at a cost.
+        keys = zip(frame["file"].tolist(), frame["indicator"].tolist(), strict=True)
+        times = [arrivals.get(key) for key in keys]
         return frame.assign(arrived=pd.Series(pd.to_datetime(times, utc=True), index=frame.index))
 
     @cached_property
@@ -262,7 +265,13 @@ def _arrivals(
     paths = sorted({path for path, _ in current})
     top = git.prefix(root)
     versions: dict[str, list[tuple[datetime, str | None]]] = {}
-    for change in git.main_line_changes(root, paths, commit):
+    # One pathspec, the files' common folder, rather than one per file: git matches every
+    # changed path against every pathspec, so that twenty years of files cost the files times
+    # the changes (and their names alone could pass the system's limit on a command line).
+    # Changes to files not read now land in `versions` and are never looked up.
+    # (`paths` is sorted: the first and the last share what all of them share.)
+    spec = [os.path.commonpath([paths[0], paths[-1]]) or "."] if len(paths) > 1 else paths
+    for change in git.main_line_changes(root, spec, commit):
         path = (change.new_path or change.old_path or "").removeprefix(top)
         time = times.get(change.commit.id)
         if time is not None:
@@ -309,4 +318,4 @@ def _answered(observations: pd.DataFrame) -> set[RowKey]:
     if observations.empty:
         return set()
     rows = observations[observations["value"].notna() | observations["answer"].notna()]
-    return set(zip(rows["file"], rows["indicator"], strict=True))
+    return set(zip(rows["file"].tolist(), rows["indicator"].tolist(), strict=True))
