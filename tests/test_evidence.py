@@ -373,3 +373,15 @@ def test_git_is_asked_once_for_the_submissions_folder_not_once_per_file(
     assert gather(sample, as_of=as_of).arrivals == expected
     assert asked == [["data/submissions"]]
     assert len({path for path, _ in expected}) > 1
+
+
+def test_the_arrivals_of_some_rows_are_those_rows_of_all_the_arrivals(sample: Path) -> None:
+    # `status` asks only for its period's rows; the answer must not depend on having asked.
+    as_of = date(2026, 6, 30)
+    every = gather(sample, as_of=as_of).arrivals
+    some = {key for key in every if key[0].endswith("2025Q4.csv")}
+    assert some and len(some) < len(every)
+    assert gather(sample, as_of=as_of).arrivals_of(some) == {key: every[key] for key in some}
+    evidence = gather(sample, as_of=as_of)
+    assert evidence.arrivals == every  # computed whole, then asked for some
+    assert evidence.arrivals_of(some) == {key: every[key] for key in some}
