@@ -1,4 +1,4 @@
-"""Measure plan57 on the generated corpora against the budgets of issue 6.
+"""Measure plan57 on the generated corpora against the budgets of issues 6 and 24.
 
 Each figure is the median wall time of several runs of the real command, each run a new
 process as a person or CI starts it (so every run is "cold" for plan57's own caches; the
