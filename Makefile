@@ -32,8 +32,9 @@ run: $(RUN_STAMP)
 	$(BIN)/plan57 check
 	$(BIN)/plan57 report --period $(PERIOD) --format html --out $(OUT)/report-$(PERIOD).html
 	$(BIN)/plan57 report --period $(PERIOD) --format md --out $(OUT)/report-$(PERIOD).md
+	$(BIN)/plan57 report --period $(PERIOD) --out $(OUT)/bao-cao-$(PERIOD).docx
 	$(BIN)/plan57 site --period $(PERIOD) --out $(OUT)/site
-	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser) and report-$(PERIOD).md"
+	@echo "The $(PERIOD) report is in $(OUT)/: report-$(PERIOD).html (open it in a browser), report-$(PERIOD).md and the báo cáo in Word, bao-cao-$(PERIOD).docx"
 	@# The samples replayed on the days departments would have sent them (see README, "Status").
 	$(BIN)/python scripts/sample_history.py $(OUT)/sample-history
 	$(BIN)/plan57 --root $(OUT)/sample-history status --period $(PERIOD) --format md > $(OUT)/status-$(PERIOD).md

@@ -21,7 +21,8 @@ def test_each_figure_renders_as_its_function(lang: Lang) -> None:
     pairs = [
         (fmt.Quantity(1234.5, "count"), fmt.quantity(1234.5, "count", lang)),
         (fmt.Quantity(7.25, "percent_grdp"), fmt.quantity(7.25, "percent_grdp", lang)),
-        (fmt.Against(59.96, 60, "percent"), fmt.against(59.96, 60, "percent", lang)),
+        (fmt.Against(59.96, "percent", (60,)), fmt.beside(59.96, "percent", lang, (60,))),
+        (fmt.Need(0.25, "count", 0), fmt.need(0.25, "count", lang, 0)),
         (fmt.TargetShown(TARGET, "percent"), fmt.target(TARGET, "percent", lang)),
         (fmt.Answer(True), fmt.answer(True, lang)),
         (fmt.Qualitative("Có"), fmt.qualitative("Có", lang)),
@@ -53,3 +54,33 @@ def test_a_message_with_figures_keeps_raw_values_in_its_json() -> None:
         "key": "score.provisional",
         "params": {"due": {"value": "2026-01-15", "kind": "day"}},
     }
+
+
+def test_a_change_in_words_names_its_field_and_its_units() -> None:
+    from plan57.catalogue.models import Target
+    from plan57.catalogue.revisions import Change
+
+    raised = Change(
+        indicator="CT05",
+        field="targets.2030",
+        old=Target.parse(2030, "≥ 1,5%").model_dump(),
+        new=Target.parse(2030, "≥ 2%").model_dump(),
+        kind="raised",
+    )
+    assert fmt.change_words(raised, "vi") == "Mục tiêu năm 2030: ≥ 1,5% → ≥ 2% (nâng lên)"
+    assert fmt.change_words(raised, "en") == "The 2030 target: ≥ 1,5% → ≥ 2% (raised)"
+    moved = Change(indicator="CT01", field="reporters", old=["a"], new=["b", "c"], kind="changed")
+    names = {"a": "Sở A", "b": "Sở B", "c": "Sở C"}
+    shown = fmt.change_words(moved, "vi", names.__getitem__)
+    assert shown == "Đơn vị báo cáo: Sở A → Sở B, Sở C (thay đổi)"
+
+
+def test_a_catalogue_wide_change_in_words_names_the_part() -> None:
+    from plan57.catalogue.revisions import Change
+
+    plan = Change(indicator=None, field="plan", old=None, new={"number": "x"}, kind="added")
+    assert fmt.change_words(plan, "vi") == "Thông tin kế hoạch (thêm mới)"
+    unit = Change(indicator=None, field="registry.so-tc", old={"a": 1}, new=None, kind="removed")
+    assert fmt.change_words(unit, "en", {"so-tc": "Department of Finance"}.__getitem__) == (
+        "Unit Department of Finance (removed)"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import unicodedata
 from datetime import date
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CATALOGUE, CATALOGUE_ROOT
+from conftest import CATALOGUE, CATALOGUE_ROOT, PROJECT
 from plan57.catalogue.loading import load_catalogue, parse_catalogue
 from plan57.catalogue.models import Catalogue, Indicator
 from plan57.cli import app
@@ -247,3 +248,49 @@ def test_the_target_survives_excels_windows_1258_save(catalogue: Catalogue) -> N
     rows = {row["indicator"]: row for row in csv.DictReader(io.StringIO(back))}
     assert rows["CT01"]["target"] == ">= 60% (năm 2025)"
     assert "?" not in back
+
+
+# -- what is owed, said once: template and status agree ---------------------------------------
+
+
+def _sample_periods() -> list[str]:
+    names = {path.stem for path in (PROJECT / "data" / "submissions").glob("*/*.csv")}
+    return sorted(names | {"2025M12", "2025S2"})
+
+
+def test_template_says_what_status_counts_for_every_reporter_and_period() -> None:
+    from plan57.submissions.status import build_status
+
+    catalogue = load_catalogue(PROJECT / "data" / "targets.yaml")
+    for name in _sample_periods():
+        period = parse_period(name)
+        assert period is not None
+        status = build_status(PROJECT, catalogue, period, as_of=date(2026, 6, 30))
+        counted = {r.id: set(r.expected) for r in status.reporters}
+        for reporter in catalogue.reporter_ids():
+            try:
+                form = build_form(catalogue, reporter, name, lang="en")
+            except UsageError as error:
+                # Nothing of this kind is owed: the error names the files owed that day.
+                assert error.code == "template-nothing-owed"
+                hint = error.hint.render("en")
+                owed_that_day = sum(int(n) for n in re.findall(r"\((\d+) indicators?\)", hint))
+                assert owed_that_day == len(counted.get(reporter, set())), (reporter, name)
+                continue
+            said = {(str(f.period), i) for f in form.due for i in f.indicators}
+            assert {i for _, i in said} == counted[reporter], (reporter, name)
+            assert {i.id for i in form.indicators} == {i for p, i in said if p == name}
+            total = re.search(r"owes (\d+) indicator", form.owed_that_day("en"))
+            assert total is not None and int(total.group(1)) == len(counted[reporter])
+
+
+def test_template_tells_the_other_file_owed_the_same_day(catalogue: Catalogue) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--root", str(CATALOGUE_ROOT), "template", "--reporter", "so-tc", "--period", "2025"],
+        env={"PLAN57_LANG": "vi"},
+    )
+    assert result.exit_code == 0
+    assert "so-tc nộp 23 chỉ tiêu, 12 trong tệp này" in result.stderr
+    assert "data/submissions/so-tc/2025Q4.csv (11 chỉ tiêu" in result.stderr
+    assert "plan57 template --reporter so-tc --period 2025Q4" in result.stderr

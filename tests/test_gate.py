@@ -102,9 +102,12 @@ def test_errors_in_changed_files_are_reported(repo: Path) -> None:
 
 
 def test_an_overlap_with_an_unchanged_file_of_the_same_reporter(repo: Path) -> None:
-    # CT30 is counted per year: a yearly 2025 figure overlaps the committed 2025Q3 one. The
-    # checker reports the overlap on the quarter, a file this change did not touch.
-    commit(repo, {"data/submissions/so-tc/2025.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025", DAY)
+    # CT30 is counted per year: a second-half figure overlaps the committed 2025Q3 one (an
+    # annual figure would stand for the year instead). The checker reports the overlap on the
+    # quarter, a file this change did not touch.
+    commit(
+        repo, {"data/submissions/so-tc/2025S2.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025S2", DAY
+    )
     result = gate(repo, parse_catalogue(TARGETS, "t"), "main")
     assert repo / "data/submissions/so-tc/2025Q3.csv" in result.paths
     status, report = check(repo, "--changed-since", "main")

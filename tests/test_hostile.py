@@ -74,6 +74,8 @@ def test_corpus_file_prints_cleanly(
     assert result.exit_code == case["exit"]
     for raw in RAW_CONTROLS:
         assert raw not in result.output
+    # Data never ends a line: no line of any output starts with a command the data wrote.
+    assert not [line for line in result.output.splitlines() if line.startswith("::error file=R")]
 
 
 # The other commands that read submissions meet the same files.
@@ -268,10 +270,12 @@ def test_paths_given_on_the_command_line_stay_inside(tmp_path: Path, outside: Pa
     link = repo.root / TARGET
     link.parent.mkdir(parents=True)
     link.symlink_to(outside / "secret.csv")
-    for given in (link, outside / "secret.csv", repo.root / ".." / "outside" / "secret.csv"):
+    for given in (outside / "secret.csv", repo.root / ".." / "outside" / "secret.csv"):
         result = invoke(repo.root, "check", "--lang", "en", str(given))
         assert result.exit_code == 2
         assert "outside the data repository" in result.stderr
+    # A link at a submission path is a link, wherever it points (test_hostile_pr).
+    assert invoke(repo.root, "check", "--lang", "en", str(link)).exit_code == 1
 
 
 def test_a_linked_catalogue_is_not_read(tmp_path: Path, outside: Path) -> None:

@@ -56,7 +56,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_every_table_in_every_format(exported: tuple[Path, Path]) -> None:
     _, out = exported
     names = {p.name for p in out.iterdir()}
-    assert names == {"datapackage.json"} | {
+    # The marker says the folder is an export, which a later export replaces whole.
+    assert names == {"datapackage.json", ".plan57-export"} | {
         f"{t}.{k}" for t in TABLES for k in ("csv", "json", "parquet")
     }
 
@@ -112,12 +113,13 @@ def test_each_format_alone(tmp_path: Path, exported: tuple[Path, Path]) -> None:
     for kind, suffixes in (("csv", {".csv", ".json"}), ("parquet", {".parquet"})):
         out = tmp_path / kind
         assert invoke(repo, "export", "--out", str(out), "--format", kind, *ARGS).exit_code == 0
-        assert {p.suffix for p in out.iterdir()} == suffixes  # csv brings datapackage.json
+        shown = {p.suffix for p in out.iterdir() if not p.name.startswith(".")}
+        assert shown == suffixes  # csv brings datapackage.json
     refused = invoke(repo, "export", "--out", str(repo / "data" / "x"), *ARGS)
     assert refused.exit_code == 2
 
 
-def test_csv_neutralises_formulas_but_not_numbers() -> None:
+def test_csv_for_a_spreadsheet_neutralises_formulas_but_not_numbers() -> None:
     table = Table.of_rows(
         "t",
         "T",
@@ -126,9 +128,11 @@ def test_csv_neutralises_formulas_but_not_numbers() -> None:
         ("note",),
         [("=HYPERLINK(1)", -1.5), ("plain\rtext", None)],
     )
-    text = to_csv(table).decode("utf-8")
+    text = to_csv(table, spreadsheet=True).decode("utf-8")
     assert text.splitlines()[1] == "'=HYPERLINK(1),-1.5"
     assert '"plain\rtext",""' in text  # a lone CR cannot start a new row
+    # The data package's CSV holds the text as the Parquet and JSON do.
+    assert to_csv(table).decode("utf-8").splitlines()[1] == "=HYPERLINK(1),-1.5"
     assert [c.name for c in OBSERVATIONS][-1] == "commit"
 
 
@@ -199,3 +203,23 @@ def test_without_pyarrow_parquet_is_refused_with_the_fix_and_csv_still_works(
     assert not (tmp_path / "s").exists() and not (tmp_path / "e").exists()
     csv_only = invoke(repo, "export", "--out", str(tmp_path / "c"), "--format", "csv", *ARGS)
     assert csv_only.exit_code == 0
+
+
+def test_the_data_package_holds_text_as_written_and_has_a_licence(tmp_path: Path) -> None:
+    """A note that looks like a formula is the same text in the CSV, the JSON and the Parquet
+    (formula safety is for the files meant for spreadsheets); the package names its licence."""
+    import pyarrow.parquet as pq
+
+    note = "=1+1 -2 @mention"
+    submission = f'indicator,value,note\nCT15,5,"{note}"\n'
+    repo = committed_repo(tmp_path / "repo", {"data/submissions/so-khcn/2025Q3.csv": submission})
+    out = tmp_path / "out"
+    assert invoke(repo, "export", "--out", str(out), *ARGS).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((out / "observations.csv").read_text("utf-8"))))
+    records = json.loads((out / "observations.json").read_text("utf-8"))
+    parquet = pq.read_table(out / "observations.parquet").to_pylist()
+    assert note in {r["note"] for r in rows}
+    assert [r["note"] for r in rows] == [r["note"] or "" for r in records]
+    assert [r["note"] for r in records] == [r["note"] for r in parquet]
+    package = json.loads((out / "datapackage.json").read_text("utf-8"))
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"

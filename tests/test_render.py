@@ -131,7 +131,26 @@ def test_grouping_by_monitor_and_by_lead(repo: Path) -> None:
     assert "### Chưa có đơn vị theo dõi, đánh giá" in by_monitor  # CT23 has no monitor
     assert by_monitor.count("| CT07 |") >= 2  # monitored by two units
     by_lead = report(repo, "md", by="lead")
-    assert by_lead.count("### ") == 3  # Văn phòng Tỉnh ủy, the explanation and the revisions
+    # Văn phòng Tỉnh ủy, in who must act and in the indicators; the overdue units, the
+    # explanation and the revisions.
+    assert by_lead.count("### ") == 5
+
+
+def test_who_must_act_opens_the_report_by_responsible_unit(repo: Path) -> None:
+    plain = report(repo, "md")
+    action = plain.split("## Chỉ tiêu cần hành động", 1)[1].split("\n## ", 1)[0]
+    assert plain.index("## Tổng hợp") < plain.index("## Chỉ tiêu cần hành động")
+    assert plain.index("## Chỉ tiêu cần hành động") < plain.index("## Các chỉ tiêu")
+    rows = [line for line in action.splitlines() if line.startswith("| CT")]
+    assert [row.split(" | ")[0] for row in rows] == ["| CT04", "| CT05", "| CT07", "| CT31"]
+    ct05 = next(row for row in rows if row.startswith("| CT05"))
+    assert "| Sở Tài chính | 0,25% | +0,25% mỗi 6 tháng trong 1 kỳ còn lại" in ct05
+    assert "| Xã B | CT07 | 15/10/2025 | 5 ngày |" in action
+    by_unit = report(repo, "md", by="responsible")
+    action = by_unit.split("## Chỉ tiêu cần hành động", 1)[1].split("\n## ", 1)[0]
+    assert "### Sở Tài chính" in action and "### Sở Khoa học và Công nghệ" in action
+    html = report(repo, "html", by="responsible")
+    assert '<section id="action"' in html and "<h3>Sở Tài chính</h3>" in html
 
 
 def test_targets_at_a_revision_or_a_date(repo: Path) -> None:
@@ -302,5 +321,7 @@ def test_provisional_banner_and_notes_beside_the_verdict(repo: Path) -> None:
     assert "(Tạm tính: còn số liệu chưa đến hạn nộp" in early
     late = report(repo, "md")
     assert "Báo cáo tạm tính" not in late
-    ct05 = next(line for line in late.splitlines() if line.startswith("| CT05 |"))
+    # The indicators' table (after the table of who must act, before the reporters' figures).
+    indicators = late.split("## Các chỉ tiêu", 1)[1]
+    ct05 = next(line for line in indicators.splitlines() if line.startswith("| CT05 |"))
     assert "Ghi chú của đơn vị: Sở Tài chính (2025S1): Số liệu sơ bộ" in ct05

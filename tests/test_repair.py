@@ -203,23 +203,32 @@ def test_numerator_and_denominator_columns_are_converted_too() -> None:
 
 @pytest.mark.parametrize("delimiter", [";", ","])
 def test_1500_with_a_comma_is_refused(delimiter: str) -> None:
-    rows = [HEADER, ["CT08", "55,5", "", "", ""], ["CT30", "1,500", "", "", ""]]
+    # Nothing settles it: no unit, and the file writes no other decimal.
+    rows = [HEADER, ["CT08", "55", "", "", ""], ["CT30", "1,500", "", "", ""]]
     raw = export(rows, delimiter=delimiter)
     repair = fixed(raw)
     assert repair.refused and not repair.changed
     [problem] = repair.problems
     assert problem.code == "fix-ambiguous"
     assert (problem.line, problem.column, problem.severity) == (3, "value", "error")
-    assert "1500" in problem.message("en") and "1.5" in problem.message("en")
+    assert "one thousand five hundred or one point five" in problem.message("en")
+    assert "1500" in problem.hint("en") and "1.5" in problem.hint("en")
 
 
-def test_1234_with_a_point_is_refused_in_a_file_that_writes_decimal_commas() -> None:
+def test_1234_with_a_point_is_a_thousand_in_a_file_that_writes_decimal_commas() -> None:
+    # Vietnamese Excel wrote "92,1": its points group thousands (issue 22).
     rows = [["indicator", "value"], ["CT08", "92,1"], ["CT30", "1.234"]]
+    repair = fixed(export(rows, delimiter=";"))
+    assert repair.data == canonical([["indicator", "value"], ["CT08", "92.1"], ["CT30", "1234"]])
+
+
+def test_1234_with_a_point_is_refused_in_a_file_of_two_minds() -> None:
+    rows = [["indicator", "value"], ["CT08", "92,1"], ["CT09", "9.5"], ["CT30", "1.234"]]
     repair = fixed(export(rows, delimiter=";"))
     assert repair.refused
     [problem] = repair.problems
-    assert problem.line == 3
-    assert "1234" in problem.message("en") and "1.234" in problem.message("en")
+    assert problem.line == 4
+    assert "1234" in problem.hint("en") and "1.234" in problem.hint("en")
 
 
 def test_1234_with_a_point_is_a_decimal_in_a_file_that_writes_decimal_points() -> None:
@@ -399,11 +408,13 @@ def test_fix_command_check_mode_and_exit_codes(repo: Path) -> None:
 
 def test_fix_command_refuses_ambiguous_values_with_the_line(repo: Path) -> None:
     path = repo / "data" / "submissions" / "so-tc" / "2025Q4.csv"
-    raw = export([["indicator", "value"], ["CT30", "1,500"]], delimiter=";")
+    # A count: "1,500" can only be 1500, but "1,000" may be a thousand or one.
+    raw = export([["indicator", "value"], ["CT30", "1,000"]], delimiter=";")
     path.write_bytes(raw)
     status, output = _run(repo, str(path))
     assert status == 1
-    assert "left unchanged" in output and "line 2" in output and "1500 or 1.5" in output
+    assert "left unchanged" in output and "line 2" in output
+    assert "one thousand or one" in output
     assert path.read_bytes() == raw
 
 

@@ -32,6 +32,10 @@ AS_OF = date(2025, 10, 20)
 GENERATED = datetime(2025, 10, 20, 8, 30, tzinfo=UTC)
 HOSTILE_NAME = "Xã <b>A</b> <script>alert(3)</script>"
 HOSTILE_INDICATOR = "Budget <img src=x onerror=alert(4)> & {{ 7*7 }}"
+HOSTILE_NARRATIVE = (
+    "## Kết quả nổi bật\n<script>alert(5)</script> **đậm**\n\n## Khó khăn, vướng mắc\n"
+    "- Thiếu kinh phí.\n- Thiếu người.\n\n## Kiến nghị, đề xuất\nKhông có.\n"
+)
 
 
 def hostile_repo(root: Path) -> Path:
@@ -48,6 +52,7 @@ def hostile_repo(root: Path) -> Path:
     )
     assert HOSTILE_NAME in text and HOSTILE_INDICATOR in text
     catalogue.write_text(text, encoding="utf-8")
+    (root / "data" / "submissions" / "so-khcn" / "2025Q3.md").write_text(HOSTILE_NARRATIVE, "utf-8")
     init(root)
     files: dict[str, str | bytes | None] = {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -162,6 +167,17 @@ def test_hostile_text_reaches_every_page_as_text(site: Path) -> None:
     assert seen_note >= 2  # CT07's page in both languages
 
 
+def test_a_units_page_shows_its_narrative_as_text(site: Path) -> None:
+    for lang, heading in (("vi", "Khó khăn, vướng mắc"), ("en", "Difficulties and obstacles")):
+        page = site / ("" if lang == "vi" else "en") / "reporters" / "so-khcn.html"
+        html = page.read_text("utf-8")
+        section = html.split('<section class="narrative"', 1)[1].split("</section>", 1)[0]
+        assert "&lt;script&gt;alert(5)&lt;/script&gt; **đậm**" in section
+        assert f"<h3>{heading}</h3>\n<p>Thiếu kinh phí.</p>\n<p>Thiếu người.</p>" in section
+        assert '<span class="period">2025Q3</span>' in section
+    assert '<section class="narrative"' not in (site / "reporters" / "so-tc.html").read_text()
+
+
 def test_reporter_pages_show_the_numbers_of_plan57_status(repo: Path, site: Path) -> None:
     catalogue = load_catalogue(repo / "data" / "targets.yaml")
     period = parse_period("2025Q3")
@@ -196,7 +212,7 @@ def test_indicator_page_has_everything_the_issue_lists(site: Path) -> None:
         'class="chart"',  # the history chart …
         "<details",  # … with its data table
         "Targets by milestone",
-        "Revision history in git",
+        "Revision history",
         "Figures by reporter",
         "Reporters&#39; notes",
         "../../data/indicators/CT07.csv",
@@ -208,6 +224,28 @@ def test_indicator_page_has_everything_the_issue_lists(site: Path) -> None:
     rows = (site / "data" / "indicators" / "CT07.csv").read_text("utf-8").splitlines()
     assert rows[0].startswith("reporter,indicator,period")
     assert len(rows) > 1 and all(",CT07," in row for row in rows[1:])
+
+
+def test_pages_speak_their_language_in_words(site: Path) -> None:
+    """Catalogue history in words with its date (no hashes, no commit subjects), dates as the
+    page's language writes them, flags by their names, periods that never wrap."""
+    vi = (site / "indicators" / "CT05.html").read_text("utf-8")
+    history = vi.split("<h3>Lịch sử sửa đổi</h3>", 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li[^>]*>(.*?)</li>", history, re.S)
+    assert items and all(re.match(r"\d{2}/\d{2}/\d{4}: ", item) for item in items)
+    assert "<code>" not in history and "targets." not in history
+    assert any(item.startswith("10/10/2025: Chỉ tiêu được đưa vào danh mục") for item in items)
+    targets = vi.split('<table class="targets">', 1)[1].split("</table>", 1)[0]
+    assert "<code>" not in targets and re.search(r"<td>\d{2}/\d{2}/\d{4}</td>", targets)
+    reporter = (site / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert "Hạn nộp: 15/10/2025" in reporter and "2025-10-15" not in reporter
+    english = (site / "en" / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert "Deadline: 15 Oct 2025" in english
+    for page in (site / "indicators").glob("*.html"):
+        html = page.read_text("utf-8")
+        assert "(<code>" not in html, page  # a flag's words, not its code
+    ct05 = (site / "indicators" / "CT05.html").read_text("utf-8")
+    assert '<span class="period">2025S1</span>' in ct05
 
 
 def test_home_lists_every_indicator_without_script_and_filters_with_it(site: Path) -> None:

@@ -219,9 +219,9 @@ def test_markdown_and_table(repo: Path) -> None:
     assert output.startswith("### Submissions for period 2025Q4")
     assert "| Department of Finance (so-tc) | 23 | 5 | CT05, CT12, CT13, " in output
     assert "| CT34, CT40 | 22% |" in output
-    assert "Deadline: 2026-01-15" in output
+    assert "Deadline: 15 Jan 2026" in output
     status, output = _status(repo, "--period", "2025Q4", "--as-of", "2026-02-01")
-    assert status == 0 and "Toàn tỉnh" in output and "Hạn nộp: 2026-01-15" in output
+    assert status == 0 and "Toàn tỉnh" in output and "Hạn nộp: 15/01/2026" in output
 
 
 def test_command_errors(repo: Path) -> None:

@@ -188,11 +188,13 @@ def test_expand_paths(repo: DataRepo, tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(UsageError) as caught:
         expand_paths(repo.root, [Path("data/submissions/so-khcn/2030.csv")])
     assert caught.value.code == "path-missing"
+    # A link under data/ is the walk's to refuse (link-refused), wherever it points.
     link = repo.root / "data" / "submissions" / "so-nv"
     link.symlink_to(tmp_path, target_is_directory=True)
-    with pytest.raises(UsageError) as caught:
-        expand_paths(repo.root, [link])
-    assert caught.value.code == "path-outside"
+    assert expand_paths(repo.root, [link]) == [link]
+    # A folder holding data/submissions asks for everything, as `check` alone does.
+    assert expand_paths(repo.root, [Path("data")]) is None
+    assert expand_paths(repo.root, [Path(".")]) is None
 
 
 def test_folder_link_given_inside_a_folder_is_kept_to_be_refused(repo: DataRepo) -> None:

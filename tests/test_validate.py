@@ -33,6 +33,9 @@ WARNINGS = {
     "not-reported",
     "value-jump",
     "stock-fell",
+    "peer-outlier",
+    "stock-conflict",
+    "flow-annual-conflict",
     "catalogue-overlap",
     "catalogue-target-down",
     "catalogue-no-monitor",
@@ -88,6 +91,10 @@ CASES: dict[str, list[Expect]] = {
     "too-large": [E("too-large", "so-tc/2025.csv", says="2000000000 bytes")],
     "too-deep": [E("too-deep", "so-tc/a/a", says="at most 2")],
     "submissions-not-folder": [E("submissions-not-folder", "data/submissions")],
+    # "1,500" split at its comma under a column with no name; the empty one on line 2 is fine.
+    "unnamed-column": [E("unnamed-column", "so-khcn/2025.csv", 3, "3", says="“500”")],
+    # A checked-out submodule (its folder holds a .git file), built at test time.
+    "submodule-refused": [E("submodule-refused", "so-tc", says="another git repository")],
     # 60 unknown columns: 50 listed, then one finding counting the other 10.
     "too-many-findings": [
         *(E("unknown-column", "so-khcn/2025.csv", 1, f"x{i}") for i in range(50)),
@@ -181,6 +188,19 @@ CASES: dict[str, list[Expect]] = {
         E("not-reported", "so-khcn/2025.csv", 2, "value", "CT16"),
         E("not-reported", "so-khcn/2025.csv", 3, "value", "CT04", says="“chưa có quyết định”"),
     ],
+    # The units' narratives (<reporter>/<period>.md): three fixed headings, each once.
+    "narrative-heading": [
+        E("narrative-heading", "so-khcn/2025Q4.md", 4, says="Did you mean Khó khăn, vướng mắc?"),
+        E("narrative-heading", "so-khcn/2025Q4.md", 13, says="Kết quả nổi bật"),
+    ],
+    "narrative-missing": [E("narrative-missing", "so-khcn/2025Q4.md", says="Kiến nghị, đề xuất")],
+    "narrative-text-outside": [
+        E("narrative-text-outside", "so-khcn/2025Q4.md", 1, says="before the first heading")
+    ],
+    "narrative-too-long": [
+        E("narrative-too-long", "so-khcn/2025Q4.md", 4, says="more than the limit of 6000")
+    ],
+    "narrative-character": [E("narrative-character", "so-khcn/2025Q4.md", 5, says="U+202E")],
     # A spreadsheet where a CSV belongs: the hint is the import command to run.
     "workbook": [
         E(
@@ -255,6 +275,27 @@ CASES: dict[str, list[Expect]] = {
     ],
     "value-jump": [E("value-jump", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="median 155")],
     "stock-fell": [E("stock-fell", "so-khcn/2025Q2.csv", 2, "value", "CT16", says="200")],
+    # 0.255 beside the 20.9 of 2024, 0.12 beside the 2030 target of 30%: fractions; 0.5 with
+    # its numerator and denominator is a true small share.
+    # Thirteen communes and wards, one far from the rest; one the same as none of twelve others
+    # (MAD = 0); the ward far above them all has a note, which confirms it.
+    "peer-outlier": [
+        E("peer-outlier", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="median 63.5%"),
+        E("stock-fell", "xa-krong-bong/2025Q4.csv", 2, "value", "CT07", says="61.5"),
+        E("peer-outlier", "xa-ea-pal/2025Q4.csv", 3, "value", "CT09", says="median 100.0%"),
+    ],
+    "percent-as-fraction": [
+        E("percent-as-fraction", "so-tc/2025.csv", 2, "value", "CT49", says="write 25.5"),
+        E("percent-as-fraction", "so-tc/2025.csv", 3, "value", "CT31", says="write 12"),
+    ],
+    # 2025Q4 and 2025 both end on 31/12/2025: the annual 70 counts, the quarter's 85 is told.
+    "stock-conflict": [
+        E("stock-conflict", "so-khcn/2025Q4.csv", 2, "value", "CT16", says="differs from 70")
+    ],
+    # An annual 12 beside Q1–Q3 of 5 each: no overlap, a contradiction (12 < 15).
+    "flow-annual-conflict": [
+        E("flow-annual-conflict", "so-khcn/2025.csv", 2, "value", "CT15", says="total 15")
+    ],
     "catalogue-overlap": [E("catalogue-overlap", CAT, 34, None, "CT27", says="CT13")],
     # CT01's "≥ 60%" → "100%" rises; CT02's "≥ 80" (2035) → "50-60" (2040) falls.
     "catalogue-target-down": [E("catalogue-target-down", CAT, 35, None, "CT02", says="50-60")],
@@ -335,6 +376,14 @@ def _submissions_a_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base.write_text("indicator,value\nCT16,150\n")
 
 
+def _submodule(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """so-tc's folder is another repository's work tree (git cannot commit a .git file)."""
+    folder = root / "data" / "submissions" / "so-tc"
+    folder.mkdir()
+    (folder / ".git").write_text("gitdir: ../../../.git/modules/so-tc\n", "utf-8")
+    (folder / "2025.csv").write_text("indicator,value\nCT99,1\n", "utf-8")
+
+
 def _setup(code: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if code == "link-refused":
         _links(root)
@@ -348,6 +397,7 @@ SETUP: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
     "too-large": _too_large,
     "too-deep": _too_deep,
     "submissions-not-folder": _submissions_a_file,
+    "submodule-refused": _submodule,
 }
 
 
@@ -387,7 +437,13 @@ def _check_codes() -> set[str]:
     return {code for code in SEVERITY if f'"{code}"' in text}
 
 
-_CHECK_MODULES = ("submissions/reading.py", "submissions/rules.py", "catalogue/loading.py")
+_CHECK_MODULES = (
+    "submissions/reading.py",
+    "submissions/rules.py",
+    "submissions/narratives.py",
+    "catalogue/loading.py",
+    "repository.py",
+)
 
 
 def test_every_check_code_has_a_fixture() -> None:
@@ -501,3 +557,34 @@ def test_nothing_under_data_is_modified(tmp_path: Path) -> None:
     check_repository(repo.root, as_of=AS_OF)
     after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_departments_are_not_one_anothers_peers(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    departments = ["so-khcn", "so-tc", "so-nv", "so-xd", "so-yt", "so-gddt", "so-ct", "so-nnmt"]
+    departments += ["so-vhttdl", "so-tp", "so-dttg", "so-ngv"]
+    for at, reporter in enumerate(departments):
+        value = 6.2 if at == 0 else 60 + at
+        numerator = round(value * 10)
+        repo.submit(
+            reporter,
+            "2025Q4",
+            f"indicator,value,numerator,denominator\nCT09,{value},{numerator},1000\n",
+        )
+    report = check_repository(repo.root, as_of=AS_OF).report
+    assert [p for p in report.problems if p.code == "peer-outlier"] == []
+
+
+def test_an_annual_flow_figure_that_agrees_with_its_year_is_no_finding(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FINDINGS / "flow-annual-conflict")
+    folder = repo.root / "data" / "submissions" / "so-khcn"
+    (folder / "2025.csv").write_text("indicator,value\nCT15,19\n", "utf-8")
+
+    def codes() -> list[str]:
+        found = check_repository(repo.root, as_of=AS_OF).report.problems
+        return [f.code for f in found if f.file != CAT]
+
+    assert codes() == []  # 19 ≥ 15 so far: no overlap, no contradiction
+    # With the whole year in, the year must be its periods' sum: 19 against 20.
+    (folder / "2025Q4.csv").write_text("indicator,value\nCT15,5\n", "utf-8")
+    assert codes() == ["flow-annual-conflict"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -123,7 +125,11 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     rows = _rows(path)
     value = lambda indicator: f"E{rows[indicator]}"  # noqa: E731
     assert rules[value("CT04")].type == "list" and "có" in str(rules[value("CT04")].formula1)
-    assert (rules[value("CT06")].type, rules[value("CT06")].formula2) == ("decimal", "100")
+    # CT06 (≥ 1,0% of GRDP): 0 to 100, and a fraction (0.002 to 0.05) only with its counts.
+    assert rules[value("CT06")].type == "custom"
+    assert f"{value('CT06')}<=100" in rules[value("CT06")].formula1
+    assert f"{value('CT06')}<0.002" in rules[value("CT06")].formula1
+    assert f"{value('CT06')}>0.05" in rules[value("CT06")].formula1
     assert rules[value("CT16")].type == "whole"
     assert rules[value("CT39")].formula2 == "1"
     numerator = rules[f"F{rows['CT12']}"]
@@ -139,6 +145,44 @@ def test_the_form_has_the_csv_templates_rows_rules_and_record(
     }
     assert record["reporter"] == "so-khcn" and record["period"] == "2025"
     assert record["catalogue"] == catalogue_revision(repo.catalogue.read_bytes())
+
+
+def test_the_form_refuses_a_percentage_typed_as_a_fraction_as_check_does(
+    repo: DataRepo, catalogue: Catalogue
+) -> None:
+    from plan57.grammar import fraction_band, likely_fraction
+    from plan57.submissions.forms import catalogue_reference
+
+    path = _form(repo, "so-tc", "2025")
+    sheet = load_workbook(path).worksheets[0]
+    rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
+    for indicator, row in _rows(path).items():
+        found = catalogue.indicator(indicator)
+        assert found is not None
+        reference, _ = catalogue_reference(found, 2025)
+        if found.unit not in ("percent", "percent_grdp") or reference is None:
+            continue
+        band = fraction_band(reference)
+        if band is None:
+            continue
+        rule = rules[f"E{row}"]
+        low, high = band
+        # The rule's band is the grammar's: inside it check refuses, outside it accepts.
+        assert f"E{row}<{low:.6g}" in rule.formula1 and f"E{row}>{high:.6g}" in rule.formula1
+        assert f"AND(ISNUMBER(F{row}),ISNUMBER(G{row}))" in rule.formula1
+        assert "0.255" in rule.prompt and "tử số và mẫu số" in rule.prompt
+        assert likely_fraction(low, found.unit, reference)
+        assert likely_fraction(high, found.unit, reference)
+        assert not likely_fraction(low * 0.99, found.unit, reference)
+        assert not likely_fraction(high * 1.01, found.unit, reference)
+
+
+def test_the_workbook_itself_says_what_else_is_owed_that_day(repo: DataRepo) -> None:
+    sheet = load_workbook(_form(repo, "so-tc", "2025")).worksheets[0]
+    said = str(sheet.cell(row=2, column=1).value)
+    assert "Hạn nộp 15/01/2026: so-tc nộp 23 chỉ tiêu, 12 trong tệp này" in said
+    assert "data/submissions/so-tc/2025Q4.csv (11 chỉ tiêu" in said
+    assert "A2:I2" in {str(merged) for merged in sheet.merged_cells.ranges}
 
 
 def test_the_form_speaks_english_on_request(repo: DataRepo) -> None:
@@ -163,7 +207,7 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
             ("CT14", "value"): "  7 ",  # typed as text, with spaces
             ("CT16", "value"): 4.0,
             ("CT18", "value"): "85%",  # a percent typed with its sign
-            ("CT20", "note"): "chưa có số liệu",  # a blank value with a note: left out
+            ("CT20", "note"): "chưa có số liệu",  # a blank value with a note: an explained gap
             ("CT39", "value"): 0.55,
         },
         save_as=repo.root / "filled.xlsx",
@@ -172,19 +216,57 @@ def test_filled_like_a_user_imports_and_passes_check(repo: DataRepo) -> None:
     assert result.exit_code == 0, result.output
     written = repo.root / "data" / "submissions" / "so-khcn" / "2025.csv"
     assert "data/submissions/so-khcn/2025.csv" in result.output
-    assert "left out 10 rows without a value: CT20, CT23" in result.output
+    assert "kept 1 row with no figure but a note (an explained gap, not a figure): CT20" in (
+        result.output
+    )
+    assert "left out 9 rows without a value: CT23" in result.output
     rows = {r["indicator"]: r for r in _csv(written)}
-    assert list(rows) == ["CT04", "CT06", "CT12", "CT13", "CT14", "CT16", "CT18", "CT39"]
+    assert list(rows) == ["CT04", "CT06", "CT12", "CT13", "CT14", "CT16", "CT18", "CT20", "CT39"]
+    assert (rows["CT20"]["value"], rows["CT20"]["note"]) == ("", "chưa có số liệu")
     assert rows["CT04"]["value"] == "có"
     assert rows["CT06"]["value"] == "1.5"
-    assert rows["CT06"]["note"] == "'@quyết toán 2025"
+    # Stored as typed: formula safety is for what plan57 writes into spreadsheets.
+    assert rows["CT06"]["note"] == "@quyết toán 2025"
     assert (rows["CT12"]["value"], rows["CT12"]["numerator"]) == ("90", "450")
     assert rows["CT13"]["value"] == "12" and rows["CT14"]["value"] == "7"
     assert rows["CT16"]["value"] == "4" and rows["CT18"]["value"] == "85"
     assert rows["CT39"]["value"] == "0.55"
     report = check_repository(repo.root, as_of=CHECK_DATE).report
     assert report.ok, report.problems
-    assert [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"] == []
+    mine = [p for p in report.problems if p.file == "data/submissions/so-khcn/2025.csv"]
+    assert [(p.code, p.indicator) for p in mine] == [("not-reported", "CT20")]
+
+
+def test_the_report_sheet_becomes_the_units_narrative_beside_the_figures(repo: DataRepo) -> None:
+    form = _form(repo, "so-khcn", "2025")
+    book = load_workbook(form)
+    story = book["Báo cáo"]
+    assert [story.cell(row=r, column=1).value for r in (4, 5, 6)] == [
+        "Kết quả nổi bật",
+        "Khó khăn, vướng mắc",
+        "Kiến nghị, đề xuất",
+    ]
+    assert not story.cell(row=4, column=2).protection.locked
+    assert story.cell(row=4, column=1).protection.locked
+    story.cell(row=4, column=2).value = "Triển khai 13 nhiệm vụ.\nKết nối 38 hệ thống."
+    story.cell(row=5, column=2).value = "Chưa có kinh phí <b>2026</b>."
+    book.worksheets[0].cell(row=_rows(form)["CT13"], column=_column("value")).value = 12
+    filled = repo.root / "filled.xlsx"
+    book.save(filled)
+    result = invoke(repo.root, "import", str(filled), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "data/submissions/so-khcn/2025.md" in result.output
+    written = (repo.root / "data" / "submissions" / "so-khcn" / "2025.md").read_text("utf-8")
+    assert written == (
+        "## Kết quả nổi bật\n- Triển khai 13 nhiệm vụ.\n- Kết nối 38 hệ thống.\n\n"
+        "## Khó khăn, vướng mắc\nChưa có kinh phí <b>2026</b>.\n\n"
+        "## Kiến nghị, đề xuất\nKhông có.\n"
+    )
+    report = check_repository(repo.root, as_of=CHECK_DATE).report
+    assert report.ok, report.problems
+    # Imported again, the narrative is not overwritten without --force.
+    again = invoke(repo.root, "import", str(filled), "--force")
+    assert again.exit_code == 0
 
 
 def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> None:
@@ -192,11 +274,11 @@ def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> 
     _fill(
         form,
         {
-            ("CT06", "value"): "1,500",  # thousands or decimals: never guessed
+            ("CT06", "value"): "1,500",  # a share of GRDP: only 1.5 is possible
             ("CT13", "value"): "=2+3",  # a formula nobody calculated
             ("CT14", "value"): "twelve",
             ("CT04", "value"): "maybe",
-            ("CT16", "value"): 3,
+            ("CT16", "value"): "1,000",  # a count: a thousand or one, never guessed
         },
     )
     rows = _rows(form)
@@ -208,7 +290,7 @@ def test_a_broken_workbook_gets_findings_with_sheet_and_cell(repo: DataRepo) -> 
     )
     found = {(p.code, p.column, p.line) for p in imported.problems}
     assert found == {
-        ("import-ambiguous", f"Data!E{rows['CT06']}", rows["CT06"]),
+        ("import-ambiguous", f"Data!E{rows['CT16']}", rows["CT16"]),
         ("import-formula", f"Data!E{rows['CT13']}", rows["CT13"]),
         ("import-not-a-number", f"Data!E{rows['CT14']}", rows["CT14"]),
         ("import-not-yes-no", f"Data!E{rows['CT04']}", rows["CT04"]),
@@ -240,6 +322,18 @@ def test_a_batch_reports_each_workbook_and_fails_if_one_fails(repo: DataRepo) ->
     assert (base / "xa-hoa-phu" / "2025Q3.csv").exists()
     assert (base / "phuong-buon-ma-thuot" / "2025Q3.csv").exists()
     assert not (base / "xa-ea-kar").exists()
+
+
+def test_a_large_batch_is_checked_as_the_folder_not_file_by_file(repo: DataRepo) -> None:
+    communes = ["xa-hoa-phu", "phuong-buon-ma-thuot", "xa-ea-kar", "xa-ea-knop", "xa-ea-pal"]
+    forms = [str(_fill(_form(repo, commune, "2025Q3"), RATIO)) for commune in communes]
+    result = invoke(repo.root, "import", *forms, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Check, then submit: plan57 check data/submissions/\n" in result.output
+    few = invoke(repo.root, "import", "--force", *forms[:2], "--lang", "en")
+    assert "plan57 check data/submissions/xa-hoa-phu/2025Q3.csv data/submissions/phuong" in (
+        few.output
+    )
 
 
 def test_existing_files_flags_and_overrides(repo: DataRepo) -> None:
@@ -293,6 +387,73 @@ def test_a_workbook_of_ones_own_needs_reporter_and_period(repo: DataRepo) -> Non
     assert rows[1]["denominator"] == "8"
 
 
+def test_an_explained_gap_reaches_status_the_report_and_the_site(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    note = "Chưa có số liệu, sẽ bổ sung quý sau"
+    form = _form(repo, "so-khcn", "2025")
+    _fill(form, {("CT16", "value"): 4, ("CT06", "note"): note})
+    assert invoke(repo.root, "import", str(form)).exit_code == 0
+    status = invoke(
+        repo.root, "status", "--period", "2025", "--as-of", "2026-06-30", "--format", "json"
+    )
+    [mine] = [r for r in json.loads(status.stdout)["reporters"] if r["id"] == "so-khcn"]
+    assert "CT06" in mine["missing"] and mine["explained"] == {"CT06": note}
+    table = invoke(
+        repo.root, "status", "--period", "2025", "--as-of", "2026-06-30", "--format", "md"
+    )
+    assert f"CT06 (chưa có số: {note})" in table.stdout
+    report = invoke(
+        repo.root, "report", "--period", "2025", "--as-of", "2026-06-30", "--format", "md"
+    )
+    assert report.exit_code == 0, report.output
+    assert f"CT06 (chưa có số: {note})" in report.stdout
+    site = tmp_path / "site"
+    built = invoke(
+        repo.root, "site", "--period", "2025Q4", "--as-of", "2026-06-30", "--out", str(site)
+    )
+    assert built.exit_code == 0, built.output
+    page = (site / "reporters" / "so-khcn.html").read_text("utf-8")
+    assert note in page and "chưa có số, đơn vị ghi" in page
+
+
+def test_a_csv_file_or_a_missing_file_is_told_what_to_do(repo: DataRepo) -> None:
+    repo.write("x.csv", "indicator,value\nCT16,4\n")
+    result = invoke(repo.root, "import", str(repo.root / "x.csv"), "--lang", "en")
+    assert result.exit_code == 1 and "import-csv" in result.output
+    assert "plan57 fix x.csv" in result.output and "openpyxl" not in result.output
+    missing = invoke(repo.root, "import", str(repo.root / "nowhere.xlsx"), "--lang", "en")
+    assert missing.exit_code == 1 and "import-missing" in missing.output
+    assert (
+        "nowhere.xlsx does not exist" in missing.output
+        and "import-unreadable" not in missing.output
+    )
+
+
+def test_after_out_outside_the_repository_the_next_step_runs(
+    repo: DataRepo, tmp_path: Path
+) -> None:
+    form = _form(repo, "so-khcn", "2025")
+    _fill(form, {("CT16", "value"): 4})
+    outside = tmp_path / "elsewhere" / "so-khcn-2025.csv"
+    outside.parent.mkdir()
+    result = invoke(repo.root, "import", str(form), "--out", str(outside), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"plan57 check {outside}" not in result.output
+    assert "copy it to data/submissions/so-khcn/2025.csv" in result.output
+    # The step it names runs: the file copied where it belongs passes check.
+    (repo.root / "data" / "submissions" / "so-khcn").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(outside, repo.root / "data" / "submissions" / "so-khcn" / "2025.csv")
+    checked = invoke(
+        repo.root,
+        "check",
+        str(repo.root / "data/submissions/so-khcn/2025.csv"),
+        "--as-of",
+        "2026-06-30",
+    )
+    assert checked.exit_code == 0, checked.output
+
+
 def test_files_that_are_not_xlsx_workbooks(repo: DataRepo) -> None:
     broken = repo.write("broken.xlsx", b"PK\x03\x04 not really a zip")
     ods = repo.write("old.ods", b"whatever")
@@ -314,8 +475,11 @@ def test_files_that_are_not_xlsx_workbooks(repo: DataRepo) -> None:
         ("1,2%", "percent_grdp", "1.2", None),
         ("85%", "count", None, "import-not-a-number"),
         ("\u00a012\u00a0", "count", "12", None),
-        ("1,500", "count", None, "import-ambiguous"),
-        ("1.500", "count", None, "import-ambiguous"),
+        ("1,500", "count", "1500", None),
+        ("1.500", "count", "1500", None),
+        ("1,000", "count", None, "import-ambiguous"),
+        ("1.500", "per_10k", None, "import-ambiguous"),
+        ("61,725", "percent", "61.725", None),
         ("1.500,5", "count", "1500.5", None),
         ("abc", "count", None, "import-not-a-number"),
         ("1e3", "count", None, "import-not-a-number"),

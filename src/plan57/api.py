@@ -19,22 +19,22 @@ import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from plan57.messages import Lang, default_lang
 from plan57.progress import Progress, silent
 
 if TYPE_CHECKING:
     from plan57.catalogue.models import Catalogue
-    from plan57.catalogue.revisions import DiffReport, HistoryReport
+    from plan57.catalogue.revisions import DiffReport, HistoryReport, SkippedNotes
     from plan57.explanations import Explanations
     from plan57.findings import CheckReport
     from plan57.scoring.verdicts import ScoreReport
     from plan57.submissions.status import StatusReport
 
 PathLike = str | os.PathLike[str]
-ReportFormat = Literal["md", "html"]
-Grouping = Literal["group", "monitor", "lead"]
+ReportFormat = Literal["md", "html", "docx", "pdf"]
+Grouping = Literal["group", "monitor", "lead", "responsible"]
 
 
 def check(
@@ -119,6 +119,34 @@ def status(
     return build_status(folder, catalogue, wanted, as_of=day, evidence=evidence)
 
 
+@overload
+def report(
+    root: PathLike = ".",
+    *,
+    period: str,
+    format: Literal["docx", "pdf"],
+    by: Grouping = "group",
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+    notes: SkippedNotes | None = None,
+) -> bytes: ...
+
+
+@overload
+def report(
+    root: PathLike = ".",
+    *,
+    period: str,
+    format: Literal["md", "html"] = "md",
+    by: Grouping = "group",
+    as_of: date | str | None = None,
+    targets_at: str | None = None,
+    lang: Lang | None = None,
+    notes: SkippedNotes | None = None,
+) -> str: ...
+
+
 def report(
     root: PathLike = ".",
     *,
@@ -128,11 +156,31 @@ def report(
     as_of: date | str | None = None,
     targets_at: str | None = None,
     lang: Lang | None = None,
-) -> str:
-    """The period report as Markdown or as one self-contained HTML page (`plan57 report`)."""
-    from plan57.output.report import build_report
+    notes: SkippedNotes | None = None,
+) -> str | bytes:
+    """The period report (`plan57 report`): Markdown or one self-contained HTML page as text,
+    or the Word document the secretariat signs as bytes: a .docx (`format="docx"`), or that
+    document printed to PDF by LibreOffice (`format="pdf"`, which needs `soffice`).
+
+    `notes` is told of each catalogue revision skipped because it cannot be read."""
+    from plan57.catalogue.revisions import no_notes
+    from plan57.output.report import build_report, generation_time
     from plan57.periods import day_or_today
 
+    if format == "docx" or format == "pdf":
+        from plan57.output.pdf import docx_to_pdf
+        from plan57.output.word import build_word_report
+
+        document = build_word_report(
+            _folder(root),
+            period=period,
+            as_of=day_or_today(as_of),
+            lang=lang or default_lang(),
+            by=by,
+            targets_at=targets_at,
+            generated=generation_time(),
+        )
+        return docx_to_pdf(document) if format == "pdf" else document
     return build_report(
         _folder(root),
         period=period,
@@ -141,6 +189,7 @@ def report(
         output=format,
         by=by,
         targets_at=targets_at,
+        notes=notes or no_notes,
     )
 
 

@@ -17,6 +17,12 @@ from typing import Any
 _NOT_ASCII_PRINTABLE = re.compile(r"[^\x20-\x7e]")
 # Markdown's inline syntax and table breaks; `&`, `<` and `>` become entities instead.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# What a forge turns into a live link or a notification by itself, with no syntax at all: a
+# URL or `www.` (autolinks), an @mention of a person or a team, an issue reference (#12).
+_LIVE = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp|www)(?=[:.])|[@#](?=\w)")
+# A zero-width space, written as an entity, after the scheme, `@` or `#`: the reader sees the
+# same text, the forge no longer finds a link or a mention in it.
+_BREAK = "&#8203;"
 
 
 def _escape(ch: str) -> str:
@@ -57,13 +63,22 @@ def _space(ch: str) -> bool:
     return unicodedata.category(ch) == "Zs"
 
 
+def inline(text: str) -> str:
+    """Data inside a line of output: everything not printable shown as its escape, line
+    breaks included, so that data never ends a line (and never starts the next one with a
+    forged CI workflow command such as `::error file=…::`). Idempotent: what it returns is
+    printable ASCII escapes and printable text."""
+    return visible(text)
+
+
 def terminal(text: str) -> str:
     """Text for a terminal or a log: line breaks and tabs kept, everything else visible."""
     return visible(text, keep="\n\t")
 
 
 def markdown(value: Any, *, newline: str = " ") -> str:
-    """Text made inert in Markdown: no HTML, no emphasis, links, headings or table breaks.
+    """Text made inert in Markdown: no HTML, no emphasis, links, headings or table breaks,
+    and no live link, @mention or issue reference that a forge makes from plain text.
 
     Line breaks become `newline` (a space: one table cell, one list item); other whitespace
     runs become one space.
@@ -74,4 +89,5 @@ def markdown(value: Any, *, newline: str = " ") -> str:
 
 def _inert(line: str) -> str:
     line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", line)
+    line = _MARKDOWN_SPECIAL.sub(r"\\\1", line)
+    return _LIVE.sub(lambda match: match.group() + _BREAK, line)

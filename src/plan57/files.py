@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from plan57.errors import OutputError
 
@@ -146,3 +148,70 @@ def _replace(shown: Path, path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError("write-failed", path=str(shown), reason=exc.strerror) from exc
         raise
+
+
+# --- a set of files replaced as one -------------------------------------------------------------
+
+
+def checked_folder(
+    out: Path,
+    data: Path,
+    *,
+    marker: str,
+    ours: Callable[[str], bool] = lambda _: False,
+    not_ours: str = "site-out-not-site",
+) -> Path:
+    """The folder `out` a command replaces as a whole, refused (`UsageError`) when it is, lies
+    in or holds the repository's `data` folder (`--out .` holds it), is not a folder, or holds
+    files the command did not make (no `marker`, and a name `ours` does not claim)."""
+    from plan57.errors import UsageError
+
+    target = out.resolve()
+    data = data.resolve()
+    if target == data or data in target.parents or target in data.parents:
+        raise UsageError("site-out-data", path=str(out))
+    if target.exists():
+        if not target.is_dir():
+            raise UsageError("site-out-not-folder", path=str(out))
+        names = [entry.name for entry in target.iterdir()]
+        if names and not (target / marker).is_file() and not all(map(ours, names)):
+            raise UsageError(not_ours, path=str(out))
+    return target
+
+
+T = TypeVar("T")
+
+
+def replace_folder(target: Path, fill: Callable[[Path], T], *, marker: str) -> T:
+    """Fill a new folder beside `target`, then swap it in for `target` in one rename.
+
+    A failure half-way leaves the old folder whole and no new file beside it; nothing is
+    ever written into the old folder, so a link planted in it (`pub/targets.csv →
+    ../data/targets.yaml`) is replaced with the folder, never written through."""
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
+    old: Path | None = None
+    try:
+        result = fill(building)
+        (building / marker).write_text(f"plan57 {marker.rpartition('-')[2]}\n", encoding="utf-8")
+        os.chmod(building, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+            os.replace(target, old / "folder")
+        os.replace(building, target)
+    except BaseException as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        if old is not None and not target.exists():
+            with contextlib.suppress(OSError):
+                os.replace(old / "folder", target)
+        if isinstance(exc, OSError):
+            raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return result

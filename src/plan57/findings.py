@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from plan57.catalogue.models import Worded
-from plan57.escaping import visible
+from plan57.escaping import inline, visible
 from plan57.messages import Lang, Message, severity_of
 
 Severity = Literal["error", "warning"]
@@ -48,9 +48,22 @@ class Finding(Worded):
     params: dict[str, Any] = Field(
         default_factory=dict,
         description="The parameters of the message and hint, by name: cells as quoted (cut "
-        "short, control characters made visible), numbers, and nested texts as "
+        "short, control characters made visible), numbers (a warning's figures as "
+        "{value, kind: number}, written in the reader's notation), and nested texts as "
         "{key, params} (a suggestion).",
     )
+
+    @field_validator("file", "column", "indicator")
+    @classmethod
+    def _inline(cls, value: str | None) -> str | None:
+        # A path or a header from the data goes into JSON, CI annotations and terminals: no
+        # line break, no raw byte that is not UTF-8 (which JSON cannot encode).
+        return None if value is None else inline(value)
+
+    @field_validator("params")
+    @classmethod
+    def _inline_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        return {k: inline(v) if isinstance(v, str) else v for k, v in params.items()}
 
     def message(self, lang: Lang | None = None) -> str:
         return self._said(self.code).render(lang)

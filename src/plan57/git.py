@@ -580,3 +580,20 @@ def changed_files(root: Path, under: str) -> set[str]:
             path = entry[3:].decode("utf-8", "surrogateescape")
             found.add(path.removeprefix(prefix_) if prefix_ else path)
     return found
+
+
+def gitlinks(root: Path, under: str) -> list[str]:
+    """The submodules (gitlinks, mode 160000) the index holds under `under`, relative to
+    `root`, as the file system spells them; none outside a repository or without git.
+
+    Plumbing that reads the index and never refreshes it."""
+    try:
+        output = run_git_bytes(root, "ls-files", "--stage", "-z", "--", under)
+    except GitError:
+        return []
+    found = []
+    for entry in output.split(b"\0"):
+        mode, _, rest = entry.partition(b" ")
+        if mode == b"160000":
+            found.append(os.fsdecode(rest.split(b"\t", 1)[1]))
+    return sorted(found)

@@ -11,12 +11,14 @@ neutralises HTML and Markdown syntax alike.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from plan57.errors import Plan57Error
 from plan57.escaping import markdown, terminal
@@ -41,6 +43,17 @@ def asset(name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
+# A reporting period with its part (2025Q4, 2025S1, 2025M01): one word on the page.
+_PERIOD = re.compile(r"\b\d{4}(?:Q[1-4]|S[12]|M(?:0[1-9]|1[0-2]))\b")
+
+
+def nowrap_periods(value: Any) -> Markup:
+    """Text escaped for HTML with every period in a `span.period` that never wraps ("2025 /
+    Q4" split at the end of a narrow column reads as two things)."""
+    escaped = str(escape(terminal(str(value))))
+    return Markup(_PERIOD.sub(lambda m: f'<span class="period">{m.group()}</span>', escaped))
+
+
 def _visible(value: Any) -> Any:
     """Every text a template prints, with control and bidirectional characters made visible."""
     if isinstance(value, str):
@@ -63,9 +76,44 @@ def environment() -> jinja2.Environment:
         finalize=_visible,
     )
     env.filters["md"] = markdown
+    env.filters["periods"] = nowrap_periods
     return env
 
 
 def render(template: str, view: dict[str, Any]) -> str:
     """Lay out `view` with `template` (e.g. `report.html.j2`)."""
     return environment().get_template(template).render(**view)
+
+
+def docx_template() -> bytes:
+    """The Word report's template: report.docx in PLAN57_TEMPLATES when it is set, else the
+    package's (built by scripts/make_docx_template.py)."""
+    override = os.environ.get("PLAN57_TEMPLATES")
+    if not override:
+        return resources.files("plan57").joinpath("templates", "report.docx").read_bytes()
+    path = Path(override) / "report.docx"
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise Plan57Error("docx-template-missing", path=str(path)) from None
+
+
+def render_docx(view: dict[str, Any]) -> bytes:
+    """Lay out `view` with the Word template: docxtpl runs the report environment's Jinja inside
+    the document, so every text is escaped for XML and made visible as in the other outputs."""
+    import io
+    import zipfile
+
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    source = docx_template()
+    name = os.environ.get("PLAN57_TEMPLATES") or "report.docx"
+    try:
+        document = DocxTemplate(io.BytesIO(source))
+        document.render(view, environment())
+    except (zipfile.BadZipFile, KeyError, ValueError, TemplateError) as exc:
+        raise Plan57Error("docx-template-bad", path=name, reason=str(exc)[:200]) from None
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

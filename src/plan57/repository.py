@@ -53,6 +53,11 @@ def inside(root: Path, path: Path) -> Path:
     absolute = path if path.is_absolute() else Path.cwd() / path
     if not os.path.lexists(absolute):
         raise UsageError("path-missing", path=str(path))
+    normal = Path(os.path.normpath(absolute))
+    if _under_data(root, normal) and first_link(root, normal) is not None:
+        # Spelled inside data/ but through a link: the walk reports it as `link-refused`,
+        # wherever the link points, and never opens it.
+        return normal
     resolved = absolute.resolve()
     root_resolved = root.resolve()
     if resolved != root_resolved and root_resolved not in resolved.parents:
@@ -67,7 +72,11 @@ _PLAN_BLOCK = re.compile(r"^plan:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)+)", re.MULTILI
 # optional comment; anything else goes to the YAML parser.
 _SIMPLE_SCALAR = {
     key: re.compile(
-        rf"^[ \t]+{key}:[ \t]*(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|([^\s#\"'&*!|>%@`{{\[][^#\n]*?))"
+        # A plain value ends in a character that is not blank, so that the blanks after it
+        # belong to one place only (a lazy value followed by `[ \t]*` backtracks
+        # quadratically on a line of 40,000 spaces).
+        rf"^[ \t]+{key}:[ \t]*(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|"
+        rf"([^\s#\"'&*!|>%@`{{\[](?:[^#\n]*[^\s#])?))"
         r"[ \t]*(?:#.*)?$",
         re.MULTILINE,
     )
@@ -173,6 +182,22 @@ def list_files(root: Path, starts: Iterable[Path]) -> Listing:
     return listing
 
 
+def holds_submissions(root: Path, start: Path) -> bool:
+    """Whether a path given on the command line (made absolute by `inside`) is a folder that
+    holds data/submissions (the repository, `data`): `check`, `fix` and the gate read it as
+    data/submissions and the catalogue, never as every file in it (`check .` and `check`
+    agree, and `fix .` touches no CSV file outside data/submissions)."""
+    top = Path(os.path.normpath(root.absolute()))
+    return start != top / SUBMISSIONS and (top / SUBMISSIONS).is_relative_to(start)
+
+
+def _under_data(root: Path, path: Path) -> bool:
+    try:
+        return path.relative_to(root).parts[:1] == SUBMISSIONS.parts[:1]
+    except ValueError:
+        return False
+
+
 def first_link(root: Path, path: Path) -> Path | None:
     """The first symbolic link on the way from `root` down to `path` (itself included)."""
     try:
@@ -202,7 +227,11 @@ def _walk(start: Path, depth: int, listing: Listing, seen: set[Path]) -> None:
             if entry.is_symlink():
                 _add(listing, seen, Refusal(path, "link-refused"))
             elif entry.is_dir(follow_symlinks=False):
-                if level + 1 > MAX_DEPTH:
+                if os.path.lexists(os.path.join(entry.path, ".git")):
+                    # Another repository (a checked-out submodule): its content is reviewed
+                    # nowhere, so it is refused, never read as this repository's.
+                    _add(listing, seen, Refusal(path, "submodule-refused"))
+                elif level + 1 > MAX_DEPTH:
                     _add(listing, seen, Refusal(path, "too-deep", {"limit": MAX_DEPTH}))
                 else:
                     pending.append((path, level + 1))

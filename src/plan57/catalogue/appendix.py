@@ -106,18 +106,28 @@ def _delimited_rows(text: str) -> list[list[str]]:
 def _xlsx_rows(raw: bytes, source: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    from plan57.messages import Message
+    from plan57.spreadsheet import WorkbookTooLarge, check_unpacked, sheet_rows
+
     try:
+        check_unpacked(io.BytesIO(raw))
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except WorkbookTooLarge as exc:
+        reason = Message(exc.key, exc.params)
+        raise AppendixError("init-unreadable", file=source, reason=reason) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise AppendixError("init-unreadable", file=source, reason=str(exc)) from None
     try:
         # The sheet that holds the table: the first with an STT header, else the first.
         sheets = list(book.worksheets)
         for sheet in sheets:
-            rows = [[_excel_text(cell) for cell in row] for row in sheet.iter_rows()]
+            rows = [[_excel_text(cell) for cell in row] for row in sheet_rows(sheet)]
             if any(row and row[0].strip().upper() == "STT" for row in rows):
                 return rows
-        return [[_excel_text(cell) for cell in row] for row in sheets[0].iter_rows()]
+        return [[_excel_text(cell) for cell in row] for row in sheet_rows(sheets[0])]
+    except WorkbookTooLarge as exc:
+        reason = Message(exc.key, exc.params)
+        raise AppendixError("init-unreadable", file=source, reason=reason) from None
     finally:
         book.close()
 

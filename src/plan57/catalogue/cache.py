@@ -206,6 +206,10 @@ class CatalogueCache:
             raise result
         return result
 
+    def refuse(self, blob: str, error: CatalogueError) -> None:
+        """Remember that `blob` holds no catalogue that can be read: `get` raises `error`."""
+        self._by_blob[blob] = error
+
     def __contains__(self, blob: str) -> bool:
         return blob in self._by_blob
 

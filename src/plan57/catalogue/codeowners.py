@@ -101,12 +101,23 @@ def write_codeowners(
     """Bring the CODEOWNERS file up to date; returns its path and whether it (would) change."""
     target = path or find(root) or root / "CODEOWNERS"
     location = _location(root, target)
-    existing = target.read_text("utf-8") if target.is_file() else None
+    existing = _read(root, target) if target.is_file() else None
     wanted = render(catalogue, existing, location)
     changed = wanted != existing
     if changed and write:
         write_atomic(target, wanted.encode("utf-8"))
     return target, changed
+
+
+def _read(root: Path, path: Path) -> str:
+    """The file's text; one that is not UTF-8 is a clear error, never rewritten."""
+    from plan57.errors import UsageError
+    from plan57.repository import relative
+
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("codeowners-not-utf8", path=relative(root, path)) from None
 
 
 def _location(root: Path, path: Path) -> str:

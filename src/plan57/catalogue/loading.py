@@ -19,7 +19,9 @@ CATALOGUE_PATH = Path("data") / "targets.yaml"
 
 # The C loader parses the catalogue about ten times faster; history parses thousands of them.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INDICATOR_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?(CT\d{2})\b", re.MULTILINE)
+# Blanks within the line only: `\s` would eat line breaks, and a run of blank lines would make
+# every line start a match that walks to the end of the run (quadratic).
+_INDICATOR_LINE = re.compile(r"^[ \t]*-[ \t]*id:[ \t]*[\"']?(CT\d{2})\b", re.MULTILINE)
 
 
 def load_catalogue(path: Path) -> Catalogue:
@@ -45,7 +47,7 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise CatalogueError("catalogue-unreadable", path=source, reason="not UTF-8") from exc
-    data = load_yaml(text, source)
+    node, data = _load(text, source)
     if not isinstance(data, dict):
         raise CatalogueError(
             "catalogue-invalid", path=source, line=1, field="/", reason="not a mapping"
@@ -59,7 +61,7 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
         if isinstance(cause, TargetError):
             loc += ("targets", cause.year)  # the target's own line, not its indicator's
         # Cross-reference errors belong to the whole catalogue; their message names the entry.
-        line = _line_of(text, loc) if loc else _entry_line(text, first["msg"])
+        line = _line_of(node, loc) if loc else _entry_line(text, first["msg"])
         raise CatalogueError(
             "catalogue-invalid",
             path=source,
@@ -70,9 +72,29 @@ def parse_catalogue(raw: bytes | str, source: str) -> Catalogue:
 
 
 def load_yaml(text: str, source: str) -> Any:
-    """The YAML in `text`, safely (no aliases, no key written twice); errors name the line."""
+    """The YAML in `text`, safely (no anchors, aliases or merge keys, no key written twice,
+    nesting bounded); errors name the line."""
+    return _load(text, source)[1]
+
+
+# The catalogue nests six levels deep (plan, indicators, an indicator, its targets); a value
+# nested deeper than this is refused before anything recursive (the constructor, pydantic,
+# the JSON encoder) meets it.
+MAX_NESTING = 32
+
+
+def _load(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The composed document (kept to find an error's line) and the values built from it."""
+    loader = _SafeLoader(text)
+    node: yaml.Node | None = None
     try:
-        data = _construct(text, source)
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _refuse_hidden(node, source)
+        if "&" in text:  # a lone anchor leaves no trace in the nodes; the events show it
+            _refuse_anchors(text, source)
+        return node, loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -83,98 +105,122 @@ def load_yaml(text: str, source: str) -> Any:
         raise CatalogueError("catalogue-yaml", path=source, line=1, reason=str(exc)) from exc
     except ValueError as exc:
         # The safe constructor raises plain errors for impossible dates such as 2025-13-01.
-        raise CatalogueError(
-            "catalogue-yaml", path=source, line=_bad_scalar_line(text), reason=str(exc)
-        ) from exc
-    return data
-
-
-def _construct(text: str, source: str) -> Any:
-    """Compose the YAML, refuse aliases, then build Python values: nothing aliased is built."""
-    loader = _SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _refuse_aliases(node, source)
-        return loader.construct_document(node)
+        line = _bad_scalar_line(node) if node is not None else 1
+        raise CatalogueError("catalogue-yaml", path=source, line=line, reason=str(exc)) from exc
     finally:
         loader.dispose()
 
 
-def _refuse_aliases(root: yaml.Node, source: str) -> None:
-    """Refuse YAML aliases (merge keys use them too), then keys written twice in one mapping,
-    before anything is built from them.
+_HIDDEN = "YAML anchors, aliases and merge keys (&name, *name, <<) are not allowed"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse_hidden(root: yaml.Node, source: str) -> None:
+    """Refuse YAML aliases and merge keys, nesting deeper than `MAX_NESTING`, then keys
+    written twice in one mapping, before anything is built from them.
 
     An alias is the same node met twice. A node reused many times over is how alias bombs
     explode, whether it is a list nested in lists or a long string repeated in one list: the
     catalogue never needs them, and the JSON of a catalogue that used them could be gigabytes.
+    A merge key (`<<: {2030: …}`) adds keys no line of the mapping shows.
     """
     seen: set[int] = set()
-    stack = [root]
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     mappings: list[yaml.MappingNode] = []
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
-            raise CatalogueError(
-                "catalogue-yaml",
-                path=source,
-                line=node.start_mark.line + 1,
-                reason="YAML anchors and aliases (&name, *name, <<) are not allowed",
-            )
+            raise _refused(node, source, _HIDDEN)
         seen.add(id(node))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and depth >= MAX_NESTING:
+            raise CatalogueError(
+                "catalogue-too-deep", path=source, line=_line(node), limit=MAX_NESTING
+            )
         if isinstance(node, yaml.MappingNode):
             mappings.append(node)
             for key, value in node.value:
-                stack += (key, value)
+                if key.tag == _MERGE:
+                    raise _refused(key, source, _HIDDEN)
+                stack += ((key, depth + 1), (value, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
+            stack += ((item, depth + 1) for item in node.value)
     # Aliases first (an alias bomb is refused as one); then keys written twice, first in file
     # order.
     for mapping in sorted(mappings, key=lambda node: node.start_mark.index):
         _refuse_duplicate_keys(mapping, source)
 
 
+def _refuse_anchors(text: str, source: str) -> None:
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if getattr(event, "anchor", None) is not None:
+            raise _refused(event, source, _HIDDEN)
+
+
+def _refused(where: Any, source: str, reason: str) -> CatalogueError:
+    return CatalogueError("catalogue-yaml", path=source, line=_line(where), reason=reason)
+
+
+def _line(where: Any) -> int:
+    return int(where.start_mark.line) + 1
+
+
 def _refuse_duplicate_keys(mapping: yaml.MappingNode, source: str) -> None:
     """A key written twice in one mapping (a second `2025:` under one indicator): YAML would
-    keep the last silently, so which target is in force would depend on an overlooked line."""
+    keep the last silently, so which target is in force would depend on an overlooked line.
+
+    Keys are compared as the loader resolves them: `2_025`, `+2025`, `0x7E9` and `03751` are
+    all the year 2025, and `2025` and `"2025"` are one year to the catalogue.
+    """
     first: dict[str, int] = {}
     for key, _ in mapping.value:
         if not isinstance(key, yaml.ScalarNode):
             continue
-        line = key.start_mark.line + 1
-        # `2025` and `"2025"` are one year to the catalogue: compared as written.
-        if key.value in first:
+        line = _line(key)
+        resolved = _resolved_key(key)
+        if resolved in first:
             raise CatalogueError(
                 "catalogue-duplicate-key",
                 path=source,
                 line=line,
                 name=visible(key.value[:40]),
-                first=first[key.value],
+                first=first[resolved],
             )
-        first[key.value] = line
+        first[resolved] = line
 
 
-def _bad_scalar_line(text: str) -> int:
-    """The line of the first scalar the safe constructor cannot build, else 1."""
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _resolved_key(key: yaml.ScalarNode) -> str:
+    """A key as the loader reads it: a number by its value, anything else as written."""
+    if key.tag not in _NUMBERS:
+        return str(key.value)
     try:
-        loader = yaml.SafeLoader(text)
-        root = loader.get_single_node()
-    except yaml.YAMLError:
-        return 1
-    stack = [root] if root is not None else []
+        number = _SafeLoader("").construct_object(key)
+    except (ValueError, yaml.YAMLError):
+        return str(key.value)
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return str(number)
+
+
+def _bad_scalar_line(root: yaml.Node) -> int:
+    """The line of the first scalar (in file order) the safe constructor cannot build, else 1.
+
+    One walk of the nodes already composed, with a fresh constructor: no second parse."""
+    constructor = _SafeLoader("")
+    stack = [root]
     while stack:
-        node = stack.pop(0)
+        node = stack.pop()
         if isinstance(node, yaml.ScalarNode):
             try:
-                loader.construct_object(node)
+                constructor.construct_object(node)
             except (ValueError, yaml.YAMLError):
-                return int(node.start_mark.line) + 1
+                return _line(node)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend(reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
     return 1
 
 
@@ -184,17 +230,13 @@ def _entry_line(text: str, message: str) -> int:
     if match is None:
         return 1
     entry_id = re.escape(match.group(1))
-    pattern = rf"^\s*-\s*{{?\s*id:\s*[\"']?{entry_id}[\"']?(?=[\s,}}]|$)"
+    pattern = rf"^[ \t]*-[ \t]*{{?[ \t]*id:[ \t]*[\"']?{entry_id}[\"']?(?=[\s,}}]|$)"
     entry = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, entry.start()) + 1 if entry else 1
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int:
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
     """The 1-based line of the YAML node at `loc` (pydantic's error location), best effort."""
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return 1
     line = 1
     for part in loc:
         if node is None:

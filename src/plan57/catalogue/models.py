@@ -50,7 +50,9 @@ _MAX = re.compile(rf"(?:≤|<=)\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _RANGE = re.compile(rf"({_NUMBER})\s*[-–]\s*({_NUMBER})\s*%?(?:\s*GRDP)?")
 _EXACT = re.compile(rf"({_NUMBER})\s*%?(?:\s*GRDP)?")
 _REPORTER_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+# No `#` anywhere in an e-mail: CODEOWNERS reads `#` after a space as a comment, and an
+# owner that is a comment leaves its path with no owner at all.
+_HANDLE = r"^(?:@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?|[^@\s#]+@[^@\s#]+\.[^@\s#]+)$"
 
 
 class TargetError(ValueError):
@@ -152,12 +154,47 @@ class ScoringSettings(BaseModel):
 
     tolerance: float = Field(default=0.95, gt=0, le=1)
     stale_after_months: int = Field(default=12, ge=1, le=MAX_STALE_MONTHS)
+    # How long after the reporting deadline a milestone's outstanding figures are awaited
+    # before the books close, and the share of the reporters owing it whose figures must be
+    # in for the verdict to be decided on what came then (docs/methodology.md, principle 4).
+    awaited_days: int = Field(default=90, ge=0, le=MAX_DEADLINE_DAYS)
+    coverage_threshold: float = Field(default=0.8, gt=0, le=1)
 
 
 class SubmissionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     deadline_days: int = Field(default=15, ge=0, le=MAX_DEADLINE_DAYS)
+
+
+class ReportSettings(BaseModel):
+    """The heading, signature and recipients of the secretariat's Word report (`report --format
+    docx`), as Hướng dẫn 36-HD/VPTW lays out a Party body's báo cáo. Vietnamese first; each
+    English field is the same in English (`--lang en`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The body above the issuer, top left ("ĐẢNG BỘ TỈNH ĐẮK LẮK"); none for a top-level body.
+    superior_vi: str | None = None
+    superior_en: str | None = None
+    # The issuing body, top left in bold ("BAN CHỈ ĐẠO …").
+    issuer_vi: str = Field(min_length=1)
+    issuer_en: str = Field(min_length=1)
+    # The number's symbol: "BC/BCĐ" gives "Số    -BC/BCĐ", the number written in at signing.
+    symbol: str = Field(min_length=1)
+    # The place in the dateline ("Đắk Lắk, ngày 15 tháng 01 năm 2026").
+    place_vi: str = Field(min_length=1)
+    place_en: str = Field(min_length=1)
+    # The signature block's lines ("T/M BAN CHỈ ĐẠO", "TRƯỞNG BAN") and the signer's name.
+    signature_vi: list[str] = Field(min_length=1)
+    signature_en: list[str] = Field(min_length=1)
+    signer: str | None = None
+    # "Nơi nhận": who receives the report, one line each.
+    recipients_vi: list[str] = Field(min_length=1)
+    recipients_en: list[str] = Field(min_length=1)
+    # Part IV, the tasks for the next period: the secretariat's own text, one paragraph each.
+    tasks_vi: list[str] = Field(default_factory=list)
+    tasks_en: list[str] = Field(default_factory=list)
 
 
 class Group(BaseModel):
@@ -267,6 +304,8 @@ class Catalogue(BaseModel):
     plan: Plan
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     submission: SubmissionSettings = Field(default_factory=SubmissionSettings)
+    # The Word report's heading and signature; only `report --format docx` needs it.
+    report: ReportSettings | None = None
     groups: list[Group]
     registry: list[RegistryEntry]
     indicators: list[Indicator]
@@ -311,6 +350,15 @@ class Catalogue(BaseModel):
     def reporter_ids(self) -> list[str]:
         """Every unit that may submit, in registry order."""
         return [e.id for e in self.registry if e.kind not in ("group", "body")]
+
+    def name_aliases(self) -> dict[str, str]:
+        """Each reporter's names (vi and en) → its id, for suggesting "so-tc" for "so-tai-chinh"."""
+        return {
+            name: entry.id
+            for entry in self.registry
+            if entry.kind != "group"
+            for name in (entry.name_vi, entry.name_en)
+        }
 
     def indicators_for(self, reporter: str) -> list[Indicator]:
         return [i for i in self.indicators if reporter in self.assignments[i.id]]

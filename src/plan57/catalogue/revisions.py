@@ -84,6 +84,15 @@ class SkippedRevision(BaseModel):
     params: dict[str, Any]
 
 
+# Told of each revision skipped because its catalogue cannot be read: the commands that use
+# the history without showing it (report, site, export) note it as `history` does.
+SkippedNotes = Callable[[SkippedRevision], None]
+
+
+def no_notes(skipped: SkippedRevision) -> None:
+    """The default: nobody is told."""
+
+
 class HistoryReport(BaseModel):
     """`plan57 history`; its JSON dump is the `--format json` contract."""
 
@@ -215,12 +224,18 @@ def _first_catalogue(root: Path) -> tuple[Catalogue | None, TargetsRevision | No
     return None, None
 
 
-def revisions_during(root: Path, start: date, end: date) -> list[Revision]:
-    """The catalogue revisions that landed from `start` to `end` (both included), newest first.
+def revisions_during(
+    root: Path, start: date, end: date, notes: SkippedNotes = no_notes
+) -> list[Revision]:
+    """The catalogue revisions that landed from `start` to `end` (both included), newest first;
+    `notes` is told of each revision skipped because its catalogue cannot be read.
 
     A shallow clone raises `GitError` (its list would be silently incomplete).
     """
-    return history(root, since=start, until=end).revisions
+    found = history(root, since=start, until=end)
+    for skipped in found.skipped:
+        notes(skipped)
+    return found.revisions
 
 
 # --- diff ----------------------------------------------------------------------------------
@@ -411,7 +426,10 @@ def _json(value: Any) -> Any:
 
 def check_indicator(value: str) -> str:
     if not _INDICATOR_ID.match(value):
-        raise UsageError("bad-indicator-option", value=value)
+        from plan57.messages import suggestion
+
+        ids = [f"CT{number:02d}" for number in range(1, 100)]
+        raise UsageError("bad-indicator-option", value=value, suggestion=suggestion(value, ids))
     return value
 
 
@@ -504,9 +522,13 @@ def history(
 
 
 def _parse_into(cache: CatalogueCache, blob: str, raw: bytes | None, source: str) -> None:
+    # An error is cached with the blob and raised again when the revision is used: the
+    # revision is skipped with a note, as one whose catalogue does not parse.
     if raw is None:
-        raise GitError("git-path-missing", rev=source.split(":", 1)[0], path=CATALOGUE.as_posix())
-    # An error is cached with the blob and raised again when the revision is used.
+        # Not a file in this repository (a submodule's commit, an object a shallow or partial
+        # clone lacks): one revision cannot be read, the rest of the history still can.
+        cache.refuse(blob, CatalogueError("catalogue-revision-unreadable", path=source))
+        return
     with contextlib.suppress(CatalogueError):
         cache.parse(raw, source, blob=blob)
 

@@ -27,6 +27,7 @@ from plan57.catalogue.appendix import Appendix, AppendixRow, read_appendix
 from plan57.catalogue.models import Indicator, Target, TargetError, Unit
 from plan57.catalogue.provinces import Province, find_province, slug
 from plan57.errors import AppendixError, CatalogueError, Plan57Error
+from plan57.escaping import inline
 
 RESOLUTION = "57-NQ/TW"
 TITLE_VI = (
@@ -186,11 +187,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
 
     heading = _HEADING.search(appendix.preamble)
     number = info.number or (heading.group("number") if heading else None)
-    date = info.date or (
-        dt.date(int(heading.group("year")), int(heading.group("month")), int(heading.group("day")))
-        if heading
-        else None
-    )
+    date = info.date or (_heading_date(heading, appendix.source) if heading else None)
     if not number or date is None:
         raise AppendixError("init-plan-metadata", file=appendix.source)
     issuer = info.issuer or _issuer(heading.group("issuer") if heading else None, province)
@@ -222,6 +219,7 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
             )
     lines = _plan_lines(province, number, date, issuer, issuer_en, appendix.milestones, secretariat)
     lines += _decision_lines(plan_decisions, "  ")
+    lines += _report_lines(province)
     lines += ["", "groups:"]
     lines += [
         f"  - {{id: {group.id}, name_vi: {_q(group.name)}, name_en: {_q(group.name)}}}"
@@ -247,9 +245,21 @@ def build_catalogue(appendix: Appendix, province: Province, info: PlanInfo) -> B
     )
 
 
+def _heading_date(heading: re.Match[str], source: str) -> dt.date:
+    """The plan's date as its heading gives it ("ngày 22/5/2025"); an impossible one
+    ("ngày 31/2/2025") is a clear error naming it, never a crash."""
+    day, month, year = (int(heading.group(part)) for part in ("day", "month", "year"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise AppendixError("init-bad-date", file=source, text=f"{day}/{month}/{year}") from None
+
+
 def _header(province: Province, number: str) -> list[str]:
     return [
-        f"# Catalogue of Kế hoạch {number}, the action plan of {province.name} for Resolution "
+        # A comment ends at a line break: the number (given with --plan-number) is made one
+        # line, or a break in it would start a line of YAML of its own.
+        f"# Catalogue of Kế hoạch {inline(number)}, the action plan of {province.name} for Resolution "
         f"{RESOLUTION}.",
         "# Written by `plan57 init` from the plan's appendix. Targets are written exactly as the",
         "# appendix writes them; a blank cell is `null`. Each `decisions:` entry is a choice the",
@@ -281,6 +291,51 @@ def _plan_lines(
         "  # Each milestone is the end of its year (31 December).",
         f"  milestones: [{', '.join(str(year) for year in milestones)}]",
         f"  secretariat: {secretariat}",
+    ]
+
+
+def _report_lines(province: Province) -> list[str]:
+    """The Word report's heading and signature (`report:`), as a province's Steering Committee
+    writes them; the secretariat checks the names and the recipients before the first report."""
+    city = province.kind == "city"
+    level_vi, level_en = ("thành phố", "City") if city else ("tỉnh", "Provincial")
+    committee = "Thành ủy" if city else "Tỉnh ủy"
+    place = province.short_name
+    vi = [
+        "Ban Chỉ đạo Trung ương (để báo cáo)",
+        f"Thường trực {committee} (để báo cáo)",
+        f"Ban Thường vụ {committee} (để báo cáo)",
+        "Các thành viên Ban Chỉ đạo",
+        f"Lưu Văn phòng {committee}",
+    ]
+    en = [
+        "Central Steering Committee (for its information)",
+        f"Standing Board of the {level_en} Party Committee (for its information)",
+        f"Standing Committee of the {level_en} Party Committee (for its information)",
+        "Members of the Steering Committee",
+        f"Files of the Office of the {level_en} Party Committee",
+    ]
+    return [
+        "",
+        "# The Word report's heading, signature and recipients (plan57 report --format docx),",
+        "# as Hướng dẫn 36-HD/VPTW lays them out: check them before the first report.",
+        "report:",
+        f"  superior_vi: {_q(f'Đảng bộ {level_vi} {place}')}",
+        f"  superior_en: {_q(f'{place} {level_en} Party Organisation')}",
+        f"  issuer_vi: {_q(f'Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số {level_vi}')}",
+        f"  issuer_en: {_q(f'{level_en} Steering Committee for Science, Technology, Innovation and Digital Transformation')}",
+        '  symbol: "BC/BCĐ"',
+        f"  place_vi: {_q(place)}",
+        f"  place_en: {_q(place)}",
+        '  signature_vi: ["T/M BAN CHỈ ĐẠO", "TRƯỞNG BAN"]',
+        '  signature_en: ["ON BEHALF OF THE STEERING COMMITTEE", "HEAD"]',
+        "  recipients_vi:",
+        *(f"    - {_q(line)}" for line in vi),
+        "  recipients_en:",
+        *(f"    - {_q(line)}" for line in en),
+        "  # Part IV, the tasks for the next period: one paragraph each.",
+        "  tasks_vi: []",
+        "  tasks_en: []",
     ]
 
 
@@ -536,8 +591,16 @@ def _entry_line(entry: _Entry) -> str:
 
 
 def _q(text: str) -> str:
-    # A JSON string is a YAML double-quoted scalar: every character escaped the same way.
-    return json.dumps(text, ensure_ascii=False)
+    """`text` as a YAML double-quoted scalar: JSON's escapes (which YAML reads), and every
+    character YAML may not hold or would read as a line break (DEL, C1 controls, U+2028,
+    the byte-order mark) escaped too, so that any appendix text makes a valid catalogue."""
+    return _NOT_YAML_PRINTABLE.sub(
+        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
+# What YAML 1.1 does not count as printable, or reads as a line break inside a scalar.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _unique(items: list[str]) -> list[str]:

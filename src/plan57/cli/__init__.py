@@ -61,12 +61,16 @@ def _usable_width() -> None:
 
 
 def _guard_output() -> None:
+    import os
     import sys
 
-    from plan57.cli._app import GuardedStream
+    from plan57.cli._app import GuardedStream, NotesStream
 
     if sys.stdout is not None:
         sys.stdout = GuardedStream(sys.stdout)
+    # Standard error carries notes for people: when it is closed or full, they are lost, and
+    # the exit status keeps its meaning (2 stays 2, 0 after writing a report stays 0).
+    sys.stderr = NotesStream(sys.stderr if sys.stderr is not None else open(os.devnull, "w"))  # noqa: SIM115
 
 
 def _terminate(signum: int, frame: object) -> None:

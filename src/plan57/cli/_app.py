@@ -232,6 +232,28 @@ class GuardedStream:
         return getattr(self._stream, name)
 
 
+class NotesStream:
+    """Standard error, whose write failures (closed, full) are dropped: what plan57 says there
+    is for people, and failing to say it must not change the exit status of the run."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            written: int = self._stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+        return written
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _output_failed(exc: Exception) -> Plan57Error:
     from plan57.errors import OutputError
 

@@ -21,9 +21,11 @@ from plan57.formatting import change_where as where
 from plan57.messages import Lang, text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
-    from plan57.catalogue.revisions import DiffReport, HistoryReport, Revision
+    from plan57.catalogue.revisions import DiffReport, HistoryReport, Revision, SkippedRevision
 
 _STYLES = {
     "raised": "green",
@@ -120,15 +122,27 @@ def history_title(report: HistoryReport, lang: Lang) -> str:
 
 
 def skipped_notes(report: HistoryReport, lang: Lang) -> list[str]:
-    return [
-        text(
-            "label.history-skipped",
-            lang,
-            commit=item.commit[:10],
-            reason=text(item.code, lang, **item.params),
-        )
-        for item in report.skipped
-    ]
+    return [skipped_note(item, lang) for item in report.skipped]
+
+
+def skipped_note(item: SkippedRevision, lang: Lang) -> str:
+    """ "Skipped revision …, whose catalogue cannot be read: …": `history` lists these, and
+    `report`, `site` and `export` say them on stderr."""
+    reason = text(item.code, lang, **item.params)
+    return text("label.history-skipped", lang, commit=item.commit[:10], reason=reason)
+
+
+def tell_skipped(lang: Lang) -> Callable[[SkippedRevision], None]:
+    """The `notes` callback of report, site and export: each skipped revision on stderr,
+    unless --quiet."""
+    from plan57.cli._app import quiet
+    from plan57.cli._output import tell
+
+    def note(item: SkippedRevision) -> None:
+        if not quiet():
+            tell(f"plan57: {skipped_note(item, lang)}")
+
+    return note
 
 
 def print_history(report: HistoryReport, lang: Lang, out: Console) -> None:

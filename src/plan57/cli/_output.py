@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def format_for(out: Path | None, asked: E | None, extensions: Mapping[str, E], default: E) -> E:
+    """The format of an output: the one asked for, else the one the file's extension names,
+    else `default`; a file named for another format than the one asked for is refused, so
+    that a name never lies about what is in the file."""
+    suffix = out.suffix.lower() if out is not None else ""
+    named = extensions.get(suffix)
+    if asked is not None and named is not None and named is not asked:
+        from plan57.errors import UsageError
+
+        raise UsageError(
+            "format-mismatch",
+            path=str(out),
+            format=asked.value,
+            formats=", ".join(extensions),
+        )
+    return asked or named or default
 
 
 def parse_as_of(value: str | None) -> date:

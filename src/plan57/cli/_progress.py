@@ -122,7 +122,11 @@ class _Bar:
         if self.live is not None:
             from rich.markup import escape
 
-            self.live.console.print(escape(line), highlight=False)
+            from plan57.escaping import terminal
+
+            # The bar's console is rich's own: what it prints is made visible here, as
+            # `tell` does for the lines before the bar shows.
+            self.live.console.print(escape(terminal(line)), highlight=False)
         else:
             tell(line)
 

@@ -54,11 +54,10 @@ def _find(catalogue: Catalogue, wanted: str, lang: Lang) -> Indicator:
 
     found = catalogue.indicator(wanted.strip().upper())
     if found is None:
-        from plan57.submissions.rules import guess_indicator
+        from plan57.messages import suggestion
 
-        guess = guess_indicator(wanted, [i.id for i in catalogue.indicators])
-        suggestion = text("label.did-you-mean", lang, value=guess) if guess else ""
-        raise UsageError("catalogue-unknown-indicator", value=wanted, suggestion=suggestion)
+        close = suggestion(wanted, [i.id for i in catalogue.indicators])
+        raise UsageError("catalogue-unknown-indicator", value=wanted, suggestion=close)
     return found
 
 
@@ -98,6 +97,7 @@ def _one(catalogue: Catalogue, ind: Indicator, shape: CatalogueFormat, lang: Lan
     from rich.markup import escape
 
     from plan57 import formatting as fmt
+    from plan57.escaping import inline
 
     def names(ids: list[str]) -> str:
         return "; ".join(f"{i} ({catalogue.entry_name(i, lang)})" for i in ids) or "–"
@@ -121,13 +121,14 @@ def _one(catalogue: Catalogue, ind: Indicator, shape: CatalogueFormat, lang: Lan
         (text("label.baseline", lang), baseline),
     ]
     out = console()
-    out.print(f"[bold]{ind.id}[/bold]  {escape(ind.name(lang))}")
+    # Each value is catalogue data inside a line: it never ends one (escaping.inline).
+    out.print(f"[bold]{ind.id}[/bold]  {escape(inline(ind.name(lang)))}")
     width = max(len(label) for label, _ in rows) + 2
     for label, value in rows:
-        out.print(f"  {escape(label + ':'):<{width}}{escape(value)}")
+        out.print(f"  {escape(label + ':'):<{width}}{escape(inline(value))}")
     out.print(f"  {escape(text('label.targets', lang) + ':')}")
     for target in ind.targets:
-        out.print(f"    {target.year}: {escape(fmt.target(target, ind.unit, lang))}")
+        out.print(f"    {target.year}: {escape(inline(fmt.target(target, ind.unit, lang)))}")
 
 
 def _registry(catalogue: Catalogue, shape: CatalogueFormat, lang: Lang) -> None:

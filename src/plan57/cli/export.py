@@ -43,6 +43,7 @@ def export(
     lang: str | None = lang_option(),
 ) -> None:
     """Xuất dữ liệu mở / the open data: CSV with a data package, Parquet, JSON."""
+    from plan57.cli._changes import tell_skipped
     from plan57.cli._progress import phased_bar
     from plan57.output.opendata import FORMATS, export_repository
 
@@ -57,5 +58,6 @@ def export(
             period=period,
             formats=formats,  # type: ignore[arg-type]
             progress=progress,
+            notes=tell_skipped(language),
         )
     tell(text("export.written", language, files=len(written), path=str(out)))

@@ -146,10 +146,7 @@ def _print_table(report: ScoreReport, lang: Lang) -> None:
     width = max(len(label) for label in labels.values())
     for item in report.indicators:
         colour = _COLOURS[item.status]
-        if item.unit == "yes_no":
-            value = fmt.answer(item.answer, lang)
-        else:
-            value = fmt.quantity(item.value, item.unit, lang)
+        value = item.shown_value(lang)
         target = fmt.target(item.target, item.unit, lang)
         if item.milestone is not None:
             target = f"{target} ({item.milestone})"

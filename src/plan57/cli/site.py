@@ -33,13 +33,19 @@ def site(
     lang: str | None = lang_option(),
 ) -> None:
     """Trang web công bố tiến độ / the progress site, in Vietnamese and English."""
+    from plan57.cli._changes import tell_skipped
     from plan57.cli._progress import phased_bar
     from plan57.output.site import build_site
 
     language: Lang = lang  # type: ignore[assignment]
     with phased_bar(language) as progress:
         result = build_site(
-            root_of(ctx), out, as_of=parse_as_of(as_of), period=period, progress=progress
+            root_of(ctx),
+            out,
+            as_of=parse_as_of(as_of),
+            period=period,
+            progress=progress,
+            notes=tell_skipped(language),
         )
     tell(
         text(

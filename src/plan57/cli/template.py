@@ -9,13 +9,17 @@ from pathlib import Path
 import typer
 
 from plan57.cli._app import app, chosen, format_option, lang_option, quiet, root_of
-from plan57.cli._output import emit
+from plan57.cli._output import emit, format_for, tell
 from plan57.messages import Lang, text
 
 
 class TemplateFormat(enum.StrEnum):
     csv = "csv"
     xlsx = "xlsx"
+
+
+# `--out so-tc-2025Q4.xlsx` is a workbook without --format; `--format csv` into it is refused.
+_EXTENSIONS = {".csv": TemplateFormat.csv, ".xlsx": TemplateFormat.xlsx}
 
 
 @app.command()
@@ -25,10 +29,11 @@ def template(
     period: str = typer.Option(
         ..., "--period", help="Kỳ báo cáo / period: 2025, 2025S1, 2025Q4, 2025M01."
     ),
-    output_format: str = format_option(
+    output_format: str | None = format_option(
         TemplateFormat,
-        TemplateFormat.csv.value,
-        help="csv | xlsx (bảng tính Excel có quy tắc nhập / an Excel workbook with input rules).",
+        None,
+        help="csv | xlsx (bảng tính Excel có quy tắc nhập / an Excel workbook with input rules; "
+        "default: from the --out file's extension, else csv).",
     ),
     out: Path | None = typer.Option(
         None,
@@ -50,7 +55,8 @@ def template(
     language: Lang = lang  # type: ignore[assignment]
     catalogue_path = root_of(ctx) / CATALOGUE
     catalogue = load_catalogue(catalogue_path)
-    if chosen(TemplateFormat, output_format) is TemplateFormat.xlsx:
+    asked = chosen(TemplateFormat, output_format) if output_format else None
+    if format_for(out, asked, _EXTENSIONS, TemplateFormat.csv) is TemplateFormat.xlsx:
         from plan57.submissions.workbooks import build_workbook, catalogue_revision
 
         revision = catalogue_revision(catalogue_path.read_bytes())
@@ -69,6 +75,8 @@ def template(
         if out is None:
             sys.stdout.buffer.write(form.data)
             sys.stdout.buffer.flush()
+            if not quiet():
+                tell(form.owed_that_day(language))
             return
         next_step = text("label.template-next", language, destination=form.submission_path)
     if (out.exists() or out.is_symlink()) and not force:
@@ -85,4 +93,5 @@ def template(
         period=str(form.period),
     )
     emit(message)
+    emit(form.owed_that_day(language))
     emit(next_step)

@@ -10,6 +10,9 @@ from plan57.cli._app import app, lang_option, root_of
 from plan57.cli._output import emit
 from plan57.messages import Lang, text
 
+# Up to this many files written, the closing line names each; more, and it names the folder.
+_NAMED = 4
+
 
 @app.command("import")
 def import_(
@@ -45,6 +48,11 @@ def import_(
     from plan57.submissions.workbooks import ImportOptions, import_workbooks
 
     language: Lang = lang  # type: ignore[assignment]
+    if out is not None and out.suffix.lower() not in ("", ".csv"):
+        from plan57.errors import UsageError
+
+        # `import` writes CSV: a file named .xlsx (or anything else) would lie about it.
+        raise UsageError("format-mismatch", path=str(out), format="csv", formats=".csv")
     root = root_of(ctx)
     catalogue = load_catalogue(root / CATALOGUE)
     options = ImportOptions(reporter=reporter, period=period, out=out, force=force)
@@ -66,6 +74,17 @@ def import_(
                     period=result.period,
                 )
             )
+            if result.narrative:
+                lines.append(text("label.import-narrative", language, path=result.narrative))
+            if result.gaps:
+                lines.append(
+                    text(
+                        "label.import-gaps",
+                        language,
+                        count=len(result.gaps),
+                        indicators=", ".join(result.gaps),
+                    )
+                )
             if result.left_out:
                 lines.append(
                     text(
@@ -86,7 +105,27 @@ def import_(
     failed = sum(1 for r in results if not r.ok)
     lines.append("")
     lines.append(text("label.import-summary", language, written=len(written), failed=failed))
-    if written:
-        lines.append(text("label.import-next", language, paths=" ".join(written)))
+    inside = [
+        path
+        for r in results
+        if r.ok and r.outside is None
+        for path in (r.output, r.narrative)
+        if path
+    ]
+    if inside:
+        # A batch of 102 communes is checked as the folder, not named file by file.
+        paths = " ".join(inside) if len(inside) <= _NAMED else "data/submissions/"
+        lines.append(text("label.import-next", language, paths=paths))
+    for result in results:
+        # `check` reads only the repository: the file must be put where it belongs first.
+        if result.ok and result.outside is not None:
+            lines.append(
+                text(
+                    "label.import-next-outside",
+                    language,
+                    path=result.output,
+                    destination=result.outside,
+                )
+            )
     emit("\n".join(lines))
     raise typer.Exit(1 if failed else 0)

@@ -12,9 +12,11 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from plan57 import formatting as fmt
-from plan57.catalogue.models import Catalogue, Indicator
+from plan57.catalogue.models import Catalogue, Indicator, Unit
+from plan57.grammar import exact
 from plan57.messages import Lang, text
 from plan57.scoring.judging import along, scored_targets, target_for_year
 from plan57.scoring.verdicts import IndicatorScore, Point
@@ -133,8 +135,9 @@ def chart(
     start_year = item.baseline_year or base_year
     if ind.flow:
         for year in range(base_year + 1, last_year + 1):
-            aim = target_for_year(targets, year, item.baseline, start_year, ind.path)
-            if aim is not None:
+            found = target_for_year(targets, year, item.baseline, start_year, ind.path)
+            if found is not None:
+                aim = float(found)
                 year_paths.append([(date(year, 1, 1), 0.0), (date(year, 12, 31), aim)])
                 highs.append(aim)
     else:
@@ -172,7 +175,7 @@ def chart(
             Marker(
                 scale.x(p.end),
                 scale.y(p.value),
-                f"{fmt.day(p.end, lang)}: {fmt.quantity(p.value, unit, lang)}",
+                f"{fmt.day(p.end, lang)}: {point_beside(item, p.value, unit, lang)}",
             )
         )
     out.reported = [_points(scale, run) for _, run in sorted(runs.items()) if len(run) > 1]
@@ -298,7 +301,7 @@ def reporter_bars(
         value = figure.value or 0.0
         name = names.get(figure.id, figure.id)
         shown = name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1] + "…"
-        amount = fmt.quantity(value, ind.unit, lang)
+        amount = item.shown_figure(value, lang)
         rows.append(
             BarRow(
                 y=round(_TOP + index * _BAR_ROW, 1),
@@ -335,6 +338,16 @@ def _compound(knots: list[tuple[date, float]]) -> list[tuple[date, float]]:
         years = end.year - start.year
         for step in range(1, years + 1):
             out.append(
-                (date(start.year + step, 12, 31), along("compound", low, high, step / years))
+                (
+                    date(start.year + step, 12, 31),
+                    float(along("compound", exact(low), exact(high), Fraction(step, years))),
+                )
             )
     return out
+
+
+def point_beside(item: IndicatorScore, value: float, unit: Unit, lang: Lang) -> str:
+    """A point of the history beside the target; the period's own point as the value is."""
+    if item.value is not None and math.isclose(value, item.value, rel_tol=1e-9, abs_tol=1e-9):
+        return item.shown_value(lang)
+    return fmt.beside(value, unit, lang, item.target_bounds(), (), item.at_most())

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from plan57.catalogue.models import Catalogue
-from plan57.catalogue.revisions import Revision
-from plan57.errors import GitError, Plan57Error, UsageError
+from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
+from plan57.errors import GitError, Plan57Error
 from plan57.periods import Period, parse_period
 from plan57.progress import Phases, Progress, no_phases, silent
 from plan57.repository import SUBMISSIONS
@@ -40,6 +40,8 @@ ColumnType = Literal["string", "integer", "number", "boolean", "date"]
 Format = Literal["csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "json")
 PACKAGE = "datapackage.json"
+# The tables `build_tables` makes, by name (held equal by a test).
+TABLE_NAMES = frozenset({"observations", "scores", "targets", "registry"})
 
 
 @dataclass(frozen=True)
@@ -364,19 +366,23 @@ def export_repository(
     period: str | None = None,
     formats: Sequence[Format] = FORMATS,
     progress: Phases = no_phases,
+    notes: SkippedNotes = no_notes,
 ) -> list[Path]:
     """Validate and score the repository at `root` and write its tables into `out`.
 
-    `progress` is told of two phases: the check of the submissions, the quarters scored."""
+    `progress` is told of two phases: the check of the submissions, the quarters scored;
+    `notes` of each catalogue revision skipped because it cannot be read."""
     from plan57.catalogue.loading import load_catalogue
+    from plan57.files import checked_folder, replace_folder
     from plan57.output.report import score_repository
     from plan57.repository import CATALOGUE
     from plan57.submissions.obligations import default_period
 
-    target = out.resolve()
-    data = (root / "data").resolve()
-    if target == data or data in target.parents:
-        raise UsageError("site-out-data", path=str(out))
+    # The set is replaced as one, as the site is: never `--out .` (which holds data/), never
+    # a folder of other files, never a file written through a link left in the old set.
+    target = checked_folder(
+        out, root / "data", marker=EXPORT_MARKER, ours=_exported_name, not_ours="export-out-other"
+    )
     if "parquet" in formats:
         require_parquet()
     if period is None:
@@ -388,29 +394,51 @@ def export_repository(
         scored.observations,
         period=scored.period,
         as_of=as_of,
-        revisions=catalogue_revisions(root, until=as_of),
+        revisions=catalogue_revisions(root, notes, until=as_of),
         evidence=scored.evidence,
         reports={str(scored.period): scored.report},
         scoring=scored.scoring,
         judge=scored.judging.score,
         progress=progress("progress.quarters"),
     )
-    return write_tables(tables, target, formats, plan_number=scored.catalogue.plan.number)
+    number = scored.catalogue.plan.number
+    written = replace_folder(
+        target,
+        lambda folder: write_tables(tables, folder, formats, plan_number=number),
+        marker=EXPORT_MARKER,
+    )
+    return written
 
 
-def catalogue_revisions(root: Path, until: date | None = None) -> list[Revision] | None:
+# The mark of a folder `export` made, which a later export may replace whole.
+EXPORT_MARKER = ".plan57-export"
+
+
+def _exported_name(name: str) -> bool:
+    """A file an export writes (a folder of these, made before the marker existed, is one)."""
+    stem, _, kind = name.rpartition(".")
+    return name == PACKAGE or (kind in FORMATS and stem in TABLE_NAMES)
+
+
+def catalogue_revisions(
+    root: Path, notes: SkippedNotes = no_notes, until: date | None = None
+) -> list[Revision] | None:
     """The catalogue's revisions (up to `until`: those known that day), newest first; None
     outside git or where history is unreadable (a shallow clone): the targets' revision column
-    is then left empty."""
+    is then left empty. `notes` is told of each revision skipped because its catalogue cannot
+    be read."""
     from plan57 import git
     from plan57.catalogue.revisions import history
 
     if not git.is_repository(root):
         return None
     try:
-        return history(root, until=until).revisions
+        found = history(root, until=until)
     except Plan57Error:
         return None
+    for skipped in found.skipped:
+        notes(skipped)
+    return found.revisions
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -438,12 +466,16 @@ def write_tables(
     return written
 
 
-def _text_column(column: ColumnType, values: Sequence[Any]) -> list[str]:
+def _text_column(column: ColumnType, values: Sequence[Any], spreadsheet: bool = False) -> list[str]:
     """One column's cells as CSV text: numbers as Python writes them, dates in ISO 8601, text
-    neutralised (the spreadsheet helper), empty for no value. Column by column, since a
-    province's observations are half a million cells."""
+    as it is, empty for no value. Column by column, since a province's observations are half a
+    million cells. Only a file meant for a spreadsheet (`spreadsheet`) has its text neutralised
+    (an apostrophe before what could start a formula): the data package's CSV holds the same
+    text as its Parquet and JSON, for the tools that read it."""
     if column == "string":
-        return ["" if v is None else neutralise(str(v)) for v in values]
+        if spreadsheet:
+            return ["" if v is None else neutralise(str(v)) for v in values]
+        return ["" if v is None else str(v) for v in values]
     if column == "boolean":
         return ["" if v is None else ("true" if v else "false") for v in values]
     if column == "number":
@@ -464,15 +496,20 @@ def _dates(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 without a byte-order mark (the data package says so); text cells neutralised."""
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+def to_csv(table: Table, *, spreadsheet: bool = False) -> bytes:
+    """UTF-8 without a byte-order mark (the data package says so); text cells as they are, or
+    neutralised for a spreadsheet (`spreadsheet`)."""
+    cells = [
+        _text_column(c.type, v, spreadsheet) for c, v in zip(table.columns, table.data, strict=True)
+    ]
     return _csv_text(table, cells)
 
 
-def csv_by(table: Table, column: str) -> dict[Any, bytes]:
+def csv_by(table: Table, column: str, *, spreadsheet: bool = False) -> dict[Any, bytes]:
     """One CSV file per value of `column` (an indicator's rows), the cells converted once."""
-    cells = [_text_column(c.type, v) for c, v in zip(table.columns, table.data, strict=True)]
+    cells = [
+        _text_column(c.type, v, spreadsheet) for c, v in zip(table.columns, table.data, strict=True)
+    ]
     at = [c.name for c in table.columns].index(column)
     groups: dict[Any, list[int]] = {}
     for index, value in enumerate(table.data[at]):
@@ -550,6 +587,13 @@ def to_parquet(table: Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
 def datapackage(tables: Sequence[Table], plan_number: str) -> dict[str, Any]:
     """A Frictionless Data Package describing the CSV files, one Table Schema per resource."""
     return {
@@ -557,6 +601,8 @@ def datapackage(tables: Sequence[Table], plan_number: str) -> dict[str, Any]:
         # The plan is named by its catalogue: any province's repository publishes its own.
         "title": f"Kế hoạch {plan_number} — indicators, targets and reported figures",
         "profile": "tabular-data-package",
+        # Public-sector information, open for any use with attribution (docs: the open data).
+        "licenses": [LICENCE],
         "resources": [
             {
                 "name": table.name,

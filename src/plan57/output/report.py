@@ -10,7 +10,8 @@ Submissions are validated against the working tree's catalogue (the contract in 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -24,14 +25,18 @@ from plan57.catalogue.revisions import (
     Change,
     LastChange,
     Revision,
+    SkippedNotes,
     TargetsRevision,
     catalogue_at,
+    no_notes,
     parse_when,
 )
 from plan57.errors import GitError, Plan57Error, UsageError
 from plan57.findings import CheckReport
 from plan57.messages import Lang, render_error, text
+from plan57.output.actions import action_rows, overdue_groups
 from plan57.output.charts import chart
+from plan57.output.narratives import compiled
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE
@@ -39,15 +44,17 @@ from plan57.scoring.judging import Scoring
 from plan57.scoring.standing import as_it_stood, mark_revised, only, revised_fields
 from plan57.scoring.verdicts import STATUSES, IndicatorScore, Point, ScoreReport
 from plan57.submissions.evidence import describe
+from plan57.submissions.obligations import Gap, gap_notes
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from plan57.git import Commit
     from plan57.submissions.evidence import Evidence
+    from plan57.submissions.narratives import Narrative
 
 ReportFormat = Literal["md", "html"]
-Grouping = Literal["group", "monitor", "lead"]
+Grouping = Literal["group", "monitor", "lead", "responsible"]
 
 # Worst first, so that sorting by status brings what needs attention to the top.
 RANK = {"missed": 0, "at-risk": 1, "no-data": 2, "on-track": 3}
@@ -71,6 +78,10 @@ class Scored:
     scoring: Scoring
     # Any other period judged from the same evidence, on the plan as it stood at its end.
     judging: Judging
+    # The units' narratives that passed `check` (every period; the reports choose theirs).
+    narratives: list[Narrative] = field(default_factory=list)
+    # Rows with no figure but a note: shown beside the missing figure, never scored.
+    gaps: tuple[Gap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,8 @@ def score_repository(
         parsed,
         judging.scoring(parsed),
         judging,
+        evidence.validation.narratives,
+        evidence.validation.gaps,
     )
 
 
@@ -265,7 +278,9 @@ def generation_time() -> datetime:
 _LAST_EPOCH = 253_402_300_799
 
 
-def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Provenance:
+def provenance(
+    root: Path, period: Period, lang: Lang, evidence: Evidence, notes: SkippedNotes = no_notes
+) -> Provenance:
     """The commit the data was read at and the target revisions made during the period."""
     from plan57.catalogue.revisions import revisions_during
 
@@ -288,7 +303,7 @@ def provenance(root: Path, period: Period, lang: Lang, evidence: Evidence) -> Pr
     # The report is still worth having when the history cannot be read (a shallow clone, a
     # revision whose catalogue does not parse): it says why instead of failing.
     try:
-        revisions: list[Revision] | None = revisions_during(root, period.start, period.end)
+        revisions: list[Revision] | None = revisions_during(root, period.start, period.end, notes)
         error = None
     except Plan57Error as exc:
         revisions, error = None, render_error(exc, lang)
@@ -305,12 +320,14 @@ def build_report(
     by: Grouping = "group",
     targets_at: str | None = None,
     generated: datetime | None = None,
+    notes: SkippedNotes = no_notes,
 ) -> str:
-    """The period report for the repository at `root`, as Markdown or one HTML file."""
+    """The period report for the repository at `root`, as Markdown or one HTML file; `notes`
+    is told of each catalogue revision skipped because it cannot be read."""
     from plan57.render import render
 
     scored = score_repository(root, period=period, as_of=as_of, targets_at=targets_at)
-    origin = provenance(root, scored.period, lang, scored.evidence)
+    origin = provenance(root, scored.period, lang, scored.evidence, notes)
     view = report_view(scored, origin, lang=lang, by=by, generated=generated or generation_time())
     return render(f"report.{output}.j2", view)
 
@@ -357,9 +374,17 @@ def report_view(
             for status in STATUSES
         ],
         "by": text(f"report.by.{by}", lang),
-        "sections": _sections(catalogue, rows, by, lang),
+        "sections": sections(catalogue, rows, by, lang),
+        "actions": action_sections(
+            catalogue, action_rows(catalogue, report, period, lang), by, lang
+        ),
+        "overdue": overdue_groups(catalogue, report, lang),
+        "narratives": [
+            {"title": text(f"narrative.{part}", lang), "groups": groups}
+            for part, groups in compiled(catalogue, scored.narratives, period, lang).items()
+        ],
         "details": [rows[item.id] for item in report.indicators],
-        "missing": _missing(catalogue, report, lang),
+        "missing": _missing(catalogue, report, gap_notes(scored.gaps, period.end), lang),
         "provisional": (
             text("report.provisional", lang, due=fmt.day(report.deadline, lang))
             if report.provisional and report.deadline is not None
@@ -436,6 +461,17 @@ def _labels(lang: Lang) -> dict[str, str]:
         "revision": "report.col.revision",
         "explain": "report.explain",
         "notes": "report.col.notes",
+        "action": "action.title",
+        "action_intro": "action.intro",
+        "action_none": "action.none",
+        "action_overdue": "action.overdue",
+        "action_overdue_none": "action.overdue-none",
+        "responsible": "action.col.responsible",
+        "gap": "action.col.gap",
+        "needed": "action.col.needed",
+        "late": "action.col.late",
+        "narratives": "narrative.title",
+        "narratives_none": "narrative.none",
     }
     return {name: text(key, lang) for name, key in keys.items()}
 
@@ -450,10 +486,7 @@ def _row(
     lang: Lang,
 ) -> dict[str, Any]:
     unit = ind.unit
-    if unit == "yes_no":
-        value = fmt.answer(item.answer, lang)
-    else:
-        value = fmt.quantity(item.value, unit, lang)
+    value = item.shown_value(lang)
     baseline = fmt.quantity(item.baseline, unit, lang) if unit != "yes_no" else "–"
     if item.baseline_source == "catalogue":
         baseline = f"{baseline} ({text('report.baseline-catalogue', lang)})"
@@ -463,7 +496,7 @@ def _row(
         shown = (
             fmt.answer(figure.answer, lang)
             if unit == "yes_no"
-            else fmt.quantity(figure.value, unit, lang)
+            else item.shown_figure(figure.value, lang)
         )
         if figure.numerator is not None and figure.denominator is not None:
             shown += f" ({fmt.bare(figure.numerator, 'count', lang)}/"
@@ -523,6 +556,7 @@ def _row(
         "group": ind.group,
         "monitors": list(ind.monitors),
         "lead": ind.lead,
+        "responsible": list(ind.responsible),
     }
 
 
@@ -559,7 +593,7 @@ def _expected(item: IndicatorScore, unit: Unit, lang: Lang) -> str:
     """The path's value and the date it is for (the date of the figure compared with it)."""
     if unit == "yes_no" or item.expected is None:
         return "–"
-    shown = fmt.quantity(item.expected, unit, lang)
+    shown = item.shown_expected(lang)
     if item.expected_date is None:
         return shown
     return f"{shown} ({fmt.day(item.expected_date, lang)})"
@@ -593,9 +627,11 @@ def _spark(points: list[Point], item: IndicatorScore, unit: str) -> str:
     return "".join(_SPARKS[min(last, round(p.value / top * last))] for p in points)
 
 
-def _sections(
+def sections(
     catalogue: Catalogue, rows: dict[str, dict[str, Any]], by: Grouping, lang: Lang
 ) -> list[dict[str, Any]]:
+    """Rows (with `group`, `lead`, `monitors` and `responsible`) in titled sections: by the
+    appendix's groups, or by unit (an indicator under each of its units), in catalogue order."""
     ordered = [rows[i.id] for i in catalogue.indicators if i.id in rows]
     if by == "group":
         return [
@@ -606,32 +642,61 @@ def _sections(
             for g in catalogue.groups
             if any(r["group"] == g.id for r in ordered)
         ]
-    key = "monitors" if by == "monitor" else "lead"
-    sections = []
+
+    def units(row: dict[str, Any]) -> list[str]:
+        if by == "lead":
+            return [row["lead"]]
+        return list(row["monitors" if by == "monitor" else "responsible"])
+
+    out = []
     for entry in catalogue.registry:
-        chosen = [
-            r
-            for r in ordered
-            if (entry.id in r["monitors"] if key == "monitors" else r["lead"] == entry.id)
-        ]
+        chosen = [r for r in ordered if entry.id in units(r)]
         if chosen:
-            sections.append({"title": catalogue.entry_name(entry.id, lang), "rows": chosen})
-    if key == "monitors":
-        orphans = [r for r in ordered if not r["monitors"]]
-        if orphans:
-            sections.append({"title": text("report.no-monitor", lang), "rows": orphans})
-    return sections
+            out.append({"title": catalogue.entry_name(entry.id, lang), "rows": chosen})
+    orphans = [r for r in ordered if not units(r)]
+    if orphans:
+        out.append({"title": text(f"report.no-{by}", lang), "rows": orphans})
+    return out
 
 
-def _missing(catalogue: Catalogue, report: ScoreReport, lang: Lang) -> list[dict[str, str]]:
+def action_sections(
+    catalogue: Catalogue, rows: list[dict[str, Any]], by: Grouping, lang: Lang
+) -> list[dict[str, Any]]:
+    """Who must act, in one table, or one per unit with `--by`: missed first, then at risk."""
+    if by == "group":
+        return [{"title": "", "rows": rows}] if rows else []
+    position = {row["id"]: n for n, row in enumerate(rows)}
+    grouped = sections(catalogue, {row["id"]: row for row in rows}, by, lang)
+    for section in grouped:
+        section["rows"] = sorted(section["rows"], key=lambda row: position[row["id"]])
+    return grouped
+
+
+def _missing(
+    catalogue: Catalogue, report: ScoreReport, gaps: dict[tuple[str, str], str], lang: Lang
+) -> list[dict[str, str]]:
     out = []
     for item in report.missing:
         due = fmt.day(item.due, lang)
+        indicators = [
+            text("label.gap", lang, indicator=i, note=gaps[(item.reporter, i)])
+            if (item.reporter, i) in gaps
+            else i
+            for i in item.indicators
+        ]
         out.append(
             {
                 "reporter": catalogue.entry_name(item.reporter, lang),
                 "id": item.reporter,
-                "indicators": ", ".join(item.indicators),
+                "indicators": ", ".join(
+                    [
+                        *indicators,
+                        *(
+                            text("report.blocking", lang, indicator=ind, periods=", ".join(ps))
+                            for ind, ps in item.blocking.items()
+                        ),
+                    ]
+                ),
                 "due": text("report.overdue" if item.overdue else "report.due", lang, due=due),
                 "overdue": "overdue" if item.overdue else "due",
             }
@@ -685,11 +750,24 @@ def _provenance_lines(scored: Scored, origin: Provenance, lang: Lang) -> list[st
     return lines
 
 
-def _revisions(origin: Provenance, lang: Lang) -> list[dict[str, Any]]:
+def _revisions(
+    origin: Provenance, lang: Lang, line: Callable[[Change], str] | None = None
+) -> list[dict[str, Any]]:
+    """The period's catalogue revisions, each change on a line (`line`, else `change_line`)."""
     return [
-        {**revision_view(revision, lang), "changes": _change_texts(revision.changes, lang)}
+        {**revision_view(revision, lang), "changes": _change_texts(revision.changes, lang, line)}
         for revision in origin.revisions or []
     ]
+
+
+def worded_revisions(origin: Provenance, catalogue: Catalogue, lang: Lang) -> list[dict[str, Any]]:
+    """The period's revisions with each change in words, units named (the site's pages)."""
+
+    def line(change: Change) -> str:
+        words = fmt.change_words(change, lang, lambda unit: catalogue.entry_name(unit, lang))
+        return f"{fmt.change_where(change, lang)}: {words}"
+
+    return _revisions(origin, lang, line)
 
 
 def revision_view(revision: Revision, lang: Lang) -> dict[str, str]:
@@ -703,9 +781,12 @@ def revision_view(revision: Revision, lang: Lang) -> dict[str, str]:
     }
 
 
-def _change_texts(changes: list[Change], lang: Lang) -> list[str]:
+def _change_texts(
+    changes: list[Change], lang: Lang, line: Callable[[Change], str] | None = None
+) -> list[str]:
     """One line per change; a revision that rewrote much (the first) is cut short."""
-    lines = [fmt.change_line(change, lang) for change in changes[:_CHANGES_SHOWN]]
+    shown = line or (lambda change: fmt.change_line(change, lang))
+    lines = [shown(change) for change in changes[:_CHANGES_SHOWN]]
     if len(changes) > _CHANGES_SHOWN:
         lines.append(text("report.more-changes", lang, count=len(changes) - _CHANGES_SHOWN))
     return lines

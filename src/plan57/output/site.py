@@ -13,10 +13,6 @@ static host and opened from disk; nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -27,10 +23,10 @@ from markupsafe import Markup
 
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue
-from plan57.catalogue.revisions import Revision
-from plan57.errors import OutputError, Plan57Error, UsageError
+from plan57.catalogue.revisions import Revision, SkippedNotes, no_notes
+from plan57.errors import Plan57Error
 from plan57.messages import LANGS, Lang, render_error, text
-from plan57.output.charts import reporter_bars
+from plan57.output.charts import point_beside, reporter_bars
 from plan57.output.report import (
     Provenance,
     Scored,
@@ -39,6 +35,7 @@ from plan57.output.report import (
     report_view,
     revision_view,
     score_repository,
+    worded_revisions,
 )
 from plan57.periods import PROVINCE_TIME
 from plan57.progress import Phases, no_phases
@@ -67,6 +64,7 @@ def build_site(
     period: str | None = None,
     generated: datetime | None = None,
     progress: Phases = no_phases,
+    notes: SkippedNotes = no_notes,
 ) -> SiteResult:
     """Build the site of `period` (default: `default_period`) for the repository at `root`.
 
@@ -81,51 +79,21 @@ def build_site(
     if period is None:
         period = str(obligations.default_period(load_catalogue(root / CATALOGUE), as_of))
     scored = score_repository(root, period=period, as_of=as_of, progress=progress("progress.check"))
-    site = _Site(root, scored, as_of, generated or generation_time(), progress)
+    site = _Site(root, scored, as_of, generated or generation_time(), progress, notes)
     return _write_atomically(target, site)
 
 
 def _checked_out(root: Path, out: Path) -> Path:
     """The output folder, refused when it is the data or would replace a folder of other files."""
-    target = out.resolve()
-    data = (root / "data").resolve()
-    if target == data or data in target.parents or target in data.parents:
-        raise UsageError("site-out-data", path=str(out))
-    if target.exists():
-        if not target.is_dir():
-            raise UsageError("site-out-not-folder", path=str(out))
-        if any(target.iterdir()) and not (target / MARKER).is_file():
-            raise UsageError("site-out-not-site", path=str(out))
-    return target
+    from plan57.files import checked_folder
+
+    return checked_folder(out, root / "data", marker=MARKER)
 
 
 def _write_atomically(target: Path, site: _Site) -> SiteResult:
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-    old: Path | None = None
-    try:
-        pages, files = site.write(building)
-        (building / MARKER).write_text("plan57 site\n", encoding="utf-8")
-        os.chmod(building, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-            os.replace(target, old / "site")
-        os.replace(building, target)
-    except BaseException as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        if old is not None and not target.exists():
-            with contextlib.suppress(OSError):
-                os.replace(old / "site", target)
-        if isinstance(exc, OSError):
-            raise OutputError("write-failed", path=str(target), reason=exc.strerror) from exc
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    from plan57.files import replace_folder
+
+    pages, files = replace_folder(target, site.write, marker=MARKER)
     return SiteResult(target, str(site.scored.period), pages, files)
 
 
@@ -145,8 +113,10 @@ class _Site:
         as_of: date,
         generated: datetime,
         phases: Phases = no_phases,
+        notes: SkippedNotes = no_notes,
     ) -> None:
         self.phases = phases
+        self.tell_skipped = notes
         step = phases("progress.prepare")
         steps = 6
         step(0, steps, "")
@@ -192,9 +162,12 @@ class _Site:
         if not git.is_repository(self.root):
             return None, {lang: text("report.not-git", lang) for lang in LANGS}
         try:
-            return catalogue_history(self.root, until=self.as_of).revisions, {}
+            found = catalogue_history(self.root, until=self.as_of)
         except Plan57Error as exc:
             return None, {lang: render_error(exc, lang) for lang in LANGS}
+        for skipped in found.skipped:
+            self.tell_skipped(skipped)
+        return found.revisions, {}
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -224,9 +197,11 @@ class _Site:
             tables, data, opendata.FORMATS, plan_number=self.catalogue.plan.number
         )
         self.downloads = [str(p) for p in written]
-        per_indicator = opendata.csv_by(tables[0], "indicator")
+        # An indicator's download is for a spreadsheet: its text is formula-safe, unlike the
+        # data package's files beside it, which hold the data as the Parquet and JSON do.
+        per_indicator = opendata.csv_by(tables[0], "indicator", spreadsheet=True)
         for ind in self.catalogue.indicators:
-            empty = opendata.to_csv(tables[0].where("indicator", ind.id))
+            empty = opendata.to_csv(tables[0].where("indicator", ind.id), spreadsheet=True)
             (data / "indicators" / f"{ind.id}.csv").write_bytes(per_indicator.get(ind.id, empty))
         assets = folder / "assets"
         assets.mkdir()
@@ -374,7 +349,7 @@ class _Site:
             "targets": self._targets(lang, ind.id),
             "changes": self._changes(lang, ind.id),
             "changes_note": self.revisions_error.get(lang, ""),
-            "points": self._points(lang, ind.unit, self.points.get(ind.id, [])),
+            "points": self._points(lang, item, self.points.get(ind.id, [])),
             "bars": reporter_bars(ind, item, names, lang),
             "notes": self._notes(lang, ind.id),
             "csv": f"{base}data/indicators/{ind.id}.csv",
@@ -386,6 +361,11 @@ class _Site:
         ind = self.catalogue.indicator(ident)
         assert ind is not None
         known = target_revisions(self.revisions)
+        # The day each target was set or last revised, in the page's language (not a hash).
+        days = {
+            revision.commit: fmt.day(datetime.fromisoformat(revision.date).date(), lang)
+            for revision in self.revisions or []
+        }
         out = []
         for target in ind.targets:
             commit = known.get((ident, target.year)) or known.get((ident, -1)) or ""
@@ -394,6 +374,7 @@ class _Site:
                     "year": str(target.year),
                     "text": fmt.target(target, ind.unit, lang),
                     "commit": commit[:12],
+                    "since": days.get(commit, ""),
                 }
             )
         return out
@@ -406,19 +387,26 @@ class _Site:
                     out.append(
                         {
                             **revision_view(revision, lang),
-                            "change": fmt.change_line(change, lang),
+                            "change": fmt.change_words(
+                                change,
+                                lang,
+                                lambda unit: self.catalogue.entry_name(unit, lang),
+                            ),
                         }
                     )
         return out
 
-    def _points(self, lang: Lang, unit: Any, points: list[Point]) -> list[dict[str, str]]:
+    def _points(
+        self, lang: Lang, item: IndicatorScore, points: list[Point]
+    ) -> list[dict[str, str]]:
+        unit = item.unit
         return [
             {
                 "end": fmt.day(p.end, lang),
                 "value": (
                     fmt.answer(p.value >= 0.5, lang)
                     if unit == "yes_no"
-                    else fmt.quantity(p.value, unit, lang)
+                    else point_beside(item, p.value, unit, lang)
                 ),
             }
             for p in points
@@ -496,6 +484,8 @@ class _Site:
                 "name": ind.name(lang) if ind else ident,
                 "href": f"../indicators/{ident}.html",
                 "when": fmt.moment(stamp.astimezone(PROVINCE_TIME), lang) if stamp else "",
+                # An explained gap's note, beside the missing figure (no figure itself).
+                "gap": entry.explained.get(ident, "") if entry else "",
             }
 
         return {
@@ -510,7 +500,28 @@ class _Site:
             "rate": _percent(entry.rate) if entry else "—",
             "notes": _status_notes(self.status, catalogue, lang),
             "assigned": [item(i.id) for i in catalogue.indicators_for(rid)],
+            "narratives": self._narratives(lang, rid),
         }
+
+    def _narratives(self, lang: Lang, rid: str) -> list[dict[str, Any]]:
+        """The unit's own words for the site's period (and the shorter periods within it)."""
+        from plan57.output.narratives import of_period
+        from plan57.submissions.narratives import PARTS
+
+        mine = [n for n in self.scored.narratives if n.reporter == rid]
+        return [
+            {
+                "period": str(narrative.period),
+                "parts": [
+                    {
+                        "title": text(f"narrative.{part}", lang),
+                        "paragraphs": narrative.parts.get(part, []),
+                    }
+                    for part in PARTS
+                ],
+            }
+            for narrative in of_period(mine, self.scored.period)
+        ]
 
     def _methodology(self, lang: Lang) -> dict[str, Any]:
         common = self._common(lang, "methodology.html", text("site.methodology", lang))
@@ -554,7 +565,8 @@ class _Site:
                 ),
             ],
             "provenance": view["provenance"],
-            "revisions": view["revisions"],
+            # Each change in words, its units named: the site's readers are not reading a diff.
+            "revisions": worded_revisions(self.origin[lang], self.catalogue, lang),
             "revisions_title": view["revisions_title"],
             "revisions_note": view["revisions_note"],
             "downloads": [
@@ -587,9 +599,10 @@ def _site_labels(lang: Lang) -> dict[str, str]:
         "notes-none", "download", "flags", "verdict", "previous", "next", "owed",
         "submitted", "not-submitted", "late", "rate", "submitted-at", "owes-nothing", "assigned",
         "downloads", "plan", "summary-method", "full-method", "overall", "late-unknown",
-        "used", "not-used", "none",
+        "used", "not-used", "none", "gap",
     )  # fmt: skip
     labels = {key.replace("-", "_"): text(f"site.{key}", lang) for key in keys}
+    labels["narrative"] = text("narrative.unit", lang)
     # Filled in by site.js as the filter changes.
     labels["shown"] = text("site.shown", lang, shown="{shown}", total="{total}")
     return labels

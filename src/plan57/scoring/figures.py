@@ -7,13 +7,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plan57.catalogue.models import Catalogue, Indicator
-from plan57.grammar import RATIO_SCALE  # as `check` verifies it
+from plan57.grammar import RATIO_SCALE, bounds, exact, exact_sum  # as `check` verifies it
 from plan57.periods import Period
 from plan57.scoring.verdicts import BaselineSource, ReporterFigure, rounded
 from plan57.submissions.obligations import (
@@ -416,21 +418,27 @@ def indicator_figures(
             for p in shown
             if (i := positions.get(p)) is not None
         }
-        figures.append(
-            ReporterFigure(
-                id=str(reporter),
-                value=None if yes_no else rounded(value),
-                answer=bool(value >= 0.5) if yes_no else None,
-                numerator=rounded(numerator),
-                denominator=rounded(denominator),
-                periods=shown,
-                used=ind.combine != "single" or reporter == authority,
-                figures=(
-                    {p: rounded(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
-                ),
-                notes={p: mine[p][1] for p in shown if p in mine and mine[p][1]},
-            )
+        figure = ReporterFigure(
+            id=str(reporter),
+            value=None if yes_no else rounded(value),
+            answer=bool(value >= 0.5) if yes_no else None,
+            numerator=rounded(numerator),
+            denominator=rounded(denominator),
+            periods=shown,
+            used=ind.combine != "single" or reporter == authority,
+            figures=(
+                {p: rounded(mine[p][0]) or 0.0 for p in shown if p in mine} if ind.flow else {}
+            ),
+            notes={p: mine[p][1] for p in shown if p in mine and mine[p][1]},
         )
+        # The same figures as written: each row's cell, a flow's summed exactly.
+        rows_in = [positions[p] for p in shown if p in positions]
+        figure._exact = _exact_sum([cells.value[i] for i in rows_in]) if rows_in else _ex(value)
+        figure._numerator = _exact_sum([cells.numerator[i] for i in rows_in]) if rows_in else None
+        figure._denominator = (
+            _exact_sum([cells.denominator[i] for i in rows_in]) if rows_in else None
+        )
+        figures.append(figure)
     figures.sort(key=lambda f: (order.get(f.id, 1 << 30), f.id))
     return figures
 
@@ -464,6 +472,8 @@ class _Cells:
         self.reporter: list[str] = rows["reporter"].tolist()
         self.period: list[str] = rows["period"].tolist()
         self.value: list[float] = rows["value"].astype("float64").tolist()
+        self.numerator: list[float] = rows["numerator"].astype("float64").tolist()
+        self.denominator: list[float] = rows["denominator"].astype("float64").tolist()
         self.note: list[Any] = rows["note"].tolist()
         indicators: list[str] = rows["indicator"].tolist()
         self.years: dict[tuple[str, int], list[int]] = {}
@@ -471,7 +481,126 @@ class _Cells:
             self.years.setdefault((indicators[i], self.year[i]), []).append(i)
 
 
+def _ex(value: float) -> Fraction | None:
+    return None if math.isnan(value) else exact(value)
+
+
+def _exact_sum(values: list[float]) -> Fraction | None:
+    """The sum of figures as written; None when one of them is blank (a ratio's missing part)."""
+    if len(values) == 1:
+        return _ex(values[0])
+    if any(math.isnan(v) for v in values):
+        return None
+    # Decimals add exactly at this precision (figures of at most 17 digits within MAX_VALUE),
+    # and faster than fractions.
+    with localcontext() as context:
+        context.prec = 80
+        return Fraction(sum((Decimal(repr(v)) for v in values), Decimal(0)))
+
+
 def _note(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return " ".join(str(value).split())
+
+
+@dataclass(frozen=True)
+class Span:
+    """The values an indicator could still take over the figures it awaits (exact)."""
+
+    low: Fraction
+    high: Fraction
+    low_reached: bool = True
+    high_reached: bool = True
+
+    def could_meet(self, threshold: Fraction, at_most: bool) -> bool:
+        if at_most:
+            return self.low < threshold or (self.low == threshold and self.low_reached)
+        return self.high > threshold or (self.high == threshold and self.high_reached)
+
+    def could_miss(self, threshold: Fraction, at_most: bool) -> bool:
+        return self.high > threshold if at_most else self.low < threshold
+
+
+def exact_value(rule: str, used: list[ReporterFigure], scale: float) -> Fraction | None:
+    """An indicator's value from its reporters' figures as written, by its combine rule (the
+    exact twin of `Frame.combine`, for the few figures of one indicator)."""
+    parts = [f.exact() for f in used]
+    values = [v for v, _, _ in parts if v is not None]
+    if not values:
+        return None
+    if rule == "ratio":
+        if all(n is not None and d is not None for _, n, d in parts):
+            den = exact_sum(d for _, _, d in parts if d is not None)
+            if den > 0:
+                num = exact_sum(n for _, n, _ in parts if n is not None)
+                return num / den * exact(scale)
+        return exact_sum(values) / len(values)
+    if rule == "sum":
+        return exact_sum(values)
+    if rule == "max":
+        return max(values)
+    return values[0]
+
+
+def reach(
+    rule: str,
+    used: list[ReporterFigure],
+    awaited: dict[str, int],
+    unit: str,
+    flow: bool,
+) -> Span:
+    """The values the indicator could take once every awaited figure is in, whatever those
+    figures are within the unit's bounds (`grammar.bounds`).
+
+    `awaited` maps each awaited reporter to the number of its periods still owed (a stock's
+    figure is owed whole: the one it stands on, if any, is replaced; a flow's missing periods
+    each add a figure to what its reporter has sent).
+    """
+    if not awaited:
+        value = exact_value(rule, used, RATIO_SCALE.get(unit, 1.0))
+        return Span(value, value) if value is not None else Span(Fraction(0), Fraction(0))
+    lo, hi = (Fraction(0), Fraction(1)) if unit == "yes_no" else (exact(b) for b in bounds(unit))
+    known = {f.id: f.exact() for f in used}
+    fixed = [known[r] for r in known if r not in awaited]
+    if rule == "ratio" and unit != "yes_no":
+        return _ratio_reach(fixed, lo, hi, exact(RATIO_SCALE.get(unit, 1.0)))
+    # What each awaited reporter has sent of its year (a stock's figure is replaced whole).
+    partials = {
+        r: (known.get(r, (None, None, None))[0] or Fraction(0)) if flow else Fraction(0)
+        for r in awaited
+    }
+    values = [v for v, _, _ in fixed if v is not None]
+    if rule == "single":
+        if awaited:
+            reporter, count = next(iter(awaited.items()))
+            return Span(partials[reporter] + count * lo, partials[reporter] + count * hi)
+        return Span(values[0], values[0]) if values else Span(lo, hi)
+    if rule == "max" or unit == "yes_no":
+        lows = values + [partials[r] + c * lo for r, c in awaited.items()]
+        highs = values + [partials[r] + c * hi for r, c in awaited.items()]
+        return Span(max(lows), max(highs))
+    base = exact_sum(values) + exact_sum(partials.values())
+    count = sum(awaited.values())
+    return Span(base + count * lo, base + count * hi)
+
+
+def _ratio_reach(
+    fixed: list[tuple[Fraction | None, Fraction | None, Fraction | None]],
+    lo: Fraction,
+    hi: Fraction,
+    scale: Fraction,
+) -> Span:
+    """A ratio pulls towards each awaited reporter's share with a weight (its denominator)
+    that can be anything above zero: the reach runs from the present share to the unit's
+    bounds, never quite reaching a bound the present share is away from."""
+    nums = [n for _, n, d in fixed if n is not None and d is not None]
+    dens = [d for _, n, d in fixed if n is not None and d is not None]
+    total = exact_sum(dens)
+    if total > 0:
+        present = exact_sum(nums) / total * scale
+    elif values := [v for v, _, _ in fixed if v is not None]:
+        present = exact_sum(values) / len(values)
+    else:
+        return Span(lo, hi)
+    return Span(min(present, lo), max(present, hi), present <= lo, present >= hi)

@@ -25,34 +25,49 @@ indicator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 
 from plan57 import formatting as fmt
-from plan57.catalogue.models import Catalogue, Indicator, PathShape, Target, Unit
+from plan57.catalogue.models import Catalogue, Combine, Indicator, PathShape, Target, Unit
 from plan57.errors import UsageError
-from plan57.grammar import RATIO_SCALE  # as `check` verifies it
+from plan57.grammar import RATIO_SCALE, exact, exact_sum  # as `check` verifies it
 from plan57.messages import Message, Renderable
 from plan57.periods import Period, parse_period
-from plan57.scoring.figures import Baseline, Frame, _records, indicator_figures, months_between
+from plan57.scoring.figures import (
+    Baseline,
+    Frame,
+    Span,
+    _records,
+    exact_value,
+    indicator_figures,
+    months_between,
+    reach,
+)
 from plan57.scoring.verdicts import (
     STATUSES,
+    Awaited,
+    BaselineSource,
     CarriedFigure,
     IndicatorScore,
     MissingReport,
     Point,
+    Reach,
     ReporterFigure,
     ScoreReport,
     Status,
+    kept,
     rounded,
 )
 from plan57.submissions.obligations import (
     deadline,
     outstanding,
     reporting_period,
+    reporting_periods,
 )
 
 
@@ -133,7 +148,9 @@ def _score(frame: Frame, period: Period | str, as_of: date) -> ScoreReport:
         as_of=as_of,
         indicators=scores,
         summary=summary,
-        missing=missing_reports(catalogue, observations, target_period, as_of),
+        missing=_with_blocking(
+            missing_reports(catalogue, observations, target_period, as_of), scores, end, as_of
+        ),
         provisional=as_of <= due,
         deadline=due,
     )
@@ -186,6 +203,32 @@ def missing_reports(
     ]
 
 
+def _with_blocking(
+    missing: list[MissingReport], scores: list[IndicatorScore], end: date, as_of: date
+) -> list[MissingReport]:
+    """`missing` with, for each reporter, the earlier periods it has not sent that leave a
+    milestone's verdict undecided (a flow's missing quarter), so that whoever blocks a verdict
+    is among the overdue with the gap it blocks (principle 4)."""
+    gaps: dict[str, dict[str, list[str]]] = {}
+    dues: dict[str, date] = {}
+    for item in scores:
+        for awaited in item.awaited:
+            earlier = [p for p in awaited.periods if (q := parse_period(p)) and q.end < end]
+            if earlier:
+                gaps.setdefault(awaited.reporter, {})[item.id] = earlier
+                dues[awaited.reporter] = min(dues.get(awaited.reporter, awaited.due), awaited.due)
+    for entry in missing:
+        entry.blocking = gaps.pop(entry.reporter, {})
+    for reporter, blocking in gaps.items():
+        due = dues[reporter]
+        missing.append(
+            MissingReport(
+                reporter=reporter, indicators=[], due=due, overdue=as_of > due, blocking=blocking
+            )
+        )
+    return missing
+
+
 def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:
     if isinstance(period, Period):
         parsed: Period | None = period
@@ -201,8 +244,8 @@ def _period(period: Period | str, catalogue: Catalogue, as_of: date) -> Period:
         raise UsageError(
             "score-period-not-over",
             period=str(parsed),
-            end=parsed.end.isoformat(),
-            as_of=as_of.isoformat(),
+            end=fmt.Day(parsed.end),
+            as_of=fmt.Day(as_of),
         )
     return parsed
 
@@ -238,6 +281,46 @@ class _Evidence:
         return set(self.owing) <= set(self.current) and bool(self.owing)
 
 
+@dataclass
+class _Working:
+    """An indicator's working as the judging builds it: everything of its `IndicatorScore`
+    but the verdict (status, value, path, reason), which `scored` adds."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    group: str
+    unit: Unit
+    flow: bool
+    milestone: int | None
+    target: Target | None
+    reporters: list[ReporterFigure]
+    periods: list[str]
+    missing: list[str]
+    baseline: float | None
+    baseline_source: BaselineSource | None
+    baseline_year: int | None
+    flags: list[str]
+    tolerance: float
+    rule: Combine
+    path: PathShape
+    numerator: float | None
+    denominator: float | None
+    coverage: float | None
+    carried_forward: list[CarriedFigure]
+    missing_periods: dict[str, list[str]]
+    start_year: int | None = None
+    start_value: float | None = None
+    expected_date: date | None = None
+    reach: Reach | None = None
+    decided: bool | None = None
+    awaited: list[Awaited] = field(default_factory=list)
+    books_close: date | None = None
+
+    def scored(self, **verdict: Any) -> IndicatorScore:
+        return IndicatorScore(**{f.name: getattr(self, f.name) for f in fields(self)}, **verdict)
+
+
 class _Judge:
     """The per-indicator judgement, once the frame has produced the figures."""
 
@@ -248,8 +331,10 @@ class _Judge:
         self.frame = frame
         self.tolerance = catalogue.scoring.tolerance
         self.baseline_year = catalogue.plan.baseline_year
-        # What the coverage of the indicator being judged means, in words (set per indicator).
+        # What the coverage of the indicator being judged means, in words, and the figures
+        # left out of its value for being from before the milestone's year (set per indicator).
         self._coverage_words: list[Message] = []
+        self._earlier: list[CarriedFigure] = []
 
     def indicator(
         self,
@@ -268,8 +353,16 @@ class _Judge:
         applicable = applicable_target(ind, self.period.end)
         contributed = {f.id for f in figures}
         missing = [r for r in self.catalogue.expand(ind.reporters) if r not in contributed]
+        earlier = self._earlier_years(ind, applicable, targets, figures)
         periods = sorted({p for f in figures if f.used for p in f.periods})
         evidence = self._evidence(ind, figures)
+        if ind.combine == "single" and baseline.source == "reported":
+            # A `single` value is the authority's alone, and so is its baseline: the other
+            # reporters' baseline rows never made it (principle 8).
+            owing = frozenset(evidence.owing)
+            baseline = Baseline(
+                baseline.value, baseline.source, baseline.year, baseline.reporters & owing
+            )
         flags: list[str] = ["unweighted"] if unweighted else []
         if evidence.pending:
             flags.append("provisional")
@@ -295,31 +388,32 @@ class _Judge:
             dens = [f.denominator for f in used if f.denominator is not None]
             numerator = rounded(sum(nums)) if nums else None
             denominator = rounded(sum(dens)) if dens else None
-        result: dict[str, Any] = {
-            "id": ind.id,
-            "name_vi": ind.name_vi,
-            "name_en": ind.name_en,
-            "group": ind.group,
-            "unit": ind.unit,
-            "flow": ind.flow,
-            "milestone": applicable.year if applicable else None,
-            "target": applicable,
-            "reporters": figures,
-            "periods": periods,
-            "missing": missing,
-            "baseline": rounded(baseline.value),
-            "baseline_source": baseline.source,
-            "baseline_year": baseline.year if baseline.value is not None else None,
-            "flags": flags,
-            "tolerance": self.tolerance,
-            "rule": ind.combine,
-            "path": ind.path,
-            "numerator": numerator,
-            "denominator": denominator,
-            "coverage": rounded(coverage, 4),
-            "carried_forward": evidence.carried,
-            "missing_periods": {r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
-        }
+        result = _Working(
+            id=ind.id,
+            name_vi=ind.name_vi,
+            name_en=ind.name_en,
+            group=ind.group,
+            unit=ind.unit,
+            flow=ind.flow,
+            milestone=applicable.year if applicable else None,
+            target=applicable,
+            reporters=figures,
+            periods=periods,
+            missing=missing,
+            baseline=rounded(baseline.value),
+            baseline_source=baseline.source,
+            baseline_year=baseline.year if baseline.value is not None else None,
+            flags=flags,
+            tolerance=self.tolerance,
+            rule=ind.combine,
+            path=ind.path,
+            numerator=numerator,
+            denominator=denominator,
+            coverage=rounded(coverage, 4),
+            carried_forward=evidence.carried,
+            missing_periods={r: [str(p) for p in ps] for r, ps in evidence.gaps.items()},
+        )
+        self._earlier = earlier
         if applicable is None:
             return self._done(result, "no-data", Message("score.no-target"), None)
         if value is None:
@@ -335,15 +429,59 @@ class _Judge:
         like = self._like_with_like(ind, baseline, base_rows, evidence)
         self._coverage_words = self._coverage_texts(ind, flags, coverage, baseline, like, evidence)
         if like is not None:
-            result["baseline"] = rounded(like.value)
+            result.baseline = rounded(like.value)
             baseline = like
+        judged = self._exact(ind, used, value, recombined=bool(earlier))
         if ind.unit == "yes_no":
-            return self._yes_no(result, value >= 0.5, applicable, periods, at_deadline, evidence)
+            return self._yes_no(ind, result, judged, applicable, periods, at_deadline, evidence)
         if ind.flow:
-            return self._flow(ind, result, value, baseline, applicable, targets, evidence)
+            return self._flow(ind, result, judged, baseline, applicable, targets, evidence)
         return self._stock(
-            ind, result, value, baseline, applicable, targets, periods, at_deadline, evidence
+            ind, result, judged, baseline, applicable, targets, periods, at_deadline, evidence
         )
+
+    def _exact(
+        self, ind: Indicator, used: list[ReporterFigure], value: float, recombined: bool
+    ) -> Fraction:
+        """The value as written and combined exactly; the frame's float where they part (data
+        the exact twin does not cover, such as a ratio's rows without their parts), unless
+        figures were left out of it (`recombined`)."""
+        found = exact_value(self._rule(ind), used, RATIO_SCALE.get(ind.unit, 1.0))
+        if found is None:
+            return exact(value)
+        if not recombined and abs(float(found) - value) > 1e-9 * max(1.0, abs(value)):
+            return exact(value)
+        return found
+
+    def _earlier_years(
+        self,
+        ind: Indicator,
+        applicable: Target | None,
+        targets: list[Target],
+        figures: list[ReporterFigure],
+    ) -> list[CarriedFigure]:
+        """At a milestone, the figures from before its year, taken out of the value when
+        another reporter has one of the year (principle 6: evidence from its own period; with
+        none of the year, the value is stale instead)."""
+        if ind.flow or applicable is None or not self._at_deadline(ind, applicable, targets):
+            return []
+        year = self.period.end.year
+
+        def years(figure: ReporterFigure) -> list[int]:
+            return [p.year for t in figure.periods if (p := parse_period(t)) is not None]
+
+        used = [f for f in figures if f.used]
+        old = [f for f in used if years(f) and max(years(f)) < year]
+        if not old or len(old) == len(used):
+            return []
+        for figure in old:
+            figure.used = False
+        return [CarriedFigure(reporter=f.id, period=", ".join(f.periods)) for f in old]
+
+    @staticmethod
+    def _rule(ind: Indicator) -> str:
+        """The combine rule as the frame applies it (several yes/no reports: yes when any is)."""
+        return "max" if ind.unit == "yes_no" and ind.combine != "single" else ind.combine
 
     # -- evidence --------------------------------------------------------------------------
 
@@ -357,6 +495,12 @@ class _Judge:
         carried: list[CarriedFigure] = []
         ends: list[date] = []
         current: list[str] = []
+        # A figure is carried forward only when a later one is owed by now: an annual figure
+        # stands through the next year's quarters (principle 7).
+        owed_by_now = reporting_periods(ind, end.year, end) or reporting_periods(
+            ind, end.year - 1, end
+        )
+        last_owed = owed_by_now[-1].end if owed_by_now else end
         for reporter in covered:
             for text_period in used[reporter].periods:
                 parsed = parse_period(text_period)
@@ -365,7 +509,7 @@ class _Judge:
                 ends.append(parsed.end)
                 if parsed.end == end:
                     current.append(reporter)
-                elif not ind.flow:
+                elif not ind.flow and parsed.end < last_owed:
                     carried.append(CarriedFigure(reporter=reporter, period=text_period))
         if ind.flow:
             gaps = self.frame.gaps(ind, owing, end.year, end)
@@ -402,10 +546,15 @@ class _Judge:
         return not any(t.year < applicable.year for t in targets)
 
     def _at_deadline(self, ind: Indicator, applicable: Target, targets: list[Target]) -> bool:
-        """Whether the period closes the milestone judged (for flows: a whole year is in)."""
+        """Whether the period closes the milestone judged (for flows: a whole year is in).
+
+        A stock's milestone is closed once, at its own 31 December: after the last filled
+        milestone its target still stands as the path's end, but no later period is another
+        deadline (principle 7: no phantom deadlines, no "milestone 2046").
+        """
         end = self.period.end
         if not ind.flow:
-            return end >= date(applicable.year, 12, 31)
+            return end == date(applicable.year, 12, 31)
         if (end.month, end.day) != (12, 31):
             return False  # a flow's year is judged on its pace until the year is over
         return end.year == applicable.year or end.year > targets[-1].year
@@ -476,49 +625,144 @@ class _Judge:
         return Baseline(float(num / den * scale), "reported", baseline.year, covered)
 
     @staticmethod
-    def _at_start(baseline: Baseline, start: tuple[date, float] | None, when: date) -> bool:
+    def _at_start(baseline: Baseline, start: tuple[date, Fraction] | None, when: date) -> bool:
         """Whether the value's date is the path's start and that start is the baseline."""
         if start is None or baseline.value is None:
             return False
         return start[0] == date(baseline.year, 12, 31) and when <= start[0]
 
     def _done(
-        self, result: dict[str, Any], status: Status, reason: Message, expected: float | None
+        self, result: _Working, status: Status, reason: Message, expected: float | None
     ) -> IndicatorScore:
-        return IndicatorScore(**result, status=status, value=None, expected=expected, why=reason)
+        return result.scored(status=status, value=None, expected=expected, why=reason)
 
     # -- the three kinds of indicator ------------------------------------------------------
 
-    def _verdict_unmet(
-        self, result: dict[str, Any], evidence: _Evidence, year: int
+    def _at_milestone(
+        self,
+        ind: Indicator,
+        result: _Working,
+        evidence: _Evidence,
+        value: Fraction,
+        threshold: Fraction,
+        at_most: bool,
     ) -> tuple[Status, Message]:
-        """Unmet at the deadline: missed on complete evidence after the deadline, else at-risk."""
-        due_day = deadline(self.catalogue, self.period.end)
-        if self.as_of <= due_day:
+        """Met or missed at a milestone, concluded only when no awaited figure could change it
+        (principle 3); after the books close, decided on what came or no-data (principle 4)."""
+        met = value <= threshold if at_most else value >= threshold
+        awaited = self._awaited(ind, evidence)
+        used = [f for f in result.reporters if f.used]
+        span = (
+            reach(
+                self._rule(ind),
+                used,
+                {a.reporter: len(a.periods) for a in awaited},
+                ind.unit,
+                ind.flow,
+            )
+            if awaited
+            else Span(value, value)  # every figure is in: the value is all it can be
+        )
+        could_meet, could_miss = (
+            span.could_meet(threshold, at_most),
+            span.could_miss(threshold, at_most),
+        )
+        decided = not (could_meet and could_miss)
+        due = deadline(self.catalogue, self.period.end)
+        books = due + timedelta(days=self.catalogue.scoring.awaited_days)
+        result.reach, result.decided = _reach(span), decided
+        result.awaited, result.books_close = awaited, books
+        flags = result.flags
+        names = self._awaited_names(awaited)
+        if self.as_of <= due:
+            if met and not could_miss:
+                return "on-track", Message("score.met")
             # Figures may still come or be corrected until the deadline: nothing is final.
-            if "provisional" not in result["flags"]:
-                result["flags"].append("provisional")
-            return "at-risk", Message("score.not-met-pending")
-        if evidence.complete:
+            if "provisional" not in flags:
+                flags.append("provisional")
+            return "at-risk", Message("score.met-pending" if met else "score.not-met-pending")
+        if decided:
+            if met:
+                return "on-track", Message("score.met")
+            if awaited:
+                return "missed", Message("score.missed-whatever", {"reporters": names})
             return "missed", Message("score.not-met")
-        lacking = [r for r in evidence.owing if r not in evidence.current]
-        reporters = fmt.Few(tuple(self._name(r) for r in lacking)) if lacking else "–"
-        return "at-risk", Message("score.not-met-unproven", {"year": year, "reporters": reporters})
+        if self.as_of <= books:
+            flags.append("awaited")
+            key = "score.undecided-met" if met else "score.undecided"
+            return "at-risk", Message(key, {"reporters": names, "close": fmt.Day(books)})
+        flags.append("books-closed")
+        share = Fraction(len(evidence.owing) - len(awaited), max(len(evidence.owing), 1))
+        needed = exact(self.catalogue.scoring.coverage_threshold)
+        params = {"reporters": names, "close": fmt.Day(books)}
+        if share >= needed:
+            if met:
+                return "on-track", Message("score.decided-met", params)
+            return "missed", Message("score.decided-missed", params)
+        params |= {"coverage": fmt.Ratio(float(share)), "threshold": fmt.Ratio(float(needed))}
+        return "no-data", Message("score.insufficient-coverage", params)
+
+    def _awaited(self, ind: Indicator, evidence: _Evidence) -> list[Awaited]:
+        """The reporters owing a figure for the milestone that has not come, with how late."""
+        out = []
+        if ind.flow:
+            owing = set(evidence.owing)
+            owed = {r: ps for r, ps in evidence.gaps.items() if r in owing}
+        else:
+            period, current = evidence.owed_period, set(evidence.current)
+            owed = {r: [period] for r in evidence.owing if r not in current and period}
+        # A hundred communes owe the same period: its deadline and lateness once.
+        known: dict[tuple[Period, ...], tuple[list[str], date, int]] = {}
+        for reporter, periods in owed.items():
+            key = tuple(periods)
+            if key not in known:
+                due = deadline(self.catalogue, min(p.end for p in periods))
+                known[key] = ([str(p) for p in periods], due, max((self.as_of - due).days, 0))
+            texts, due, late = known[key]
+            # Built from values already typed: no validation to pay per reporter.
+            out.append(
+                Awaited.model_construct(
+                    reporter=reporter, periods=list(texts), due=due, days_late=late
+                )
+            )
+        return out
+
+    def _awaited_names(self, awaited: list[Awaited]) -> Any:
+        if not awaited:
+            return "–"
+        # The sentence names a few; `awaited` in the JSON has them all.
+        items: list[Renderable] = []
+        for item in awaited if len(awaited) <= fmt.FEW else awaited[: fmt.FEW - 1]:
+            if item.days_late:
+                params = {"name": self._name(item.reporter), "days": item.days_late}
+                params["periods"] = ", ".join(item.periods)
+                items.append(Message("score.awaited-late", params))
+            else:
+                items.append(fmt.Labelled(self._name(item.reporter), ", ".join(item.periods)))
+        return fmt.Few(tuple(items), more=len(awaited) - len(items))
 
     def _yes_no(
         self,
-        result: dict[str, Any],
-        answer: bool,
+        ind: Indicator,
+        result: _Working,
+        value: Fraction,
         applicable: Target,
         periods: list[str],
         at_deadline: bool,
         evidence: _Evidence,
     ) -> IndicatorScore:
+        answer = value >= Fraction(1, 2)
         status: Status
-        if answer:
+        verdict: Message
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, Fraction(1), False)
+        elif answer:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline:
-            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
+        elif self.period.end.year < applicable.year:
+            # A yes/no has no path: a "no" years before its milestone is not behind anything
+            # (principle 7); it is at risk in the milestone's own year.
+            status = "on-track"
+            verdict = Message("score.not-yet-due", {"year": applicable.year})
         else:
             status, verdict = "at-risk", Message("score.not-yet")
         shown = self._value_text(fmt.Answer(answer), periods)
@@ -526,8 +770,7 @@ class _Judge:
             "score.against-yes-no",
             {"target": fmt.Qualitative(applicable.text), "year": applicable.year},
         )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
             value=None,
             answer=answer,
@@ -540,8 +783,8 @@ class _Judge:
     def _stock(
         self,
         ind: Indicator,
-        result: dict[str, Any],
-        value: float,
+        result: _Working,
+        value: Fraction,
         baseline: Baseline,
         applicable: Target,
         targets: list[Target],
@@ -550,39 +793,48 @@ class _Judge:
         evidence: _Evidence,
     ) -> IndicatorScore:
         unit = ind.unit
-        threshold = float(applicable.threshold)  # type: ignore[arg-type]
+        threshold = exact(applicable.threshold)  # type: ignore[arg-type]
         at_most = applicable.at_most
         deadline_day = date(applicable.year, 12, 31)
         previous = [t for t in targets if t.year < applicable.year]
-        start: tuple[date, float] | None
+        start: tuple[date, Fraction] | None
         if previous:
-            start = (date(previous[-1].year, 12, 31), float(previous[-1].threshold))  # type: ignore[arg-type]
+            start = (date(previous[-1].year, 12, 31), exact(previous[-1].threshold))  # type: ignore[arg-type]
         elif baseline.value is not None:
-            start = (date(baseline.year, 12, 31), baseline.value)
+            start = (date(baseline.year, 12, 31), exact(baseline.value))
         else:
             start = None
         # Between milestones a figure is held against the path at its own date.
         when = min(evidence.value_date or self.period.end, self.period.end)
-        expected = progress = None
+        expected: Fraction | None = None
+        progress: Fraction | None = None
         if start is not None and start[0] < deadline_day:
             total = max(months_between(start[0], deadline_day), 1)
-            elapsed = min(max(months_between(start[0], when), 0), total)
-            expected = along(ind.path, start[1], threshold, elapsed / total)
+
+            def path_at(day: date) -> Fraction:
+                assert start is not None
+                elapsed = min(max(months_between(start[0], min(day, when)), 0), total)
+                return along(ind.path, start[1], threshold, Fraction(elapsed, total))
+
+            # Figures of different dates are held against the path at their own dates, with
+            # the weights they have in the value (principle 6), not all at the newest one.
+            dates = self._dates(ind, result.reporters) or [(when, Fraction(1))]
+            expected = sum((weight * path_at(day) for day, weight in dates), Fraction(0))
             needed = expected - start[1]
             if (needed < 0) if at_most else (needed > 0):
                 progress = (value - start[1]) / needed
-            result["start_year"] = start[0].year
-            result["start_value"] = rounded(start[1])
-            result["expected_date"] = when
+            result.start_year = start[0].year
+            result.start_value = kept(start[1])
+            result.expected_date = when
         met = value <= threshold if at_most else value >= threshold
-        flags = result["flags"]
+        flags = result.flags
         self._range_flag(applicable, value, flags)
         if not met and not at_deadline and not previous and self._at_start(baseline, start, when):
             # The only figure is the baseline itself: nothing yet shows progress either way.
             reason = Message(
                 "score.no-data-since-baseline",
                 {
-                    "value": fmt.Quantity(value, unit),
+                    "value": fmt.Quantity(float(value), unit),
                     "period": ", ".join(periods),
                     "target": fmt.TargetShown(applicable, unit),
                     "year": applicable.year,
@@ -591,40 +843,97 @@ class _Judge:
             return self._done(result, "no-data", reason, None)
         status: Status
         verdict: Message
-        if met:
+        shown_value, shown_path, decimals = self._shown(ind, result, value, expected, applicable)
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, threshold, at_most)
+        elif met:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline:
-            status, verdict = self._verdict_unmet(result, evidence, self.period.end.year)
         elif expected is None:
             status = "at-risk"
             verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
             on_path = value <= expected if at_most else value >= expected
-            ahead = progress >= self.tolerance if progress is not None else on_path
+            ahead = progress >= exact(self.tolerance) if progress is not None else on_path
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit, when)
-        shown = self._value_text(fmt.Against(value, threshold, unit, at_most), periods)
+            # Named for what it is: compound only where it grows by a factor (two positive ends).
+            shape: PathShape = "linear"
+            if ind.path == "compound" and start is not None and start[1] > 0 and threshold > 0:
+                shape = "compound"
+            verdict = self._path_verdict(
+                ahead, shown_path, progress, decimals, unit, when, at_most, shape
+            )
+        shown = self._value_text(
+            fmt.Against(shown_value, unit, _bounds(applicable), _paths(shown_path), at_most),
+            periods,
+        )
         against = Message(
             "score.against",
             {"target": fmt.TargetShown(applicable, unit), "year": applicable.year},
         )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
-            value=rounded(value),
-            expected=rounded(expected),
-            progress=rounded(progress, 4),
+            value=shown_value,
+            expected=shown_path,
+            progress=kept(progress, exact(self.tolerance), digits=4),
+            decimals=decimals,
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
         )
 
+    def _dates(self, ind: Indicator, figures: list[ReporterFigure]) -> list[tuple[date, Fraction]]:
+        """The dates of the figures in a value, each with its weight in it: a ratio's by its
+        denominator, a sum's by its figure; a `max` or `single` value is one figure's."""
+        dated = []
+        for figure in figures:
+            ends = [p.end for t in figure.periods if (p := parse_period(t)) is not None]
+            value, _, denominator = figure.exact()
+            if figure.used and ends and value is not None:
+                dated.append((max(ends), value, denominator))
+        if not dated:
+            return []
+        if ind.combine in ("max", "single") or ind.unit == "yes_no":
+            day = max(dated, key=lambda d: d[1])[0]
+            return [(day, Fraction(1))]
+        if len({d[0] for d in dated}) == 1:
+            return [(dated[0][0], Fraction(1))]
+        ratio = ind.combine == "ratio" and all(d[2] is not None for d in dated)
+        by_day: dict[date, list[Fraction]] = {}
+        for day, value, denominator in dated:
+            weight = denominator if ratio else value
+            assert weight is not None
+            by_day.setdefault(day, []).append(weight)
+        sums = {day: exact_sum(weights) for day, weights in by_day.items()}
+        total = exact_sum(sums.values())
+        if total <= 0:
+            return [(d[0], Fraction(1, len(dated))) for d in dated]
+        return [(day, weight / total) for day, weight in sums.items()]
+
+    def _shown(
+        self,
+        ind: Indicator,
+        result: _Working,
+        value: Fraction,
+        expected: Fraction | None,
+        applicable: Target,
+    ) -> tuple[float, float | None, int]:
+        """The value and the path as the JSON keeps them (rounded only where that changes no
+        comparison), and the decimals every output shows them with."""
+        bounds = tuple(exact(b) for b in _bounds(applicable))
+        shown_value = kept(value, *bounds, expected)
+        assert shown_value is not None
+        shown_path = kept(expected, exact(shown_value)) if expected is not None else None
+        decimals = fmt.decimals_beside(
+            shown_value, ind.unit, _bounds(applicable), _paths(shown_path), None, applicable.at_most
+        )
+        return shown_value, shown_path, decimals
+
     def _flow(
         self,
         ind: Indicator,
-        result: dict[str, Any],
-        value: float,
+        result: _Working,
+        value: Fraction,
         baseline: Baseline,
         applicable: Target,
         targets: list[Target],
@@ -635,25 +944,31 @@ class _Judge:
         year = end.year
         year_target = target_for_year(targets, year, baseline.value, baseline.year, ind.path)
         at_most = applicable.at_most
-        expected = progress = None
+        expected: Fraction | None = None
+        progress: Fraction | None = None
         if year_target is not None:
-            expected = year_target * end.month / 12
-            result["expected_date"] = end
+            expected = year_target * Fraction(end.month, 12)
+            if unit == "count" and expected < 1 and end.month < 12:
+                # A count moves in whole units: a pro-rated share of one (a quarter of "≥ 1
+                # award a year") is no need yet (principle 7).
+                expected = Fraction(0)
+            result.expected_date = end
             if expected > 0 and not at_most:
                 progress = value / expected
-        aim = year_target if year_target is not None else float(applicable.threshold)  # type: ignore[arg-type]
+        aim = year_target if year_target is not None else exact(applicable.threshold)  # type: ignore[arg-type]
         at_deadline = self._at_deadline(ind, applicable, targets)
         # An at-most flow is met only once its year is over; until then it is on the way.
         met = (value <= aim and at_deadline) if at_most else value >= aim
-        flags = result["flags"]
+        flags = result.flags
         if applicable.year == year:
             self._range_flag(applicable, value, flags)
+        shown_value, shown_path, decimals = self._shown(ind, result, value, expected, applicable)
         status: Status
         verdict: Message
-        if met:
+        if at_deadline:
+            status, verdict = self._at_milestone(ind, result, evidence, value, aim, at_most)
+        elif met:
             status, verdict = "on-track", Message("score.met")
-        elif at_deadline and not evidence.gaps:
-            status, verdict = self._verdict_unmet(result, evidence, year)
         elif evidence.gaps:
             status, verdict = "at-risk", Message("score.not-yet")
         elif at_most:
@@ -665,11 +980,19 @@ class _Judge:
             verdict = Message("score.unknown-path", {"year": self.baseline_year})
             flags.append("trajectory-unknown")
         else:
-            ahead = progress >= self.tolerance if progress is not None else value >= expected
+            ahead = progress >= exact(self.tolerance) if progress is not None else value >= expected
             status = "on-track" if ahead else "at-risk"
-            verdict = self._path_verdict(ahead, expected, progress, unit, end)
+            # Within a year a flow's target is pro-rated by month: a straight path.
+            verdict = self._path_verdict(
+                ahead, shown_path, progress, decimals, unit, end, at_most, "linear"
+            )
+        aim_shown = float(aim)
         shown = Message(
-            "score.value-ytd", {"value": fmt.Against(value, aim, unit, at_most), "year": year}
+            "score.value-ytd",
+            {
+                "value": fmt.Against(shown_value, unit, (aim_shown,), _paths(shown_path), at_most),
+                "year": year,
+            },
         )
         target_text = fmt.TargetShown(applicable, unit)
         if applicable.year == year or year_target is None:
@@ -680,19 +1003,19 @@ class _Judge:
             against = Message(
                 "score.against-flow-path",
                 {
-                    "year_target": fmt.Quantity(year_target, unit),
+                    "year_target": fmt.Need(float(year_target), unit, decimals, at_most),
                     "year": year,
                     "target": target_text,
                     "milestone": applicable.year,
                 },
             )
-        return IndicatorScore(
-            **result,
+        return result.scored(
             status=status,
-            value=rounded(value),
-            expected=rounded(expected),
-            progress=rounded(progress, 4),
-            year_target=rounded(year_target),
+            value=shown_value,
+            expected=shown_path,
+            progress=kept(progress, exact(self.tolerance), digits=4),
+            year_target=kept(year_target, value),
+            decimals=decimals,
             why=fmt.Sentence(
                 shown, against, verdict, tuple(self._flag_texts(result, applicable, unit))
             ),
@@ -715,11 +1038,21 @@ class _Judge:
         )
 
     def _path_verdict(
-        self, ahead: bool, expected: float, progress: float | None, unit: Unit, when: date
+        self,
+        ahead: bool,
+        expected: float | None,
+        progress: Fraction | None,
+        decimals: int,
+        unit: Unit,
+        when: date,
+        at_most: bool,
+        shape: PathShape,
     ) -> Message:
+        assert expected is not None
         params = {
-            "expected": fmt.Quantity(expected, unit),
-            "progress": fmt.ProgressShown(progress, self.tolerance),
+            "path": Message(f"path.{shape}"),
+            "expected": fmt.Need(expected, unit, decimals, at_most),
+            "progress": fmt.ProgressShown(kept(progress, exact(self.tolerance)), self.tolerance),
             "date": fmt.Day(when),
         }
         suffix = "" if when == self.period.end else "-at"
@@ -729,13 +1062,14 @@ class _Judge:
         return Message(("score.ahead" if ahead else "score.behind") + suffix, params)
 
     @staticmethod
-    def _range_flag(applicable: Target, value: float, flags: list[str]) -> None:
-        if applicable.kind == "range" and applicable.high is not None and value > applicable.high:
+    def _range_flag(applicable: Target, value: Fraction, flags: list[str]) -> None:
+        high = applicable.high
+        if applicable.kind == "range" and high is not None and value > exact(high):
             flags.append("above-range")
 
-    def _flag_texts(self, result: dict[str, Any], applicable: Target, unit: Unit) -> list[Message]:
+    def _flag_texts(self, result: _Working, applicable: Target, unit: Unit) -> list[Message]:
         """The flags' particulars in words, after the verdict."""
-        flags = result["flags"]
+        flags = result.flags
         out = []
         if "above-range" in flags:
             out.append(Message("score.above-range", {"target": fmt.TargetShown(applicable, unit)}))
@@ -744,23 +1078,31 @@ class _Judge:
         if "provisional" in flags:
             due = fmt.Day(deadline(self.catalogue, self.period.end))
             out.append(Message("score.provisional", {"due": due}))
-        if result["missing_periods"]:
+        if result.missing_periods and not result.awaited:
             items = tuple(
                 fmt.Labelled(self._name(reporter), ", ".join(periods))
-                for reporter, periods in result["missing_periods"].items()
+                for reporter, periods in result.missing_periods.items()
             )
             out.append(Message("score.incomplete", {"periods": fmt.Few(items)}))
-        if result["carried_forward"]:
+        if self._earlier:
+            items = tuple(fmt.Labelled(self._name(c.reporter), c.period) for c in self._earlier)
+            out.append(
+                Message(
+                    "score.earlier-year", {"figures": fmt.Few(items), "year": self.period.end.year}
+                )
+            )
+        if result.carried_forward:
             items = tuple(
-                fmt.Labelled(self._name(c.reporter), c.period) for c in result["carried_forward"]
+                fmt.Labelled(self._name(c.reporter), c.period) for c in result.carried_forward
             )
             out.append(Message("score.carried-forward", {"figures": fmt.Few(items)}))
-        out += self._coverage_words
+        if "books-closed" not in flags:  # the verdict has said who is in and who is not
+            out += self._coverage_words
         if "baseline-fallback" in flags:
             out.append(
                 Message(
                     "score.baseline-fallback",
-                    {"baseline_year": self.baseline_year, "year": result["baseline_year"]},
+                    {"baseline_year": self.baseline_year, "year": result.baseline_year},
                 )
             )
         return out
@@ -786,14 +1128,14 @@ class _Judge:
         return Message("score.no-data", {"end": fmt.Day(self.period.end)})
 
 
-def along(shape: PathShape, start: float, end: float, fraction: float) -> float:
+def along(shape: PathShape, start: Fraction, end: Fraction, fraction: Fraction) -> Fraction:
     """The point `fraction` of the way from `start` to `end` on a path of the given shape.
 
-    A compound path grows by the same factor each month; it needs two positive ends, and is
-    a straight line otherwise (from zero nothing multiplies).
+    A straight path is exact. A compound path grows by the same factor each month; it needs
+    two positive ends, and is a straight line otherwise (from zero nothing multiplies).
     """
     if shape == "compound" and start > 0 and end > 0:
-        return float(start * (end / start) ** fraction)
+        return exact(float(start) * (float(end) / float(start)) ** float(fraction))
     return start + (end - start) * fraction
 
 
@@ -803,9 +1145,9 @@ def target_for_year(
     baseline: float | None,
     baseline_year: int,
     shape: PathShape = "linear",
-) -> float | None:
+) -> Fraction | None:
     """A flow's target for one year: the milestone's own, or on the path between them."""
-    points = [(t.year, float(t.threshold)) for t in targets if t.threshold is not None]
+    points = [(t.year, exact(t.threshold)) for t in targets if t.threshold is not None]
     for milestone, value in points:
         if milestone == year:
             return value
@@ -813,11 +1155,31 @@ def target_for_year(
     after = [p for p in points if p[0] > year]
     if not after:
         return before[-1][1] if before else None
+    low: tuple[int, Fraction]
     if before:
         low = before[-1]
     elif baseline is not None and baseline_year < year:
-        low = (baseline_year, baseline)
+        low = (baseline_year, exact(baseline))
     else:
         return None
     high = after[0]
-    return along(shape, low[1], high[1], (year - low[0]) / (high[0] - low[0]))
+    return along(shape, low[1], high[1], Fraction(year - low[0], high[0] - low[0]))
+
+
+def _bounds(target: Target) -> tuple[float, ...]:
+    """The numbers of a target a value is compared with (a range: both its ends)."""
+    ends = (target.threshold, target.high if target.kind == "range" else None)
+    return tuple(float(e) for e in ends if e is not None)
+
+
+def _paths(expected: float | None) -> tuple[float, ...]:
+    return () if expected is None else (expected,)
+
+
+def _reach(span: Span) -> Reach:
+    return Reach(
+        low=float(span.low),
+        high=float(span.high),
+        low_reached=span.low_reached,
+        high_reached=span.high_reached,
+    )

@@ -7,12 +7,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Combine, PathShape, Target, Unit, Worded
+from plan57.grammar import exact
 from plan57.messages import Lang, default_lang, rendered
 from plan57.submissions.evidence import EvidenceSource
 
@@ -39,6 +41,8 @@ FLAGS: tuple[str, ...] = (
     "trajectory-unknown",
     "above-range",
     "unweighted",
+    "awaited",
+    "books-closed",
 )
 
 
@@ -56,6 +60,39 @@ class ReporterFigure(BaseModel):
     figures: dict[str, float] = Field(default_factory=dict)
     # The submitter's note on each period's row, where it wrote one ("Số liệu sơ bộ").
     notes: dict[str, str] = Field(default_factory=dict)
+    # The figures as written (`grammar.exact`), for the judging's exact arithmetic.
+    _exact: Fraction | None = PrivateAttr(default=None)
+    _numerator: Fraction | None = PrivateAttr(default=None)
+    _denominator: Fraction | None = PrivateAttr(default=None)
+
+    def exact(self) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
+        """The value, numerator and denominator as written, exactly."""
+        return self._exact, self._numerator, self._denominator
+
+
+class Awaited(BaseModel):
+    """A reporter whose figure for the verdict is still owed, and how late it is."""
+
+    reporter: str
+    # The reporting periods it has not sent (a flow: each missing period of the year).
+    periods: list[str]
+    due: date
+    # Days past `due` on the day judged (0 until the due date has passed).
+    days_late: int
+
+
+class Reach(BaseModel):
+    """The values the indicator could still take once every awaited figure is in, whatever
+    those figures are within their unit's bounds (`grammar.bounds`), by its combine rule.
+
+    A bound is None when nothing caps it; `low_reached`/`high_reached` say whether the bound
+    itself can be the value (a ratio's never is while a reporter with a figure pulls it).
+    """
+
+    low: float
+    high: float | None
+    low_reached: bool = True
+    high_reached: bool = True
 
 
 class CarriedFigure(BaseModel):
@@ -129,6 +166,15 @@ class IndicatorScore(Worded):
     carried_forward: list[CarriedFigure] = Field(default_factory=list)
     missing_periods: dict[str, list[str]] = Field(default_factory=dict)
     revision: CatalogueRevision | None = None
+    # The standard of proof (docs/methodology.md, principles 3 and 4): at a milestone, the
+    # values still possible over the awaited figures, whether no awaited figure could change
+    # the verdict, who is awaited, and the day after which the verdict is decided on what came.
+    reach: Reach | None = None
+    decided: bool | None = None
+    awaited: list[Awaited] = Field(default_factory=list)
+    books_close: date | None = None
+    # The decimals the value and its path are shown with (`formatting.decimals_beside`).
+    decimals: int | None = None
 
     def reason(self, lang: Lang | None = None) -> str:
         return rendered(self.why, lang or default_lang())
@@ -139,14 +185,51 @@ class IndicatorScore(Worded):
     def words(self) -> dict[str, Any]:
         return {"name": fmt.Name(self.name_vi, self.name_en), "reason": self.why}
 
+    def shown_value(self, lang: Lang) -> str:
+        """The value as every output shows it: never reading as meeting a target it misses,
+        nor as its path when it is off it (`formatting.decimals_beside`)."""
+        if self.unit == "yes_no":
+            return fmt.answer(self.answer, lang)
+        return fmt.quantity(self.value, self.unit, lang, self.decimals)
+
+    def shown_expected(self, lang: Lang) -> str:
+        """What the path asks for at the figure's date, with the value's decimals, rounded
+        the way a need is (`formatting.need`)."""
+        if self.unit == "yes_no" or self.expected is None:
+            return "–"
+        at_most = self.target is not None and self.target.at_most
+        if self.decimals is None:
+            return fmt.quantity(self.expected, self.unit, lang)
+        return fmt.need(self.expected, self.unit, lang, self.decimals, at_most)
+
+    def shown_figure(self, value: float | None, lang: Lang) -> str:
+        """One reporter's figure beside the target (a `max` is met by one reporter's)."""
+        if value is None:
+            return "–"
+        return fmt.beside(value, self.unit, lang, self.target_bounds(), (), self.at_most())
+
+    def target_bounds(self) -> tuple[float, ...]:
+        """The numbers of the target a figure is compared with (a range: both ends)."""
+        if self.target is None:
+            return ()
+        ends = (self.target.threshold, self.target.high if self.target.kind == "range" else None)
+        return tuple(float(e) for e in ends if e is not None)
+
+    def at_most(self) -> bool:
+        return self.target is not None and self.target.at_most
+
 
 class MissingReport(BaseModel):
     """A reporter without a usable figure for indicators due for the period."""
 
     reporter: str
+    # What it owes for the period's end (the same as `plan57 status` lists).
     indicators: list[str]
     due: date
     overdue: bool
+    # Earlier periods it has not sent, by indicator, that leave a milestone's verdict
+    # undecided (a flow's missing quarter); `due` is then the earliest of their deadlines.
+    blocking: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ScoreReport(BaseModel):
@@ -171,6 +254,24 @@ class Point:
 
     end: date
     value: float
+
+
+def kept(value: Fraction | None, *others: Fraction | None, digits: int = _DIGITS) -> float | None:
+    """`value` for the JSON: rounded to `digits` unless that would change how it compares
+    with any of `others` (a target, a path, the tolerance), then as close as a float is."""
+    if value is None:
+        return None
+    short = round(float(value), digits)
+    for other in others:
+        if other is None:
+            continue
+        if _order(exact(short), other) != _order(value, other):
+            return float(value)
+    return short
+
+
+def _order(a: Fraction, b: Fraction) -> int:
+    return (a > b) - (a < b)
 
 
 def rounded(value: Any, digits: int = _DIGITS) -> float | None:

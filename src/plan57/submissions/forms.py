@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from plan57.catalogue.models import Catalogue, Indicator, Target
 from plan57.errors import UsageError
-from plan57.messages import Lang, suggestion, text
+from plan57.formatting import Few, day, reporters_named
+from plan57.messages import Lang, Message, period_suggestion, suggestion, text
 from plan57.periods import Period, parse_period
 from plan57.repository import submission_path
 from plan57.spreadsheet import CsvWriter, neutralise
-from plan57.submissions.obligations import owed
+from plan57.submissions.obligations import DueFile, deadline, files_due, owed
 
-__all__ = ["COLUMNS", "Form", "build_form", "next_target", "owed"]
+__all__ = ["COLUMNS", "Form", "build_form", "catalogue_reference", "next_target", "owed"]
 
 COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -44,17 +47,69 @@ class Form:
     period: Period
     indicators: tuple[Indicator, ...]
     data: bytes
+    # Every file the reporter owes by the same deadline, this one among them (`files_due`).
+    due: tuple[DueFile, ...] = ()
+    deadline: date | None = None
 
     @property
     def submission_path(self) -> str:
         """Where the filled-in form is committed, relative to the repository root."""
         return submission_path(self.reporter, self.period)
 
+    @property
+    def others(self) -> tuple[DueFile, ...]:
+        """The other files owed on this form's day."""
+        return tuple(file for file in self.due if file.period != self.period)
+
+    def owed_that_day(self, lang: Lang) -> str:
+        """Everything owed by this form's deadline, said once: this file, and the others."""
+        files = [
+            text(
+                "label.template-due-file",
+                lang,
+                path=submission_path(self.reporter, file.period),
+                count=len(file.indicators),
+                ids=", ".join(file.indicators),
+                reporter=self.reporter,
+                period=str(file.period),
+            )
+            for file in self.others
+        ]
+        total = sum(len(file.indicators) for file in self.due)
+        said = text(
+            "label.template-due" if files else "label.template-due-alone",
+            lang,
+            deadline=day(self.deadline, lang) if self.deadline else "—",
+            reporter=self.reporter,
+            count=len(self.indicators),
+            total=total,
+            files="; ".join(files),
+        )
+        return said
+
+
+def day_due(catalogue: Catalogue, reporter: str, period: Period) -> dict[str, Any]:
+    """The files owed by `reporter` on `period`'s day and their deadline, for a `Form`."""
+    return {
+        "due": tuple(files_due(catalogue, reporter, period.end)),
+        "deadline": deadline(catalogue, period.end),
+    }
+
 
 def next_target(indicator: Indicator, year: int) -> Target | None:
     """The target of the first milestone at or after `year` that has one."""
     upcoming = sorted((t for t in indicator.targets if t.year >= year), key=lambda t: t.year)
     return upcoming[0] if upcoming else None
+
+
+def catalogue_reference(indicator: Indicator, year: int) -> tuple[float | None, Target | None]:
+    """The catalogue's figure a value for `year` is read beside: the baseline, else the next
+    target's threshold (a percentage typed as a fraction stands out against either), and the
+    target when it is the one."""
+    if indicator.baseline is not None:
+        return indicator.baseline, None
+    target = next_target(indicator, year)
+    return (target.threshold, target) if target is not None else (None, None)
 
 
 def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: Lang) -> Form:
@@ -74,7 +129,13 @@ def build_form(catalogue: Catalogue, reporter: str, period_text: str, *, lang: L
         writer.writerow([neutralise(cells.get(column, "")) for column in COLUMNS])
     data = (BOM + buffer.getvalue()).encode("utf-8")
     indicators = tuple(row.indicator for row in rows)
-    return Form(reporter=reporter, period=period, indicators=indicators, data=data)
+    return Form(
+        reporter=reporter,
+        period=period,
+        indicators=indicators,
+        data=data,
+        **day_due(catalogue, reporter, period),
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +154,9 @@ def form_rows(
     """The period and the rows of the form; bad input raises `UsageError`."""
     period = parse_period(period_text.strip())
     if period is None:
-        raise UsageError("bad-period-option", value=period_text)
+        raise UsageError(
+            "bad-period-option", value=period_text, suggestion=period_suggestion(period_text)
+        )
     if period.year < catalogue.plan.baseline_year:
         raise UsageError(
             "template-too-early", period=str(period), baseline=catalogue.plan.baseline_year
@@ -101,11 +164,23 @@ def form_rows(
     _require_reporter(catalogue, reporter, lang)
     indicators = owed(catalogue, reporter, period)
     if not indicators:
+        others = [
+            Message(
+                "label.template-due-period", {"period": str(f.period), "count": len(f.indicators)}
+            )
+            for f in files_due(catalogue, reporter, period.end)
+        ]
+        choice = (
+            Message("label.template-nothing-day", {"periods": Few(tuple(others))})
+            if others
+            else Message("label.template-nothing-choose")
+        )
         raise UsageError(
             "template-nothing-owed",
             reporter=reporter,
             period=str(period),
             granularities=_granularities(catalogue, reporter, lang),
+            choice=choice,
         )
     rows = [
         FormRow(
@@ -134,9 +209,14 @@ def _require_reporter(catalogue: Catalogue, reporter: str, lang: Lang) -> None:
         return
     entry = catalogue.entry(reporter)
     if entry is not None and entry.kind == "group":
-        members = ", ".join(catalogue.expand([reporter])) or "—"
-        raise UsageError("template-group", reporter=reporter, members=members)
-    close = suggestion(reporter, catalogue.reporter_ids())
+        members = catalogue.expand([reporter])
+        raise UsageError(
+            "template-group",
+            reporter=reporter,
+            members=reporters_named(catalogue, [reporter]),
+            example=members[0] if members else "—",
+        )
+    close = suggestion(reporter, catalogue.reporter_ids(), aliases=catalogue.name_aliases())
     raise UsageError("template-unknown-reporter", reporter=reporter, suggestion=close)
 
 

@@ -10,7 +10,7 @@ changed, so that a pre-commit hook sees what is about to be committed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,14 +45,57 @@ def changed_files(root: Path, revision: str) -> tuple[str, list[str]]:
     except GitError:
         # No common ancestor (or no HEAD yet): compare with the revision itself.
         base = target
-    diff = run_git_bytes(
-        root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"
-    )
     untracked = run_git_bytes(root, "ls-files", "-z", "--others", "--exclude-standard", "--")
     # Bytes to names as the file system spells them: a name that is not UTF-8 keeps its bytes,
     # finds its file, and is reported as a bad file name rather than matching nothing.
-    names = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
+    names = {os.fsdecode(name) for name in untracked.split(b"\0") if name}
+    names.update(_changed_since(root, base))
     return base, sorted(names)
+
+
+_UNKNOWN = b"0" * 40
+
+
+def _changed_since(root: Path, base: str) -> list[str]:
+    """Tracked paths whose content differs from `base`, without touching `.git/index`.
+
+    Porcelain `git diff` refreshes the index when a file's timestamps are stale (it rewrites
+    it, `--no-optional-locks` or not); plumbing `diff-index` never does, and reports such a
+    file as "unknown" (an id of zeros) instead. Those are hashed as git would store them and
+    compared with the base's blob, so a file only touched is not a change.
+    """
+    from plan57.git import run_git_bytes
+
+    raw = run_git_bytes(
+        root, "diff-index", "--raw", "-z", "--no-renames", "--relative", "--abbrev=40", base, "--"
+    ).split(b"\0")
+    changed: list[str] = []
+    unknown: dict[bytes, bytes] = {}  # path: its blob at the base
+    for header, name in zip(raw[0::2], raw[1::2], strict=False):
+        fields = header.split(b" ")
+        if len(fields) < 5 or not name:
+            continue
+        new_mode, old_id, new_id, status = fields[1], fields[2], fields[3], fields[4][:1]
+        if new_id == _UNKNOWN and status == b"M" and new_mode in _FILES:
+            unknown[name] = old_id
+        else:
+            changed.append(os.fsdecode(name))
+    paths = [os.fsdecode(path) for path in unknown]
+    for start in range(0, len(paths), _BATCH):
+        batch = paths[start : start + _BATCH]
+        # Names as arguments (a name may hold a line break); each hashed with its own path's
+        # filters (line endings, .gitattributes), as `git add` would.
+        hashed = run_git_bytes(root, "hash-object", "--", *batch).split()
+        changed += [
+            path
+            for path, now in zip(batch, hashed, strict=True)
+            if now != unknown[os.fsencode(path)]
+        ]
+    return changed
+
+
+_FILES = (b"100644", b"100755")
+_BATCH = 500
 
 
 def changed_submissions(root: Path, revision: str) -> list[Path]:
@@ -68,16 +111,19 @@ def changed_submissions(root: Path, revision: str) -> list[Path]:
     ]
 
 
-def reporter_folder(path: str) -> str | None:
-    """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…)."""
+def reporter_folder(path: str, *, folder: bool = False) -> str | None:
+    """The reporter folder a repository path lies in (`so-tc` for data/submissions/so-tc/…);
+    with `folder`, the path may be the reporter's folder itself (a submodule in its place)."""
     parts = PurePosixPath(path).parts
     prefix = SUBMISSIONS.parts
-    if len(parts) > len(prefix) + 1 and parts[: len(prefix)] == prefix:
+    if len(parts) > len(prefix) + (0 if folder else 1) and parts[: len(prefix)] == prefix:
         return parts[len(prefix)]
     return None
 
 
-def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
+def mixed_reporters(
+    catalogue: Catalogue, changed: list[str], submodules: Collection[str] = ()
+) -> list[Finding]:
     """Refuse a change that touches several reporters' folders where one must stand alone.
 
     A reporter whose registry entry says `shared_pull_requests: true` may share a pull request
@@ -86,7 +132,7 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
     """
     folders: dict[str, list[str]] = {}
     for path in changed:
-        folder = reporter_folder(path)
+        folder = reporter_folder(path, folder=path in submodules)
         if folder is not None:
             folders.setdefault(folder, []).append(path)
     if len(folders) < 2:
@@ -108,9 +154,24 @@ def mixed_reporters(catalogue: Catalogue, changed: list[str]) -> list[Finding]:
     return findings
 
 
+def submodules(root: Path) -> list[Finding]:
+    """A submodule (gitlink) under data/submissions/ hands a folder to another repository,
+    whose content no review here sees and no check reads: refused wherever it is, and on
+    every run, checked out or not."""
+    from plan57.git import gitlinks
+
+    return [
+        make_finding("submodule-refused", file=path)
+        for path in gitlinks(root, SUBMISSIONS.as_posix())
+    ]
+
+
 def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
     """What `check --changed-since revision` checks, and the gate's own findings."""
+    from plan57.git import gitlinks
+
     base, changed = changed_files(root, revision)
+    prefix = SUBMISSIONS.as_posix()
     catalogue_changed = CATALOGUE.as_posix() in changed
     touched = {folder for path in changed if (folder := reporter_folder(path)) is not None}
     chosen: set[Path] = set()
@@ -132,7 +193,7 @@ def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
         base=base,
         changed=tuple(changed),
         paths=tuple(sorted(chosen)),
-        findings=tuple(mixed_reporters(catalogue, changed)),
+        findings=tuple(mixed_reporters(catalogue, changed, set(gitlinks(root, prefix)))),
         catalogue_changed=catalogue_changed,
     )
 
@@ -151,7 +212,7 @@ def scope(
     from plan57.catalogue.codeowners import drift
 
     chosen = None if chosen is None else list(chosen)
-    findings = drift(root, catalogue)
+    findings = drift(root, catalogue) + submodules(root)
     if changed_since is None:
         return chosen, findings
     result = gate(root, catalogue, changed_since)

@@ -15,6 +15,7 @@ report count what is missing with `outstanding`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -59,9 +60,35 @@ def periods_ending(end: date) -> list[Period]:
     return out
 
 
+@dataclass(frozen=True)
+class DueFile:
+    """One file a reporter owes on a day: a reporting period and the indicators it holds."""
+
+    period: Period
+    indicators: tuple[str, ...]
+
+
+def files_due(catalogue: Catalogue, reporter: str, end: date) -> list[DueFile]:
+    """Every file `reporter` owes for the periods ending on `end`, longest period first.
+
+    The same obligations `status` counts (`due_at`), grouped by file: at 31/12/2025 so-tc owes
+    its annual file 2025 and its quarterly file 2025Q4 by the same deadline.
+    """
+    by_period: dict[Period, list[str]] = {}
+    for item in due_at(catalogue, end):
+        if item.reporter == reporter:
+            by_period.setdefault(item.period, []).append(item.indicator)
+    ordered = sorted(by_period.items(), key=lambda entry: -entry[0].months)
+    return [DueFile(period, tuple(ids)) for period, ids in ordered]
+
+
 def owed(catalogue: Catalogue, reporter: str, period: Period) -> list[Indicator]:
     """The indicators `reporter` reports for exactly `period` (the rows of its form)."""
-    return [i for i in catalogue.indicators_for(reporter) if i.frequency == period.granularity]
+    ids = next(
+        (f.indicators for f in files_due(catalogue, reporter, period.end) if f.period == period), ()
+    )
+    found = (catalogue.indicator(indicator) for indicator in ids)
+    return [indicator for indicator in found if indicator is not None]
 
 
 def due_at(catalogue: Catalogue, end: date) -> list[Obligation]:
@@ -75,6 +102,23 @@ def due_at(catalogue: Catalogue, end: date) -> list[Obligation]:
         for reporter in catalogue.expand(ind.reporters):
             out.append(Obligation(reporter, ind.id, period))
     return sorted(out, key=lambda o: (order.get(o.reporter, 1 << 30), o.reporter))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An explained gap: a row with no figure but a note saying why ("Chưa có số liệu, sẽ bổ
+    sung quý sau"). It is no figure (the indicator stays missing); `status`, the report and
+    the site show the note beside the missing figure."""
+
+    reporter: str
+    indicator: str
+    end: date
+    note: str
+
+
+def gap_notes(gaps: Iterable[Gap], end: date) -> dict[tuple[str, str], str]:
+    """(reporter, indicator) → the note of each explained gap of a period ending on `end`."""
+    return {(gap.reporter, gap.indicator): gap.note for gap in gaps if gap.end == end}
 
 
 def deadline(catalogue: Catalogue, end: date) -> date:

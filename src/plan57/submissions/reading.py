@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 from plan57.files import Unreadable, read_regular
 from plan57.findings import PER_CODE, Finding, make_finding
 from plan57.findings import shown as shown_cell
-from plan57.grammar import Refused, legacy_encoding, looks_utf16
+from plan57.grammar import Refused, legacy_encoding, looks_utf16, mixed_encodings
+from plan57.messages import Message
 from plan57.periods import Period, parse_period
 from plan57.progress import Progress, silent
 from plan57.repository import SUBMISSIONS, list_files, relative
+from plan57.submissions import narratives
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +39,7 @@ OPTIONAL = ("period", "numerator", "denominator", "note", "source")
 HELPER_COLUMNS = ("name", "unit", "target")
 CELLS = (*REQUIRED, *OPTIONAL)
 COLUMNS = ("file", "line", *CELLS)
-_FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.csv")
+_FILE_NAME = re.compile(r"([^/]+)/([^/]+)\.(csv|md)")
 # Spreadsheets people save where a CSV belongs; `plan57 import` turns a workbook into one.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # A submission has one row per indicator it owes (55 at most today), notes may span lines: a
@@ -51,12 +53,27 @@ MAX_BYTES = 16_000_000
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
+def line_count(text: str) -> int:
+    """The line breaks in `text` (LF, CR or CRLF), as `too-many-rows` counts them: `check` and
+    `fix` refuse the same files, before either parses a row."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 @dataclass(frozen=True)
 class SubmissionFile:
     path: str
     reporter: str | None
     period: Period | None
     period_text: str
+
+
+@dataclass(frozen=True)
+class NarrativeFile:
+    """A unit's narrative (`<reporter>/<period>.md`), decoded; `check` parses it once the file
+    passes the rules every submission file meets (reporter, period)."""
+
+    file: SubmissionFile
+    text: str
 
 
 @dataclass
@@ -71,6 +88,7 @@ class Submissions:
     files: list[SubmissionFile]
     columns: dict[str, list[Any]]
     findings: list[Finding] = field(default_factory=list)
+    narratives: list[NarrativeFile] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.columns["file"])
@@ -89,16 +107,21 @@ class Submissions:
         return rows
 
 
-def expand_paths(root: Path, given: Sequence[Path]) -> list[Path]:
-    """The paths the user named, folders expanded; nothing outside the repository.
+def expand_paths(root: Path, given: Sequence[Path]) -> list[Path] | None:
+    """The paths the user named, folders expanded; nothing outside the repository. None when
+    one of them holds both the catalogue and data/submissions (`check .`, `check data`): that
+    asks for everything, and gets exactly what `check` alone gives.
 
     Refused paths (links, folders too deep) are kept, so that their findings are reported. The
     catalogue may be among them (CI passes every changed file): `check_repository` takes it as
     asking for the catalogue's own findings.
     """
-    from plan57.repository import inside
+    from plan57.repository import holds_submissions, inside
 
-    listing = list_files(root, [inside(root, path) for path in given])
+    starts = [inside(root, path) for path in given]
+    if any(holds_submissions(root, start) for start in starts):
+        return None
+    listing = list_files(root, starts)
     return sorted({*listing.files, *(refusal.path for refusal in listing.refused)})
 
 
@@ -119,7 +142,12 @@ def read_submissions(
         progress(done, len(files), str(path).removeprefix(prefix))
         reader.read(path)
     progress(len(files), len(files), "")
-    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
+    return Submissions(
+        files=reader.files,
+        columns=reader.columns,
+        findings=reader.findings,
+        narratives=reader.narratives,
+    )
 
 
 @dataclass(frozen=True)
@@ -142,7 +170,12 @@ def read_stored(root: Path, stored: Sequence[Stored]) -> Submissions:
             reader.finding(file.refused or "link-refused", file.path, **file.params)
         else:
             reader.read_bytes(root / file.path, file.path, file.raw)
-    return Submissions(files=reader.files, columns=reader.columns, findings=reader.findings)
+    return Submissions(
+        files=reader.files,
+        columns=reader.columns,
+        findings=reader.findings,
+        narratives=reader.narratives,
+    )
 
 
 class _Reader:
@@ -151,10 +184,12 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: list[SubmissionFile] = []
+        self.narratives: list[NarrativeFile] = []
         self.findings: list[Finding] = []
         self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
         self._prefix = str(root) + os.sep
         self._inside = str(root / SUBMISSIONS) + os.sep
+        self._unnamed: tuple[int, ...] = ()  # the columns without a name, in the file being read
 
     def finding(self, code: str, file: str, line: int | None = None, **params: Any) -> None:
         self.findings.append(make_finding(code, file=file, line=line, **params))
@@ -167,8 +202,9 @@ class _Reader:
         described = self._describe(path, name)
         if described is None:
             return
+        narrative = name.endswith(narratives.SUFFIX)
         try:
-            raw = read_regular(path, MAX_BYTES)
+            raw = read_regular(path, narratives.MAX_BYTES if narrative else MAX_BYTES)
         except Unreadable as refused:
             self.finding(refused.code, name, **refused.params)
             return
@@ -183,6 +219,12 @@ class _Reader:
     def _add(self, described: SubmissionFile, raw: bytes, name: str) -> None:
         text = self._decode(raw, name)
         if text is None:
+            return
+        if name.endswith(narratives.SUFFIX):
+            if not text.strip():
+                self.finding("empty-file", name, line=1)
+            else:
+                self.narratives.append(NarrativeFile(described, text))
             return
         self.files.append(described)
         self._parse(text, name)
@@ -232,7 +274,7 @@ class _Reader:
         if not text.strip():
             self.finding("empty-file", name, line=1)
             return
-        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+        breaks = line_count(text)
         if breaks > MAX_LINES:
             self.finding("too-many-rows", name, lines=breaks, limit=MAX_LINES)
             return
@@ -247,6 +289,9 @@ class _Reader:
         if positions is None:
             return
         width = len(header)
+        # Columns without a name: Excel leaves empty ones at the right, which are fine; a
+        # figure under one ("1,500" split at its comma) is refused, never left out unseen.
+        self._unnamed = tuple(at for at, column in enumerate(header) if not column)
         if '"' not in text and self._parse_plain(reader, name, positions, width):
             return
         # Something in the file needs a look row by row: read it again from the header on.
@@ -317,6 +362,10 @@ class _Reader:
         Interning makes equal cells one object: a million rows of a few thousand distinct
         values take far less memory, and hashing and comparing them later costs less.
         """
+        if self._unnamed:
+            rows, lines = self._unnamed_content(name, rows, lines)
+            if not rows:
+                return
         count = len(rows)
         columns = self.columns
         columns["file"] += [name] * count
@@ -327,6 +376,29 @@ class _Reader:
             columns[cell] += (
                 [""] * count if at is None else map(sys.intern, map(str.strip, cells[at]))
             )
+
+    def _unnamed_content(
+        self, name: str, rows: list[list[str]], lines: Sequence[int]
+    ) -> tuple[list[list[str]], list[int]]:
+        """The rows with nothing under a column without a name; the others are refused (a
+        finding each), as a ragged row is: never scored on the part that has a name."""
+        kept: list[list[str]] = []
+        kept_lines: list[int] = []
+        for row, line in zip(rows, lines, strict=False):
+            unnamed = [at for at in self._unnamed if row[at].strip()]
+            for at in unnamed:
+                self.finding(
+                    "unnamed-column",
+                    name,
+                    line=line,
+                    column=str(at + 1),
+                    position=at + 1,
+                    value=shown_cell(row[at]),
+                )
+            if not unnamed:
+                kept.append(row)
+                kept_lines.append(line)
+        return kept, kept_lines
 
     def _header(self, header: list[str], name: str, text: str) -> dict[str, int] | None:
         if len(header) == 1:
@@ -388,13 +460,15 @@ def _under(path: str, prefix: str) -> str:
     return path[len(prefix) :] if os.sep == "/" and path.startswith(prefix) else ""
 
 
-def _legacy_name(raw: bytes) -> str:
+def _legacy_name(raw: bytes) -> str | Message:
     """The legacy encoding a file that is not UTF-8 was saved in, as `fix` would read it.
 
     A byte-order mark followed by legacy bytes (a UTF-8 file edited by an old editor) is
     judged by the bytes after the mark; where the signs conflict, windows-1252 is named, the
     hint (`plan57 fix`, or Save As → CSV UTF-8) being the same.
     """
+    if mixed_encodings(raw):  # UTF-8 letters beside bytes that are not: no one encoding
+        return Message("label.encoding-mixed")
     try:
         return legacy_encoding(raw.removeprefix(codecs.BOM_UTF8))
     except Refused:

@@ -20,19 +20,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plan57.files import Unreadable, read_regular, write_atomic
-from plan57.findings import Finding, make_finding
+from plan57.findings import Finding, make_finding, shown
+from plan57.formatting import Words
 from plan57.grammar import (
     DELIMITERS,
     ENCODING_NAMES,
     Encoding,
     Refused,
     canonical_indicator,
+    convention_of,
     convert_number,
     decode,
 )
 from plan57.messages import Lang, text
-from plan57.repository import SUBMISSIONS, inside, list_files, relative
-from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES
+from plan57.repository import SUBMISSIONS, holds_submissions, inside, list_files, relative
+from plan57.submissions.reading import CELLS, HELPER_COLUMNS, MAX_BYTES, MAX_LINES, line_count
 
 # The submission contract's columns, whose names `fix` writes in lower case.
 KNOWN_COLUMNS: frozenset[str] = frozenset((*CELLS, *HELPER_COLUMNS))
@@ -93,6 +95,9 @@ class Table:
 def read_table(raw: bytes) -> Table:
     """Read a submission CSV however Excel saved it; `Refused` when that cannot be done safely."""
     decoded, encoding = decode(raw)
+    lines = line_count(decoded)
+    if lines > MAX_LINES:
+        raise Refused("too-many-rows", lines=lines, limit=MAX_LINES)
     unified = decoded.replace("\r\n", "\n").replace("\r", "\n")
     first, _, rest = unified.partition("\n")
     skip = 0
@@ -161,6 +166,10 @@ def repair_bytes(raw: bytes, *, file: str, units: Mapping[str, str] | None = Non
     rows, dropped = _drop_empty_columns([header, *rows[1:]])
     if dropped:
         changes.append(Change("empty-columns", dropped))
+    unnamed = _unnamed_content(rows, lines, file)
+    if unnamed:
+        # `check` refuses it too: a figure under no name is never dropped, nor guessed at.
+        return Repair(file=file, original=raw, data=None, problems=tuple(unnamed))
     rows, cell_changes = _clean_cells(rows)
     changes.extend(cell_changes)
 
@@ -220,6 +229,25 @@ def _drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], int]:
     return [[cell for i, cell in enumerate(row) if i not in empty] for row in rows], len(empty)
 
 
+def _unnamed_content(rows: list[list[str]], lines: list[int], file: str) -> list[Finding]:
+    """Cells with content under a column that has no name (what is left after the empty
+    ones are dropped), as `check` reports them."""
+    unnamed = [at for at, name in enumerate(rows[0]) if not name]
+    return [
+        make_finding(
+            "unnamed-column",
+            file=file,
+            line=line,
+            column=str(at + 1),
+            position=at + 1,
+            value=shown(row[at]),
+        )
+        for row, line in zip(rows[1:], lines[1:], strict=False)
+        for at in unnamed
+        if at < len(row) and row[at].strip()
+    ]
+
+
 def _clean_cells(rows: list[list[str]]) -> tuple[list[list[str]], list[Change]]:
     nfc = spaces = 0
     cleaned = [rows[0]]
@@ -247,20 +275,26 @@ def _numbers(
     """Convert what the grammar finds certain in place; find what is uncertain."""
     at = rows[0].index("indicator") if "indicator" in rows[0] else None
 
-    def unit(row: list[str]) -> str | None:
-        return units.get(row[at]) if at is not None and at < len(row) else None
+    def unit(row: list[str], column: int) -> str | None:
+        # The unit bounds the value; a numerator or a denominator is a count of its own.
+        if at is None or at >= len(row) or rows[0][column] != "value":
+            return None
+        return units.get(row[at])
 
-    cells = [
-        (r, c, convert_number(rows[r][c], unit(rows[r])))
+    filled = [
+        (r, c)
         for r in range(1, len(rows))
         for c in sorted(numeric)
         if c < len(rows[r]) and rows[r][c]
     ]
-    comma_style = any(number.comma_style for _, _, number in cells)
+    convention = convention_of(rows[r][c] for r, c in filled)
+    cells = [(r, c, convert_number(rows[r][c], unit(rows[r], c), convention)) for r, c in filled]
     problems: list[Finding] = []
     counts: dict[str, int] = {}
     for r, c, number in cells:
-        if number.ambiguous or (number.three_decimals and comma_style):
+        # "1.234" beside "87,5" and "87.5" alike: the file itself is of two minds.
+        if number.ambiguous or (number.three_decimals and convention == "mixed"):
+            first, second = number.readings
             problems.append(
                 make_finding(
                     "fix-ambiguous",
@@ -268,8 +302,10 @@ def _numbers(
                     line=lines[r],
                     column=rows[0][c],
                     value=rows[r][c],
-                    first=number.readings[0],
-                    second=number.readings[1],
+                    first=first,
+                    second=second,
+                    first_words=Words(first),
+                    second_words=Words(second),
                 )
             )
         elif number.changes:
@@ -312,6 +348,7 @@ def submission_files(root: Path, paths: Iterable[Path]) -> Iterator[Path | Findi
     a path; a path outside the repository raises `UsageError`.
     """
     starts = [inside(root, given) for given in paths]
+    starts = [root / SUBMISSIONS if holds_submissions(root, s) else s for s in starts]
     listing = list_files(root, starts)
     named = set(starts)
     for refusal in listing.refused:

@@ -8,11 +8,11 @@ for the rows that fail. `check` never imports pandas: only the frame of observat
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,20 +20,29 @@ from typing import TYPE_CHECKING, Any
 from plan57.catalogue.loading import catalogue_smells, load_catalogue
 from plan57.catalogue.models import Catalogue
 from plan57.findings import CheckReport, Finding, make_finding, shown
+from plan57.formatting import Number, Quantity, TargetShown, Words, reporters_named
 from plan57.grammar import (
     AMBIGUOUS,
     BOUNDED_UNITS,
+    MAX_DECIMALS,
     MAX_VALUE,
     NO,
     NUMBER,
     PERCENT_UNITS,
     RATIO_SCALE,
     YES,
+    Convention,
+    convention_of,
+    convert_number,
+    likely_fraction,
 )
-from plan57.messages import Message, suggestion
+from plan57.messages import Message, period_suggestion, suggestion
 from plan57.periods import Period
 from plan57.progress import Progress, silent
 from plan57.repository import CATALOGUE, SUBMISSIONS, relative
+from plan57.submissions.forms import catalogue_reference
+from plan57.submissions.narratives import Narrative, parse_narrative
+from plan57.submissions.obligations import Gap
 from plan57.submissions.reading import SubmissionFile, Submissions, read_submissions
 
 if TYPE_CHECKING:
@@ -51,6 +60,16 @@ JUMP_FACTOR = 3.0
 JUMP_FLOOR = {"count": 5.0, "per_10k": 1.0, "percent": 10.0, "percent_grdp": 1.0, "index": 0.1}
 
 
+# A figure whose modified z-score among its peers is above this is far from them (DHIS2's
+# default, after Iglewicz and Hoaglin), among at least so many peers.
+PEER_Z = 3.5
+MIN_PEERS = 10
+# Reporters compared with each other: the communes and wards, one level of government doing
+# the same work for populations alike. Departments, enterprises and institutes each measure a
+# scope of their own (a department's own procedures), so none is another's peer.
+_LEVELS = {"commune": "local", "ward": "local"}
+
+
 @dataclass(frozen=True)
 class Validation:
     """The report, and the rows that passed (typed for scoring), built when first asked for.
@@ -61,6 +80,10 @@ class Validation:
 
     report: CheckReport
     build_observations: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    # The units' narratives that passed (`<reporter>/<period>.md`), in the order read.
+    narratives: list[Narrative] = field(default_factory=list)
+    # Rows with no figure but a note: explained gaps, never figures.
+    gaps: tuple[Gap, ...] = ()
 
     @cached_property
     def observations(self) -> pd.DataFrame:
@@ -145,9 +168,31 @@ def validate(
     findings += file_findings
     rules = _RowRules(catalogue, submissions, good_files)
     findings += rules.run(across_files=across_files)
+    told, passed = _narratives(catalogue, submissions, as_of)
+    findings += told
     if only_files is not None:
         findings = [f for f in findings if f.file in only_files]
-    return Validation(CheckReport.from_findings(findings), rules.observations)
+    return Validation(
+        CheckReport.from_findings(findings), rules.observations, passed, tuple(rules.gaps)
+    )
+
+
+def _narratives(
+    catalogue: Catalogue, submissions: Submissions, as_of: date
+) -> tuple[list[Finding], list[Narrative]]:
+    """The narratives' findings (the file rules of every submission, then their own), and the
+    narratives without errors."""
+    good, findings = _check_files(catalogue, [n.file for n in submissions.narratives], as_of)
+    passed = []
+    for told in submissions.narratives:
+        file = told.file
+        if file.path not in good or file.reporter is None or file.period is None:
+            continue
+        narrative, problems = parse_narrative(told.text, file.path, file.reporter, file.period)
+        findings += problems
+        if not any(problem.severity == "error" for problem in problems):
+            passed.append(narrative)
+    return findings, passed
 
 
 def _check_files(
@@ -166,12 +211,21 @@ def _check_files(
                     "unknown-reporter",
                     file=file.path,
                     reporter=file.reporter,
-                    suggestion=suggestion(file.reporter or "", reporters),
+                    suggestion=suggestion(
+                        file.reporter or "", reporters, aliases=catalogue.name_aliases()
+                    ),
                 )
             )
         period = file.period
         if period is None:
-            problems.append(make_finding("bad-period", file=file.path, period=file.period_text))
+            problems.append(
+                make_finding(
+                    "bad-period",
+                    file=file.path,
+                    period=file.period_text,
+                    suggestion=period_suggestion(file.period_text),
+                )
+            )
         elif period.end > as_of:
             problems.append(
                 make_finding(
@@ -198,8 +252,9 @@ def _check_files(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _number_text(value: float) -> str:
-    return f"{value:.10g}"
+def _number_text(value: float) -> Number:
+    """A figure for a finding's sentence, in the reader's notation (vi 48,25, en 48.25)."""
+    return Number(float(f"{value:.10g}"))
 
 
 class _RowRules:
@@ -232,6 +287,7 @@ class _RowRules:
         self._derive("unit", "indicator", units.get)
         self.has_reporter: Mask = self._codes("reporter")[0] >= 0
         self.numbers: dict[str, Floats] = {}
+        self.gaps: list[Gap] = []
 
     # --- looking things up once per distinct value, not once per row ---
 
@@ -359,10 +415,12 @@ class _RowRules:
             self._yes_no()
             self._ranges(value)
             self._ratios(value)
+            self._fractions(value)
             self._duplicates()
             if across_files:
                 self._flow_overlaps()
             self._plausibility()
+            self._peers()
         return self.findings
 
     def _indicators(self) -> None:
@@ -392,8 +450,13 @@ class _RowRules:
                 "not-assigned",
                 "indicator",
                 reporter=self._value("reporter", at),
-                reporters=", ".join(sorted(ids[indicator])) or "—",
+                reporters=self._assigned(indicator),
             )
+
+    def _assigned(self, indicator: str) -> Any:
+        """Who reports `indicator`, as the catalogue assigns it: groups named and counted."""
+        found = self.catalogue.indicator(indicator)
+        return reporters_named(self.catalogue, found.reporters) if found else "—"
 
     def _control_characters(self) -> None:
         """Free text with a control character: it would rewrite a terminal or a log.
@@ -422,8 +485,10 @@ class _RowRules:
 
     def _unknown_indicator(self, at: int) -> None:
         raw = str(self.columns["indicator"][at])
-        guess = guess_indicator(raw, list(self._ids))
-        close = Message("label.did-you-mean", {"value": guess}) if guess else ""
+        # What this reporter owes comes first: CT09 for a commune's "CTO9", not CT49.
+        reporter = self._value("reporter", at)
+        owes = [i.id for i in self.catalogue.indicators_for(reporter)] if reporter else []
+        close = suggestion(raw, list(self._ids), first=owes)
         self._flag_one(at, "unknown-indicator", "indicator", value=shown(raw), suggestion=close)
 
     def _periods(self) -> None:
@@ -463,6 +528,11 @@ class _RowRules:
         for at in np.flatnonzero(fresh).tolist():
             note = columns["note"][at]
             indicator = columns["indicator"][at]
+            reporter = self._value("reporter", at)
+            if note and reporter is not None and indicator in self._ids:
+                period = self.good_files[columns["file"][at]].period
+                assert period is not None
+                self.gaps.append(Gap(reporter, indicator, period.end, " ".join(note.split())))
             self.findings.append(
                 make_finding(
                     "not-reported",
@@ -487,7 +557,14 @@ class _RowRules:
             & self._per_value(column, lambda cell: bool(ambiguous_number.fullmatch(cell)), "bool")
         )
         other = present & ~plain & ~ambiguous
-        self._flag(ambiguous, "ambiguous-number", column, value=f"@{column}")
+        flagged = np.flatnonzero(ambiguous).tolist()
+        conventions = self._conventions(flagged)
+        for at in flagged:
+            cell = self.columns[column][at]
+            unit = self._value("unit", at) if column == "value" else None
+            convention = conventions[self.columns["file"][at]]
+            reading = reading_hint(cell, unit, Message("label.reading-none"), convention)
+            self._flag_one(at, "ambiguous-number", column, value=shown(cell), reading=reading)
         self._flag(other, "not-a-number", column, value=f"@{column}")
         parsed = self._per_value(
             column, lambda cell: float(cell) if number.fullmatch(cell) else None, "float64"
@@ -497,6 +574,22 @@ class _RowRules:
         self._flag(too_large, "value-too-large", column, value=f"@{column}", limit="10¹²")
         result: Floats = np.where(skip | too_large, np.nan, parsed)
         return result
+
+    def _conventions(self, rows: list[int]) -> dict[str, Convention | None]:
+        """How each file of `rows` writes decimals (`grammar.convention_of`), as `fix` reads
+        it: a file that writes "87,5" groups thousands with points."""
+        import numpy as np
+
+        files = {self.columns["file"][at] for at in rows}
+        if not files:
+            return {}
+        codes, uniques = self._codes("file")
+        wanted = np.isin(codes, [i for i, name in enumerate(uniques) if name in files])
+        cells: dict[str, list[str]] = {name: [] for name in files}
+        for at in np.flatnonzero(wanted).tolist():
+            mine = cells[self.columns["file"][at]]
+            mine += [self.columns[c][at] for c in ("value", "numerator", "denominator")]
+        return {name: convention_of(found) for name, found in cells.items()}
 
     def _yes_no(self) -> None:
         yes_no = self._unit_in("yes_no")
@@ -508,6 +601,8 @@ class _RowRules:
         self._flag(bad, "not-yes-no", "value", value="@value")
 
     def _ranges(self, value: Floats) -> None:
+        import numpy as np
+
         # Every percent unit has the same scale (100), an index its own (1).
         percent = self._unit_in(*PERCENT_UNITS)
         top = RATIO_SCALE["percent"]
@@ -522,9 +617,11 @@ class _RowRules:
         others = self._unit_in("count", "per_10k")
         self._flag(others & (value < 0), "negative-value", "value", value="@value")
         count = self._unit_in("count")
-        self._flag(
-            count & (value >= 0) & (value % 1 != 0), "fractional-count", "value", value="@value"
-        )
+        for at in np.flatnonzero(count & (value >= 0) & (value % 1 != 0)).tolist():
+            # "1.400" on a count can only be one thousand four hundred: the grammar says so.
+            cell = self.columns["value"][at]
+            reading = reading_hint(cell, "count", Message("label.reading-whole"))
+            self._flag_one(at, "fractional-count", "value", value=shown(cell), reading=reading)
 
     def _ratios(self, value: Floats) -> None:
         import numpy as np
@@ -581,6 +678,92 @@ class _RowRules:
                 denominator=shown(self.columns["denominator"][at]),
                 expected=f"{expected[at]:.{max(int(decimals[at]), 2)}f}",
             )
+
+    def _fractions(self, value: Floats) -> None:
+        """A percentage typed as a fraction (0.255 for 25.5%) never reaches a verdict.
+
+        Read beside the reporter's previous figure, else the catalogue's baseline or target
+        (`grammar.likely_fraction`). A numerator and a denominator confirm a true small share:
+        `ratio-mismatch` holds the value to them.
+        """
+        import numpy as np
+
+        confirmed = ~self._empty("numerator") & ~self._empty("denominator")
+        small = (value > 0) & (value <= 1) & self._unit_in(*PERCENT_UNITS)
+        candidates = np.flatnonzero(small & ~confirmed & ~self.failed & self.has_reporter)
+        if not len(candidates):
+            return
+        previous = self._previous_figures(candidates.tolist())
+        for at in candidates.tolist():
+            indicator = self.catalogue.indicator(self.columns["indicator"][at])
+            period = self.good_files[self.columns["file"][at]].period
+            assert indicator is not None and period is not None
+            unit = indicator.unit
+            found = previous.get(at)
+            if found is not None:
+                reference: float | None = found[0]
+                said = Message(
+                    "label.fraction-previous",
+                    {"value": Quantity(found[0], unit), "period": found[1]},
+                )
+            else:
+                reference, target = catalogue_reference(indicator, period.year)
+                said = (
+                    Message("label.fraction-baseline", {"value": Quantity(reference, unit)})
+                    if target is None
+                    else Message(
+                        "label.fraction-target",
+                        {"target": TargetShown(target, unit), "year": target.year},
+                    )
+                )
+            if not likely_fraction(float(value[at]), unit, reference):
+                continue
+            cell = self.columns["value"][at]
+            percent = format(Decimal(cell) * 100, "f")
+            percent = percent.rstrip("0").rstrip(".") if "." in percent else percent
+            self._flag_one(
+                at,
+                "percent-as-fraction",
+                "value",
+                value=shown(cell),
+                percent=percent,
+                percent_shown=Quantity(float(percent), unit, int(_decimals(percent))),
+                small=Quantity(float(cell), unit, int(_decimals(cell))),
+                reference=said,
+            )
+
+    def _previous_figures(self, rows: list[int]) -> dict[int, tuple[float, str]]:
+        """For each of `rows`, its reporter's latest earlier figure of the same indicator that
+        passed the rules so far, with its period; rows without one are left out."""
+        import numpy as np
+
+        value, indicators = self.numbers["value"], self.columns["indicator"]
+
+        def pair(at: int) -> tuple[Any, str]:
+            return self._value("reporter", at), indicators[at]
+
+        def period(at: int) -> Period:
+            found = self.good_files[self.columns["file"][at]].period
+            assert found is not None
+            return found
+
+        wanted = {pair(at) for at in rows}
+        ids = {indicator for _, indicator in wanted}
+        usable = ~self.failed & self.has_reporter & ~np.isnan(value)
+        runs: dict[tuple[Any, str], list[tuple[date, float, str]]] = {}
+        chosen = usable & self._per_value("indicator", ids.__contains__, "bool")
+        for other in np.flatnonzero(chosen).tolist():
+            if (key := pair(other)) in wanted:
+                its = period(other)
+                runs.setdefault(key, []).append((its.end, float(value[other]), str(its)))
+        found: dict[int, tuple[float, str]] = {}
+        for at in rows:
+            before = period(at).end
+            earlier = [run for run in runs.get(pair(at), []) if run[0] < before]
+            if earlier:
+                _, figure, name = max(earlier)
+                found[at] = (figure, name)
+        return found
 
     def _duplicates(self) -> None:
         import numpy as np
@@ -639,6 +822,47 @@ class _RowRules:
                         other_period=str(clash[0]),
                         other_file=clash[1],
                     )
+            self._annual_conflicts(entries)
+
+    def _annual_conflicts(self, entries: list[tuple[Period, str, Any]]) -> None:
+        """Warn where a flow's annual figure contradicts the shorter periods of its year.
+
+        The annual report stands for its reporter's year (docs/methodology.md, principle 8),
+        so beside Q1–Q3 it is no overlap; it is a contradiction when it is less than what the
+        year's periods already add up to, or differs from their sum once they cover the year.
+        """
+        import math
+        from fractions import Fraction
+
+        from plan57.grammar import exact
+
+        value = self.numbers["value"]
+
+        def usable(at: Any) -> bool:
+            return not self.failed[at] and not math.isnan(value[at])
+
+        for period, file, at in entries:
+            if period.months != 12 or not usable(at):
+                continue
+            parts = [
+                (p, a)
+                for p, f, a in entries
+                if f != file and p.months < 12 and p.year == period.year and usable(a)
+            ]
+            if not parts:
+                continue
+            total = sum((exact(value[a]) for _, a in parts), Fraction(0))
+            months = sorted(m for p, _ in parts for m in range(p.first_month, p.last_month + 1))
+            whole = months == list(range(1, 13))
+            annual = exact(value[at])
+            if annual < total or (whole and annual != total):
+                self._warn_one(
+                    at,
+                    "flow-annual-conflict",
+                    period=str(period),
+                    total=_number_text(float(total)),
+                    periods=", ".join(str(p) for p, _ in parts),
+                )
 
     def _may_overlap(self, flows: set[str]) -> Mask:
         """Rows of the (reporter, indicator) pairs in which two files' periods overlap.
@@ -706,8 +930,20 @@ class _RowRules:
         # Flows are compared per month so that a year and a quarter can be compared.
         rate = np.where(flow, number / months, number)
         previous = _shift_within(number, pairs, 1)
+        same_end = end == _shift_within(end, pairs, 1)
+        # Two figures of a level for periods ending the same day (2025Q4 and 2025): the longer
+        # period's counts (it sorts first here, as in scoring), and the other is told so.
+        conflict = ~flow & ~np.isnan(previous) & same_end & (number != previous)
+        for position in np.flatnonzero(conflict).tolist():
+            self._warn_one(
+                chosen[position],
+                "stock-conflict",
+                other=_number_text(previous[position]),
+                other_period=self._value("period_name", chosen[position - 1]),
+                period=self._value("period_name", chosen[position]),
+            )
         fell = ~flow & ~np.isnan(previous) & (number < previous)
-        fell &= end != _shift_within(end, pairs, 1)
+        fell &= ~same_end
         for position in np.flatnonzero(fell).tolist():
             self._warn_one(
                 chosen[position],
@@ -735,8 +971,76 @@ class _RowRules:
     def _jump_floor(self) -> dict[str, float]:
         return {i.id: JUMP_FLOOR[i.unit] for i in self.catalogue.indicators if i.unit in JUMP_FLOOR}
 
+    def _peers(self) -> None:
+        """A figure far from its peers' for the same indicator and period: DHIS2's modified
+        z-score, 0.6745·|x − median| / MAD above `PEER_Z` (docs/catalogue.md).
+
+        Peers are the communes and wards (`_LEVELS`), at least `MIN_PEERS` of them. Where more than half the peers report the same figure
+        (MAD = 0), the mean absolute deviation stands in, scaled by 1.253314 as DHIS2 does;
+        where every figure is the same, nothing stands out. A note on the row confirms it.
+        """
+        import numpy as np
+
+        value = self.numbers["value"]
+        levels = {e.id: _LEVELS[e.kind] for e in self.catalogue.registry if e.kind in _LEVELS}
+        self._derive("level", "reporter", levels.get)
+        usable = ~self.failed & (self._codes("level")[0] >= 0) & ~np.isnan(value)
+        usable &= ~self._unit_in("yes_no")
+        noted = ~self._empty("note")
+        chosen = np.flatnonzero(usable)
+        if len(chosen) < MIN_PEERS:
+            return
+        # Each (indicator, period, level) as one integer, so that numpy sorts and groups it.
+        group = np.zeros(len(chosen), dtype=np.int64)
+        for name in ("indicator", "period_name", "level"):
+            codes, uniques = self._codes(name)
+            group = group * (len(uniques) + 1) + codes[chosen]
+        order = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        outliers: list[tuple[int, float, int]] = []
+        for members in np.split(order, bounds):
+            if len(members) < MIN_PEERS:
+                continue
+            rows = chosen[members]
+            figures = value[rows]
+            median = float(np.median(figures))
+            deviation = np.abs(figures - median)
+            mad = float(np.median(deviation))
+            if mad > 0:
+                score = 0.6745 * deviation / mad
+            else:
+                mean = float(deviation.mean())
+                if mean == 0:
+                    continue
+                score = deviation / (1.253314 * mean)
+            for at in rows[(score > PEER_Z) & ~noted[rows]].tolist():
+                outliers.append((at, median, len(rows)))
+        if not outliers:
+            return
+        previous = self._previous_figures([at for at, _, _ in outliers])
+        for at, median, peers in outliers:
+            unit = self._units[self.columns["indicator"][at]]
+            found = previous.get(at)
+            last = (
+                Message(
+                    "label.peer-previous",
+                    {"value": Quantity(found[0], unit), "period": found[1]},
+                )
+                if found
+                else Message("label.peer-no-previous")
+            )
+            self._warn_one(
+                at,
+                "peer-outlier",
+                median=Quantity(median, unit),
+                peers=peers,
+                period=self._value("period_name", at),
+                previous=last,
+            )
+
     def _warn_one(self, at: Any, code: str, **params: Any) -> None:
         columns = self.columns
+        number = float(self.numbers["value"][at])
         self.findings.append(
             make_finding(
                 code,
@@ -744,7 +1048,8 @@ class _RowRules:
                 line=int(columns["line"][at]),
                 column="value",
                 indicator=columns["indicator"][at],
-                value=shown(columns["value"][at]),
+                # A warning's figures are told in the reader's notation, never "xuống 48.25".
+                value=shown(columns["value"][at]) if number != number else Number(number),
                 **params,
             )
         )
@@ -852,9 +1157,9 @@ def _median_of_valid(history: Any, counts: Any) -> Any:
 
 
 def _decimals(cell: str) -> float:
-    """How many decimals a number cell shows ("94.70" shows two)."""
+    """How many decimals a number cell shows ("94.70" shows two), at most `MAX_DECIMALS`."""
     found = re.search(r"\.([0-9]+)$", cell)
-    return float(len(found.group(1))) if found else 0.0
+    return float(min(len(found.group(1)), MAX_DECIMALS)) if found else 0.0
 
 
 def _first_overlap(
@@ -867,16 +1172,34 @@ def _first_overlap(
     for other, other_file, _ in entries:
         if other.start > period.end:
             return None
-        if other_file != file and other.overlaps(period):
+        if other_file != file and other.overlaps(period) and not _year_and_part(other, period):
             return other, other_file
     return None
 
 
-def guess_indicator(raw: str, ids: list[str]) -> str | None:
-    """The id a mistyped indicator most likely meant: "ct5", "CT 05", "5" all mean CT05."""
-    digits = re.fullmatch(r"\s*(?:ct)?\s*0*(\d{1,2})\s*", raw, flags=re.IGNORECASE)
-    if digits:
-        candidate = f"CT{int(digits.group(1)):02d}"
-        return candidate if candidate in ids else None
-    close = difflib.get_close_matches(raw.upper(), ids, n=1)
-    return close[0] if close else None
+def reading_hint(
+    cell: str, unit: str | None, otherwise: Message, convention: Convention | None = None
+) -> Message:
+    """What a cell written with separators means, by the grammar `fix` and `import` use: the
+    one reading the unit or the file's `convention` leaves, or both readings in words;
+    `otherwise` when neither helps."""
+    number = convert_number(cell, unit, convention)
+    if number.ambiguous:
+        first, second = number.readings
+        words = {"first_words": Words(first), "second_words": Words(second)}
+        return Message("label.reading-two", {"first": first, "second": second, **words})
+    if number.canonical != cell and NUMBER.fullmatch(number.canonical):
+        spelled = number.canonical
+        key = "label.reading-certain"
+        if number.settled_by_unit:
+            key = "label.reading-one"
+        elif number.readings != ("", "") and convention in ("comma", "point"):
+            key = f"label.reading-{convention}"
+        return Message(key, {"spelled": spelled, "words": Words(spelled)})
+    return otherwise
+
+
+def _year_and_part(a: Period, b: Period) -> bool:
+    """An annual report beside a shorter period of its own year: no overlap, since the year
+    stands for its periods (`_annual_conflicts` checks that they agree)."""
+    return (a.months == 12) != (b.months == 12) and a.year == b.year

@@ -15,16 +15,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Worded
 from plan57.errors import UsageError
 from plan57.escaping import markdown
 from plan57.formatting import Name
-from plan57.messages import Lang, default_lang, text
+from plan57.messages import Lang, default_lang, period_suggestion, text
 from plan57.periods import Period, parse_period, province_day
 from plan57.submissions.evidence import Evidence, UnknownReason, gather
-from plan57.submissions.obligations import deadline, due_at
+from plan57.submissions.obligations import deadline, due_at, gap_notes
 
 Timeliness = Literal["known", "unknown"]
 
@@ -44,6 +45,8 @@ class ReporterStatus(Worded):
     late: list[str] | None  # None when timeliness is unknown
     rate: float | None
     submitted_at: dict[str, datetime]
+    # A missing indicator's explained gap: the note of a row with no figure (no figure itself).
+    explained: dict[str, str] = Field(default_factory=dict)
 
     def name(self, lang: Lang | None = None) -> str:
         return self.name_vi if (lang or default_lang()) == "vi" else self.name_en
@@ -77,7 +80,7 @@ class StatusReport(BaseModel):
 def parse_status_period(value: str) -> Period:
     period = parse_period(value.strip())
     if period is None:
-        raise UsageError("bad-period-option", value=value)
+        raise UsageError("bad-period-option", value=value, suggestion=period_suggestion(value))
     return period
 
 
@@ -100,6 +103,7 @@ def build_status(
         expected_by.setdefault(item.reporter, []).append(item.indicator)
     # Any report ending that day answers (the year's report for a quarterly indicator too).
     times = _times(evidence, period)
+    gaps = gap_notes(evidence.validation.gaps, period.end)
     statuses = []
     for reporter, expected in expected_by.items():
         mine = times.get(reporter, {})
@@ -120,6 +124,11 @@ def build_status(
                 late=late,
                 rate=_rate(len(submitted_ids), len(expected)),
                 submitted_at=stamps,
+                explained={
+                    i: gaps[(reporter, i)]
+                    for i in expected
+                    if i not in mine and (reporter, i) in gaps
+                },
             )
         )
     return StatusReport(
@@ -190,7 +199,7 @@ def table_rows(report: StatusReport, lang: Lang) -> list[list[str]]:
                 f"{status.name(lang)} ({status.id})",
                 str(len(status.expected)),
                 str(len(status.submitted)),
-                ", ".join(status.missing),
+                _missing_cell(status, lang),
                 _late_cell(status.late, lang),
                 _percent(status.rate),
             ]
@@ -220,9 +229,9 @@ def notes(report: StatusReport, catalogue: Catalogue, lang: Lang) -> list[str]:
         text(
             "label.status-deadline",
             lang,
-            deadline=report.deadline.isoformat(),
+            deadline=fmt.day(report.deadline, lang),
             days=catalogue.submission.deadline_days,
-            as_of=report.as_of.isoformat(),
+            as_of=fmt.day(report.as_of, lang),
         )
     ]
     if report.timeliness_reason is not None:
@@ -247,6 +256,16 @@ def render_markdown(report: StatusReport, catalogue: Catalogue, lang: Lang) -> s
             cells = [f"**{cell}**" if cell else cell for cell in cells]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _missing_cell(status: ReporterStatus, lang: Lang) -> str:
+    """The missing indicators, an explained gap's note beside its indicator."""
+    return ", ".join(
+        text("label.gap", lang, indicator=i, note=status.explained[i])
+        if i in status.explained
+        else i
+        for i in status.missing
+    )
 
 
 def _late_cell(late: list[str] | None, lang: Lang) -> str:
