@@ -120,7 +120,10 @@ def test_the_gate_reads_only_the_reporters_a_change_touches(
 ) -> None:
     from plan57.submissions import rules
 
-    commit(repo, {"data/submissions/so-tc/2025.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025", DAY)
+    # A second-half figure overlaps the committed 2025Q3 one (as in the test above).
+    commit(
+        repo, {"data/submissions/so-tc/2025S2.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025S2", DAY
+    )
     read: list[Path] = []
     original = rules.read_submissions
 
@@ -131,13 +134,13 @@ def test_the_gate_reads_only_the_reporters_a_change_touches(
     monkeypatch.setattr(rules, "read_submissions", spy)
     status, gated = check(repo, "--changed-since", "main")
     assert sorted(p.relative_to(repo).as_posix() for p in read) == [
-        "data/submissions/so-tc/2025.csv",
         "data/submissions/so-tc/2025Q3.csv",
+        "data/submissions/so-tc/2025S2.csv",
     ]
     # What it reports on those files is what a check of the whole repository reports on them.
     read.clear()
     _, whole = check(repo)
-    files = {"data/submissions/so-tc/2025.csv", "data/submissions/so-tc/2025Q3.csv"}
+    files = {"data/submissions/so-tc/2025S2.csv", "data/submissions/so-tc/2025Q3.csv"}
     assert gated["problems"] == [p for p in whole["problems"] if p["file"] in files]
     assert status == 1 and gated["problems"]
 
