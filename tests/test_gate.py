@@ -278,3 +278,30 @@ def test_fix_check_changed_since_looks_only_at_the_changed_files(repo: Path) -> 
     result = runner.invoke(app, [*args, "--changed-since", "main"])
     assert result.exit_code == 1 and "so-tc/2025Q3.csv" in result.output
     assert "so-nv" not in result.output
+
+
+def test_a_changed_figure_is_still_compared_with_its_peers(tmp_path: Path) -> None:
+    # peer-outlier compares a commune's figure with the other communes' for the same period:
+    # the gate reads those files too (without reporting on them).
+    from conftest import FINDINGS, PROJECT
+
+    files = {
+        path.relative_to(FINDINGS / "peer-outlier").as_posix(): path.read_text("utf-8")
+        for path in (FINDINGS / "peer-outlier").rglob("*.csv")
+    }
+    changed = "data/submissions/xa-krong-bong/2025Q4.csv"
+    root = init(tmp_path / "repo")
+    base = {k: v for k, v in files.items() if k != changed}
+    commit(
+        root, {"data/targets.yaml": (PROJECT / "data/targets.yaml").read_text(), **base}, "b", DAY
+    )
+    git(root, "checkout", "--quiet", "-b", "submission")
+    commit(root, {changed: files[changed]}, "xa-krong-bong: 2025Q4", DAY)
+    _, gated = check(root, "--changed-since", "main")
+    _, whole = check(root)
+    assert ("peer-outlier", changed) in problems(gated)
+    mine = {p["file"] for p in gated["problems"]}
+    assert mine <= {changed, "data/submissions/xa-krong-bong/2025Q3.csv"}
+    assert [p for p in gated["problems"] if p["file"] == changed] == [
+        p for p in whole["problems"] if p["file"] == changed
+    ]
