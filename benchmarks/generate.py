@@ -9,6 +9,10 @@ machine measures the same work.
                      plus one file per file-level problem; expected-codes.json lists them
 - stress-10k/, stress-100k/, stress-1m/   50 rows a file, 200 / 2,000 / 20,000 files
 - peer/, peer-1m/    the rows of stress-100k (stress-1m) as one CSV with a Table Schema
+- lifetime/          the province's reporters over the plan's whole life, 2024M01-2045M12
+                     (commands run with --as-of 2046-02-01)
+- national/          exports/<province>/{observations,scores}.parquet: 34 provinces' open
+                     data over twenty years (~12 million rows), from lifetime's own export
 - history/           a git repository whose data/targets.yaml has 2,000 revisions
 - workbooks/         102 filled-in workbooks (`plan57 template --format xlsx`), one for each
                      commune and ward of the registry, for `plan57 import`
@@ -51,6 +55,8 @@ CATALOGUE_IN_CORPUS = Path("data") / "targets.yaml"
 SUBMISSIONS = Path("data") / "submissions"
 
 FIRST_YEAR, LAST_YEAR, LAST_MONTH = 2024, 2026, 10
+# The plan's whole life (issue 24): the province's reporters, monthly, to the plan's last month.
+LIFETIME_LAST = (2045, 12)
 HEADER = ["indicator", "period", "value", "numerator", "denominator", "note"]
 STRESS_SIZES = {"stress-10k": 10_000, "stress-100k": 100_000, "stress-1m": 1_000_000}
 STRESS_ROWS_PER_FILE = 50
@@ -64,12 +70,12 @@ COMMUNE_NAMES = [
 ]  # fmt: skip
 
 
-def month_periods() -> list[str]:
+def month_periods(last_year: int = LAST_YEAR, last_month: int = LAST_MONTH) -> list[str]:
     return [
         f"{year}M{month:02d}"
-        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+        for year in range(FIRST_YEAR, last_year + 1)
         for month in range(1, 13)
-        if (year, month) <= (LAST_YEAR, LAST_MONTH)
+        if (year, month) <= (last_year, last_month)
     ]
 
 
@@ -309,11 +315,13 @@ def province_extension() -> Extension:
     return extension
 
 
-def province_files(catalogue_text: str, rng: random.Random) -> list[CorpusFile]:
+def province_files(
+    catalogue_text: str, rng: random.Random, months: list[str] = MONTHS
+) -> list[CorpusFile]:
     owed = assignments(load(catalogue_text))
     files: list[CorpusFile] = []
     for reporter in sorted(owed):
-        files += unit_rows(rng, owed[reporter], MONTHS, reporter)
+        files += unit_rows(rng, owed[reporter], months, reporter)
     return files
 
 
@@ -337,16 +345,18 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> None:
     )
 
 
-def make_province(root: Path) -> dict[str, Any]:
+def make_province(root: Path, months: list[str] = MONTHS) -> dict[str, Any]:
+    """The province's reporters, one file a month each up to the last of `months` (the
+    `lifetime` corpus is the same generator run to the plan's end, 2045M12)."""
     text = extended_catalogue(province_extension())
     start_corpus(root, text)
-    files = province_files(text, random.Random(SEED))
+    files = province_files(text, random.Random(SEED), months)
     # The last file is held back for a second commit: the pull request --changed-since sees.
-    last = next(f for f in files if f.reporter.startswith("xa-") and f.period == MONTHS[-1])
+    last = next(f for f in files if f.reporter.startswith("xa-") and f.period == months[-1])
     rows = write_files(root, [f for f in files if f is not last])
     git(root, "init", "-q")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Số liệu đến 2026M09")
+    git(root, "commit", "-q", "-m", f"Số liệu đến {months[-2]}")
     rows += write_files(root, [last])
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", f"{last.reporter}: số liệu {last.period}")
@@ -803,6 +813,59 @@ def make_workbooks(root: Path) -> dict[str, Any]:
     return {"workbooks": len(names), "rows": rows}
 
 
+# --- the national picture -----------------------------------------------------------------
+
+NATIONAL_PROVINCES = 34
+LIFETIME_AS_OF = "2046-02-01"
+
+
+def make_national(root: Path) -> dict[str, Any]:
+    """34 provinces' open data over the plan's whole life, as the national level would copy
+    them (`exports/<province>/*.parquet`): the lifetime corpus's own `plan57 export`, once, and
+    33 seeded variants of it (each figure scaled, each verdict drawn again), so that every file
+    has the schema a real export has and the roll-up reads what it would read."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from plan57.output.opendata import export_repository
+
+    if root.exists():
+        shutil.rmtree(root)
+    first = root / "exports" / "dak-lak"
+    export_repository(
+        CORPUS / "lifetime",
+        first,
+        as_of=__import__("datetime").date.fromisoformat(LIFETIME_AS_OF),
+        formats=("parquet",),
+    )
+    observations = pq.read_table(first / "observations.parquet")
+    scores = pq.read_table(first / "scores.parquet")
+    rng = random.Random(SEED)
+    statuses = ["on-track", "at-risk", "missed", "no-data"]
+    for number in range(2, NATIONAL_PROVINCES + 1):
+        folder = root / "exports" / f"tinh-{number:02d}"
+        folder.mkdir(parents=True)
+        scale = pa.scalar(rng.uniform(0.5, 2.0), pa.float64())
+        values = observations.column("value")
+        scaled = pc.multiply(values.cast(pa.float64()), scale).cast(values.type)
+        index = observations.schema.get_field_index("value")
+        pq.write_table(
+            observations.set_column(index, "value", scaled), folder / "observations.parquet"
+        )
+        drawn = pa.array([rng.choice(statuses) for _ in range(scores.num_rows)], pa.string())
+        status = scores.schema.get_field_index("status")
+        kind = scores.schema.field("status").type
+        pq.write_table(
+            scores.set_column(status, "status", drawn.cast(kind)), folder / "scores.parquet"
+        )
+    return {
+        "provinces": NATIONAL_PROVINCES,
+        "rows": observations.num_rows * NATIONAL_PROVINCES,
+        "scores": scores.num_rows * NATIONAL_PROVINCES,
+    }
+
+
 # --- driver -------------------------------------------------------------------------------
 
 
@@ -815,6 +878,8 @@ def fingerprint() -> str:
 BUILDERS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "province": make_province,
     "province-broken": make_broken,
+    "lifetime": lambda root: make_province(root, month_periods(*LIFETIME_LAST)),
+    "national": make_national,
     "stress-10k": lambda root: make_stress(root, STRESS_SIZES["stress-10k"]),
     "stress-100k": lambda root: make_stress(root, STRESS_SIZES["stress-100k"]),
     "stress-1m": lambda root: make_stress(root, STRESS_SIZES["stress-1m"]),
@@ -824,7 +889,7 @@ BUILDERS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "workbooks": make_workbooks,
 }
 # The peer cases are built from the stress corpora, so those come first.
-DEPENDS = {"peer": ["stress-100k"], "peer-1m": ["stress-1m"]}
+DEPENDS = {"peer": ["stress-100k"], "peer-1m": ["stress-1m"], "national": ["lifetime"]}
 
 
 def build(names: list[str], force: bool) -> dict[str, dict[str, Any]]:

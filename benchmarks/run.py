@@ -1,4 +1,4 @@
-"""Measure plan57 on the generated corpora against the budgets of issue 6.
+"""Measure plan57 on the generated corpora against the budgets of issues 6 and 24.
 
 Each figure is the median wall time of several runs of the real command, each run a new
 process as a person or CI starts it (so every run is "cold" for plan57's own caches; the
@@ -40,6 +40,12 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 # The benchmark's own environment: plan57 (editable) and frictionless live beside this Python.
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-30"
+# The plan's whole life (issue 24): monthly files to 2045M12, judged the February after.
+LIFETIME_AS_OF = "2046-02-01"
+LIFETIME_PERIOD = "2045Q4"
+# Every command on the lifetime corpus stays within this (355,000 rows are tens of MB).
+LIFETIME_MEMORY = 400.0
+STARTUP_FACTOR = 1.2
 # Ten times the rows may cost at most this many times the time: linear, with start-up to spare.
 LINEAR_FACTOR = 12.5
 PEER_FACTOR = 3.0
@@ -177,11 +183,20 @@ def export_written(run: Run, corpus: Path) -> str | None:
     if missing:
         return f"the export lacks {', '.join(sorted(missing))}"
     rows = (EXPORT_OUT / "observations.csv").read_bytes().count(b"\n") - 1
-    return (
-        None
-        if rows == PROVINCE_ROWS
-        else f"the export has {rows} observations, not {PROVINCE_ROWS:,}"
-    )
+    expected = _size(corpus.name)[1]
+    return None if rows == expected else f"the export has {rows} observations, not {expected:,}"
+
+
+def status_given(run: Run, corpus: Path) -> str | None:
+    return None if run.stdout.strip() else "status printed nothing"
+
+
+def national_rolled(run: Run, corpus: Path) -> str | None:
+    expected = _size("national")[1]
+    text = run.stdout.decode("utf-8", "replace")
+    match = re.search(r"([\d,]+) rows in", text)
+    rows = int(match.group(1).replace(",", "")) if match else 0
+    return None if rows == expected else f"the roll-up read {rows:,} rows, not {expected:,}"
 
 
 def history_complete(run: Run, corpus: Path) -> str | None:
@@ -195,17 +210,18 @@ def history_text(run: Run, corpus: Path) -> str | None:
     return None if run.stdout.count(b"\n") > 2_000 else "history printed too little"
 
 
-def _province_size() -> tuple[int, int]:
-    """The province corpus's files and rows, as generate.py recorded them when it made the
-    corpus (seeded, so the same for a given generator and catalogue)."""
+def _size(name: str) -> tuple[int, int]:
+    """A corpus's files and rows, as generate.py recorded them when it made the corpus
+    (seeded, so the same for a given generator and catalogue)."""
     try:
-        facts = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["province"]
+        facts = json.loads((CORPUS / "manifest.json").read_text("utf-8"))[name]
     except (OSError, ValueError, KeyError):
         return 0, 0
-    return int(facts["files"]), int(facts["rows"])
+    return int(facts.get("files", facts.get("provinces", 0))), int(facts["rows"])
 
 
-PROVINCE_FILES, PROVINCE_ROWS = _province_size()
+PROVINCE_FILES, PROVINCE_ROWS = _size("province")
+LIFETIME_FILES, LIFETIME_ROWS = _size("lifetime")
 
 # The 102 workbooks of the `workbooks` corpus, one per commune and ward (see generate.py).
 sys.path.insert(0, str(HERE))
@@ -215,7 +231,9 @@ WORKBOOKS = workbook_names()
 
 MEASURES = [
     Measure("help", "`plan57 --help`", ["plan57", "--help"], "province", budget=0.3),
-    Measure("version", "`plan57 --version`", ["plan57", "--version"], "province", budget=0.3),
+    Measure(
+        "version", "`plan57 --version`", ["plan57", "--version"], "province", budget=0.3, runs=9
+    ),
     Measure(
         "check",
         f"`plan57 check`, province ({PROVINCE_FILES:,} files, {PROVINCE_ROWS:,} rows)",
@@ -288,6 +306,105 @@ MEASURES = [
         budget=3.0,
         needs="export",
         verify=export_written,
+    ),
+    Measure(
+        "status",
+        "`plan57 status`, province",
+        ["plan57", "status", "--period", "2026Q3", "--as-of", AS_OF],
+        "province",
+        needs="status",
+        verify=status_given,
+    ),
+    *[
+        Measure(
+            f"{name}-lifetime",
+            f"{label}, lifetime ({LIFETIME_FILES:,} files, {LIFETIME_ROWS:,} rows)",
+            [*argv, "--as-of", LIFETIME_AS_OF],
+            "lifetime",
+            budget=budget,
+            memory=LIFETIME_MEMORY,
+            runs=3,
+            needs=needs,
+            verify=verify,
+        )
+        for name, label, argv, budget, needs, verify in [
+            (
+                "changed",
+                "`plan57 check --changed-since HEAD~1`, one changed file",
+                ["plan57", "check", "--changed-since", "HEAD~1"],
+                0.5,
+                "check --changed-since",
+                clean_corpus,
+            ),
+            ("check", "`plan57 check`", ["plan57", "check"], 2.0, None, clean_corpus),
+            (
+                "score",
+                f"`plan57 score --period {LIFETIME_PERIOD}`",
+                ["plan57", "score", "--period", LIFETIME_PERIOD, "--format", "json"],
+                1.0,
+                "score",
+                scored,
+            ),
+            (
+                "report",
+                "`plan57 report --format html`",
+                [
+                    "plan57",
+                    "report",
+                    "--period",
+                    LIFETIME_PERIOD,
+                    "--format",
+                    "html",
+                    "--out",
+                    str(REPORT_OUT),
+                ],
+                1.0,
+                "report",
+                report_written,
+            ),
+            (
+                "status",
+                f"`plan57 status --period {LIFETIME_PERIOD}`",
+                ["plan57", "status", "--period", LIFETIME_PERIOD],
+                1.0,
+                "status",
+                status_given,
+            ),
+            (
+                "export",
+                "`plan57 export`",
+                ["plan57", "export", "--out", str(EXPORT_OUT)],
+                3.0,
+                "export",
+                export_written,
+            ),
+            (
+                "site",
+                "`plan57 site`",
+                ["plan57", "site", "--out", str(SITE_OUT)],
+                5.0,
+                "site",
+                site_written,
+            ),
+        ]
+    ],
+    Measure(
+        "version-bare",
+        "a bare Typer app's `--version` (`benchmarks/bare_typer.py`)",
+        ["python", str(HERE / "bare_typer.py"), "--version"],
+        "province",
+        runs=9,
+    ),
+    Measure(
+        "national",
+        "national picture: 34 provinces' exports over twenty years, DuckDB "
+        "(`benchmarks/rollup.py --exports`)",
+        ["python", str(HERE / "rollup.py"), "--exports", "exports"],
+        "national",
+        budget=10.0,
+        runs=3,
+        module="duckdb",
+        verify=national_rolled,
     ),
     Measure(
         "history",
@@ -433,7 +550,8 @@ def budget_text(measure: Measure) -> str:
     if measure.budget is not None:
         parts.append(f"≤ {measure.budget:g} s")
     if measure.memory is not None:
-        parts.append(f"≤ {measure.memory / 1024:g} GB")
+        memory = measure.memory
+        parts.append(f"≤ {memory / 1024:g} GB" if memory >= 1024 else f"≤ {memory:g} MB")
     return ", ".join(parts) or "—"
 
 
@@ -453,6 +571,8 @@ def derived(by_id: dict[str, Measure]) -> list[tuple[str, str, str, bool | None]
         )
     else:
         rows.append(("growth 100,000 → 1,000,000 rows", "not available", "linear", None))
+    rows += startup(by_id)
+    rows += lifetime_growth(by_id)
     peer, ours = by_id.get("frictionless"), small
     if peer and ours and peer.result and ours.result:
         ratio = peer.median / ours.median
@@ -478,6 +598,50 @@ def derived(by_id: dict[str, Measure]) -> list[tuple[str, str, str, bool | None]
                 f"{ratio:.1f}× faster",
                 "—",
                 True,
+            )
+        )
+    return rows
+
+
+def startup(by_id: dict[str, Measure]) -> list[tuple[str, str, str, bool | None]]:
+    ours, bare = by_id.get("version"), by_id.get("version-bare")
+    if not (ours and bare and ours.result and bare.result):
+        return [("start-up against a bare Typer app", "not available", "≤ 1.2×", None)]
+    ratio = ours.median / bare.median
+    return [
+        (
+            "start-up: `plan57 --version` against a bare Typer app's",
+            f"{ratio:.2f}× ({seconds(ours.median)} against {seconds(bare.median)})",
+            f"≤ {STARTUP_FACTOR:g}×",
+            ratio <= STARTUP_FACTOR,
+        )
+    ]
+
+
+# Each lifetime figure and the province figure it grew from.
+GROWTH = ["changed", "check", "score", "report", "status", "export", "site"]
+
+
+def lifetime_growth(by_id: dict[str, Measure]) -> list[tuple[str, str, str, bool | None]]:
+    """From province to lifetime, time and peak memory, against the growth of the rows."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    work = LIFETIME_ROWS / PROVINCE_ROWS if PROVINCE_ROWS else float("nan")
+    for name in GROWTH:
+        small, large = by_id.get(name), by_id.get(f"{name}-lifetime")
+        if not (small and large):
+            continue
+        shown = large.label.split(", lifetime (")[0]
+        label = f"growth province → lifetime ({work:.1f}× the rows): {shown}"
+        if not (small.result and large.result):
+            rows.append((label, "not available", "linear", None))
+            continue
+        time_factor, memory_factor = large.median / small.median, large.peak / small.peak
+        rows.append(
+            (
+                label,
+                f"{time_factor:.1f}× the time, {memory_factor:.1f}× the memory",
+                f"≤ {work:.1f}× (linear)",
+                max(time_factor, memory_factor) <= work,
             )
         )
     return rows

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from plan57 import __version__
 from plan57.cli import app
+from plan57.cli._app import narrowed
 
 
 def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,6 +53,36 @@ def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"plan57 {__version__}"
+
+
+def test_version_matches_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    assert version("plan57") == __version__
+
+
+def _names(chosen: object) -> list[str]:
+    from typer.main import get_command
+
+    return sorted(get_command(chosen).commands)  # type: ignore[arg-type, attr-defined]
+
+
+def test_a_run_from_the_shell_builds_only_the_command_it_names() -> None:
+    assert _names(narrowed(["check", "--as-of", "2026-11-30"])) == ["check"]
+    assert _names(narrowed(["--lang", "en", "score", "--period", "2026Q3"])) == ["score"]
+    assert narrowed(["--version"]).registered_commands == []
+    result = CliRunner().invoke(narrowed(["--version"]), ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"plan57 {__version__}"
+
+
+def test_help_unknown_commands_and_completion_get_every_command() -> None:
+    for arguments in ([], ["--help"], ["-h", "check"], ["chek"], ["--version", "--help"]):
+        assert narrowed(arguments) is app, arguments
+    os.environ["_PLAN57_COMPLETE"] = "complete_bash"
+    try:
+        assert narrowed(["check"]) is app
+    finally:
+        del os.environ["_PLAN57_COMPLETE"]
 
 
 def test_root_from_the_environment(tmp_path: Path) -> None:

@@ -344,3 +344,44 @@ def test_a_row_arrives_with_the_first_of_its_unbroken_run_of_valid_versions(
         arrivals = gather(root, as_of=date(2026, 6, 30)).arrivals
         assert {k: v for k, v in arrivals.items() if k[1] == "CT08"} == expected
         assert arrivals[(path, "CT09")] == times[0]
+
+
+def test_git_is_asked_once_for_the_submissions_folder_not_once_per_file(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Twenty years of files as pathspecs cost git the files times the changes, and their names
+    # could pass the system's limit on a command line; the arrivals are the same either way.
+    from plan57 import git as plan57_git
+
+    asked: list[list[str]] = []
+    original = plan57_git.main_line_changes
+
+    def spy(root: Path, paths: list[str], revision: str = "HEAD") -> list[plan57_git.PathChange]:
+        asked.append(paths)
+        return original(root, paths, revision)
+
+    def per_file(
+        root: Path, paths: list[str], revision: str = "HEAD"
+    ) -> list[plan57_git.PathChange]:
+        listed = git(root, "ls-files", "--", *paths).splitlines()
+        return original(root, listed, revision)
+
+    as_of = date(2026, 6, 30)
+    monkeypatch.setattr(plan57_git, "main_line_changes", per_file)
+    expected = gather(sample, as_of=as_of).arrivals
+    monkeypatch.setattr(plan57_git, "main_line_changes", spy)
+    assert gather(sample, as_of=as_of).arrivals == expected
+    assert asked == [["data/submissions"]]
+    assert len({path for path, _ in expected}) > 1
+
+
+def test_the_arrivals_of_some_rows_are_those_rows_of_all_the_arrivals(sample: Path) -> None:
+    # `status` asks only for its period's rows; the answer must not depend on having asked.
+    as_of = date(2026, 6, 30)
+    every = gather(sample, as_of=as_of).arrivals
+    some = {key for key in every if key[0].endswith("2025Q4.csv")}
+    assert some and len(some) < len(every)
+    assert gather(sample, as_of=as_of).arrivals_of(some) == {key: every[key] for key in some}
+    evidence = gather(sample, as_of=as_of)
+    assert evidence.arrivals == every  # computed whole, then asked for some
+    assert evidence.arrivals_of(some) == {key: every[key] for key in some}

@@ -115,6 +115,36 @@ def test_an_overlap_with_an_unchanged_file_of_the_same_reporter(repo: Path) -> N
     assert ("flow-overlap", "data/submissions/so-tc/2025Q3.csv") in problems(report)
 
 
+def test_the_gate_reads_only_the_reporters_a_change_touches(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plan57.submissions import rules
+
+    # A second-half figure overlaps the committed 2025Q3 one (as in the test above).
+    commit(
+        repo, {"data/submissions/so-tc/2025S2.csv": HEADER + "CT30,12,,,\n"}, "so-tc: 2025S2", DAY
+    )
+    read: list[Path] = []
+    original = rules.read_submissions
+
+    def spy(root: Path, paths: list[Path] | None = None, **kwargs: object) -> object:
+        read.extend(paths or [root / "data/submissions"])
+        return original(root, paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "read_submissions", spy)
+    status, gated = check(repo, "--changed-since", "main")
+    assert sorted(p.relative_to(repo).as_posix() for p in read) == [
+        "data/submissions/so-tc/2025Q3.csv",
+        "data/submissions/so-tc/2025S2.csv",
+    ]
+    # What it reports on those files is what a check of the whole repository reports on them.
+    read.clear()
+    _, whole = check(repo)
+    files = {"data/submissions/so-tc/2025S2.csv", "data/submissions/so-tc/2025Q3.csv"}
+    assert gated["problems"] == [p for p in whole["problems"] if p["file"] in files]
+    assert status == 1 and gated["problems"]
+
+
 def test_two_reporters_in_one_change_are_refused(repo: Path) -> None:
     commit(
         repo,
@@ -248,3 +278,30 @@ def test_fix_check_changed_since_looks_only_at_the_changed_files(repo: Path) -> 
     result = runner.invoke(app, [*args, "--changed-since", "main"])
     assert result.exit_code == 1 and "so-tc/2025Q3.csv" in result.output
     assert "so-nv" not in result.output
+
+
+def test_a_changed_figure_is_still_compared_with_its_peers(tmp_path: Path) -> None:
+    # peer-outlier compares a commune's figure with the other communes' for the same period:
+    # the gate reads those files too (without reporting on them).
+    from conftest import FINDINGS, PROJECT
+
+    files = {
+        path.relative_to(FINDINGS / "peer-outlier").as_posix(): path.read_text("utf-8")
+        for path in (FINDINGS / "peer-outlier").rglob("*.csv")
+    }
+    changed = "data/submissions/xa-krong-bong/2025Q4.csv"
+    root = init(tmp_path / "repo")
+    base = {k: v for k, v in files.items() if k != changed}
+    commit(
+        root, {"data/targets.yaml": (PROJECT / "data/targets.yaml").read_text(), **base}, "b", DAY
+    )
+    git(root, "checkout", "--quiet", "-b", "submission")
+    commit(root, {changed: files[changed]}, "xa-krong-bong: 2025Q4", DAY)
+    _, gated = check(root, "--changed-since", "main")
+    _, whole = check(root)
+    assert ("peer-outlier", changed) in problems(gated)
+    mine = {p["file"] for p in gated["problems"]}
+    assert mine <= {changed, "data/submissions/xa-krong-bong/2025Q3.csv"}
+    assert [p for p in gated["problems"] if p["file"] == changed] == [
+        p for p in whole["problems"] if p["file"] == changed
+    ]

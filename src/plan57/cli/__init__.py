@@ -21,17 +21,20 @@ from plan57.cli import site as _site  # noqa: F401
 from plan57.cli import status as _status  # noqa: F401
 from plan57.cli import template as _template  # noqa: F401
 from plan57.cli import workbook as _workbook  # noqa: F401
-from plan57.cli._app import app
+from plan57.cli._app import app, narrowed
+
+__all__ = ["app", "main"]
 
 
 def main() -> None:
     import signal
+    import sys
 
     signal.signal(signal.SIGTERM, _terminate)
     _utf8_output()
     _guard_output()
     _usable_width()
-    app(prog_name="plan57")
+    narrowed(sys.argv[1:])(prog_name="plan57")
 
 
 def _utf8_output() -> None:

@@ -149,7 +149,8 @@ class Judging:
         self.latest = evidence.catalogue  # the working tree's, or that of the day's commit
         self.observations = evidence.validation.observations
         self._chosen = chosen
-        self._scorings: dict[str | None, tuple[Catalogue, Scoring]] = {}
+        self._catalogues: dict[str | None, Catalogue] = {}
+        self._scorings: dict[str | None, Scoring] = {}
         self._revised: dict[frozenset[str], Scoring] = {}
         self._parsed: dict[str, Catalogue | None] = {}
 
@@ -193,14 +194,18 @@ class Judging:
             return stood[0] if stood is not None else None
 
     def catalogue(self, period: Period) -> Catalogue:
-        """The catalogue that judges `period`: the latest's, with the plan as it stood."""
-        return self._prepared(period)[0]
+        """The catalogue that judges `period`: the latest's, with the plan as it stood (no
+        observations prepared: `status` asks only this)."""
+        return self._stood(period)[1]
 
     def scoring(self, period: Period) -> Scoring:
         """The observations prepared for judging `period` (its history is drawn from them)."""
-        return self._prepared(period)[1]
+        key, catalogue = self._stood(period)
+        if key not in self._scorings:
+            self._scorings[key] = Scoring(catalogue, self.observations)
+        return self._scorings[key]
 
-    def _prepared(self, period: Period) -> tuple[Catalogue, Scoring]:
+    def _stood(self, period: Period) -> tuple[str | None, Catalogue]:
         key: str | None
         stood: Catalogue | None
         if self._chosen is not None:
@@ -209,10 +214,10 @@ class Judging:
             found = self.in_force(period.end)
             key = found[1].commit if found is not None else None
             stood = found[0] if found is not None else None
-        if key not in self._scorings:
+        if key not in self._catalogues:
             catalogue = as_it_stood(self.latest, stood) if stood is not None else self.latest
-            self._scorings[key] = (catalogue, Scoring(catalogue, self.observations))
-        return self._scorings[key]
+            self._catalogues[key] = catalogue
+        return key, self._catalogues[key]
 
     def targets(self, period: Period) -> TargetsRevision:
         """Which revision judged `period`, for the reports to say so."""

@@ -21,6 +21,7 @@ evidence and arrival is unknown (`reason` says why).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,7 +77,10 @@ class Evidence:
     commit_time: datetime | None  # that commit's time on the main line
     # The commit whose committed catalogue `catalogue` is (None: the working tree's differs).
     catalogue_commit: str | None
-    _arrive: Callable[[], dict[RowKey, datetime]] = field(repr=False, compare=False)
+    # The arrivals of the given rows (None: of every valid row).
+    _arrive: Callable[[set[RowKey] | None], dict[RowKey, datetime]] = field(
+        repr=False, compare=False
+    )
 
     @property
     def source(self) -> EvidenceSource:
@@ -103,13 +107,22 @@ class Evidence:
         if not self.from_git:
             return frame.assign(arrived=pd.Series(pd.NaT, index=frame.index, dtype=_TIME))
         arrivals = self.arrivals
-        times = [arrivals.get(key) for key in zip(frame["file"], frame["indicator"], strict=True)]
+        # Plain lists first: iterating an Arrow-backed column yields each cell at a cost.
+        keys = zip(frame["file"].tolist(), frame["indicator"].tolist(), strict=True)
+        times = [arrivals.get(key) for key in keys]
         return frame.assign(arrived=pd.Series(pd.to_datetime(times, utc=True), index=frame.index))
 
     @cached_property
     def arrivals(self) -> dict[RowKey, datetime]:
         """When each valid row's valid version reached the main line (nothing outside git)."""
-        return self._arrive()
+        return self._arrive(None)
+
+    def arrivals_of(self, rows: set[RowKey]) -> dict[RowKey, datetime]:
+        """`arrivals` for just `rows`: walking back the history of a period's files only (what
+        `status` needs) rather than of every file since the baseline."""
+        if "arrivals" in self.__dict__:
+            return {key: self.arrivals[key] for key in rows if key in self.arrivals}
+        return self._arrive(rows)
 
 
 _TIME = "datetime64[ns, UTC]"
@@ -149,12 +162,12 @@ def gather(
         reason = "shallow"
     if reason is not None:
         validation = check_repository(root, as_of=as_of, catalogue=working, progress=progress)
-        return Evidence(as_of, validation, working, reason, None, None, None, dict)
+        return Evidence(as_of, validation, working, reason, None, None, None, _nothing)
     line = _line(root)
     known = [(commit, time) for commit, time in line if province_day(time) <= as_of]
     if not known:
         empty = validate(working, read_stored(root, []), as_of=as_of)
-        return Evidence(as_of, empty, working, None, None, None, None, dict)
+        return Evidence(as_of, empty, working, None, None, None, None, _nothing)
     commit, time = known[-1]
     if commit.id == line[-1][0].id:  # the main line's last commit: the working tree's catalogue
         rules = working
@@ -170,10 +183,14 @@ def gather(
         validation = validate(rules, read_stored(root, stored), as_of=as_of)
     times = {c.id: t for c, t in known}
 
-    def arrive() -> dict[RowKey, datetime]:
-        return _arrivals(root, commit.id, times, validation, rules, as_of)
+    def arrive(rows: set[RowKey] | None) -> dict[RowKey, datetime]:
+        return _arrivals(root, commit.id, times, validation, rules, as_of, rows)
 
     return Evidence(as_of, validation, rules, None, commit, time, committed, arrive)
+
+
+def _nothing(rows: set[RowKey] | None) -> dict[RowKey, datetime]:
+    return {}
 
 
 def _line(root: Path) -> list[tuple[Commit, datetime]]:
@@ -253,16 +270,26 @@ def _arrivals(
     validation: Validation,
     catalogue: Catalogue,
     as_of: date,
+    rows: set[RowKey] | None = None,
 ) -> dict[RowKey, datetime]:
-    """Each valid row's arrival: walking back from the version read, the oldest version of
-    its file in the unbroken run of versions in which the row was valid with a figure."""
+    """Each valid row's arrival (of `rows` only, when given): walking back from the version
+    read, the oldest version of its file in the unbroken run of versions in which the row was
+    valid with a figure."""
     from plan57 import git
 
     current = _answered(validation.observations)
+    if rows is not None:
+        current &= rows
     paths = sorted({path for path, _ in current})
     top = git.prefix(root)
     versions: dict[str, list[tuple[datetime, str | None]]] = {}
-    for change in git.main_line_changes(root, paths, commit):
+    # One pathspec, the files' common folder, rather than one per file: git matches every
+    # changed path against every pathspec, so that twenty years of files cost the files times
+    # the changes (and their names alone could pass the system's limit on a command line).
+    # Changes to files not read now land in `versions` and are never looked up.
+    # (`paths` is sorted: the first and the last share what all of them share.)
+    spec = [os.path.commonpath([paths[0], paths[-1]]) or "."] if len(paths) > 1 else paths
+    for change in git.main_line_changes(root, spec, commit):
         path = (change.new_path or change.old_path or "").removeprefix(top)
         time = times.get(change.commit.id)
         if time is not None:
@@ -309,4 +336,4 @@ def _answered(observations: pd.DataFrame) -> set[RowKey]:
     if observations.empty:
         return set()
     rows = observations[observations["value"].notna() | observations["answer"].notna()]
-    return set(zip(rows["file"], rows["indicator"], strict=True))
+    return set(zip(rows["file"].tolist(), rows["indicator"].tolist(), strict=True))

@@ -198,13 +198,30 @@ def gate(root: Path, catalogue: Catalogue, revision: str) -> Gate:
     )
 
 
+def peers(root: Path, changed: Sequence[str]) -> list[Path]:
+    """Every reporter's file for the periods a change touches (same name, any folder): the
+    figures a changed one is compared with (`peer-outlier`), read but not reported on."""
+    names = {PurePosixPath(path).name for path in changed if reporter_folder(path) is not None}
+    folder = root / SUBMISSIONS
+    if not names or folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found += [Path(entry.path) / name for name in names]
+    # Links and absent files are left out here; what is read is refused or read as `check` does.
+    return [path for path in found if not path.is_symlink() and path.is_file()]
+
+
 def scope(
     root: Path,
     catalogue: Catalogue,
     chosen: Sequence[Path] | None,
     changed_since: str | None,
-) -> tuple[list[Path] | None, list[Finding]]:
-    """What `plan57 check` reports on (None: everything), and the findings it adds.
+) -> tuple[list[Path] | None, list[Finding], list[Path]]:
+    """What `plan57 check` reports on (None: everything), the findings it adds, and with
+    `changed_since` the peers' files the gate reads beside what it reports on.
 
     Those are the gate's (with `changed_since`) and the CODEOWNERS warnings, which `check`
     gives on every run so that the registry and the forge never drift apart unnoticed.
@@ -214,10 +231,10 @@ def scope(
     chosen = None if chosen is None else list(chosen)
     findings = drift(root, catalogue) + submodules(root)
     if changed_since is None:
-        return chosen, findings
+        return chosen, findings, []
     result = gate(root, catalogue, changed_since)
     findings += result.findings
     if result.catalogue_changed:
         # A new catalogue can make any submission wrong (an indicator reassigned, say).
-        return None, findings
-    return sorted({*(chosen or []), *result.paths}), findings
+        return None, findings, []
+    return sorted({*(chosen or []), *result.paths}), findings, peers(root, result.changed)

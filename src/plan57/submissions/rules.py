@@ -103,7 +103,11 @@ def check_repository(
 
     With `paths`, findings are limited to those files, but every submission is still read:
     a file can be wrong only in the light of another (overlapping periods). With
-    `changed_since`, the pull-request gate chooses the files and adds its own findings.
+    `changed_since`, the pull-request gate chooses the files and adds its own findings, and
+    only those files are read, with every reporter's files for the changed periods: a rule
+    compares a reporter's own files (overlaps, plausibility) or a figure with its peers' for
+    the same period (`peer-outlier`), so nothing else can conflict with the change (the gate
+    then costs the reporter's files and one period's, not the repository's age).
     """
     from plan57.submissions.gate import scope
 
@@ -116,11 +120,12 @@ def check_repository(
     if catalogue is None:
         catalogue = load_catalogue(catalogue_path)
     catalogue_text = catalogue_path.read_text("utf-8") if catalogue_path.is_file() else ""
-    paths, gate_findings = scope(root, catalogue, paths, changed_since)
+    gate_alone = changed_since is not None and paths is None
+    paths, gate_findings, peers = scope(root, catalogue, paths, changed_since)
     only_files = None
     files = None
     if paths is not None:
-        files = sorted({root / SUBMISSIONS, *paths})
+        files = sorted({*paths, *peers}) if gate_alone else sorted({root / SUBMISSIONS, *paths})
         only_files = {relative(root, path) for path in paths}
         # The catalogue's warnings are the secretariat's: a submission's pull request cannot act
         # on them, so they come with a full check, or when the catalogue itself is checked.

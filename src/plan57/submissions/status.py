@@ -147,18 +147,21 @@ def _times(evidence: Evidence, period: Period) -> dict[str, dict[str, datetime |
     the earliest arrival among their rows (None when timeliness is unknown)."""
     import pandas as pd
 
-    frame = evidence.observations
+    # The rows without their arrival: only the period's rows need one, and walking back the
+    # history of every file since the baseline would cost what the plan's age costs.
+    frame = evidence.validation.observations
     if frame.empty:
         return {}
     rows = frame[frame["end"] == pd.Timestamp(period.end)]
     rows = rows[rows["value"].notna() | rows["answer"].notna()]
     found: dict[str, dict[str, datetime | None]] = {}
     known = evidence.from_git
-    for reporter, indicator, file in zip(
-        rows["reporter"], rows["indicator"], rows["file"], strict=True
-    ):
+    reporters, indicators, files = (rows[c].tolist() for c in ("reporter", "indicator", "file"))
+    keys = set(zip(files, indicators, strict=True))
+    arrivals = evidence.arrivals_of(keys) if known else {}
+    for reporter, indicator, file in zip(reporters, indicators, files, strict=True):
         mine = found.setdefault(reporter, {})
-        stamp = evidence.arrivals.get((file, indicator)) if known else None
+        stamp = arrivals.get((file, indicator)) if known else None
         before = mine.get(indicator)
         if indicator not in mine or (stamp is not None and (before is None or stamp < before)):
             mine[indicator] = stamp
