@@ -35,9 +35,12 @@ Rounding = Literal["half-up", "up", "down"]
 _EXACT_DIGITS = 30
 # Progress at or beyond this ratio of the path is said in words rather than as "1.407%".
 _WELL_AHEAD = 2.0
-_MONTHS_EN = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+# "1 Mar 2026": each month's first three letters are its English abbreviation.
+_MONTHS_EN_SHORT = tuple(month[:3] for month in MONTHS_EN)
 _FIRST_NUMBER = re.compile(r"\d+(?:[.,](\d+))?")
 
 
@@ -248,7 +251,7 @@ def day(value: date, lang: Lang) -> str:
     """A date: vi `31/12/2025`, en `31 Dec 2025`."""
     if lang == "vi":
         return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS_EN_SHORT[value.month - 1]} {value.year}"
 
 
 def moment(value: datetime, lang: Lang) -> str:

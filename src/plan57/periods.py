@@ -14,7 +14,8 @@ Granularity = Literal["year", "half", "quarter", "month"]
 
 # ASCII digits only (`\d` would take "٢٠٢٥" too), and no year 0, which `date` cannot hold.
 _PATTERN = re.compile(r"([1-9][0-9]{3})(?:S([12])|Q([1-4])|M(0[1-9]|1[0-2]))?")
-_MONTHS: dict[Granularity, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+# The months of a period of each granularity (a reporting frequency too).
+MONTHS: dict[Granularity, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 
 # Dates are the province's: a CI runner on UTC must not still be in yesterday at 6 a.m. in
 # Buôn Ma Thuột. Việt Nam keeps UTC+7 all year, with no daylight saving time.
@@ -108,5 +109,5 @@ def parse_period(text: str) -> Period | None:
 
 def periods_of(year: int, granularity: Granularity) -> list[Period]:
     """Every period of one granularity within a year, in order."""
-    size = _MONTHS[granularity]
+    size = MONTHS[granularity]
     return [Period(year, first, size) for first in range(1, 13, size)]

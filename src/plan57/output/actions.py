@@ -14,13 +14,12 @@ from typing import Any
 from plan57 import formatting as fmt
 from plan57.catalogue.models import Catalogue, Indicator
 from plan57.messages import Lang, text
-from plan57.periods import Period
+from plan57.periods import MONTHS, Period
 from plan57.scoring.judging import scored_targets, target_for_year
 from plan57.scoring.verdicts import IndicatorScore, MissingReport, ScoreReport
 
 # Missed first, then at risk: what `score` says needs someone to act.
 NEEDS_ACTION = ("missed", "at-risk")
-_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 # Beyond this many units without figures, a row counts them: the overdue list names them all.
 _NAMED = 3
 
@@ -49,7 +48,7 @@ def needing_action(catalogue: Catalogue, report: ScoreReport) -> list[IndicatorS
 
 def need(catalogue: Catalogue, ind: Indicator, item: IndicatorScore, period: Period) -> Need:
     """What `item` needs from the periods after `period`."""
-    step = _MONTHS[ind.frequency]
+    step = MONTHS[ind.frequency]
     target = item.target
     by = date(item.milestone, 12, 31) if item.milestone is not None else None
     if target is None or target.threshold is None or item.value is None or ind.unit == "yes_no":

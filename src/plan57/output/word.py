@@ -32,10 +32,6 @@ from plan57.scoring.verdicts import IndicatorScore
 
 _ROMAN = ("I", "II", "III", "IV")
 _ORDINALS_EN = ("first", "second", "third", "fourth")
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def build_word_report(
@@ -215,7 +211,7 @@ def period_words(period: Period, lang: Lang) -> str:
         half = 1 if period.first_month == 1 else 2
         return text(f"docx.period.half-{half}", lang, year=year)
     if period.granularity == "month":
-        month = str(period.first_month) if lang == "vi" else _MONTHS_EN[period.first_month - 1]
+        month = str(period.first_month) if lang == "vi" else fmt.MONTHS_EN[period.first_month - 1]
         return text("docx.period.month", lang, month=month, year=year)
     return text("docx.period.year", lang, year=year)
 
@@ -229,7 +225,7 @@ def dateline(place: str, day: date, lang: Lang) -> str:
             "docx.dateline", lang, place=place, day=f"{day.day:02d}", month=month, year=day.year
         )
     return text(
-        "docx.dateline", lang, place=place, day=day.day, month=_MONTHS_EN[day.month - 1],
+        "docx.dateline", lang, place=place, day=day.day, month=fmt.MONTHS_EN[day.month - 1],
         year=day.year,
     )  # fmt: skip
 

@@ -21,12 +21,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from plan57.catalogue.models import Catalogue, Indicator
-from plan57.periods import Period, parse_period, periods_of
+from plan57.periods import MONTHS, Period, parse_period, periods_of
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Obligation:
 
 def reporting_period(ind: Indicator, end: date) -> Period | None:
     """The indicator's reporting period that ends on `end`, or None when `end` closes none."""
-    months = _MONTHS[ind.frequency]
+    months = MONTHS[ind.frequency]
     if end.month % months != 0 or end != _month_end(end):
         return None
     return Period(end.year, end.month - months + 1, months)
